@@ -1,0 +1,58 @@
+#include "core/policy/policyregistry.h"
+
+#include "core/policy/fifopolicy.h"
+#include "core/policy/lrupolicy.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+template <typename P>
+std::unique_ptr<CachePolicy> create(const PolicyConfig &config)
+{
+    return std::make_unique<P>(config);
+}
+
+} // namespace
+
+const std::vector<PolicyInfo> &policyRegistry()
+{
+    static const std::vector<PolicyInfo> registry = {
+        { u"lru"_s, u"LRU"_s, u"least recently used"_s, false, create<LruPolicy> },
+        { u"fifo"_s, u"FIFO"_s, u"first in, first out"_s, false, create<FifoPolicy> },
+    };
+    return registry;
+}
+
+const PolicyInfo *findPolicy(QStringView id)
+{
+    for (const PolicyInfo &info : policyRegistry()) {
+        if (info.id == id)
+            return &info;
+    }
+    return nullptr;
+}
+
+QString policyIdList()
+{
+    QStringList ids;
+    for (const PolicyInfo &info : policyRegistry())
+        ids << info.id;
+    return ids.join(u", "_s);
+}
+
+Result<std::unique_ptr<CachePolicy>> createPolicy(QStringView id, const PolicyConfig &config)
+{
+    const PolicyInfo *info = findPolicy(id);
+    if (!info)
+        return Error{ u"is not a policy; valid ids: "_s + policyIdList(), {}, 0, u"policy"_s,
+                      id.toString() };
+    if (config.capacity <= 0)
+        return Error{ u"must be a positive number of "_s
+                              + (config.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s),
+                      {}, 0, u"capacity"_s, QString::number(config.capacity) };
+    return info->create(config);
+}
+
+} // namespace CacheScope

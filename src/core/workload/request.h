@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <cstdint>
+
+namespace CacheScope {
+
+using Key = quint64;
+
+/// One cache request as the policies see it: 24 bytes so a 5 M-request trace is 120 MB.
+/// Every request is a get (libCacheSim's convention); a miss inserts the object.
+struct Request
+{
+    Key key = 0;
+    /// 0-based index of the next request for the same key, -1 if none. Filled by
+    /// SimulationRunner::annotateNextAccess() for policies that need the future (opt).
+    qint64 nextAccess = -1;
+    quint32 size = 1; // bytes, or 1 in object mode
+    quint32 time = 0; // seconds since the first request of the trace, saturated; not used by policies
+};
+
+static_assert(sizeof(Request) == 24);
+
+/// A 64-bit finaliser (splitmix64 / murmur3 fmix): spreads keys for hashing and scrambling.
+constexpr quint64 mixKey(quint64 x) noexcept
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+} // namespace CacheScope
