@@ -1,5 +1,6 @@
 #include "core/policy/policyregistry.h"
 
+#include "core/policy/arcpolicy.h"
 #include "core/policy/fifopolicy.h"
 #include "core/policy/lrupolicy.h"
 
@@ -21,6 +22,8 @@ const std::vector<PolicyInfo> &policyRegistry()
     static const std::vector<PolicyInfo> registry = {
         { u"lru"_s, u"LRU"_s, u"least recently used"_s, false, create<LruPolicy> },
         { u"fifo"_s, u"FIFO"_s, u"first in, first out"_s, false, create<FifoPolicy> },
+        { u"arc"_s, u"ARC"_s, u"recency and frequency lists balanced by ghost hits"_s, false,
+          create<ArcPolicy> },
     };
     return registry;
 }
