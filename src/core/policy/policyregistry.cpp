@@ -3,6 +3,7 @@
 #include "core/policy/arcpolicy.h"
 #include "core/policy/fifopolicy.h"
 #include "core/policy/lrupolicy.h"
+#include "core/policy/optpolicy.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -24,6 +25,8 @@ const std::vector<PolicyInfo> &policyRegistry()
         { u"fifo"_s, u"FIFO"_s, u"first in, first out"_s, false, create<FifoPolicy> },
         { u"arc"_s, u"ARC"_s, u"recency and frequency lists balanced by ghost hits"_s, false,
           create<ArcPolicy> },
+        { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
+          create<OptPolicy> },
     };
     return registry;
 }
