@@ -4,6 +4,7 @@
 #include "core/policy/fifopolicy.h"
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
+#include "core/policy/twoqpolicy.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -27,6 +28,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<ArcPolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
+        { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
+          create<TwoQPolicy> },
     };
     return registry;
 }
