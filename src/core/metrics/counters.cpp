@@ -8,10 +8,7 @@ namespace CacheScope {
 
 namespace {
 
-quint64 minus(quint64 later, quint64 earlier)
-{
-    return later > earlier ? later - earlier : 0;
-}
+quint64 minus(quint64 later, quint64 earlier) { return later > earlier ? later - earlier : 0; }
 
 } // namespace
 
@@ -76,7 +73,8 @@ void Counters::reset()
         p.value.store(0, std::memory_order_relaxed);
 }
 
-CounterGroup::CounterGroup(int size) : m_size(size > 0 ? size : 1)
+CounterGroup::CounterGroup(int size)
+    : m_size(size > 0 ? size : 1)
 {
     m_slots = std::make_unique<Counters[]>(static_cast<std::size_t>(m_size));
 }

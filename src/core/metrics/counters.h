@@ -39,7 +39,7 @@ struct CounterValues
     quint64 misses = 0;
     quint64 writes = 0;
     quint64 errors = 0;
-    std::array<quint64, evictionReasonCount> evictions{};
+    std::array<quint64, evictionReasonCount> evictions {};
     quint64 singleFlightWaits = 0;
 
     quint64 evictionCount(EvictionReason reason) const { return evictions[int(reason)]; }
@@ -84,9 +84,9 @@ public:
 private:
     struct alignas(cacheLineBytes) Padded
     {
-        std::atomic<quint64> value{ 0 };
+        std::atomic<quint64> value { 0 };
     };
-    std::array<Padded, counterCount> m_values{};
+    std::array<Padded, counterCount> m_values {};
 };
 
 /// One Counters per worker, summed on read.

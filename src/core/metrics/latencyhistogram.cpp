@@ -13,10 +13,7 @@ constexpr auto relaxed = std::memory_order_relaxed;
 
 } // namespace
 
-LatencyHistogram::LatencyHistogram(const LatencyHistogram &other)
-{
-    *this = other;
-}
+LatencyHistogram::LatencyHistogram(const LatencyHistogram &other) { *this = other; }
 
 LatencyHistogram &LatencyHistogram::operator=(const LatencyHistogram &other)
 {
@@ -88,10 +85,7 @@ qint64 LatencyHistogram::percentileNs(double percentile) const
     return std::clamp(mid, minNs(), std::max(minNs(), maxNs()));
 }
 
-qint64 LatencyHistogram::maxNs() const
-{
-    return m_maxNs.load(relaxed);
-}
+qint64 LatencyHistogram::maxNs() const { return m_maxNs.load(relaxed); }
 
 qint64 LatencyHistogram::minNs() const
 {

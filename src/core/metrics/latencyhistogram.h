@@ -26,7 +26,7 @@ public:
     static constexpr qint64 highestNs = 60'000'000'000;
     static constexpr int subBucketBits = 6;
     static constexpr int subBucketCount = 1 << subBucketBits;
-    static constexpr int lowestExponent = 9;  // 2^9 <= 1,000 < 2^10
+    static constexpr int lowestExponent = 9; // 2^9 <= 1,000 < 2^10
     static constexpr int highestExponent = 35; // 2^35 <= 6e10 < 2^36
     static constexpr int bucketCount = (highestExponent - lowestExponent + 1) * subBucketCount;
 
@@ -79,10 +79,10 @@ public:
 private:
     static constexpr qint64 noMin = std::numeric_limits<qint64>::max();
 
-    std::array<std::atomic<quint64>, bucketCount> m_counts{};
-    std::atomic<quint64> m_totalNs{ 0 };
-    std::atomic<qint64> m_maxNs{ 0 };
-    std::atomic<qint64> m_minNs{ noMin };
+    std::array<std::atomic<quint64>, bucketCount> m_counts {};
+    std::atomic<quint64> m_totalNs { 0 };
+    std::atomic<qint64> m_maxNs { 0 };
+    std::atomic<qint64> m_minNs { noMin };
 };
 
 } // namespace CacheScope

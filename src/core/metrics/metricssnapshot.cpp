@@ -86,9 +86,6 @@ MetricsSnapshot MetricsSampler::sample(const MetricsReading &current)
     return s;
 }
 
-void MetricsSampler::reset()
-{
-    m_previous = MetricsReading();
-}
+void MetricsSampler::reset() { m_previous = MetricsReading(); }
 
 } // namespace CacheScope

@@ -43,10 +43,10 @@ struct MetricsReading
 /// What the GUI, the CLI and the reports show for one sampling interval, as a value.
 struct MetricsSnapshot
 {
-    qint64 elapsedMs = 0;  // since the run started, at the end of the interval
+    qint64 elapsedMs = 0; // since the run started, at the end of the interval
     qint64 intervalMs = 0; // length of the interval
     CounterValues interval; // counts within the interval
-    CounterValues total;    // counts since the run started
+    CounterValues total; // counts since the run started
 
     // Rates over the interval; 0 for an empty interval.
     double requestsPerSecond = 0;
@@ -54,7 +54,7 @@ struct MetricsSnapshot
     double missesPerSecond = 0;
     double writesPerSecond = 0;
     double errorsPerSecond = 0;
-    std::array<double, evictionReasonCount> evictionsPerSecond{};
+    std::array<double, evictionReasonCount> evictionsPerSecond {};
 
     // The cache at the end of the interval.
     qint64 entries = 0;

@@ -11,11 +11,11 @@ namespace CacheScope {
 /// stays bounded however long the run is (the Qt Charts `dynamicspline` example grows forever).
 /// points() returns them oldest first, ready for one QXYSeries::replace() per tick.
 /// Not thread-safe: it lives on the GUI thread next to its series.
-template <typename Point = QPointF>
-class TimeSeries
+template <typename Point = QPointF> class TimeSeries
 {
 public:
-    explicit TimeSeries(qsizetype capacity) : m_capacity(capacity > 0 ? capacity : 1)
+    explicit TimeSeries(qsizetype capacity)
+        : m_capacity(capacity > 0 ? capacity : 1)
     {
         m_ring.reserve(std::size_t(m_capacity));
     }

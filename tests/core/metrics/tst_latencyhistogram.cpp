@@ -16,8 +16,8 @@ namespace {
 /// The nearest-rank percentile of sorted values: the oracle the histogram must agree with.
 qint64 exactPercentile(const std::vector<qint64> &sorted, double p)
 {
-    const auto rank = std::max<std::size_t>(
-            1, std::size_t(std::ceil(p / 100.0 * double(sorted.size()))));
+    const auto rank
+        = std::max<std::size_t>(1, std::size_t(std::ceil(p / 100.0 * double(sorted.size()))));
     return sorted[rank - 1];
 }
 
@@ -48,8 +48,8 @@ private slots:
 void tst_LatencyHistogram::bucketsAreNarrowEnough()
 {
     QCOMPARE(LatencyHistogram::bucketIndex(LatencyHistogram::lowestNs), 61); // 1000 = 125 << 3
-    QVERIFY(LatencyHistogram::bucketIndex(LatencyHistogram::highestNs)
-            < LatencyHistogram::bucketCount);
+    QVERIFY(
+        LatencyHistogram::bucketIndex(LatencyHistogram::highestNs) < LatencyHistogram::bucketCount);
     for (int i = 0; i < LatencyHistogram::bucketCount; ++i) {
         const qint64 low = LatencyHistogram::bucketLowNs(i);
         const qint64 high = LatencyHistogram::bucketHighNs(i);
@@ -95,7 +95,7 @@ void tst_LatencyHistogram::uniformPercentiles()
     QCOMPARE(h.count(), 100'000u);
     const qint64 got = h.percentileNs(percentile);
     QVERIFY2(relativeError(got, expectedNs) <= 0.02,
-             qPrintable(QString::number(got) + u" vs "_s + QString::number(expectedNs)));
+        qPrintable(QString::number(got) + u" vs "_s + QString::number(expectedNs)));
     QCOMPARE(h.maxNs(), 100'000'000); // max is exact
     QCOMPARE(h.minNs(), 1'000);
     QCOMPARE(h.meanNs(), 50'000.5 * 1000);
@@ -138,8 +138,8 @@ void tst_LatencyHistogram::agreesWithSortedSamples()
         const qint64 want = exactPercentile(values, p);
         const qint64 got = h.percentileNs(p);
         QVERIFY2(relativeError(got, want) <= 0.02,
-                 qPrintable(u"p"_s + QString::number(p) + u": "_s + QString::number(got)
-                            + u" vs "_s + QString::number(want)));
+            qPrintable(u"p"_s + QString::number(p) + u": "_s + QString::number(got) + u" vs "_s
+                + QString::number(want)));
     }
     QCOMPARE(h.maxNs(), values.back());
     QCOMPARE(h.minNs(), values.front());
@@ -166,7 +166,8 @@ void tst_LatencyHistogram::concurrentRecordingSumsExactly()
     constexpr int perThread = 250'000;
     LatencyHistogram shared;
     LatencyHistogram reference; // the same values recorded by one thread
-    const auto valueOf = [](int t, int i) { return qint64(1000 + (i * 7919 + t * 104729) % 5'000'000); };
+    const auto valueOf
+        = [](int t, int i) { return qint64(1000 + (i * 7919 + t * 104729) % 5'000'000); };
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&shared, &valueOf, t] {

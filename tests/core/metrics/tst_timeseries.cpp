@@ -22,7 +22,7 @@ void tst_TimeSeries::keepsOrderBeforeFull()
     series.push({ 1, 11 });
     series.push({ 2, 12 });
     QCOMPARE(series.size(), 3);
-    QCOMPARE(series.points(), (QList<QPointF>{ { 0, 10 }, { 1, 11 }, { 2, 12 } }));
+    QCOMPARE(series.points(), (QList<QPointF> { { 0, 10 }, { 1, 11 }, { 2, 12 } }));
     QCOMPARE(series.last(), QPointF(2, 12));
 }
 
@@ -55,7 +55,7 @@ void tst_TimeSeries::clearStartsOver()
     series.clear();
     QVERIFY(series.isEmpty());
     series.push({ 42, 1 });
-    QCOMPARE(series.points(), QList<QPointF>{ QPointF(42, 1) });
+    QCOMPARE(series.points(), QList<QPointF> { QPointF(42, 1) });
 }
 
 void tst_TimeSeries::capacityAtLeastOne()
@@ -64,7 +64,7 @@ void tst_TimeSeries::capacityAtLeastOne()
     series.push(1);
     series.push(2);
     QCOMPARE(series.size(), 1);
-    QCOMPARE(series.points(), QList<int>{ 2 });
+    QCOMPARE(series.points(), QList<int> { 2 });
 }
 
 QTEST_GUILESS_MAIN(tst_TimeSeries)
