@@ -20,6 +20,8 @@ enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be };
 QString traceFormatName(TraceFormat format);
 /// Parses a --format value; the error lists the valid names.
 Result<TraceFormat> parseTraceFormat(const QString &name);
+/// Every name parseTraceFormat() accepts, "auto" first.
+QStringList traceFormatNames();
 
 struct CsvOptions
 {
@@ -58,6 +60,9 @@ public:
     /// Compressed bytes consumed so far and the file's size, for progress bars.
     virtual qint64 bytesConsumed() const = 0;
     qint64 fileSize() const { return m_fileSize; }
+    /// A guess at the total number of requests from what has been read so far (to reserve
+    /// memory once); -1 before the first read.
+    virtual qint64 estimatedRequests() const { return -1; }
 
 protected:
     QString m_path;
