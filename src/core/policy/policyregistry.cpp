@@ -2,6 +2,7 @@
 
 #include "core/policy/arcpolicy.h"
 #include "core/policy/fifopolicy.h"
+#include "core/policy/lfupolicy.h"
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
 #include "core/policy/twoqpolicy.h"
@@ -26,6 +27,8 @@ const std::vector<PolicyInfo> &policyRegistry()
         { u"fifo"_s, u"FIFO"_s, u"first in, first out"_s, false, create<FifoPolicy> },
         { u"arc"_s, u"ARC"_s, u"recency and frequency lists balanced by ghost hits"_s, false,
           create<ArcPolicy> },
+        { u"lfu"_s, u"LFU"_s, u"least frequently used while resident, LRU among equals"_s, false,
+          create<LfuPolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,

@@ -1,0 +1,31 @@
+#include "core/policy/lfupolicy.h"
+
+namespace CacheScope {
+
+LfuPolicy::LfuPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
+{
+    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
+        m_map.reserve(std::size_t(config.capacity) + 1);
+        m_entries.reserve(std::size_t(config.capacity) + 1);
+    }
+}
+
+bool LfuPolicy::erase(Key key)
+{
+    const quint32 i = m_map.erase(key);
+    if (i == KeyIndexMap::npos)
+        return false;
+    m_used -= m_entries[i].size;
+    unlinkEntry(i);
+    m_entries.release(i);
+    return true;
+}
+
+quint64 LfuPolicy::frequency(Key key) const
+{
+    const quint32 i = m_map.find(key);
+    return i == KeyIndexMap::npos ? 0 : m_buckets[m_entries[i].bucket].freq;
+}
+
+} // namespace CacheScope
