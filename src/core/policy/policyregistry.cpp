@@ -5,6 +5,7 @@
 #include "core/policy/lfupolicy.h"
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
+#include "core/policy/randompolicy.h"
 #include "core/policy/twoqpolicy.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -29,6 +30,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<ArcPolicy> },
         { u"lfu"_s, u"LFU"_s, u"least frequently used while resident, LRU among equals"_s, false,
           create<LfuPolicy> },
+        { u"random"_s, u"Random"_s, u"evicts a uniformly random entry (seeded)"_s, false,
+          create<RandomPolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
