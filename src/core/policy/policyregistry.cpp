@@ -1,6 +1,7 @@
 #include "core/policy/policyregistry.h"
 
 #include "core/policy/arcpolicy.h"
+#include "core/policy/clockpolicy.h"
 #include "core/policy/fifopolicy.h"
 #include "core/policy/lfupolicy.h"
 #include "core/policy/lrupolicy.h"
@@ -32,6 +33,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<LfuPolicy> },
         { u"random"_s, u"Random"_s, u"evicts a uniformly random entry (seeded)"_s, false,
           create<RandomPolicy> },
+        { u"clock"_s, u"CLOCK"_s, u"second chance with one reference bit"_s, false,
+          create<ClockPolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
