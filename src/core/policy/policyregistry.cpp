@@ -7,6 +7,7 @@
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
 #include "core/policy/randompolicy.h"
+#include "core/policy/sievepolicy.h"
 #include "core/policy/twoqpolicy.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -35,6 +36,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<RandomPolicy> },
         { u"clock"_s, u"CLOCK"_s, u"second chance with one reference bit"_s, false,
           create<ClockPolicy> },
+        { u"sieve"_s, u"SIEVE"_s, u"FIFO with a visited bit and a sweeping hand"_s, false,
+          create<SievePolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,

@@ -1,0 +1,27 @@
+#include "core/policy/sievepolicy.h"
+
+namespace CacheScope {
+
+SievePolicy::SievePolicy(const PolicyConfig &config)
+    : PolicyBase(config)
+{
+    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
+        m_map.reserve(std::size_t(config.capacity) + 1);
+        m_nodes.reserve(std::size_t(config.capacity) + 1);
+    }
+}
+
+bool SievePolicy::erase(Key key)
+{
+    const quint32 i = m_map.erase(key);
+    if (i == KeyIndexMap::npos)
+        return false;
+    if (m_hand == i)
+        m_hand = m_nodes[i].prev; // as libCacheSim: the hand moves on to the newer neighbour
+    m_list.unlink(i);
+    m_used -= m_nodes[i].size;
+    m_nodes.release(i);
+    return true;
+}
+
+} // namespace CacheScope
