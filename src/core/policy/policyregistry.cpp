@@ -7,6 +7,7 @@
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
 #include "core/policy/randompolicy.h"
+#include "core/policy/s3fifopolicy.h"
 #include "core/policy/sievepolicy.h"
 #include "core/policy/twoqpolicy.h"
 
@@ -38,6 +39,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<ClockPolicy> },
         { u"sieve"_s, u"SIEVE"_s, u"FIFO with a visited bit and a sweeping hand"_s, false,
           create<SievePolicy> },
+        { u"s3fifo"_s, u"S3-FIFO"_s, u"small, main and ghost FIFO queues"_s, false,
+          create<S3FifoPolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
