@@ -6,6 +6,7 @@
 #include "core/policy/lfupolicy.h"
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
+#include "core/policy/qcachepolicy.h"
 #include "core/policy/randompolicy.h"
 #include "core/policy/s3fifopolicy.h"
 #include "core/policy/sievepolicy.h"
@@ -41,6 +42,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<SievePolicy> },
         { u"s3fifo"_s, u"S3-FIFO"_s, u"small, main and ghost FIFO queues"_s, false,
           create<S3FifoPolicy> },
+        { u"qcache"_s, u"QCache"_s, u"Qt's QCache as a policy (LRU by cost)"_s, false,
+          create<QCachePolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
