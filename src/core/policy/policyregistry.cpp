@@ -11,6 +11,7 @@
 #include "core/policy/s3fifopolicy.h"
 #include "core/policy/sievepolicy.h"
 #include "core/policy/twoqpolicy.h"
+#include "core/policy/wtinylfupolicy.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -48,6 +49,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<OptPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
           create<TwoQPolicy> },
+        { u"wtinylfu"_s, u"W-TinyLFU"_s, u"LRU window, frequency-sketch admission, segmented LRU"_s,
+          false, create<WTinyLfuPolicy> },
     };
     return registry;
 }
