@@ -46,7 +46,10 @@ protected:
 class CompressedSource : public ByteSource
 {
 protected:
-    CompressedSource() : m_in(rawBufferSize) { }
+    CompressedSource()
+        : m_in(rawBufferSize)
+    {
+    }
 
     /// Moves the unread input to the front and tops the buffer up to at least `atLeast` bytes
     /// (fewer at the end of the file).
@@ -56,8 +59,8 @@ protected:
             std::memmove(m_in.data(), next, avail);
         next = m_in.data();
         while (avail < atLeast && !m_eof) {
-            const Result<qsizetype> n = readRaw(reinterpret_cast<char *>(m_in.data()) + avail,
-                                                qsizetype(m_in.size() - avail));
+            const Result<qsizetype> n = readRaw(
+                reinterpret_cast<char *>(m_in.data()) + avail, qsizetype(m_in.size() - avail));
             if (!n)
                 return n.error();
             if (*n == 0)
@@ -138,10 +141,7 @@ private:
 class XzSource final : public CompressedSource
 {
 public:
-    XzSource()
-    {
-        m_ok = lzma_stream_decoder(&m_s, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
-    }
+    XzSource() { m_ok = lzma_stream_decoder(&m_s, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK; }
     ~XzSource() override { lzma_end(&m_s); }
     bool isValid() const { return m_ok; }
 
@@ -163,7 +163,8 @@ protected:
                 m_s.avail_in = avail;
             }
             // LZMA_CONCATENATED only reports the end when told the input is finished.
-            const lzma_ret rc = lzma_code(&m_s, m_s.avail_in == 0 && m_eof ? LZMA_FINISH : LZMA_RUN);
+            const lzma_ret rc
+                = lzma_code(&m_s, m_s.avail_in == 0 && m_eof ? LZMA_FINISH : LZMA_RUN);
             if (rc == LZMA_STREAM_END) {
                 m_done = true;
                 break;
@@ -188,7 +189,8 @@ private:
 class ZstdSource final : public CompressedSource
 {
 public:
-    ZstdSource() : m_ds(ZSTD_createDStream())
+    ZstdSource()
+        : m_ds(ZSTD_createDStream())
     {
         if (m_ds)
             ZSTD_initDStream(m_ds);
@@ -244,7 +246,8 @@ Result<std::unique_ptr<ByteSource>> make(const QString &path, const char *librar
 {
     auto source = std::make_unique<Source>();
     if (!source->isValid())
-        return fileError(path, u"cannot start the "_s + QString::fromLatin1(library) + u" decoder"_s);
+        return fileError(
+            path, u"cannot start the "_s + QString::fromLatin1(library) + u" decoder"_s);
     return std::unique_ptr<ByteSource>(std::move(source));
 }
 
@@ -273,15 +276,18 @@ Result<std::unique_ptr<ByteSource>> ByteSource::open(const QString &path)
     Compression compression = Compression::None;
     if (magic.startsWith("\x1f\x8b"))
         compression = Compression::Gzip;
-    else if (magic.startsWith(QByteArrayView("\xfd" "7zXZ\0", 6)))
+    else if (magic.startsWith(QByteArrayView("\xfd"
+                                             "7zXZ\0",
+                 6)))
         compression = Compression::Xz;
     else if (magic.startsWith("\x28\xb5\x2f\xfd"))
         compression = Compression::Zstd;
 
-    Result<std::unique_ptr<ByteSource>> made = compression == Compression::Gzip ? make<GzipSource>(path, "zlib")
-        : compression == Compression::Xz  ? make<XzSource>(path, "liblzma")
+    Result<std::unique_ptr<ByteSource>> made = compression == Compression::Gzip
+        ? make<GzipSource>(path, "zlib")
+        : compression == Compression::Xz   ? make<XzSource>(path, "liblzma")
         : compression == Compression::Zstd ? make<ZstdSource>(path, "zstd")
-                                            : std::unique_ptr<ByteSource>(new PlainSource);
+                                           : std::unique_ptr<ByteSource>(new PlainSource);
     if (!made)
         return made;
     ByteSource &source = **made;
@@ -327,8 +333,8 @@ Result<QByteArrayView> ByteSource::peek(qsizetype size)
         if (*r == 0)
             break;
     }
-    return QByteArrayView(m_peeked.data() + m_peekedPos,
-                          std::min(size, qsizetype(m_peeked.size()) - m_peekedPos));
+    return QByteArrayView(
+        m_peeked.data() + m_peekedPos, std::min(size, qsizetype(m_peeked.size()) - m_peekedPos));
 }
 
 qint64 ByteSource::estimatedSize() const
@@ -369,9 +375,6 @@ Result<qsizetype> ByteSource::readRaw(char *data, qsizetype size)
     return n;
 }
 
-Error ByteSource::error(const QString &message) const
-{
-    return fileError(m_path, message);
-}
+Error ByteSource::error(const QString &message) const { return fileError(m_path, message); }
 
 } // namespace CacheScope

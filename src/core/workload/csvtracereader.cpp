@@ -11,10 +11,7 @@ namespace CacheScope {
 
 namespace {
 
-QString columnsText(int n)
-{
-    return n == 1 ? u"1 column"_s : QString::number(n) + u" columns"_s;
-}
+QString columnsText(int n) { return n == 1 ? u"1 column"_s : QString::number(n) + u" columns"_s; }
 
 /// Non-negative decimal with an optional fraction ("12", "12.5"); the fraction is dropped and
 /// values past 64 bits saturate. False if it is not such a number.
@@ -42,18 +39,18 @@ bool parseSeconds(const char *begin, const char *end, quint64 &seconds)
 Result<void> CsvTraceReader::validate(const CsvOptions &options)
 {
     if (options.keyColumn < 1)
-        return optionError(u"--key-column"_s, QString::number(options.keyColumn),
-                           u"must be at least 1"_s);
+        return optionError(
+            u"--key-column"_s, QString::number(options.keyColumn), u"must be at least 1"_s);
     if (options.sizeColumn < 0)
         return optionError(u"--size-column"_s, QString::number(options.sizeColumn),
-                           u"must be 0 (none) or a column number"_s);
+            u"must be 0 (none) or a column number"_s);
     if (options.timeColumn < 0)
         return optionError(u"--time-column"_s, QString::number(options.timeColumn),
-                           u"must be 0 (none) or a column number"_s);
+            u"must be 0 (none) or a column number"_s);
     const char16_t d = options.delimiter.unicode();
     if (d == 0 || d >= 0x80 || d == u'"' || d == u'\r' || d == u'\n')
         return optionError(u"--delimiter"_s, QString(options.delimiter),
-                           u"must be one ASCII character other than a quote or a line break"_s);
+            u"must be one ASCII character other than a quote or a line break"_s);
     return {};
 }
 
@@ -68,15 +65,15 @@ Key CsvTraceReader::hashKey(const char *begin, const char *end)
 }
 
 CsvTraceReader::CsvTraceReader(std::unique_ptr<ByteSource> source, const CsvOptions &options)
-    : m_source(std::move(source)),
-      m_lines(m_source.get()),
-      m_options(options),
-      m_delimiter(char(options.delimiter.unicode())),
-      m_trim(m_delimiter != ' ' && m_delimiter != '\t'),
-      m_lastColumn(std::max({ options.keyColumn, options.sizeColumn, options.timeColumn })),
-      m_fields(std::size_t(m_lastColumn)),
-      m_unescaped(std::size_t(m_lastColumn)),
-      m_skipHeader(options.header)
+    : m_source(std::move(source))
+    , m_lines(m_source.get())
+    , m_options(options)
+    , m_delimiter(char(options.delimiter.unicode()))
+    , m_trim(m_delimiter != ' ' && m_delimiter != '\t')
+    , m_lastColumn(std::max({ options.keyColumn, options.sizeColumn, options.timeColumn }))
+    , m_fields(std::size_t(m_lastColumn))
+    , m_unescaped(std::size_t(m_lastColumn))
+    , m_skipHeader(options.header)
 {
     m_path = m_source->path();
     m_format = TraceFormat::Csv;
@@ -111,8 +108,8 @@ bool CsvTraceReader::split(const char *begin, const char *end, Error &error)
                 break;
             }
             if (!close) {
-                error = fieldError(u"column "_s + QString::number(column), { q, end },
-                                   u"has no closing quote"_s);
+                error = fieldError(
+                    u"column "_s + QString::number(column), { q, end }, u"has no closing quote"_s);
                 return false;
             }
             p = close + 1;
@@ -121,7 +118,7 @@ bool CsvTraceReader::split(const char *begin, const char *end, Error &error)
             if (p < end && *p != m_delimiter) {
                 const char *next = std::find(p, end, m_delimiter);
                 error = fieldError(u"column "_s + QString::number(column), { q, next },
-                                   u"has text after the closing quote"_s);
+                    u"has text after the closing quote"_s);
                 return false;
             }
             field = { start, close };
@@ -145,16 +142,17 @@ bool CsvTraceReader::split(const char *begin, const char *end, Error &error)
             m_fields[std::size_t(column - 1)] = field;
         if (p == end || column == m_lastColumn)
             break; // later columns are not needed, nor checked
-        ++p;       // the delimiter
+        ++p; // the delimiter
     }
     m_columns = column;
     return true;
 }
 
-Error CsvTraceReader::fieldError(const QString &field, const Field &value,
-                                 const QString &message) const
+Error CsvTraceReader::fieldError(
+    const QString &field, const Field &value, const QString &message) const
 {
-    return lineError(m_path, m_lines.lineNumber(), field, quoteValue(value.begin, value.end), message);
+    return lineError(
+        m_path, m_lines.lineNumber(), field, quoteValue(value.begin, value.end), message);
 }
 
 Result<qsizetype> CsvTraceReader::read(std::vector<Request> &out, qsizetype max)
@@ -183,8 +181,8 @@ Result<qsizetype> CsvTraceReader::read(std::vector<Request> &out, qsizetype max)
                 : wanted == m_options.sizeColumn                ? u"size"_s
                                                                 : u"time"_s;
             return lineError(m_path, m_lines.lineNumber(), field, QString(),
-                             u"needs column "_s + QString::number(wanted)
-                                 + u" but the line has "_s + columnsText(m_columns));
+                u"needs column "_s + QString::number(wanted) + u" but the line has "_s
+                    + columnsText(m_columns));
         }
 
         Request request;

@@ -45,9 +45,9 @@ private:
     char m_delimiter;
     bool m_trim;
     int m_lastColumn;
-    std::vector<Field> m_fields;           // 1-based column - 1
-    std::vector<std::string> m_unescaped;  // quoted fields holding "" live here
-    int m_columns = 0;                     // columns seen on the current line
+    std::vector<Field> m_fields; // 1-based column - 1
+    std::vector<std::string> m_unescaped; // quoted fields holding "" live here
+    int m_columns = 0; // columns seen on the current line
     bool m_skipHeader;
     quint64 m_firstTime = 0;
     bool m_started = false;

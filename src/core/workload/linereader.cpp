@@ -10,7 +10,10 @@ namespace {
 constexpr qsizetype initialBufferSize = qsizetype(1) << 20;
 }
 
-LineReader::LineReader(ByteSource *source) : m_source(source) { }
+LineReader::LineReader(ByteSource *source)
+    : m_source(source)
+{
+}
 
 bool LineReader::nextSlow(const char *&begin, const char *&end)
 {
@@ -56,15 +59,14 @@ bool LineReader::nextSlow(const char *&begin, const char *&end)
             if (tail >= maxLineLength) {
                 m_hasError = true;
                 m_error = lineError(m_source->path(), m_line + 1, QString(), QString(),
-                                    u"the line is longer than 64 MiB"_s);
+                    u"the line is longer than 64 MiB"_s);
                 return false;
             }
             m_buffer.resize(m_buffer.size() * 2);
         }
         m_pos = m_buffer.data();
         m_end = m_pos + tail;
-        const Result<qsizetype> n
-            = m_source->read(m_end, qsizetype(m_buffer.size()) - tail);
+        const Result<qsizetype> n = m_source->read(m_end, qsizetype(m_buffer.size()) - tail);
         if (!n) {
             m_hasError = true;
             m_error = n.error();

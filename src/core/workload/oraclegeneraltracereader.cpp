@@ -9,7 +9,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope {
 
 OracleGeneralTraceReader::OracleGeneralTraceReader(std::unique_ptr<ByteSource> source)
-    : m_source(std::move(source)), m_records(m_source.get(), recordSize)
+    : m_source(std::move(source))
+    , m_records(m_source.get(), recordSize)
 {
     m_path = m_source->path();
     m_format = TraceFormat::OracleGeneral;
@@ -33,7 +34,7 @@ Result<qsizetype> OracleGeneralTraceReader::read(std::vector<Request> &out, qsiz
             const quint32 size = qFromLittleEndian<quint32>(record + 12);
             if (size == 0) {
                 return byteError(m_path, m_records.offset() + i * recordSize, u"size"_s, u"0"_s,
-                                 u"must be at least 1"_s);
+                    u"must be at least 1"_s);
             }
             if (!m_started) {
                 m_started = true;

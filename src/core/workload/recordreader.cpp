@@ -14,9 +14,9 @@ constexpr qsizetype bufferBytes = qsizetype(1) << 20;
 }
 
 RecordReader::RecordReader(ByteSource *source, qsizetype recordSize)
-    : m_source(source),
-      m_recordSize(recordSize),
-      m_buffer(std::size_t(bufferBytes / recordSize * recordSize))
+    : m_source(source)
+    , m_recordSize(recordSize)
+    , m_buffer(std::size_t(bufferBytes / recordSize * recordSize))
 {
 }
 
@@ -41,8 +41,8 @@ Result<qsizetype> RecordReader::next(const char *&records, qsizetype max)
             return qsizetype(0);
         if (m_end < m_recordSize) {
             return byteError(m_source->path(), m_offset, QString(), QString(),
-                             u"truncated record: only "_s + QString::number(m_end) + u" of "_s
-                                 + QString::number(m_recordSize) + u" bytes"_s);
+                u"truncated record: only "_s + QString::number(m_end) + u" of "_s
+                    + QString::number(m_recordSize) + u" bytes"_s);
         }
     }
     const qsizetype n = std::min(max, (m_end - m_pos) / m_recordSize);

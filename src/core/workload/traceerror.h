@@ -11,14 +11,14 @@ inline Error fileError(const QString &file, const QString &message)
     return Error { message, file, 0, QString(), QString() };
 }
 
-inline Error lineError(const QString &file, qint64 line, const QString &field,
-                       const QString &value, const QString &message)
+inline Error lineError(const QString &file, qint64 line, const QString &field, const QString &value,
+    const QString &message)
 {
     return Error { message, file, line, field, value };
 }
 
 inline Error byteError(const QString &file, qint64 offset, const QString &field,
-                       const QString &value, const QString &message)
+    const QString &value, const QString &message)
 {
     return Error { message, file, 0, field, value, offset };
 }

@@ -104,7 +104,8 @@ bool TraceFormatDetector::looksLikeVscsi(QByteArrayView sample, qint64 size)
             continue;
         bool all = true;
         for (qsizetype i = 0; i < records && all; ++i)
-            all = qFromLittleEndian<quint16>(sample.data() + i * recordSize + verOffset) >> 8 == version;
+            all = qFromLittleEndian<quint16>(sample.data() + i * recordSize + verOffset) >> 8
+                == version;
         if (all)
             return true;
     }
@@ -141,7 +142,7 @@ bool TraceFormatDetector::looksLikeU32Be(QByteArrayView sample, qint64 size)
         return false;
     std::vector<quint32> words(static_cast<std::size_t>(count), 0);
     qsizetype highZero = 0; // most significant byte 0: small keys, read the right way round
-    qsizetype lowZero = 0;  // least significant byte 0: what little-endian small keys look like
+    qsizetype lowZero = 0; // least significant byte 0: what little-endian small keys look like
     for (qsizetype i = 0; i < count; ++i) {
         const char *p = sample.data() + 4 * i;
         words[std::size_t(i)] = qFromBigEndian<quint32>(p);

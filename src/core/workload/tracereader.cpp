@@ -27,9 +27,12 @@ struct FormatName
 const std::vector<FormatName> &formatNames()
 {
     static const std::vector<FormatName> names {
-        { TraceFormat::Auto, u"auto"_s },     { TraceFormat::Txt, u"txt"_s },
-        { TraceFormat::Csv, u"csv"_s },       { TraceFormat::OracleGeneral, u"oraclegeneral"_s },
-        { TraceFormat::Vscsi, u"vscsi"_s },   { TraceFormat::U32Be, u"u32be"_s },
+        { TraceFormat::Auto, u"auto"_s },
+        { TraceFormat::Txt, u"txt"_s },
+        { TraceFormat::Csv, u"csv"_s },
+        { TraceFormat::OracleGeneral, u"oraclegeneral"_s },
+        { TraceFormat::Vscsi, u"vscsi"_s },
+        { TraceFormat::U32Be, u"u32be"_s },
     };
     return names;
 }
@@ -70,12 +73,12 @@ Result<TraceFormat> parseTraceFormat(const QString &name)
         if (name.compare(f.name, Qt::CaseInsensitive) == 0)
             return f.format;
     }
-    return optionError(u"--format"_s, name,
-                       u"is not a trace format; use auto, "_s + concreteFormatList());
+    return optionError(
+        u"--format"_s, name, u"is not a trace format; use auto, "_s + concreteFormatList());
 }
 
-Result<std::unique_ptr<TraceReader>> TraceReader::open(const QString &path,
-                                                       const TraceOptions &options)
+Result<std::unique_ptr<TraceReader>> TraceReader::open(
+    const QString &path, const TraceOptions &options)
 {
     if (options.format == TraceFormat::Csv) {
         if (const Result<void> valid = CsvTraceReader::validate(options.csv); !valid)
@@ -96,14 +99,15 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const QString &path,
         if (sample->isEmpty())
             return fileError(path, u"contains no requests"_s);
         const bool whole = sample->size() < TraceFormatDetector::sampleSize;
-        const qint64 size = whole ? sample->size()
+        const qint64 size = whole                        ? sample->size()
             : source->compression() == Compression::None ? source->fileSize()
-                                                        : -1;
+                                                         : -1;
         format = TraceFormatDetector::fromContent(*sample, whole, size);
         if (format == TraceFormat::Auto) {
-            return fileError(path, u"cannot tell the trace format from the file name or content; "
-                                   u"pass --format with "_s
-                                       + concreteFormatList());
+            return fileError(path,
+                u"cannot tell the trace format from the file name or content; "
+                u"pass --format with "_s
+                    + concreteFormatList());
         }
     }
 
@@ -127,8 +131,8 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const QString &path,
             // A file too short for one record is reported as truncated by the reader.
             if (head->size() >= VscsiTraceReader::recordSize(1)) {
                 return byteError(path, 0, QString(), QString(),
-                                 u"not a vscsi trace: the first record's version is neither 1 "
-                                 u"nor 2"_s);
+                    u"not a vscsi trace: the first record's version is neither 1 "
+                    u"nor 2"_s);
             }
             version = 1;
         }
@@ -141,8 +145,7 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const QString &path,
 }
 
 Result<LoadedTrace> loadTrace(const QString &path, const TraceOptions &options,
-                              const std::atomic<bool> *cancel,
-                              const std::function<void(qint64, qint64)> &progress)
+    const std::atomic<bool> *cancel, const std::function<void(qint64, qint64)> &progress)
 {
     Result<std::unique_ptr<TraceReader>> opened = TraceReader::open(path, options);
     if (!opened)

@@ -7,7 +7,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope {
 
 TxtTraceReader::TxtTraceReader(std::unique_ptr<ByteSource> source)
-    : m_source(std::move(source)), m_lines(m_source.get())
+    : m_source(std::move(source))
+    , m_lines(m_source.get())
 {
     m_path = m_source->path();
     m_format = TraceFormat::Txt;
@@ -29,9 +30,8 @@ Result<qsizetype> TxtTraceReader::read(std::vector<Request> &out, qsizetype max)
             parsed = parseDecimal(begin, end, key);
             if (parsed != NumberParse::Ok) {
                 return lineError(m_path, m_lines.lineNumber(), u"key"_s, quoteValue(begin, end),
-                                 parsed == NumberParse::TooLarge
-                                     ? u"is larger than 18446744073709551615"_s
-                                     : u"is not a non-negative integer"_s);
+                    parsed == NumberParse::TooLarge ? u"is larger than 18446744073709551615"_s
+                                                    : u"is not a non-negative integer"_s);
             }
         }
         out.push_back(Request { key, -1, 1, 0 });

@@ -5,7 +5,8 @@
 namespace CacheScope {
 
 U32BeTraceReader::U32BeTraceReader(std::unique_ptr<ByteSource> source)
-    : m_source(std::move(source)), m_records(m_source.get(), 4)
+    : m_source(std::move(source))
+    , m_records(m_source.get(), 4)
 {
     m_path = m_source->path();
     m_format = TraceFormat::U32Be;

@@ -35,7 +35,9 @@ int VscsiTraceReader::detectVersion(QByteArrayView head)
 }
 
 VscsiTraceReader::VscsiTraceReader(std::unique_ptr<ByteSource> source, int version)
-    : m_source(std::move(source)), m_version(version), m_records(m_source.get(), recordSize(version))
+    : m_source(std::move(source))
+    , m_version(version)
+    , m_records(m_source.get(), recordSize(version))
 {
     m_path = m_source->path();
     m_format = TraceFormat::Vscsi;
@@ -66,7 +68,8 @@ Result<qsizetype> VscsiTraceReader::read(std::vector<Request> &out, qsizetype ma
                 m_firstTime = ts;
             }
             const quint64 seconds = ts >= m_firstTime ? (ts - m_firstTime) / 1000000 : 0;
-            out.push_back(Request { lbn, -1, len, quint32(std::min<quint64>(seconds, UINT32_MAX)) });
+            out.push_back(
+                Request { lbn, -1, len, quint32(std::min<quint64>(seconds, UINT32_MAX)) });
             ++n;
         }
     }

@@ -9,9 +9,9 @@
 namespace CacheScope {
 
 /// VMware vscsi block traces as libCacheSim reads them, little-endian:
-/// v1, 32 bytes: {uint32 sn, uint32 len, uint32 nSG, uint16 cmd, uint16 ver, uint64 lbn, uint64 ts};
-/// v2, 40 bytes: {uint16 cmd, uint16 ver, uint32 sn, uint32 len, uint32 nSG, uint64 lbn, uint64 ts,
-/// uint64 rt}. The version is `ver >> 8`. key = lbn, size = len, ts is in microseconds.
+/// v1, 32 bytes: {uint32 sn, uint32 len, uint32 nSG, uint16 cmd, uint16 ver, uint64 lbn, uint64
+/// ts}; v2, 40 bytes: {uint16 cmd, uint16 ver, uint32 sn, uint32 len, uint32 nSG, uint64 lbn,
+/// uint64 ts, uint64 rt}. The version is `ver >> 8`. key = lbn, size = len, ts is in microseconds.
 /// Records with len 0 (commands that move no data) are skipped, as libCacheSim skips size-0
 /// requests by default.
 class VscsiTraceReader final : public TraceReader

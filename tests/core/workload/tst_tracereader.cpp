@@ -48,9 +48,8 @@ QByteArray xzBytes(const QByteArray &data)
     QByteArray out(data.size() + data.size() / 2 + 1024, Qt::Uninitialized);
     std::size_t used = 0;
     if (lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, nullptr,
-                                reinterpret_cast<const uint8_t *>(data.constData()),
-                                std::size_t(data.size()), reinterpret_cast<uint8_t *>(out.data()),
-                                &used, std::size_t(out.size()))
+            reinterpret_cast<const uint8_t *>(data.constData()), std::size_t(data.size()),
+            reinterpret_cast<uint8_t *>(out.data()), &used, std::size_t(out.size()))
         != LZMA_OK)
         qFatal("lzma_easy_buffer_encode failed");
     out.truncate(qsizetype(used));
@@ -60,8 +59,8 @@ QByteArray xzBytes(const QByteArray &data)
 QByteArray zstdBytes(const QByteArray &data)
 {
     QByteArray out(qsizetype(ZSTD_compressBound(std::size_t(data.size()))), Qt::Uninitialized);
-    const std::size_t n = ZSTD_compress(out.data(), std::size_t(out.size()), data.constData(),
-                                        std::size_t(data.size()), 3);
+    const std::size_t n = ZSTD_compress(
+        out.data(), std::size_t(out.size()), data.constData(), std::size_t(data.size()), 3);
     if (ZSTD_isError(n))
         qFatal("ZSTD_compress failed");
     out.truncate(qsizetype(n));
@@ -98,8 +97,7 @@ QString suffix(Packing packing)
     return {};
 }
 
-template <typename T>
-void appendLe(QByteArray &out, T value)
+template <typename T> void appendLe(QByteArray &out, T value)
 {
     char bytes[sizeof(T)];
     qToLittleEndian(value, bytes);
@@ -126,10 +124,10 @@ QByteArray oracleRecord(quint32 time, quint64 id, quint32 size, qint64 next = -1
 QByteArray vscsi1Record(quint32 len, quint64 lbn, quint64 tsUs)
 {
     QByteArray r;
-    appendLe<quint32>(r, 7);      // sn
-    appendLe<quint32>(r, len);    // len
-    appendLe<quint32>(r, 1);      // nSG
-    appendLe<quint16>(r, 0x28);   // cmd: READ(10)
+    appendLe<quint32>(r, 7); // sn
+    appendLe<quint32>(r, len); // len
+    appendLe<quint32>(r, 1); // nSG
+    appendLe<quint16>(r, 0x28); // cmd: READ(10)
     appendLe<quint16>(r, 0x0100); // ver: 1 << 8
     appendLe<quint64>(r, lbn);
     appendLe<quint64>(r, tsUs);
@@ -139,14 +137,14 @@ QByteArray vscsi1Record(quint32 len, quint64 lbn, quint64 tsUs)
 QByteArray vscsi2Record(quint32 len, quint64 lbn, quint64 tsUs)
 {
     QByteArray r;
-    appendLe<quint16>(r, 0x2a);   // cmd: WRITE(10)
+    appendLe<quint16>(r, 0x2a); // cmd: WRITE(10)
     appendLe<quint16>(r, 0x0200); // ver: 2 << 8
-    appendLe<quint32>(r, 7);      // sn
+    appendLe<quint32>(r, 7); // sn
     appendLe<quint32>(r, len);
-    appendLe<quint32>(r, 1);      // nSG
+    appendLe<quint32>(r, 1); // nSG
     appendLe<quint64>(r, lbn);
     appendLe<quint64>(r, tsUs);
-    appendLe<quint64>(r, 250);    // rt
+    appendLe<quint64>(r, 250); // rt
     return r;
 }
 
@@ -179,21 +177,26 @@ struct Sample
 std::vector<Sample> formatSamples()
 {
     std::vector<Sample> samples;
-    samples.push_back({ u"keys.txt"_s, {}, "5\n17\n5\n0\n", { { 5, 17, 5, 0 }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } } });
+    samples.push_back({ u"keys.txt"_s, {}, "5\n17\n5\n0\n",
+        { { 5, 17, 5, 0 }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } } });
 
     TraceOptions csv;
     csv.csv.header = true;
     csv.csv.sizeColumn = 2;
     csv.csv.timeColumn = 3;
-    samples.push_back({ u"requests.csv"_s, csv, "key,size,time\n10,100,1000\n11,200,1003\n10,100,1010\n",
-                        { { 10, 11, 10 }, { 100, 200, 100 }, { 0, 3, 10 } } });
+    samples.push_back(
+        { u"requests.csv"_s, csv, "key,size,time\n10,100,1000\n11,200,1003\n10,100,1010\n",
+            { { 10, 11, 10 }, { 100, 200, 100 }, { 0, 3, 10 } } });
 
-    QByteArray oracle = oracleRecord(50, 3, 4096, 2) + oracleRecord(52, 9, 512) + oracleRecord(60, 3, 4096);
-    samples.push_back({ u"t.oracleGeneral"_s, {}, oracle, { { 3, 9, 3 }, { 4096, 512, 4096 }, { 0, 2, 10 } } });
+    QByteArray oracle
+        = oracleRecord(50, 3, 4096, 2) + oracleRecord(52, 9, 512) + oracleRecord(60, 3, 4096);
+    samples.push_back(
+        { u"t.oracleGeneral"_s, {}, oracle, { { 3, 9, 3 }, { 4096, 512, 4096 }, { 0, 2, 10 } } });
 
     QByteArray v1 = vscsi1Record(4096, 1000, 5000000) + vscsi1Record(512, 2000, 7500000)
         + vscsi1Record(4096, 1000, 9000000);
-    samples.push_back({ u"v1.vscsi"_s, {}, v1, { { 1000, 2000, 1000 }, { 4096, 512, 4096 }, { 0, 2, 4 } } });
+    samples.push_back(
+        { u"v1.vscsi"_s, {}, v1, { { 1000, 2000, 1000 }, { 4096, 512, 4096 }, { 0, 2, 4 } } });
 
     QByteArray v2 = vscsi2Record(8192, 77, 1000000) + vscsi2Record(8192, 78, 3000000);
     samples.push_back({ u"v2.vscsi"_s, {}, v2, { { 77, 78 }, { 8192, 8192 }, { 0, 2 } } });
@@ -204,7 +207,7 @@ std::vector<Sample> formatSamples()
     TraceOptions u32;
     u32.format = TraceFormat::U32Be;
     samples.push_back({ u"keys.bin"_s, u32, be,
-                        { { 1, 0x01020304u, 0xffffffffu, 1 }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } } });
+        { { 1, 0x01020304u, 0xffffffffu, 1 }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 } } });
     return samples;
 }
 
@@ -251,10 +254,7 @@ private:
     QTemporaryDir m_dir;
 };
 
-void tst_TraceReader::initTestCase()
-{
-    QVERIFY(m_dir.isValid());
-}
+void tst_TraceReader::initTestCase() { QVERIFY(m_dir.isValid()); }
 
 QString tst_TraceReader::write(const QString &name, const QByteArray &bytes)
 {
@@ -369,13 +369,17 @@ void tst_TraceReader::txtLines_data()
     QTest::newRow("LF") << QByteArray("1\n2\n3\n") << std::vector<Key> { 1, 2, 3 };
     QTest::newRow("CRLF") << QByteArray("1\r\n2\r\n3\r\n") << std::vector<Key> { 1, 2, 3 };
     QTest::newRow("no final newline") << QByteArray("1\n2\n3") << std::vector<Key> { 1, 2, 3 };
-    QTest::newRow("CRLF, no final newline") << QByteArray("1\r\n2\r\n3\r") << std::vector<Key> { 1, 2, 3 };
+    QTest::newRow("CRLF, no final newline")
+        << QByteArray("1\r\n2\r\n3\r") << std::vector<Key> { 1, 2, 3 };
     QTest::newRow("stars and blank lines")
         << QByteArray("*\n1\n\n*\n2\r\n\r\n   \n3\n*\n") << std::vector<Key> { 1, 2, 3 };
-    QTest::newRow("blanks around keys") << QByteArray(" 1\n2 \t\n\t3\n") << std::vector<Key> { 1, 2, 3 };
-    QTest::newRow("UTF-8 byte-order mark") << QByteArray("\xef\xbb\xbf" "7\n8\n") << std::vector<Key> { 7, 8 };
-    QTest::newRow("largest 64-bit key")
-        << QByteArray("18446744073709551615\n00042\n") << std::vector<Key> { 18446744073709551615u, 42 };
+    QTest::newRow("blanks around keys")
+        << QByteArray(" 1\n2 \t\n\t3\n") << std::vector<Key> { 1, 2, 3 };
+    QTest::newRow("UTF-8 byte-order mark") << QByteArray("\xef\xbb\xbf"
+                                                         "7\n8\n")
+                                           << std::vector<Key> { 7, 8 };
+    QTest::newRow("largest 64-bit key") << QByteArray("18446744073709551615\n00042\n")
+                                        << std::vector<Key> { 18446744073709551615u, 42 };
 }
 
 void tst_TraceReader::txtLines()
@@ -404,16 +408,18 @@ void tst_TraceReader::csvVariants_data()
     QTest::newRow("key in column 3, size in 1, CRLF")
         << QByteArray("100,x,4\r\n200,y,5\r\n\r\n") << 3 << 1 << false << QChar(u',')
         << std::vector<Key> { 4, 5 } << std::vector<quint32> { 100, 200 };
-    QTest::newRow("semicolon delimiter") << QByteArray("7;64\n8;128\n") << 1 << 2 << false << QChar(u';')
-                                         << std::vector<Key> { 7, 8 } << std::vector<quint32> { 64, 128 };
-    QTest::newRow("tab delimiter") << QByteArray("7\t64\n8\t128\n") << 1 << 2 << false << QChar(u'\t')
-                                   << std::vector<Key> { 7, 8 } << std::vector<quint32> { 64, 128 };
+    QTest::newRow("semicolon delimiter")
+        << QByteArray("7;64\n8;128\n") << 1 << 2 << false << QChar(u';')
+        << std::vector<Key> { 7, 8 } << std::vector<quint32> { 64, 128 };
+    QTest::newRow("tab delimiter")
+        << QByteArray("7\t64\n8\t128\n") << 1 << 2 << false << QChar(u'\t')
+        << std::vector<Key> { 7, 8 } << std::vector<quint32> { 64, 128 };
     QTest::newRow("quoted fields and blanks")
         << QByteArray("\"7\", 64 \n \"8\" ,\"128\"\n") << 1 << 2 << false << QChar(u',')
         << std::vector<Key> { 7, 8 } << std::vector<quint32> { 64, 128 };
-    QTest::newRow("extra columns ignored") << QByteArray("1,2,3,4,\"unclosed\n") << 1 << 2 << false
-                                           << QChar(u',') << std::vector<Key> { 1 }
-                                           << std::vector<quint32> { 2 };
+    QTest::newRow("extra columns ignored")
+        << QByteArray("1,2,3,4,\"unclosed\n") << 1 << 2 << false << QChar(u',')
+        << std::vector<Key> { 1 } << std::vector<quint32> { 2 };
 }
 
 void tst_TraceReader::csvVariants()
@@ -461,7 +467,8 @@ void tst_TraceReader::csvStringKeys()
 void tst_TraceReader::vscsiSkipsZeroLength()
 {
     // A command that moves no data (len 0) is not a request, as in libCacheSim.
-    const QByteArray bytes = vscsi1Record(4096, 1, 0) + vscsi1Record(0, 2, 1) + vscsi1Record(512, 3, 2);
+    const QByteArray bytes
+        = vscsi1Record(4096, 1, 0) + vscsi1Record(0, 2, 1) + vscsi1Record(512, 3, 2);
     const Result<LoadedTrace> trace = loadTrace(write(u"zero.vscsi"_s, bytes));
     QVERIFY2(trace, qPrintable(trace ? QString() : trace.error().toString()));
     QCOMPARE(keysOf(trace->requests), (std::vector<Key> { 1, 3 }));
@@ -489,7 +496,8 @@ void tst_TraceReader::longTraceAcrossBuffers()
         QCOMPARE(keysOf(t->requests), keys);
         TraceOptions u32;
         u32.format = TraceFormat::U32Be;
-        const Result<LoadedTrace> b = loadTrace(write(u"long.bin"_s + suffix(p), pack(binary, p)), u32);
+        const Result<LoadedTrace> b
+            = loadTrace(write(u"long.bin"_s + suffix(p), pack(binary, p)), u32);
         QVERIFY2(b, qPrintable(b ? QString() : b.error().toString()));
         QCOMPARE(keysOf(b->requests), keys);
     }
@@ -544,17 +552,20 @@ void tst_TraceReader::detection_data()
     QTest::newRow(".csv") << u"a.csv"_s << QByteArray("1\n") << TraceFormat::Csv;
     QTest::newRow(".vscsi") << u"a.vscsi"_s << v2 << TraceFormat::Vscsi;
     QTest::newRow(".oracleGeneral") << u"a.oracleGeneral"_s << oracle << TraceFormat::OracleGeneral;
-    QTest::newRow(".oracleGeneral.bin") << u"a.oracleGeneral.bin"_s << oracle
-                                        << TraceFormat::OracleGeneral;
-    QTest::newRow(".oracleGeneral.zst") << u"a.oracleGeneral.zst"_s << zstdBytes(oracle)
-                                        << TraceFormat::OracleGeneral;
+    QTest::newRow(".oracleGeneral.bin")
+        << u"a.oracleGeneral.bin"_s << oracle << TraceFormat::OracleGeneral;
+    QTest::newRow(".oracleGeneral.zst")
+        << u"a.oracleGeneral.zst"_s << zstdBytes(oracle) << TraceFormat::OracleGeneral;
     QTest::newRow(".bin, 24-byte records") << u"a.bin"_s << oracle << TraceFormat::OracleGeneral;
     QTest::newRow(".trace, vscsi v1 records") << u"a.trace"_s << v1 << TraceFormat::Vscsi;
     QTest::newRow(".trace, vscsi v2 records") << u"a.trace"_s << v2 << TraceFormat::Vscsi;
-    QTest::newRow(".trace, decimal lines") << u"a.trace"_s << QByteArray("1\n*\n2\r\n") << TraceFormat::Txt;
+    QTest::newRow(".trace, decimal lines")
+        << u"a.trace"_s << QByteArray("1\n*\n2\r\n") << TraceFormat::Txt;
     QTest::newRow(".trace, big-endian keys") << u"a.trace"_s << be << TraceFormat::U32Be;
-    QTest::newRow(".trace.gz, big-endian keys") << u"a.trace.gz"_s << gzipBytes(be) << TraceFormat::U32Be;
-    QTest::newRow("no extension, decimal lines") << u"keys"_s << QByteArray("3\n4\n") << TraceFormat::Txt;
+    QTest::newRow(".trace.gz, big-endian keys")
+        << u"a.trace.gz"_s << gzipBytes(be) << TraceFormat::U32Be;
+    QTest::newRow("no extension, decimal lines")
+        << u"keys"_s << QByteArray("3\n4\n") << TraceFormat::Txt;
     QTest::newRow(".TXT.XZ") << u"A.TXT.XZ"_s << xzBytes("9\n") << TraceFormat::Txt;
 }
 
@@ -597,57 +608,60 @@ void tst_TraceReader::errors_data()
                                          << u"PATH:2: key: '-3' is not a non-negative integer"_s;
     QTest::newRow("txt: two numbers") << u"bad.txt"_s << QByteArray("1 2\n") << none
                                       << u"PATH:1: key: '1 2' is not a non-negative integer"_s;
-    QTest::newRow("txt: too large") << u"bad.txt"_s << QByteArray("\n18446744073709551616\n") << none
-                                    << u"PATH:2: key: '18446744073709551616' is larger than "
-                                       u"18446744073709551615"_s;
+    QTest::newRow("txt: too large")
+        << u"bad.txt"_s << QByteArray("\n18446744073709551616\n") << none
+        << u"PATH:2: key: '18446744073709551616' is larger than "
+           u"18446744073709551615"_s;
     QTest::newRow("txt.gz: line numbers survive decompression")
         << u"bad.txt.gz"_s << gzipBytes("1\n*\n\n4x\n") << none
         << u"PATH:4: key: '4x' is not a non-negative integer"_s;
-    QTest::newRow("txt: empty file") << u"empty.txt"_s << QByteArray() << none
-                                     << u"PATH: contains no requests"_s;
-    QTest::newRow("txt: only markers") << u"stars.txt"_s << QByteArray("*\n\n*\r\n") << none
-                                       << u"PATH: contains no requests"_s;
-    QTest::newRow("auto: empty .trace") << u"empty.trace"_s << QByteArray() << none
-                                        << u"PATH: contains no requests"_s;
-    QTest::newRow("auto: empty .trace.xz") << u"empty.trace.xz"_s << xzBytes({}) << none
-                                           << u"PATH: contains no requests"_s;
+    QTest::newRow("txt: empty file")
+        << u"empty.txt"_s << QByteArray() << none << u"PATH: contains no requests"_s;
+    QTest::newRow("txt: only markers")
+        << u"stars.txt"_s << QByteArray("*\n\n*\r\n") << none << u"PATH: contains no requests"_s;
+    QTest::newRow("auto: empty .trace")
+        << u"empty.trace"_s << QByteArray() << none << u"PATH: contains no requests"_s;
+    QTest::newRow("auto: empty .trace.xz")
+        << u"empty.trace.xz"_s << xzBytes({}) << none << u"PATH: contains no requests"_s;
 
     QTest::newRow("u32be: truncated") << u"keys.bin"_s << QByteArray(10, '\1') << u32
                                       << u"PATH:byte 8: truncated record: only 2 of 4 bytes"_s;
-    QTest::newRow("u32be: truncated, compressed") << u"keys.bin.zst"_s << zstdBytes(QByteArray(10, '\1'))
-                                                  << u32
-                                                  << u"PATH:byte 8: truncated record: only 2 of 4 bytes"_s;
+    QTest::newRow("u32be: truncated, compressed")
+        << u"keys.bin.zst"_s << zstdBytes(QByteArray(10, '\1')) << u32
+        << u"PATH:byte 8: truncated record: only 2 of 4 bytes"_s;
     QTest::newRow("oraclegeneral: truncated")
         << u"t.oracleGeneral"_s << oracleRecord(1, 1, 1) + QByteArray(10, '\0') << none
         << u"PATH:byte 24: truncated record: only 10 of 24 bytes"_s;
     QTest::newRow("oraclegeneral: size 0")
         << u"t.oracleGeneral"_s << oracleRecord(1, 1, 1) + oracleRecord(1, 2, 0) << none
         << u"PATH:byte 24: size: '0' must be at least 1"_s;
-    QTest::newRow("vscsi: truncated") << u"t.vscsi"_s << vscsi2Record(1, 1, 1) + vscsi2Record(1, 1, 1).left(30)
-                                      << none << u"PATH:byte 40: truncated record: only 30 of 40 bytes"_s;
+    QTest::newRow("vscsi: truncated")
+        << u"t.vscsi"_s << vscsi2Record(1, 1, 1) + vscsi2Record(1, 1, 1).left(30) << none
+        << u"PATH:byte 40: truncated record: only 30 of 40 bytes"_s;
     QTest::newRow("vscsi: no version") << u"t.vscsi"_s << QByteArray(64, '\0') << none
                                        << u"PATH:byte 0: not a vscsi trace: the first record's "
                                           u"version is neither 1 nor 2"_s;
 
-    QTest::newRow("csv: missing size column") << u"t.csv"_s << QByteArray("1,2\n3\n") << sized
-                                              << u"PATH:2: size: needs column 2 but the line has 1 column"_s;
-    QTest::newRow("csv: missing key column")
-        << u"t.csv"_s << QByteArray("a,b,c,d\n1,2\n") << [] {
-               TraceOptions o;
-               o.csv.keyColumn = 3;
-               o.csv.header = true;
-               return o;
-           }() << u"PATH:2: key: needs column 3 but the line has 2 columns"_s;
+    QTest::newRow("csv: missing size column")
+        << u"t.csv"_s << QByteArray("1,2\n3\n") << sized
+        << u"PATH:2: size: needs column 2 but the line has 1 column"_s;
+    QTest::newRow("csv: missing key column") << u"t.csv"_s << QByteArray("a,b,c,d\n1,2\n") << [] {
+        TraceOptions o;
+        o.csv.keyColumn = 3;
+        o.csv.header = true;
+        return o;
+    }() << u"PATH:2: key: needs column 3 but the line has 2 columns"_s;
     QTest::newRow("csv: bad size") << u"t.csv"_s << QByteArray("1,abc\n") << sized
                                    << u"PATH:1: size: 'abc' is not a non-negative integer"_s;
     QTest::newRow("csv: size 0") << u"t.csv"_s << QByteArray("1,5\n2,0\n") << sized
                                  << u"PATH:2: size: '0' must be at least 1"_s;
-    QTest::newRow("csv: size too large") << u"t.csv"_s << QByteArray("1,4294967296\n") << sized
-                                         << u"PATH:1: size: '4294967296' is larger than 4294967295"_s;
+    QTest::newRow("csv: size too large")
+        << u"t.csv"_s << QByteArray("1,4294967296\n") << sized
+        << u"PATH:1: size: '4294967296' is larger than 4294967295"_s;
     QTest::newRow("csv: bad time") << u"t.csv"_s << QByteArray("1,12\n2,-4\n") << timed
                                    << u"PATH:2: time: '-4' is not a non-negative number"_s;
-    QTest::newRow("csv: empty key") << u"t.csv"_s << QByteArray("1,2\n,3\n") << sized
-                                    << u"PATH:2: key: '' is empty"_s;
+    QTest::newRow("csv: empty key")
+        << u"t.csv"_s << QByteArray("1,2\n,3\n") << sized << u"PATH:2: key: '' is empty"_s;
     QTest::newRow("csv: unclosed quote") << u"t.csv"_s << QByteArray("\"abc,1\n") << none
                                          << u"PATH:1: column 1: '\"abc,1' has no closing quote"_s;
     QTest::newRow("csv: text after quote") << u"t.csv"_s << QByteArray("1,\"2\"x,3\n") << sized
@@ -658,9 +672,10 @@ void tst_TraceReader::errors_data()
         o.csv.header = true;
         return o;
     }() << u"PATH: contains no requests"_s;
-    QTest::newRow("csv option: delimiter") << u"t.csv"_s << QByteArray("1\n") << badDelimiter
-                                           << u"--delimiter: '\"' must be one ASCII character other "
-                                              u"than a quote or a line break"_s;
+    QTest::newRow("csv option: delimiter")
+        << u"t.csv"_s << QByteArray("1\n") << badDelimiter
+        << u"--delimiter: '\"' must be one ASCII character other "
+           u"than a quote or a line break"_s;
     QTest::newRow("csv option: key column") << u"t.csv"_s << QByteArray("1\n") << keyColumn0
                                             << u"--key-column: '0' must be at least 1"_s;
 
@@ -669,11 +684,13 @@ void tst_TraceReader::errors_data()
     for (char &c : random)
         c = char(rng());
     QTest::newRow("auto: random bytes") << u"blob.trace"_s << random << none << ambiguous;
-    QTest::newRow("auto: random bytes, gzip") << u"blob.gz"_s << gzipBytes(random) << none << ambiguous;
+    QTest::newRow("auto: random bytes, gzip")
+        << u"blob.gz"_s << gzipBytes(random) << none << ambiguous;
     QTest::newRow("auto: zeros") << u"zeros.bin"_s << QByteArray(4096, '\0') << none << ambiguous;
-    QTest::newRow("auto: csv text in a .trace") << u"t.trace"_s << QByteArray("1,2\n3,4\n") << none
-                                                << ambiguous;
-    QTest::newRow("auto: tiny binary") << u"t.dat"_s << QByteArray("\0\0\0\1", 4) << none << ambiguous;
+    QTest::newRow("auto: csv text in a .trace")
+        << u"t.trace"_s << QByteArray("1,2\n3,4\n") << none << ambiguous;
+    QTest::newRow("auto: tiny binary")
+        << u"t.dat"_s << QByteArray("\0\0\0\1", 4) << none << ambiguous;
     QByteArray le;
     for (quint32 i = 0; i < 64; ++i)
         appendLe<quint32>(le, i % 16);
@@ -697,14 +714,15 @@ void tst_TraceReader::openErrors()
     const QString missing = m_dir.filePath(u"missing.trace"_s);
     Result<LoadedTrace> trace = loadTrace(missing);
     QVERIFY(!trace);
-    QCOMPARE(trace.error().toString(), missing + u": cannot open the file: No such file or directory"_s);
+    QCOMPARE(
+        trace.error().toString(), missing + u": cannot open the file: No such file or directory"_s);
     QCOMPARE(trace.error().file, missing);
 
     const QString directory = m_dir.path();
     trace = loadTrace(directory);
     QVERIFY(!trace);
     QCOMPARE(trace.error().toString(),
-             directory + u": cannot open the file: file to open is a directory"_s);
+        directory + u": cannot open the file: file to open is a directory"_s);
 }
 
 void tst_TraceReader::corruptCompression_data()
@@ -726,16 +744,17 @@ void tst_TraceReader::corruptCompression_data()
                                      << u"PATH: the zstd data ends early (truncated file)"_s;
     QByteArray badGz = gz;
     badGz[3] = char(0xe0); // reserved flag bits
-    QTest::newRow("gzip, bad header") << u"t.txt.gz"_s << badGz
-                                      << u"PATH: corrupt gzip data: unknown header flags set"_s;
+    QTest::newRow("gzip, bad header")
+        << u"t.txt.gz"_s << badGz << u"PATH: corrupt gzip data: unknown header flags set"_s;
     QByteArray badXz = xz;
     badXz[6] = char(0x77); // stream flags
-    QTest::newRow("xz, bad header") << u"t.txt.xz"_s << badXz
-                                    << u"PATH: corrupt xz data: a header, block or checksum is invalid"_s;
+    QTest::newRow("xz, bad header")
+        << u"t.txt.xz"_s << badXz
+        << u"PATH: corrupt xz data: a header, block or checksum is invalid"_s;
     QByteArray badZst = zst;
     badZst[4] = char(0xff); // frame header descriptor with the reserved bit
-    QTest::newRow("zstd, bad header") << u"t.txt.zst"_s << badZst
-                                      << u"PATH: corrupt zstd data: Unsupported frame parameter"_s;
+    QTest::newRow("zstd, bad header")
+        << u"t.txt.zst"_s << badZst << u"PATH: corrupt zstd data: Unsupported frame parameter"_s;
 }
 
 void tst_TraceReader::corruptCompression()
@@ -776,7 +795,7 @@ void tst_TraceReader::cancelAndProgress()
 void tst_TraceReader::countUniqueUsesFirstSize()
 {
     const std::vector<Request> requests { { 1, -1, 10, 0 }, { 2, -1, 20, 0 }, { 1, -1, 99, 0 },
-                                          { 3, -1, 5, 0 },  { 2, -1, 1, 0 } };
+        { 3, -1, 5, 0 }, { 2, -1, 1, 0 } };
     quint64 objects = 0;
     quint64 bytes = 0;
     countUnique(requests, &objects, &bytes);
@@ -790,7 +809,7 @@ void tst_TraceReader::countUniqueUsesFirstSize()
 void tst_TraceReader::formatNames()
 {
     for (TraceFormat f : { TraceFormat::Auto, TraceFormat::Txt, TraceFormat::Csv,
-                           TraceFormat::OracleGeneral, TraceFormat::Vscsi, TraceFormat::U32Be }) {
+             TraceFormat::OracleGeneral, TraceFormat::Vscsi, TraceFormat::U32Be }) {
         const Result<TraceFormat> parsed = parseTraceFormat(traceFormatName(f));
         QVERIFY(parsed);
         QCOMPARE(*parsed, f);
@@ -799,11 +818,13 @@ void tst_TraceReader::formatNames()
     QCOMPARE(*parseTraceFormat(u"oracleGeneral"_s), TraceFormat::OracleGeneral);
     QCOMPARE(*parseTraceFormat(u"TXT"_s), TraceFormat::Txt);
     QCOMPARE(traceFormatNames(),
-             (QStringList { u"auto"_s, u"txt"_s, u"csv"_s, u"oraclegeneral"_s, u"vscsi"_s, u"u32be"_s }));
+        (QStringList {
+            u"auto"_s, u"txt"_s, u"csv"_s, u"oraclegeneral"_s, u"vscsi"_s, u"u32be"_s }));
     const Result<TraceFormat> bad = parseTraceFormat(u"parquet"_s);
     QVERIFY(!bad);
-    QCOMPARE(bad.error().toString(), u"--format: 'parquet' is not a trace format; use auto, txt, "
-                                     u"csv, oraclegeneral, vscsi or u32be"_s);
+    QCOMPARE(bad.error().toString(),
+        u"--format: 'parquet' is not a trace format; use auto, txt, "
+        u"csv, oraclegeneral, vscsi or u32be"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_TraceReader)
