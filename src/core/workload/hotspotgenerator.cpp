@@ -1,0 +1,27 @@
+#include "core/workload/hotspotgenerator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace CacheScope {
+
+HotspotGenerator::HotspotGenerator(const WorkloadSpec &spec)
+    : KeyGenerator(spec)
+    , m_rng(spec.seed)
+    , m_permutation(spec.keys, spec.seed)
+    , m_hotKeys(std::clamp<quint64>(
+          quint64(std::llround(spec.hotKeyFraction * double(spec.keys))), 1, spec.keys))
+{
+}
+
+Key HotspotGenerator::next()
+{
+    quint64 index;
+    if (m_hotKeys == m_spec.keys || m_rng.nextDouble() < m_spec.hotRequestFraction)
+        index = m_rng.bounded(m_hotKeys);
+    else
+        index = m_hotKeys + m_rng.bounded(m_spec.keys - m_hotKeys);
+    return 1 + m_permutation.map(index);
+}
+
+} // namespace CacheScope

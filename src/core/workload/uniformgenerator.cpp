@@ -1,0 +1,11 @@
+#include "core/workload/uniformgenerator.h"
+
+namespace CacheScope {
+
+UniformGenerator::UniformGenerator(const WorkloadSpec &spec)
+    : KeyGenerator(spec)
+    , m_rng(spec.seed)
+{
+}
+
+} // namespace CacheScope
