@@ -9,9 +9,9 @@ HotspotGenerator::HotspotGenerator(const WorkloadSpec &spec)
     : KeyGenerator(spec)
     , m_rng(spec.seed)
     , m_permutation(spec.keys, spec.seed)
-    , m_hotKeys(std::clamp<quint64>(
-          quint64(std::llround(spec.hotKeyFraction * double(spec.keys))), 1, spec.keys))
 {
+    const double hot = std::round(spec.hotKeyFraction * double(spec.keys));
+    m_hotKeys = hot >= double(spec.keys) ? spec.keys : std::max<quint64>(1, quint64(hot));
 }
 
 Key HotspotGenerator::next()

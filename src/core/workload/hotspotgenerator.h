@@ -20,7 +20,7 @@ public:
 private:
     Xoshiro256 m_rng;
     KeyPermutation m_permutation;
-    quint64 m_hotKeys;
+    quint64 m_hotKeys = 1;
 };
 
 } // namespace CacheScope
