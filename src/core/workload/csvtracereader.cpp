@@ -40,16 +40,16 @@ Result<void> CsvTraceReader::validate(const CsvOptions &options)
 {
     if (options.keyColumn < 1)
         return optionError(
-            u"--key-column"_s, QString::number(options.keyColumn), u"must be at least 1"_s);
+            u"--csv-key-col"_s, QString::number(options.keyColumn), u"must be at least 1"_s);
     if (options.sizeColumn < 0)
-        return optionError(u"--size-column"_s, QString::number(options.sizeColumn),
+        return optionError(u"--csv-size-col"_s, QString::number(options.sizeColumn),
             u"must be 0 (none) or a column number"_s);
     if (options.timeColumn < 0)
-        return optionError(u"--time-column"_s, QString::number(options.timeColumn),
+        return optionError(u"--csv-time-col"_s, QString::number(options.timeColumn),
             u"must be 0 (none) or a column number"_s);
     const char16_t d = options.delimiter.unicode();
     if (d == 0 || d >= 0x80 || d == u'"' || d == u'\r' || d == u'\n')
-        return optionError(u"--delimiter"_s, QString(options.delimiter),
+        return optionError(u"--csv-delimiter"_s, QString(options.delimiter),
             u"must be one ASCII character other than a quote or a line break"_s);
     return {};
 }

@@ -30,11 +30,11 @@ Result<void> validate(const WorkloadSpec &spec, const QString &kind)
     }
     if (kind == u"hotspot"_s) {
         if (!(spec.hotKeyFraction > 0 && spec.hotKeyFraction <= 1))
-            return optionError(u"--hot-key-fraction"_s, QString::number(spec.hotKeyFraction),
-                u"must be in (0, 1]"_s);
+            return optionError(
+                u"--hot-keys"_s, QString::number(spec.hotKeyFraction), u"must be in (0, 1]"_s);
         if (!(spec.hotRequestFraction > 0 && spec.hotRequestFraction <= 1))
-            return optionError(u"--hot-request-fraction"_s,
-                QString::number(spec.hotRequestFraction), u"must be in (0, 1]"_s);
+            return optionError(u"--hot-requests"_s, QString::number(spec.hotRequestFraction),
+                u"must be in (0, 1]"_s);
     }
     if (kind == u"shifting"_s && spec.shiftEvery == 0)
         return optionError(u"--shift-every"_s, u"0"_s, u"must be at least 1"_s);

@@ -439,13 +439,12 @@ void tst_Generator::validation_data()
     QTest::newRow("shift every 0") << s << u"--shift-every: '0' must be at least 1"_s;
     s = spec(u"hotspot"_s);
     s.hotKeyFraction = 0;
-    QTest::newRow("hot keys 0") << s << u"--hot-key-fraction: '0' must be in (0, 1]"_s;
+    QTest::newRow("hot keys 0") << s << u"--hot-keys: '0' must be in (0, 1]"_s;
     s.hotKeyFraction = 1.5;
-    QTest::newRow("hot keys 1.5") << s << u"--hot-key-fraction: '1.5' must be in (0, 1]"_s;
+    QTest::newRow("hot keys 1.5") << s << u"--hot-keys: '1.5' must be in (0, 1]"_s;
     s.hotKeyFraction = 0.2;
     s.hotRequestFraction = -0.1;
-    QTest::newRow("hot requests negative")
-        << s << u"--hot-request-fraction: '-0.1' must be in (0, 1]"_s;
+    QTest::newRow("hot requests negative") << s << u"--hot-requests: '-0.1' must be in (0, 1]"_s;
     s = spec(u"uniform"_s);
     s.sizedObjects = true;
     s.minObjectSize = 100;

@@ -674,10 +674,10 @@ void tst_TraceReader::errors_data()
     }() << u"PATH: contains no requests"_s;
     QTest::newRow("csv option: delimiter")
         << u"t.csv"_s << QByteArray("1\n") << badDelimiter
-        << u"--delimiter: '\"' must be one ASCII character other "
+        << u"--csv-delimiter: '\"' must be one ASCII character other "
            u"than a quote or a line break"_s;
     QTest::newRow("csv option: key column") << u"t.csv"_s << QByteArray("1\n") << keyColumn0
-                                            << u"--key-column: '0' must be at least 1"_s;
+                                            << u"--csv-key-col: '0' must be at least 1"_s;
 
     QByteArray random(4096, Qt::Uninitialized);
     std::mt19937 rng(1);
