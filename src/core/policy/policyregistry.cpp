@@ -4,6 +4,7 @@
 #include "core/policy/clockpolicy.h"
 #include "core/policy/fifopolicy.h"
 #include "core/policy/lfupolicy.h"
+#include "core/policy/lirspolicy.h"
 #include "core/policy/lrupolicy.h"
 #include "core/policy/optpolicy.h"
 #include "core/policy/qcachepolicy.h"
@@ -51,6 +52,8 @@ const std::vector<PolicyInfo> &policyRegistry()
           create<TwoQPolicy> },
         { u"wtinylfu"_s, u"W-TinyLFU"_s, u"LRU window, frequency-sketch admission, segmented LRU"_s,
           false, create<WTinyLfuPolicy> },
+        { u"lirs"_s, u"LIRS"_s, u"low inter-reference recency set with a small HIR queue"_s, false,
+          create<LirsPolicy> },
     };
     return registry;
 }
