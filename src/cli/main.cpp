@@ -1,7 +1,46 @@
+#include "cliutil.h"
+#include "commands.h"
+
 #include <QCoreApplication>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace CacheScope;
+
+namespace {
+
+const char *const usage = R"(Usage: cachescope-cli COMMAND [options]
+
+CacheScope's headless workbench: the same engine as the desktop app, for scripts, CI and
+benchmarks.
+
+Commands:
+  simulate   Replay a trace or a synthetic workload through cache policies (offline).
+
+Run 'cachescope-cli COMMAND --help' for the options of a command.
+)";
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setApplicationName(u"cachescope"_s);
+    QCoreApplication::setOrganizationName(u"CacheScope"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty())
+        return Cli::fail(QString::fromUtf8(usage).trimmed().prepend(u"no command given\n\n"_s));
+    const QString command = args.takeFirst();
+    if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
+        Cli::out() << QString::fromUtf8(usage);
+        return 0;
+    }
+    if (command == u"--version"_s) {
+        Cli::out() << u"cachescope-cli "_s << QCoreApplication::applicationVersion() << u'\n';
+        return 0;
+    }
+    if (command == u"simulate"_s)
+        return Cli::simulateCommand(args);
+    return Cli::fail(u"unknown command '"_s + command + u"'; commands: simulate (see cachescope-cli --help)"_s);
 }

@@ -1,0 +1,6 @@
+# Debian packages the build, the tests and the app need (sourced by scripts/run and scripts/test).
+# Preinstalled ones cost nothing to check; need() installs only what is missing.
+CACHESCOPE_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf fonts-dejavu-core
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql
+    zlib1g-dev liblzma-dev libzstd-dev libbenchmark-dev)
+CACHESCOPE_TEST_PACKAGES=(postgresql gzip xz-utils)

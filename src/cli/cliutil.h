@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/error.h"
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QTextStream>
+
+namespace CacheScope::Cli {
+
+/// Exit statuses: 2 for bad usage, option values or input data; 1 for failures while running.
+constexpr int exitUsage = 2;
+constexpr int exitRuntime = 1;
+
+/// "cachescope-cli: <message>" on stderr; returns `status`.
+int fail(const Error &error, int status = exitUsage);
+int fail(const QString &message, int status = exitUsage);
+
+QTextStream &out();
+
+/// Parses `args` (without the sub-command name); on an unknown option or a missing value
+/// prints the parser's message and the command's --help hint. Returns false then.
+bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command);
+
+Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
+                             qint64 min, qint64 max = std::numeric_limits<qint64>::max());
+Result<double> realOption(const QCommandLineParser &parser, const QString &name, double fallback,
+                          double min, double max);
+/// One of `allowed`; the error lists them.
+Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
+                             const QString &fallback, const QStringList &allowed);
+
+} // namespace CacheScope::Cli

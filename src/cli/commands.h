@@ -1,0 +1,10 @@
+#pragma once
+
+#include <QStringList>
+
+namespace CacheScope::Cli {
+
+/// Each sub-command takes its arguments without the command name and returns the exit status.
+int simulateCommand(const QStringList &args);
+
+} // namespace CacheScope::Cli

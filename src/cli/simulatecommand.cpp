@@ -1,0 +1,280 @@
+#include "cliutil.h"
+#include "commands.h"
+
+#include "core/engine/simulationrunner.h"
+#include "core/policy/policyregistry.h"
+#include "core/report/table.h"
+#include "core/workload/generator.h"
+#include "core/workload/tracereader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope::Cli {
+namespace {
+
+struct Stream
+{
+    QString name;   // trace path or a description of the synthetic workload
+    QString format; // trace format, or "synthetic"
+    std::vector<Request> requests;
+    quint64 uniqueObjects = 0;
+    quint64 uniqueBytes = 0;
+};
+
+void addOptions(QCommandLineParser &p)
+{
+    p.setApplicationDescription(
+            u"Replays a trace or a synthetic workload through cache policies and reports hits,\n"
+            "misses and speed for every (policy, capacity) pair over the same request stream."_s);
+    p.addHelpOption();
+    p.addOptions({
+            { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
+            { u"format"_s, u"Trace format: txt, csv, oraclegeneral, vscsi, u32be (default: detect)."_s, u"F"_s },
+            { u"csv-key-col"_s, u"CSV: 1-based column of the key (default 1)."_s, u"N"_s },
+            { u"csv-size-col"_s, u"CSV: 1-based column of the object size."_s, u"N"_s },
+            { u"csv-time-col"_s, u"CSV: 1-based column of the timestamp."_s, u"N"_s },
+            { u"csv-header"_s, u"CSV: the first line is a header."_s },
+            { u"csv-delimiter"_s, u"CSV: field delimiter (default ',')."_s, u"C"_s },
+            { u"workload"_s, u"Synthetic stream instead of a trace: "_s + workloadKinds().join(u'|') + u'.', u"KIND"_s },
+            { u"keys"_s, u"Synthetic: number of distinct keys (default 100000)."_s, u"N"_s },
+            { u"requests"_s, u"Synthetic: number of requests (default 1000000)."_s, u"N"_s },
+            { u"alpha"_s, u"Synthetic zipf/shifting: exponent (default 0.99)."_s, u"A"_s },
+            { u"hot-keys"_s, u"Synthetic hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
+            { u"hot-requests"_s, u"Synthetic hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
+            { u"shift-every"_s, u"Synthetic shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
+            { u"seed"_s, u"Seed for synthetic streams and randomised policies (default 42)."_s, u"S"_s },
+            { u"policy"_s, u"Policies, comma-separated, or 'all' (default all). Ids: "_s + policyIdList() + u'.', u"ID[,ID...]"_s },
+            { u"capacity"_s, u"Capacities, comma-separated: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes, floor-rounded (default 10%)."_s, u"C[,C...]"_s },
+            { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
+            { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
+            { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
+    });
+}
+
+Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
+{
+    Stream s;
+    if (p.isSet(u"trace"_s)) {
+        TraceOptions options;
+        if (p.isSet(u"format"_s)) {
+            Result<TraceFormat> f = parseTraceFormat(p.value(u"format"_s));
+            if (!f)
+                return f.error();
+            options.format = f.value();
+        }
+        const auto key = integerOption(p, u"csv-key-col"_s, 1, 1, 10000);
+        const auto size = integerOption(p, u"csv-size-col"_s, 0, 1, 10000);
+        const auto time = integerOption(p, u"csv-time-col"_s, 0, 1, 10000);
+        for (const auto *r : { &key, &size, &time })
+            if (!*r)
+                return r->error();
+        options.csv.keyColumn = int(key.value());
+        options.csv.sizeColumn = int(size.value());
+        options.csv.timeColumn = int(time.value());
+        options.csv.header = p.isSet(u"csv-header"_s);
+        if (p.isSet(u"csv-delimiter"_s)) {
+            QString d = p.value(u"csv-delimiter"_s);
+            if (d == u"\\t"_s || d == u"tab"_s)
+                d = u"\t"_s;
+            if (d.size() != 1)
+                return Error{ u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
+            options.csv.delimiter = d.front();
+        }
+        Result<LoadedTrace> trace = loadTrace(p.value(u"trace"_s), options);
+        if (!trace)
+            return trace.error();
+        s.name = trace->path;
+        s.format = traceFormatName(trace->format);
+        s.requests = std::move(trace->requests);
+        s.uniqueObjects = trace->uniqueObjects;
+        s.uniqueBytes = trace->uniqueBytes;
+        return s;
+    }
+    WorkloadSpec spec;
+    spec.kind = p.value(u"workload"_s);
+    const auto keys = integerOption(p, u"keys"_s, qint64(spec.keys), 1);
+    const auto requests = integerOption(p, u"requests"_s, qint64(spec.requests), 0);
+    const auto shift = integerOption(p, u"shift-every"_s, qint64(spec.shiftEvery), 1);
+    const auto seed = integerOption(p, u"seed"_s, qint64(spec.seed), 0);
+    const auto alpha = realOption(p, u"alpha"_s, spec.alpha, 0, 100);
+    const auto hotKeys = realOption(p, u"hot-keys"_s, spec.hotKeyFraction, 0, 1);
+    const auto hotRequests = realOption(p, u"hot-requests"_s, spec.hotRequestFraction, 0, 1);
+    for (const auto *r : { &keys, &requests, &shift, &seed })
+        if (!*r)
+            return r->error();
+    for (const auto *r : { &alpha, &hotKeys, &hotRequests })
+        if (!*r)
+            return r->error();
+    spec.keys = quint64(keys.value());
+    spec.requests = quint64(requests.value());
+    spec.shiftEvery = quint64(shift.value());
+    spec.seed = quint64(seed.value());
+    spec.alpha = alpha.value();
+    spec.hotKeyFraction = hotKeys.value();
+    spec.hotRequestFraction = hotRequests.value();
+    spec.sizedObjects = unit == SizeUnit::Bytes;
+    if (spec.requests == 0)
+        return Error{ u"must be a positive number of requests: simulate replays a finite stream"_s,
+                      {}, 0, u"--requests"_s, u"0"_s };
+    Result<std::vector<Request>> generated = generateRequests(spec);
+    if (!generated)
+        return generated.error();
+    s.requests = std::move(generated).value();
+    s.name = spec.kind + u"(keys="_s + QString::number(spec.keys) + u",requests="_s
+            + QString::number(spec.requests) + u",seed="_s + QString::number(spec.seed) + u')';
+    s.format = u"synthetic"_s;
+    countUnique(s.requests, &s.uniqueObjects, &s.uniqueBytes);
+    return s;
+}
+
+Result<QStringList> policyList(const QString &text)
+{
+    if (text.trimmed() == u"all"_s) {
+        QStringList all;
+        for (const PolicyInfo &info : policyRegistry())
+            all << info.id;
+        return all;
+    }
+    QStringList ids;
+    for (const QString &raw : text.split(u',')) {
+        const QString id = raw.trimmed();
+        if (!findPolicy(id))
+            return Error{ u"is not a policy; valid ids: "_s + policyIdList() + u", all"_s, {}, 0,
+                          u"--policy"_s, id };
+        if (!ids.contains(id))
+            ids << id;
+    }
+    return ids;
+}
+
+QJsonObject resultJson(const SimulationResult &r)
+{
+    const PolicyStats &s = r.stats;
+    return QJsonObject{
+        { u"policy"_s, r.policy },
+        { u"capacity"_s, r.capacity },
+        { u"size_unit"_s, r.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s },
+        { u"requests"_s, qint64(s.requests) },
+        { u"hits"_s, qint64(s.hits) },
+        { u"misses"_s, qint64(s.misses) },
+        { u"miss_ratio"_s, s.missRatio() },
+        { u"byte_miss_ratio"_s, s.byteMissRatio() },
+        { u"evictions"_s, qint64(s.evictions) },
+        { u"seconds"_s, r.seconds },
+        { u"requests_per_second"_s, r.requestsPerSecond() },
+        { u"metadata_bytes"_s, qint64(r.memoryBytes) },
+    };
+}
+
+} // namespace
+
+int simulateCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    addOptions(p);
+    if (!parseOrFail(p, args, u"simulate"_s))
+        return exitUsage;
+    if (p.isSet(u"help"_s)) {
+        out() << p.helpText().replace(u"cachescope-cli simulate [options]"_s,
+                                      u"cachescope-cli simulate (--trace FILE | --workload KIND) [options]"_s);
+        return 0;
+    }
+    if (p.isSet(u"trace"_s) == p.isSet(u"workload"_s))
+        return fail(u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli simulate --help)"_s);
+
+    const auto unitName = choiceOption(p, u"size-unit"_s, u"objects"_s, { u"objects"_s, u"bytes"_s });
+    const auto output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    const auto threads = integerOption(p, u"threads"_s, 0, 1, 1024);
+    for (const auto *r : { &unitName, &output })
+        if (!*r)
+            return fail(r->error());
+    if (!threads)
+        return fail(threads.error());
+    const SizeUnit unit = unitName.value() == u"bytes"_s ? SizeUnit::Bytes : SizeUnit::Objects;
+    const Result<QStringList> policies = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"all"_s);
+    if (!policies)
+        return fail(policies.error());
+    const auto capacities = parseCapacities(p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"10%"_s, unit);
+    if (!capacities)
+        return fail(capacities.error());
+
+    Result<Stream> stream = loadStream(p, unit);
+    if (!stream)
+        return fail(stream.error());
+    if (stream->requests.empty())
+        return fail(stream->name + u": contains no requests"_s);
+
+    std::vector<SimulationJob> jobs;
+    std::vector<qint64> resolved;
+    for (const CapacitySpec &spec : capacities.value()) {
+        Result<qint64> c = resolveCapacity(spec, stream->uniqueObjects, stream->uniqueBytes, unit);
+        if (!c)
+            return fail(c.error());
+        if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
+            continue; // 1% and 10 may resolve to the same capacity: simulate it once
+        resolved.push_back(c.value());
+        for (const QString &id : policies.value())
+            jobs.push_back({ id, c.value() });
+    }
+
+    SimulationOptions options;
+    options.sizeUnit = unit;
+    options.threads = int(threads.value());
+    const auto seed = integerOption(p, u"seed"_s, 42, 0);
+    options.seed = seed ? quint64(seed.value()) : 42;
+    for (const QString &id : policies.value()) {
+        if (findPolicy(id)->needsFuture) {
+            annotateNextAccess(stream->requests); // one backward pass, no second read
+            options.nextAccessAnnotated = true;
+            break;
+        }
+    }
+    const Result<std::vector<SimulationResult>> results = runSimulations(stream->requests, jobs, options);
+    if (!results)
+        return fail(results.error(), exitRuntime);
+
+    if (output.value() == u"json"_s) {
+        QJsonArray arr;
+        for (const SimulationResult &r : results.value())
+            arr.append(resultJson(r));
+        const QJsonObject doc{
+            { u"trace"_s, stream->name },
+            { u"format"_s, stream->format },
+            { u"requests"_s, qint64(stream->requests.size()) },
+            { u"unique_objects"_s, qint64(stream->uniqueObjects) },
+            { u"unique_bytes"_s, qint64(stream->uniqueBytes) },
+            { u"results"_s, arr },
+        };
+        out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    Table table({ u"policy"_s, u"capacity"_s, u"requests"_s, u"hits"_s, u"misses"_s,
+                  u"miss_ratio"_s, u"byte_miss_ratio"_s, u"evictions"_s, u"seconds"_s,
+                  u"requests_per_second"_s });
+    table.setTextColumn(0);
+    for (const SimulationResult &r : results.value()) {
+        const PolicyStats &s = r.stats;
+        const bool csv = output.value() == u"csv"_s;
+        table.addRow({ r.policy, QString::number(r.capacity), QString::number(s.requests),
+                       QString::number(s.hits), QString::number(s.misses), formatRatio(s.missRatio()),
+                       formatRatio(s.byteMissRatio()), QString::number(s.evictions),
+                       QString::number(r.seconds, 'f', 4),
+                       csv ? QString::number(r.requestsPerSecond(), 'f', 0) : formatRate(r.requestsPerSecond()) });
+    }
+    if (output.value() == u"csv"_s) {
+        out() << table.toCsv();
+    } else {
+        out() << stream->name << u" ("_s << stream->format << u"): "_s << stream->requests.size()
+              << u" requests, "_s << stream->uniqueObjects << u" unique objects"_s;
+        if (unit == SizeUnit::Bytes)
+            out() << u", "_s << stream->uniqueBytes << u" unique bytes"_s;
+        out() << u"\n\n"_s << table.toText();
+    }
+    return 0;
+}
+
+} // namespace CacheScope::Cli

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "core/error.h"
+#include "core/policy/cachepolicy.h"
+#include "core/workload/request.h"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace CacheScope {
+
+/// A capacity as the user wrote it: an absolute number, or a percentage of the trace's
+/// unique objects (unique bytes in byte mode), resolved once the trace is known.
+struct CapacitySpec
+{
+    QString text;        // "1%", "4096", "64M"
+    qint64 absolute = 0; // when !isPercent
+    double percent = 0;  // when isPercent
+    bool isPercent = false;
+};
+
+/// Parses "1%,10%,4096" (and K/M/G suffixes, powers of 1024, in byte mode). Errors name the
+/// option and the offending item.
+Result<std::vector<CapacitySpec>> parseCapacities(const QString &text, SizeUnit unit,
+                                                  const QString &option = QStringLiteral("--capacity"));
+/// floor(percent × unique / 100) or the absolute value; an Error when that is 0.
+Result<qint64> resolveCapacity(const CapacitySpec &spec, quint64 uniqueObjects, quint64 uniqueBytes,
+                               SizeUnit unit);
+
+/// Fills Request::nextAccess (0-based index of the next request for the same key, -1 if none)
+/// in one backward pass, for policies that need the future (opt).
+void annotateNextAccess(std::vector<Request> &requests);
+
+struct SimulationJob
+{
+    QString policy;
+    qint64 capacity = 0;
+};
+
+struct SimulationResult
+{
+    QString policy;
+    qint64 capacity = 0;
+    SizeUnit sizeUnit = SizeUnit::Objects;
+    PolicyStats stats;
+    double seconds = 0;            // this pair's own simulation time, reading excluded
+    std::size_t memoryBytes = 0;   // policy metadata at the end of the run
+    qint64 residentObjects = 0;
+
+    double requestsPerSecond() const { return seconds > 0 ? double(stats.requests) / seconds : 0; }
+};
+
+struct SimulationOptions
+{
+    SizeUnit sizeUnit = SizeUnit::Objects;
+    int threads = 0; // 0: one per core
+    quint64 seed = 42;
+    /// The requests carry nextAccess (annotateNextAccess() ran): required by opt.
+    bool nextAccessAnnotated = false;
+    const std::atomic<bool> *cancel = nullptr;
+    /// Called from pool threads with (requests done over all jobs, total); may be empty.
+    std::function<void(quint64, quint64)> progress;
+};
+
+/// Runs every job over the same request stream, in parallel on a private QThreadPool, one task
+/// per job fed in chunks. Validates every job first (unknown policy, capacity <= 0, opt needs
+/// nextAccess) so nothing runs unless all can. Results come back in job order. Blocks the
+/// calling thread: call it from a worker, never from the GUI thread.
+Result<std::vector<SimulationResult>> runSimulations(const std::vector<Request> &requests,
+                                                     const std::vector<SimulationJob> &jobs,
+                                                     const SimulationOptions &options);
+
+} // namespace CacheScope
