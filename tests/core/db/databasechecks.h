@@ -50,8 +50,11 @@ inline QSqlDatabase openPlain(const ConnectionSettings &settings, const QString 
     }
     if (!db.open())
         qWarning("cannot open the test's plain connection: %s", qPrintable(db.lastError().text()));
-    if (settings.driver == DatabaseDriver::Postgres && !settings.schema.isEmpty())
-        QSqlQuery(db).exec(u"SET search_path TO "_s + settings.schema);
+    if (settings.driver == DatabaseDriver::Postgres) {
+        QSqlQuery(db).exec(u"SET client_min_messages TO WARNING"_s); // no DROP ... CASCADE notices
+        if (!settings.schema.isEmpty())
+            QSqlQuery(db).exec(u"SET search_path TO "_s + settings.schema);
+    }
     return db;
 }
 
