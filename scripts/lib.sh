@@ -1,5 +1,8 @@
 # Shell helpers sourced by scripts/run and scripts/test (ENVIRONMENT.md section 1).
 
+# Root runs apt-get directly (CI, containers); anyone else goes through sudo.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
 need() {   # need PKG...: installs those not installed yet, touches nothing else
   local missing=() p
   for p in "$@"; do
@@ -7,6 +10,7 @@ need() {   # need PKG...: installs those not installed yet, touches nothing else
   done
   ((${#missing[@]})) || return 0
   echo "installing: ${missing[*]}"
-  [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq; APT_UPDATED=1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "${APT_UPDATED:-}" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 }
