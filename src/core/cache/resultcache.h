@@ -95,7 +95,8 @@ struct LoadResult
 class ResultCache
 {
 public:
-    /// Milliseconds from any fixed origin, never decreasing: drives TTL. Tests inject their own.
+    /// Milliseconds from any fixed origin, never decreasing: drives TTL. Read on every insert.
+    /// The default is the coarse monotonic clock (a few ms resolution); tests inject their own.
     using Clock = std::function<qint64()>;
 
     /// Validates the configuration (policy id, capacity > 0, ttl >= 0) and builds the cache.

@@ -47,12 +47,21 @@ public:
     bool insert(Key key, StoredEntry entry) override
     {
         const qint64 cost = costOf(entry.value, m_unit);
-        // Qt 6.4's insert() deletes the object at once when cost > maxCost: never offer it.
-        if (cost > m_cache.maxCost())
+        // Qt 6.4's insert() deletes the object at once when cost > maxCost: never offer it,
+        // but drop the older value all the same.
+        if (cost > m_cache.maxCost()) {
+            if (remove(key))
+                ++m_replaced;
             return false;
+        }
         ++m_entries;
         m_bytes += entry.value.sizeBytes;
-        m_cache.insert(key, new Slot { std::move(entry), this }, cost);
+        // One hash lookup: QCache replaces a held key itself, and the old Slot's destructor,
+        // seeing this key, counts a replacement rather than an eviction.
+        m_insertingKey = key;
+        m_inserting = true;
+        m_cache.insert(key, new Slot { std::move(entry), key, this }, cost);
+        m_inserting = false;
         return true;
     }
     bool remove(Key key) override
@@ -81,22 +90,28 @@ private:
     struct Slot
     {
         StoredEntry entry;
+        Key key;
         QCacheStore *owner;
-        Slot(StoredEntry e, QCacheStore *o)
+        Slot(StoredEntry e, Key k, QCacheStore *o)
             : entry(std::move(e))
+            , key(k)
             , owner(o)
         {
         }
-        ~Slot() { owner->slotDeleted(entry.value.sizeBytes); }
+        ~Slot() { owner->slotDeleted(key, entry.value.sizeBytes); }
         Slot(const Slot &) = delete;
         Slot &operator=(const Slot &) = delete;
     };
 
-    void slotDeleted(qint64 sizeBytes)
+    void slotDeleted(Key key, qint64 sizeBytes)
     {
         --m_entries;
         m_bytes -= sizeBytes;
-        if (!m_selfRemoving)
+        if (m_selfRemoving)
+            return;
+        if (m_inserting && key == m_insertingKey)
+            ++m_replaced;
+        else
             ++m_evicted;
     }
     void dropSelf(Slot *slot)
@@ -108,7 +123,9 @@ private:
 
     QCache<Key, Slot> m_cache;
     SizeUnit m_unit;
-    bool m_selfRemoving = false;
+    bool m_selfRemoving = false; // deleting a Slot ourselves: remove(), takeAll(), teardown
+    bool m_inserting = false;
+    Key m_insertingKey = 0;
 };
 
 /// A registry policy deciding residency over keys and sizes, with the values beside it in a
@@ -136,6 +153,11 @@ public:
     bool contains(Key key) const override { return m_values.contains(key); }
     bool insert(Key key, StoredEntry entry) override
     {
+        if (const auto held = m_values.find(key); held != m_values.end()) {
+            m_policy->remove(key); // the newer value enters as a new object
+            forget(held);
+            ++m_replaced;
+        }
         if (m_capacity == 0)
             return false;
         m_policy->access(request(key, entry.value)); // a miss: the policy admits and evicts

@@ -36,7 +36,8 @@ public:
     virtual StoredEntry *find(Key key) = 0;
     /// Whether the key is resident, without marking it used.
     virtual bool contains(Key key) const = 0;
-    /// Stores an absent key, evicting for room; false if the policy did not admit it.
+    /// Stores key, evicting for room; false if the policy did not admit it. A value already
+    /// held for key leaves either way, counted in replacedTotal().
     virtual bool insert(Key key, StoredEntry entry) = 0;
     /// Drops a resident key (invalidation, expiry, replacement); not a capacity eviction.
     virtual bool remove(Key key) = 0;
@@ -49,6 +50,8 @@ public:
     qint64 bytes() const { return m_bytes; }
     /// Capacity evictions since the store was made.
     quint64 evictedTotal() const { return m_evicted; }
+    /// Values that left because insert() brought a newer one for their key.
+    quint64 replacedTotal() const { return m_replaced; }
 
     /// "qcache" (a real QCache), "none" (stores nothing) or a registry policy without
     /// needsFuture. capacity >= 0 (0 holds nothing until resized).
@@ -66,6 +69,7 @@ protected:
     qint64 m_entries = 0;
     qint64 m_bytes = 0;
     quint64 m_evicted = 0;
+    quint64 m_replaced = 0;
 };
 
 } // namespace CacheScope

@@ -88,6 +88,8 @@ private slots:
     void qcacheMatchesLru();
     void valuesOutliveEviction();
     void invalidateDropsAndCounts();
+    void replaceIsNotAnEviction_data();
+    void replaceIsNotAnEviction();
     void ttlExpiresAfterWrite();
     void noneNeverHits();
     void setPolicyCarriesRecency();
@@ -303,6 +305,29 @@ void tst_ResultCache::invalidateDropsAndCounts()
     QCOMPARE(cache->entries(), 0);
     QCOMPARE(cache->stats().evictionCount(EvictionReason::Invalidated), 3u);
     QVERIFY(accountsBalance(cache->stats()));
+}
+
+void tst_ResultCache::replaceIsNotAnEviction_data() { addPolicyRows(); }
+
+void tst_ResultCache::replaceIsNotAnEviction()
+{
+    QFETCH(QString, policy);
+    auto cache = make({ policy, 1000, SizeUnit::Bytes, 1, 0, false, 42 });
+    QVERIFY(cache->insert(1, valueFor(1, 100)));
+    QVERIFY(cache->insert(2, valueFor(2, 100)));
+    QVERIFY(cache->insert(1, valueFor(1, 300))); // the newer value replaces the older
+    QCOMPARE(cache->entries(), 2);
+    QCOMPARE(cache->bytes(), 400);
+    QCOMPARE(cache->lookup(1)->sizeBytes, 300);
+    // Too large to admit: the older value leaves all the same, so no stale row survives.
+    QVERIFY(!cache->insert(2, valueFor(2, 5000)));
+    QVERIFY(!cache->contains(2));
+    const ResultCacheStats s = cache->stats();
+    QCOMPARE(s.replaced, 2u);
+    QCOMPARE(s.rejected, 1u);
+    QCOMPARE(s.evictions, (std::array<quint64, 3> {}));
+    QCOMPARE(cache->bytes(), 300);
+    QVERIFY(accountsBalance(s));
 }
 
 void tst_ResultCache::ttlExpiresAfterWrite()
