@@ -22,12 +22,23 @@ struct WorkloadSpec
     double hotRequestFraction = 0.8;  // ... takes this fraction of the requests
     quint64 shiftEvery = 100000; // shifting: the hot set moves every N requests
     quint64 seed = 42;
+    /// Independent draw streams over one key space (the live engine gives each worker its own):
+    /// stream s > 0 draws its own random sequence, seeded by drawSeed(), while the key
+    /// permutation, the hot set and the shifting offsets stay those of `seed`, so all streams
+    /// share one popularity ranking. Stream 0 is the plain stream of `seed`.
+    quint64 stream = 0;
     /// Byte mode: every key gets a deterministic size in [minObjectSize, maxObjectSize],
     /// log-uniform; object mode: size 1.
     bool sizedObjects = false;
     quint32 minObjectSize = 64;
     quint32 maxObjectSize = 16384;
 };
+
+/// The seed of a generator's random draws: `seed` for stream 0, else mixed from seed and stream.
+inline quint64 drawSeed(const WorkloadSpec &spec)
+{
+    return spec.stream == 0 ? spec.seed : mixKey(spec.seed ^ mixKey(spec.stream));
+}
 
 /// Names of the synthetic generators, for --help and validation.
 QStringList workloadKinds();

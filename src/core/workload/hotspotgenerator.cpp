@@ -7,7 +7,7 @@ namespace CacheScope {
 
 HotspotGenerator::HotspotGenerator(const WorkloadSpec &spec)
     : KeyGenerator(spec)
-    , m_rng(spec.seed)
+    , m_rng(drawSeed(spec))
     , m_permutation(spec.keys, spec.seed)
 {
     const double hot = std::round(spec.hotKeyFraction * double(spec.keys));

@@ -4,7 +4,7 @@ namespace CacheScope {
 
 UniformGenerator::UniformGenerator(const WorkloadSpec &spec)
     : KeyGenerator(spec)
-    , m_rng(spec.seed)
+    , m_rng(drawSeed(spec))
 {
 }
 

@@ -4,7 +4,8 @@ namespace CacheScope {
 
 ZipfGenerator::ZipfGenerator(const WorkloadSpec &spec, quint64 shiftEvery)
     : KeyGenerator(spec)
-    , m_rng(spec.seed)
+    , m_rng(drawSeed(spec))
+    , m_shiftRng(mixKey(spec.seed + 1))
     , m_sampler(spec.keys, spec.alpha)
     , m_permutation(spec.keys, spec.seed)
     , m_shiftEvery(shiftEvery)
@@ -18,7 +19,7 @@ Key ZipfGenerator::next()
         m_untilShift = m_shiftEvery - 1;
         // Never the same offset twice in a row, so the hot set really moves.
         if (m_spec.keys > 1)
-            m_offset = (m_offset + 1 + m_rng.bounded(m_spec.keys - 1)) % m_spec.keys;
+            m_offset = (m_offset + 1 + m_shiftRng.bounded(m_spec.keys - 1)) % m_spec.keys;
     }
     return keyOfRank(m_sampler.sample(m_rng));
 }

@@ -22,6 +22,7 @@ public:
 
 private:
     Xoshiro256 m_rng;
+    Xoshiro256 m_shiftRng; // from spec.seed alone: every stream moves its hot set alike
     ZipfSampler m_sampler;
     KeyPermutation m_permutation;
     quint64 m_shiftEvery;
