@@ -108,7 +108,8 @@ public:
 
     /// The value for key, or nothing (absent or expired). Counts a hit or a miss.
     std::optional<CachedResult> lookup(Key key);
-    /// Whether key is held and not expired; no statistics, no recency update (tests, tools).
+    /// Whether key is held (an expired entry counts until a lookup finds it); no statistics, no
+    /// recency update (tests, tools).
     bool contains(Key key) const;
     /// Stores value under key (replacing an older value), stamped with the clock; false if the
     /// policy did not admit it.
