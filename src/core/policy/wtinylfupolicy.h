@@ -55,6 +55,11 @@ private:
     {
     public:
         void resize(quint64 capacity);
+        /// Starts loading a key's block, so that the miss overlaps the map lookup.
+        void prefetch(Key key) const
+        {
+            __builtin_prefetch(m_blocks + (mixKey(key) & m_blockMask) * 8);
+        }
         void increment(Key key)
         {
             const quint64 h = mixKey(key);
@@ -160,8 +165,9 @@ bool WTinyLfuPolicy::step(const Request &r)
     const quint32 size = requestSize(r);
     ++m_stats.requests;
     m_stats.bytesRequested += r.size;
-    m_sketch.increment(r.key);
+    m_sketch.prefetch(r.key);
     const quint32 i = m_map.find(r.key);
+    m_sketch.increment(r.key);
     if (i != KeyIndexMap::npos) {
         if (m_nodes[i].list == Probation) {
             moveTo(i, Protected);
@@ -199,6 +205,7 @@ bool WTinyLfuPolicy::step(const Request &r)
         m_sketch.resize(2 * m_sketch.width());
 
     // TinyLFU admission: each candidate against probation's LRU victim until everything fits.
+    int candidateFreq = candidate != nilIndex ? m_sketch.estimate(m_nodes[candidate].key) : 0;
     while (m_used > m_capacity) {
         quint32 loser;
         const quint32 victim = m_lists[Probation].back();
@@ -208,10 +215,11 @@ bool WTinyLfuPolicy::step(const Request &r)
                     : !m_lists[Protected].isEmpty() ? m_lists[Protected].back()
                                                     : m_lists[Window].back();
         } else if (victim == candidate
-                   || m_sketch.estimate(m_nodes[candidate].key)
-                           <= m_sketch.estimate(m_nodes[victim].key)) {
+                   || candidateFreq <= m_sketch.estimate(m_nodes[victim].key)) {
             loser = candidate;
             candidate = m_nodes[candidate].prev; // the next newer candidate, if any
+            if (candidate != nilIndex)
+                candidateFreq = m_sketch.estimate(m_nodes[candidate].key);
         } else {
             loser = victim;
         }

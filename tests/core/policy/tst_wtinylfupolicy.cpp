@@ -45,7 +45,8 @@ void tst_WTinyLfuPolicy::admissionContest_data()
     // 1 slot: window 1, no main area. Each new key pushes the old one out as a candidate that
     // meets itself as probation's victim, so it is an LRU of one.
     const std::vector<Step> oneSlot = {
-        { 1, false, {} }, { 1, true, {} }, { 2, false, { 1 } }, { 2, true, {} }, { 1, false, { 2 } },
+        { 1, false, {} }, { 1, true, {} },   { 2, false, { 1 } },
+        { 2, true, {} },  { 1, false, { 2 } },
     };
     QTest::newRow("1 slot") << qint64(1) << oneSlot << std::vector<Key>{ 1 };
     // 2 slots: window 1, probation 1 (protected 0).
