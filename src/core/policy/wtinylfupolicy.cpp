@@ -6,22 +6,22 @@
 namespace CacheScope {
 
 namespace {
-constexpr quint64 byteModeSketchStart = 64; // objects; doubles as the cache fills
+constexpr quint64 sketchStartWidth = 256;       // byte mode: objects, until the cache holds more
+constexpr quint64 sketchEagerWidth = 1ULL << 20; // object mode: sized up front up to this
 } // namespace
 
-void WTinyLfuPolicy::Sketch::resize(quint64 capacity)
+void WTinyLfuPolicy::Sketch::resize(quint64 width, quint64 sampleSize)
 {
-    // Width (counters per row) a power of two >= capacity; small caches get 256 so that a
-    // few keys rarely share all four counters.
-    quint64 width = 256;
-    while (width < capacity)
-        width <<= 1;
-    m_blockMask = width / 32 - 1;
-    m_table.assign(width / 4 + 8, 0); // 4 rows x width nibbles = width / 4 words
+    // Small caches get 256 counters a row, so that a few keys rarely share all four counters.
+    quint64 w = 256;
+    while (w < width)
+        w <<= 1;
+    m_blockMask = w / 32 - 1;
+    m_table.assign(w / 4 + 8, 0); // 4 rows x w nibbles = w / 4 words, + 8 to align
     const auto address = reinterpret_cast<std::uintptr_t>(m_table.data());
     m_blocks = m_table.data() + ((64 - address % 64) % 64) / sizeof(quint64);
     m_samples = 0;
-    m_sampleSize = 10 * std::max<quint64>(capacity, 1);
+    setSampleSize(sampleSize);
 }
 
 void WTinyLfuPolicy::Sketch::halve()
@@ -37,14 +37,21 @@ WTinyLfuPolicy::WTinyLfuPolicy(const PolicyConfig &config) : PolicyBase(config)
 {
     computeShares();
     if (config.sizeUnit == SizeUnit::Objects) {
-        m_sketch.resize(quint64(config.capacity));
+        m_sketch.resize(std::min(quint64(config.capacity), sketchEagerWidth),
+                        10 * quint64(config.capacity));
         if (config.capacity < (1 << 24)) {
             m_map.reserve(std::size_t(config.capacity) + 1);
             m_nodes.reserve(std::size_t(config.capacity) + 1);
         }
     } else {
-        m_sketch.resize(byteModeSketchStart);
+        m_sketch.resize(sketchStartWidth, 10 * sketchStartWidth);
     }
+}
+
+void WTinyLfuPolicy::growSketch()
+{
+    const quint64 width = 2 * m_sketch.width();
+    m_sketch.resize(width, 10 * (m_sizeUnit == SizeUnit::Objects ? quint64(m_capacity) : width));
 }
 
 void WTinyLfuPolicy::computeShares()
@@ -80,8 +87,10 @@ void WTinyLfuPolicy::setCapacity(qint64 capacity)
     m_evicted.clear();
     m_capacity = capacity;
     computeShares();
-    if (m_sizeUnit == SizeUnit::Objects && m_sketch.width() < quint64(capacity))
-        m_sketch.resize(quint64(capacity));
+    if (m_sizeUnit == SizeUnit::Objects) {
+        // Halving follows the new capacity; the width grows when the contents need it.
+        m_sketch.setSampleSize(10 * quint64(capacity));
+    }
     // Re-split first (no admission contest), then evict from probation's LRU end onwards.
     while (m_bytes[Window] > m_windowCap)
         moveTo(m_lists[Window].back(), Probation);

@@ -22,8 +22,10 @@ namespace CacheScope {
 /// Shares are in bytes in byte mode, where a new object larger than the window passes straight
 /// through it, and several candidates may compete (oldest first) until the new object fits.
 /// The window has at least one slot, so capacities 1 and 2 work (as an LRU of one, plus a
-/// one-slot main area). In byte mode the sketch is sized by the resident object count (it
-/// starts at 64 and doubles, cleared, when the cache holds more objects than its width).
+/// one-slot main area). In byte mode the sketch is sized by the resident object count: it
+/// starts at 256 counters a row and doubles, cleared as Caffeine's does, when the cache holds
+/// more objects than its width, and halves every 10 x width samples. In object mode a huge
+/// capacity starts it at 2^20 and grows it the same way, so memory follows the contents.
 class WTinyLfuPolicy final : public PolicyBase<WTinyLfuPolicy>
 {
 public:
@@ -54,7 +56,9 @@ private:
     class Sketch
     {
     public:
-        void resize(quint64 capacity);
+        /// Clears the counters; width (per row) rounds up to a power of two >= 256.
+        void resize(quint64 width, quint64 sampleSize);
+        void setSampleSize(quint64 sampleSize) { m_sampleSize = std::max<quint64>(sampleSize, 1); }
         /// Starts loading a key's block, so that the miss overlaps the map lookup.
         void prefetch(Key key) const
         {
@@ -123,6 +127,7 @@ private:
     using List = IndexList<NodePool<Node>>;
 
     void computeShares();
+    void growSketch();
     void moveTo(quint32 i, ListId to)
     {
         Node &n = m_nodes[i];
@@ -201,8 +206,8 @@ bool WTinyLfuPolicy::step(const Request &r)
         if (candidate == nilIndex)
             candidate = c;
     }
-    if (m_sizeUnit == SizeUnit::Bytes && m_sketch.width() < quint64(m_map.size()))
-        m_sketch.resize(2 * m_sketch.width());
+    if (m_sketch.width() < quint64(m_map.size()))
+        growSketch();
 
     // TinyLFU admission: each candidate against probation's LRU victim until everything fits.
     int candidateFreq = candidate != nilIndex ? m_sketch.estimate(m_nodes[candidate].key) : 0;

@@ -18,6 +18,7 @@ private slots:
     void byteMode();
     void removeAndShrink();
     void sketchAgesByHalving();
+    void hugeCapacityGrowsLazily();
 };
 
 namespace {
@@ -202,6 +203,20 @@ void tst_WTinyLfuPolicy::sketchAgesByHalving()
     w.access(req(2));
     QCOMPARE(w.frequency(1), 7);
     QVERIFY(w.frequency(12345) <= 7);
+}
+
+void tst_WTinyLfuPolicy::hugeCapacityGrowsLazily()
+{
+    // A capacity far above the contents must not allocate a sketch for it up front: the sketch
+    // starts at 2^20 counters a row (2 MB) and grows with the resident objects.
+    WTinyLfuPolicy w({ qint64(1) << 40, SizeUnit::Objects, 1 });
+    QVERIFY(w.memoryBytes() < 4u << 20);
+    for (Key k = 0; k < 1000; ++k)
+        w.access(req(k));
+    QCOMPARE(w.entryCount(), 1000);
+    QCOMPARE(w.stats().evictions, 0u);
+    WTinyLfuPolicy bytes({ qint64(1) << 40, SizeUnit::Bytes, 1 });
+    QVERIFY(bytes.memoryBytes() < 64u << 10);
 }
 
 QTEST_GUILESS_MAIN(tst_WTinyLfuPolicy)
