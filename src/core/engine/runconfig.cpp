@@ -1,0 +1,177 @@
+#include "core/engine/runconfig.h"
+
+#include "core/db/cachekey.h"
+#include "core/db/sqltemplate.h"
+#include "core/policy/policyregistry.h"
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+
+namespace {
+
+Error fieldError(const QString &field, const QString &value, const QString &message)
+{
+    return Error { message, {}, 0, field, value };
+}
+
+QString number(double value) { return QString::number(value, 'g', 10); }
+
+} // namespace
+
+Result<void> validateThreads(int threads)
+{
+    if (threads < 1 || threads > maxWorkerThreads)
+        return fieldError(u"threads"_s, QString::number(threads),
+            u"must be between 1 and %1"_s.arg(maxWorkerThreads));
+    return {};
+}
+
+Result<void> validateWriteRatio(double ratio)
+{
+    if (!(ratio >= 0.0 && ratio <= 1.0))
+        return fieldError(u"write-ratio"_s, number(ratio), u"must be between 0 and 1"_s);
+    return {};
+}
+
+Result<void> validateTargetRate(double requestsPerSecond)
+{
+    if (!(requestsPerSecond > 0.0 && std::isfinite(requestsPerSecond)))
+        return fieldError(u"rate"_s, number(requestsPerSecond),
+            u"must be a positive number of requests per second"_s);
+    return {};
+}
+
+Result<void> validateThinkTime(int thinkTimeMs)
+{
+    if (thinkTimeMs < 0)
+        return fieldError(u"think-time-ms"_s, QString::number(thinkTimeMs),
+            u"must be 0 or a positive number of milliseconds"_s);
+    return {};
+}
+
+Result<void> validateQueryMix(const QueryMix &mix)
+{
+    const QString text = describeQueryMix(mix);
+    for (const double weight : { mix.point, mix.range, mix.aggregate }) {
+        if (!(weight >= 0.0 && std::isfinite(weight)))
+            return fieldError(u"query"_s, text, u"weights must be finite numbers >= 0"_s);
+    }
+    if (mix.point + mix.range + mix.aggregate <= 0.0)
+        return fieldError(u"query"_s, text,
+            u"has no template: give point, range or aggregate a positive weight"_s);
+    return {};
+}
+
+Result<void> validateCustomSql(const QString &sql)
+{
+    const Result<SqlTemplate> custom = SqlTemplate::custom(sql);
+    if (!custom)
+        return custom.error();
+    if (custom->isWrite())
+        return fieldError(u"sql"_s, sql,
+            u"is a write statement; give a read template (writes come from the write ratio)"_s);
+    return {};
+}
+
+Result<void> validateCachePolicy(const QString &policy)
+{
+    if (ResultCache::policyIds().contains(policy))
+        return {};
+    if (const PolicyInfo *info = findPolicy(policy); info && info->needsFuture)
+        return fieldError(u"policy"_s, policy,
+            u"needs the future of the trace, so it can only be simulated offline"_s);
+    return fieldError(u"policy"_s, policy,
+        u"is not a policy the live cache can run; valid ids: "_s
+            + ResultCache::policyIds().join(u", "_s));
+}
+
+Result<void> validateCacheCapacity(qint64 capacity, SizeUnit unit)
+{
+    if (capacity <= 0)
+        return fieldError(u"capacity"_s, QString::number(capacity),
+            u"must be a positive number of "_s
+                + (unit == SizeUnit::Bytes ? u"bytes"_s : u"entries"_s));
+    return {};
+}
+
+Result<void> validateTtl(qint64 ttlMs)
+{
+    if (ttlMs < 0)
+        return fieldError(u"ttl-ms"_s, QString::number(ttlMs),
+            u"must be 0 (no expiry) or a positive number of milliseconds"_s);
+    return {};
+}
+
+Result<void> validateLiveWorkload(const WorkloadSpec &workload)
+{
+    if (workload.keys > quint64(cacheKeyParameterMask))
+        return fieldError(u"--keys"_s, QString::number(workload.keys),
+            u"must be at most %1 (the key is packed into 56 bits of a cache key)"_s.arg(
+                cacheKeyParameterMask));
+    if (Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(workload); !generator)
+        return generator.error();
+    return {};
+}
+
+QString describeQueryMix(const QueryMix &mix)
+{
+    return u"point %1, range %2, aggregate %3"_s.arg(
+        number(mix.point), number(mix.range), number(mix.aggregate));
+}
+
+QString describeWorkload(const WorkloadSpec &workload)
+{
+    QString out = workload.kind + u" over "_s + QString::number(workload.keys) + u" keys"_s;
+    const QString kind = workload.kind.toLower();
+    if (kind == "zipf"_L1 || kind == "shifting"_L1)
+        out += u", alpha "_s + number(workload.alpha);
+    if (kind == "hotspot"_L1)
+        out += u", %1% of the keys take %2% of the requests"_s.arg(
+            number(workload.hotKeyFraction * 100), number(workload.hotRequestFraction * 100));
+    if (kind == "shifting"_L1)
+        out += u", shifting every "_s + QString::number(workload.shiftEvery);
+    return out;
+}
+
+QString describeCapacity(qint64 capacity, SizeUnit unit)
+{
+    return unit == SizeUnit::Bytes ? QString::number(capacity) + u" bytes"_s
+                                   : QString::number(capacity);
+}
+
+Result<void> RunConfig::validate() const
+{
+    if (Result<void> valid = database.validate(); !valid)
+        return valid;
+    if (Result<void> valid = validateThreads(threads); !valid)
+        return valid;
+    if (Result<void> valid = validateWriteRatio(writeRatio); !valid)
+        return valid;
+    if (loadModel == LoadModel::OpenLoop) {
+        if (Result<void> valid = validateTargetRate(targetRate); !valid)
+            return valid;
+    }
+    if (Result<void> valid = validateThinkTime(thinkTimeMs); !valid)
+        return valid;
+    if (!customSql.isEmpty()) {
+        if (Result<void> valid = validateCustomSql(customSql); !valid)
+            return valid;
+    } else if (Result<void> valid = validateQueryMix(mix); !valid) {
+        return valid;
+    }
+    if (Result<void> valid = validateCachePolicy(cache.policy); !valid)
+        return valid;
+    if (Result<void> valid = validateCacheCapacity(cache.capacity, cache.sizeUnit); !valid)
+        return valid;
+    if (Result<void> valid = validateTtl(cache.ttlMs); !valid)
+        return valid;
+    if (cache.shardCount < 0)
+        return fieldError(u"shards"_s, QString::number(cache.shardCount),
+            u"must be 0 (automatic) or a positive number"_s);
+    return validateLiveWorkload(workload);
+}
+
+} // namespace CacheScope

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "core/cache/resultcache.h"
+#include "core/db/connectionsettings.h"
+#include "core/error.h"
+#include "core/workload/generator.h"
+
+#include <QMetaType>
+#include <QString>
+
+namespace CacheScope {
+
+/// Closed loop: N workers send requests back to back (plus optional think time).
+/// Open loop: requests are scheduled at a target rate and latency is measured from each
+/// request's intended start, so a stalled database shows up as queueing instead of being hidden.
+enum class LoadModel { ClosedLoop, OpenLoop };
+
+/// Relative weights of the built-in read templates (normalised; all 0 is an error).
+struct QueryMix
+{
+    double point = 1.0;
+    double range = 0.0;
+    double aggregate = 0.0;
+    friend bool operator==(const QueryMix &, const QueryMix &) = default;
+};
+
+/// Everything a live run needs, as a value. The engine copies it; live setters change parts.
+struct RunConfig
+{
+    ConnectionSettings database;
+    /// Key distribution for template parameters (keys 1..workload.keys; `requests` is ignored:
+    /// a live run is unbounded and ends with stop() or a duration).
+    WorkloadSpec workload;
+    QueryMix mix;
+    /// Non-empty: the user's read template with :key placeholders replaces the mix.
+    QString customSql;
+    double writeRatio = 0.0; // share of requests that run the write template (invalidating)
+    int threads = 4; // worker count, 1..256
+    LoadModel loadModel = LoadModel::ClosedLoop;
+    double targetRate = 0.0; // requests/s over all workers, open loop only (> 0 there)
+    int thinkTimeMs = 0; // closed loop: pause between a worker's requests
+    ResultCacheConfig cache; // policy "none" runs without a cache (the baseline)
+
+    /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
+    /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.
+    Result<void> validate() const;
+};
+
+/// The most workers a run may have.
+inline constexpr int maxWorkerThreads = 256;
+
+// The checks validate() makes, one per setting, shared with QueryEngine's live setters so a
+// value is judged the same way before and during a run. Errors name the field and the value.
+Result<void> validateThreads(int threads);
+Result<void> validateWriteRatio(double ratio);
+Result<void> validateTargetRate(double requestsPerSecond);
+Result<void> validateThinkTime(int thinkTimeMs);
+Result<void> validateQueryMix(const QueryMix &mix);
+/// A read template with :key placeholders; a write statement is refused.
+Result<void> validateCustomSql(const QString &sql);
+/// A live-capable registry id, "qcache" or "none"; `opt` is refused (it needs the future).
+Result<void> validateCachePolicy(const QString &policy);
+Result<void> validateCacheCapacity(qint64 capacity, SizeUnit unit);
+Result<void> validateTtl(qint64 ttlMs);
+/// The generator's own checks, plus keys that fit the 56-bit parameter of a cache key.
+Result<void> validateLiveWorkload(const WorkloadSpec &workload);
+
+/// Short texts for configChanged() and logs: "point 1, range 0, aggregate 0",
+/// "zipf over 1000 keys, alpha 0.99", "1000" (entries) or "65536 bytes".
+QString describeQueryMix(const QueryMix &mix);
+QString describeWorkload(const WorkloadSpec &workload);
+QString describeCapacity(qint64 capacity, SizeUnit unit);
+
+} // namespace CacheScope
+
+Q_DECLARE_METATYPE(CacheScope::RunConfig)
