@@ -1,0 +1,408 @@
+#include "core/engine/engineworker.h"
+
+#include "core/db/queryexecutor.h"
+#include "core/db/threadconnection.h"
+#include "core/workload/xoshiro256.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <chrono>
+
+namespace CacheScope::Detail {
+
+namespace {
+
+constexpr qint64 backoffFirstNs = 10'000'000; // 10 ms after the first failure ...
+constexpr qint64 backoffMaxNs = 1'000'000'000; // ... doubling up to 1 s
+constexpr qint64 errorReportGapNs = 1'000'000'000; // errorOccurred() at most once a second
+
+std::optional<SqlTemplate> customTemplate(const QString &sql)
+{
+    if (sql.isEmpty())
+        return std::nullopt;
+    Result<SqlTemplate> custom = SqlTemplate::custom(sql);
+    return custom ? std::optional<SqlTemplate>(*custom) : std::nullopt; // validated by start()
+}
+
+/// One worker's loop and the state only it touches.
+class Worker
+{
+public:
+    Worker(const std::shared_ptr<EngineRun> &run, int index)
+        : m_run(*run)
+        , m_index(index)
+        , m_slot(run->slot(index))
+        , m_rng(mixKey(run->settings()->workload.seed ^ mixKey(0x776f726b6572ULL + quint64(index))))
+    {
+    }
+
+    void run()
+    {
+        for (;;) {
+            if (m_run.isStopping())
+                break;
+            if (m_index >= m_run.threadTarget()) {
+                if (m_run.keepClaim(m_index))
+                    continue;
+                break;
+            }
+            if (m_run.isPaused()) {
+                waitWhilePaused();
+                m_scheduled = false; // the open-loop schedule restarts on resume
+                continue;
+            }
+            if (m_run.settingsVersion() != m_version)
+                reload();
+
+            qint64 intendedNs = 0;
+            if (m_settings->loadModel == LoadModel::OpenLoop) {
+                const qint64 now = steadyNowNs();
+                if (!m_scheduled) {
+                    m_nextNs = now;
+                    m_scheduled = true;
+                }
+                if (now < m_nextNs && !sleepUntil(m_nextNs))
+                    continue; // woken early (stop, pause, a change): look again
+                intendedNs = m_nextNs;
+                m_nextNs += m_intervalNs;
+            }
+
+            const bool failed = serveOne(intendedNs);
+            if (failed)
+                sleepUntil(steadyNowNs() + m_backoffNs);
+            else if (m_settings->loadModel == LoadModel::ClosedLoop && m_settings->thinkTimeMs > 0)
+                sleepUntil(steadyNowNs() + qint64(m_settings->thinkTimeMs) * 1'000'000);
+        }
+    }
+
+private:
+    /// Whether a sleep or a pause must end early to look at the run's flags again.
+    bool interrupted() const
+    {
+        return m_run.isStopping() || m_run.isPaused() || m_index >= m_run.threadTarget()
+            || m_run.settingsVersion() != m_version;
+    }
+
+    /// Sleeps until deadlineNs; false when woken early by a change.
+    bool sleepUntil(qint64 deadlineNs)
+    {
+        const std::chrono::steady_clock::time_point deadline { std::chrono::nanoseconds(
+            deadlineNs) };
+        std::unique_lock lock(m_slot.waitMutex);
+        return !m_slot.wake.wait_until(lock, deadline, [this] { return interrupted(); });
+    }
+
+    void waitWhilePaused()
+    {
+        std::unique_lock lock(m_slot.waitMutex);
+        m_slot.wake.wait(lock, [this] {
+            return !m_run.isPaused() || m_run.isStopping() || m_index >= m_run.threadTarget();
+        });
+    }
+
+    void reload()
+    {
+        m_version = m_run.settingsVersion();
+        m_settings = m_run.settings();
+        const WorkerSettings &s = *m_settings;
+        if (!m_generator || s.workloadVersion != m_workloadVersion) {
+            WorkloadSpec spec = s.workload;
+            spec.stream = quint64(m_index); // own draws, shared hot set (generator.h)
+            // Every worker moves its hot set after its share of the requests, so the hot set
+            // as a whole moves about every shiftEvery requests.
+            spec.shiftEvery
+                = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, s.threads)));
+            Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(spec);
+            if (generator) // validated by the engine; keep the old one otherwise
+                m_generator = std::move(generator).value();
+            m_workloadVersion = s.workloadVersion;
+        }
+        m_intervalNs = s.targetRate > 0
+            ? std::max<qint64>(1, qint64(double(s.threads) * 1e9 / s.targetRate))
+            : 1;
+    }
+
+    const SqlTemplate &pickRead()
+    {
+        if (m_run.custom)
+            return *m_run.custom;
+        const WorkerSettings &s = *m_settings;
+        if (s.pointUpTo >= 1.0)
+            return m_run.point;
+        const double u = m_rng.nextDouble();
+        if (u < s.pointUpTo)
+            return m_run.point;
+        return u < s.rangeUpTo ? m_run.range : m_run.aggregate;
+    }
+
+    /// Runs one request; true when it failed (the caller backs off).
+    bool serveOne(qint64 intendedNs)
+    {
+        const qint64 parameter = qint64(m_generator->next());
+        const double writeRatio = m_settings->writeRatio;
+        const bool isWrite = writeRatio > 0 && m_rng.nextDouble() < writeRatio;
+        const bool observing = bool(m_run.observer);
+        QString connection;
+
+        const qint64 issuedNs = steadyNowNs();
+        const qint64 fromNs = intendedNs ? intendedNs : issuedNs;
+        if (isWrite) {
+            Result<QueryResult> written = execute(m_run.database, m_run.id, m_run.write, parameter);
+            if (observing)
+                connection = threadConnectionName();
+            if (written) {
+                // Only after the commit: a read that starts after this returns sees the new row.
+                for (const Key key : m_run.write.affectedKeys(parameter))
+                    m_run.cache->invalidate(key);
+            }
+            const qint64 doneNs = steadyNowNs();
+            if (m_run.isStopping())
+                return false; // a late result of a stopped run: dropped
+            Counters &counters = m_slot.counters;
+            counters.add(Counter::Requests);
+            counters.add(Counter::Writes);
+            if (written) {
+                m_slot.writeLatency.record(doneNs - fromNs);
+                databaseSucceeded();
+            } else {
+                failed(written.error());
+            }
+            if (observing)
+                observe(TemplateKind::Write, parameter, LoadOutcome::Loaded,
+                    written ? Error() : written.error(), {}, intendedNs, issuedNs, doneNs,
+                    connection, bool(written));
+            return !written;
+        }
+
+        const SqlTemplate &read = pickRead();
+        const LoadResult answer
+            = m_run.cache->getOrLoad(read.cacheKey(parameter), [&]() -> Result<CachedResult> {
+                  Result<QueryResult> loaded = execute(m_run.database, m_run.id, read, parameter);
+                  if (observing)
+                      connection = threadConnectionName();
+                  if (!loaded)
+                      return loaded.error();
+                  CachedResult value;
+                  value.rows = std::move(loaded->rows);
+                  value.sizeBytes = loaded->approximateBytes;
+                  return value;
+              });
+        const qint64 doneNs = steadyNowNs();
+        if (m_run.isStopping())
+            return false;
+        Counters &counters = m_slot.counters;
+        counters.add(Counter::Requests);
+        const bool ok = answer.result.has_value();
+        if (answer.outcome == LoadOutcome::Hit) {
+            counters.add(Counter::Hits);
+            m_slot.hitLatency.record(doneNs - fromNs);
+        } else {
+            counters.add(Counter::Misses);
+            if (ok) {
+                m_slot.missLatency.record(doneNs - fromNs);
+                if (answer.outcome == LoadOutcome::Loaded)
+                    databaseSucceeded();
+            } else {
+                failed(answer.result.error());
+            }
+        }
+        if (observing)
+            observe(read.kind(), parameter, answer.outcome, ok ? Error() : answer.result.error(),
+                ok ? *answer.result : CachedResult(), intendedNs, issuedNs, doneNs, connection, ok);
+        return !ok;
+    }
+
+    void databaseSucceeded()
+    {
+        if (m_backoffNs) {
+            m_backoffNs = 0;
+            m_run.endErrorStreak();
+        }
+    }
+
+    void failed(const Error &error)
+    {
+        m_slot.counters.add(Counter::Errors);
+        // The next attempt opens a fresh connection: the server may have restarted.
+        releaseThreadConnection();
+        m_backoffNs = m_backoffNs ? std::min(m_backoffNs * 2, backoffMaxNs) : backoffFirstNs;
+        m_run.reportError(error);
+    }
+
+    void observe(TemplateKind kind, qint64 parameter, LoadOutcome outcome, const Error &error,
+        const CachedResult &result, qint64 intendedNs, qint64 issuedNs, qint64 doneNs,
+        const QString &connection, bool ok)
+    {
+        ObservedRequest seen;
+        seen.runId = m_run.id;
+        seen.worker = m_index;
+        seen.kind = kind;
+        seen.parameter = parameter;
+        seen.outcome = outcome;
+        seen.ok = ok;
+        seen.intendedNs = intendedNs ? intendedNs : issuedNs;
+        seen.issuedNs = issuedNs;
+        seen.completedNs = doneNs;
+        seen.result = result;
+        seen.connection = connection;
+        seen.thread = QThread::currentThreadId();
+        seen.error = error;
+        m_run.observer(seen);
+    }
+
+    EngineRun &m_run;
+    const int m_index;
+    WorkerSlot &m_slot;
+    Xoshiro256 m_rng; // write-or-read and template choices
+    quint64 m_version = ~quint64(0);
+    quint64 m_workloadVersion = 0;
+    std::shared_ptr<const WorkerSettings> m_settings;
+    std::unique_ptr<KeyGenerator> m_generator;
+    qint64 m_intervalNs = 1; // open loop: between this worker's intended starts
+    qint64 m_nextNs = 0;
+    bool m_scheduled = false;
+    qint64 m_backoffNs = 0; // 0 after a success; else the wait after the last failure
+};
+
+} // namespace
+
+qint64 steadyNowNs() noexcept
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+WorkerSettings WorkerSettings::from(const RunConfig &config, quint64 workloadVersion)
+{
+    WorkerSettings s;
+    s.workload = config.workload;
+    s.workloadVersion = workloadVersion;
+    const double total = config.mix.point + config.mix.range + config.mix.aggregate;
+    if (total > 0) {
+        s.pointUpTo = config.mix.point / total;
+        s.rangeUpTo = (config.mix.point + config.mix.range) / total;
+        if (config.mix.range == 0 && config.mix.aggregate == 0)
+            s.pointUpTo = s.rangeUpTo = 1.0;
+    }
+    s.writeRatio = config.writeRatio;
+    s.loadModel = config.loadModel;
+    s.targetRate = config.targetRate;
+    s.thinkTimeMs = config.thinkTimeMs;
+    s.threads = config.threads;
+    return s;
+}
+
+EngineRun::EngineRun(quint64 id, const RunConfig &config, ResultCache *cache,
+    RequestObserver observer, quint64 workloadVersion)
+    : id(id)
+    , database(config.database)
+    , cache(cache)
+    , observer(std::move(observer))
+    , custom(customTemplate(config.customSql))
+    , m_settings(
+          std::make_shared<const WorkerSettings>(WorkerSettings::from(config, workloadVersion)))
+{
+}
+
+EngineRun::~EngineRun() = default;
+
+void EngineRun::publish(const WorkerSettings &settings)
+{
+    {
+        std::lock_guard lock(m_settingsMutex);
+        m_settings = std::make_shared<const WorkerSettings>(settings);
+    }
+    m_settingsVersion.fetch_add(1, std::memory_order_acq_rel);
+    wakeAll(); // sleepers recompute their schedule
+}
+
+std::shared_ptr<const WorkerSettings> EngineRun::settings() const
+{
+    std::lock_guard lock(m_settingsMutex);
+    return m_settings;
+}
+
+void EngineRun::requestStop()
+{
+    m_stopping.store(true, std::memory_order_seq_cst);
+    wakeAll();
+}
+
+void EngineRun::setPaused(bool paused)
+{
+    m_paused.store(paused, std::memory_order_release);
+    wakeAll();
+}
+
+std::vector<int> EngineRun::setThreadTarget(int threads)
+{
+    m_threadTarget.store(threads, std::memory_order_seq_cst);
+    std::vector<int> toStart;
+    for (int i = 0; i < threads; ++i) {
+        auto &slot = m_slots[std::size_t(i)];
+        if (!slot)
+            slot = std::make_unique<WorkerSlot>();
+        // A worker that saw a lower count may be leaving: either it takes its claim back or
+        // this exchange finds the slot free (sequentially consistent, so never both, never
+        // neither).
+        if (!slot->claimed.exchange(true, std::memory_order_seq_cst)) {
+            m_liveWorkers.fetch_add(1, std::memory_order_acq_rel);
+            toStart.push_back(i);
+        }
+    }
+    wakeAll(); // workers above the new count leave
+    return toStart;
+}
+
+bool EngineRun::keepClaim(int index)
+{
+    WorkerSlot &s = slot(index);
+    s.claimed.store(false, std::memory_order_seq_cst);
+    return index < m_threadTarget.load(std::memory_order_seq_cst)
+        && !s.claimed.exchange(true, std::memory_order_seq_cst);
+}
+
+void EngineRun::workerLeft()
+{
+    if (m_liveWorkers.fetch_sub(1, std::memory_order_acq_rel) == 1 && isStopping()
+        && allWorkersLeft)
+        allWorkersLeft();
+}
+
+void EngineRun::wakeAll()
+{
+    for (const std::unique_ptr<WorkerSlot> &slot : m_slots) {
+        if (!slot)
+            continue;
+        {
+            std::lock_guard lock(slot->waitMutex);
+        }
+        slot->wake.notify_all();
+    }
+}
+
+void EngineRun::reportError(const Error &error)
+{
+    if (m_errorStreak.load(std::memory_order_relaxed))
+        return; // this streak was reported
+    const qint64 now = steadyNowNs();
+    qint64 last = m_lastErrorReportNs.load(std::memory_order_relaxed);
+    if (last != 0 && now - last < errorReportGapNs)
+        return; // a new streak right after the last report: the next error may report it
+    if (!m_lastErrorReportNs.compare_exchange_strong(last, now, std::memory_order_relaxed))
+        return; // another worker reports it
+    m_errorStreak.store(true, std::memory_order_relaxed);
+    if (firstError)
+        firstError(error);
+}
+
+void runWorker(const std::shared_ptr<EngineRun> &run, int index)
+{
+    Worker(run, index).run();
+    releaseThreadConnection(); // this thread may serve another run, or none, next
+    run->workerLeft();
+}
+
+} // namespace CacheScope::Detail

@@ -1,0 +1,135 @@
+#pragma once
+
+// Private to src/core/engine: the state one live run shares between QueryEngine (on its owner's
+// thread) and the run's workers (on the engine's pool threads), and the worker loop itself.
+
+#include "core/cache/resultcache.h"
+#include "core/db/connectionsettings.h"
+#include "core/db/sqltemplate.h"
+#include "core/engine/queryengine.h"
+#include "core/engine/runconfig.h"
+#include "core/metrics/counters.h"
+#include "core/metrics/latencyhistogram.h"
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace CacheScope::Detail {
+
+/// std::chrono::steady_clock now, in nanoseconds since its epoch.
+qint64 steadyNowNs() noexcept;
+
+/// What workers follow between requests; the owner publishes a new one on every live change.
+struct WorkerSettings
+{
+    WorkloadSpec workload;
+    quint64 workloadVersion = 0; // bumped when the workload changes: workers rebuild generators
+    double pointUpTo = 1.0; // read template by a uniform u: point below this,
+    double rangeUpTo = 1.0; // range below this, aggregate above
+    double writeRatio = 0.0;
+    LoadModel loadModel = LoadModel::ClosedLoop;
+    double targetRate = 0.0; // requests/s over all workers
+    int thinkTimeMs = 0;
+    int threads = 1;
+
+    static WorkerSettings from(const RunConfig &config, quint64 workloadVersion);
+};
+
+/// One worker's counters, histograms and wake-up; only that worker writes the metrics, the owner
+/// sums the slots in reading(). Its own cache lines, so workers never share one on the hot path.
+struct alignas(cacheLineBytes) WorkerSlot
+{
+    Counters counters;
+    LatencyHistogram hitLatency;
+    LatencyHistogram missLatency;
+    LatencyHistogram writeLatency;
+    /// A task runs for this index. Set by the owner when it starts one; a worker leaving because
+    /// the thread count went down clears it, then takes it back if the count went up meanwhile.
+    std::atomic<bool> claimed { false };
+    std::mutex waitMutex; // guards nothing but the sleeps on `wake`
+    std::condition_variable wake;
+};
+
+/// A run as its workers see it. Created by QueryEngine::start(); workers hold a shared_ptr, so it
+/// outlives the engine's interest in it until the last worker has left.
+class EngineRun
+{
+public:
+    EngineRun(quint64 id, const RunConfig &config, ResultCache *cache, RequestObserver observer,
+        quint64 workloadVersion);
+    virtual ~EngineRun();
+    EngineRun(const EngineRun &) = delete;
+    EngineRun &operator=(const EngineRun &) = delete;
+
+    const quint64 id;
+    const ConnectionSettings database;
+    ResultCache *const cache; // owned by the engine, alive until every worker has left
+    const RequestObserver observer;
+    const SqlTemplate point = SqlTemplate::point();
+    const SqlTemplate range = SqlTemplate::range();
+    const SqlTemplate aggregate = SqlTemplate::aggregate();
+    const SqlTemplate write = SqlTemplate::write();
+    const std::optional<SqlTemplate> custom; // replaces the mix when set
+
+    /// Posted to the owner: the last worker has left a stopping run; the first error of a streak.
+    std::function<void()> allWorkersLeft;
+    std::function<void(const Error &)> firstError;
+
+    // Owner side (the engine's thread).
+    void publish(const WorkerSettings &settings);
+    void requestStop();
+    void setPaused(bool paused);
+    /// Changes the worker count; returns the indexes that need a new task (claimed for them).
+    std::vector<int> setThreadTarget(int threads);
+    const WorkerSlot *slotIfMade(int index) const { return m_slots[std::size_t(index)].get(); }
+    int liveWorkers() const { return m_liveWorkers.load(std::memory_order_acquire); }
+    /// Wakes sleeping and paused workers so that they look at the flags again.
+    void wakeAll();
+
+    // Worker side.
+    bool isStopping() const { return m_stopping.load(std::memory_order_acquire); }
+    bool isPaused() const { return m_paused.load(std::memory_order_acquire); }
+    int threadTarget() const { return m_threadTarget.load(std::memory_order_seq_cst); }
+    quint64 settingsVersion() const { return m_settingsVersion.load(std::memory_order_acquire); }
+    std::shared_ptr<const WorkerSettings> settings() const;
+    WorkerSlot &slot(int index) { return *m_slots[std::size_t(index)]; }
+    /// For a worker whose index is no longer wanted: true if it must go on after all (the
+    /// count went up again before it left), false if it leaves.
+    bool keepClaim(int index);
+    /// The worker's task ends (after it closed its connection).
+    void workerLeft();
+    /// Counts towards the error streak; reports the first error of a streak, at most once a
+    /// second, never per query.
+    void reportError(const Error &error);
+    /// A database round trip succeeded: the streak (if any) is over.
+    void endErrorStreak()
+    {
+        if (m_errorStreak.load(std::memory_order_relaxed))
+            m_errorStreak.store(false, std::memory_order_relaxed);
+    }
+
+private:
+    std::atomic<bool> m_stopping { false };
+    std::atomic<bool> m_paused { false };
+    std::atomic<int> m_threadTarget { 0 };
+    std::atomic<int> m_liveWorkers { 0 };
+    std::atomic<quint64> m_settingsVersion { 0 };
+    std::atomic<bool> m_errorStreak { false };
+    std::atomic<qint64> m_lastErrorReportNs { 0 };
+
+    mutable std::mutex m_settingsMutex;
+    std::shared_ptr<const WorkerSettings> m_settings;
+
+    std::array<std::unique_ptr<WorkerSlot>, maxWorkerThreads> m_slots;
+};
+
+/// The body of worker `index`'s pool task: runs requests until the run stops or the thread count
+/// drops below index + 1, then closes its thread connection and leaves.
+void runWorker(const std::shared_ptr<EngineRun> &run, int index);
+
+} // namespace CacheScope::Detail

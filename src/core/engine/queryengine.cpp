@@ -1,0 +1,436 @@
+#include "core/engine/queryengine.h"
+
+#include "core/db/queryconnection.h"
+#include "core/db/queryexecutor.h"
+#include "core/db/threadconnection.h"
+#include "core/engine/engineworker.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+
+namespace {
+
+/// Run ids name connections ("cachescope-r<id>-t<thread>"), so they are unique in the process,
+/// not only per engine.
+std::atomic<quint64> nextRunId { 1 };
+
+/// Pool threads beyond the largest worker count: the start check, and a worker leaving while
+/// its replacement starts (setThreads() down and up again).
+constexpr int spareThreads = 8;
+
+QString onOff(bool on) { return on ? u"on"_s : u"off"_s; }
+
+QString number(double value) { return QString::number(value, 'g', 10); }
+
+QString loadDescription(const RunConfig &config)
+{
+    if (config.loadModel == LoadModel::OpenLoop)
+        return u"open loop at "_s + number(config.targetRate) + u" requests/s"_s;
+    return u"closed loop, think time "_s + QString::number(config.thinkTimeMs) + u" ms"_s;
+}
+
+/// The templates a run uses from its start: each is prepared once by the start check, so a bad
+/// custom template or a missing table fails the start with the database's message.
+QList<SqlTemplate> templatesOf(const RunConfig &config)
+{
+    QList<SqlTemplate> templates;
+    if (!config.customSql.isEmpty()) {
+        if (Result<SqlTemplate> custom = SqlTemplate::custom(config.customSql))
+            templates << *custom;
+    } else {
+        if (config.mix.point > 0)
+            templates << SqlTemplate::point();
+        if (config.mix.range > 0)
+            templates << SqlTemplate::range();
+        if (config.mix.aggregate > 0)
+            templates << SqlTemplate::aggregate();
+    }
+    if (config.writeRatio > 0)
+        templates << SqlTemplate::write();
+    return templates;
+}
+
+/// Connects and prepares every template, on the calling (pool) thread; leaves no connection.
+Result<void> checkDatabase(
+    const ConnectionSettings &settings, quint64 runId, const QList<SqlTemplate> &templates)
+{
+    Result<void> checked;
+    {
+        Result<QueryConnection> connection = QueryConnection::acquire(settings, runId);
+        if (!connection)
+            return connection.error();
+        QSqlDatabase db = connection->database();
+        for (const SqlTemplate &sqlTemplate : templates) {
+            if (Result<void> prepared = prepareTemplate(db, sqlTemplate); !prepared) {
+                checked = prepared.error();
+                break;
+            }
+        }
+    } // the handle and a per-query connection go first
+    releaseThreadConnection();
+    return checked;
+}
+
+} // namespace
+
+QString engineStateName(EngineState state)
+{
+    switch (state) {
+    case EngineState::Idle:
+        return u"idle"_s;
+    case EngineState::Starting:
+        return u"starting"_s;
+    case EngineState::Running:
+        return u"running"_s;
+    case EngineState::Paused:
+        return u"paused"_s;
+    case EngineState::Stopping:
+        return u"stopping"_s;
+    }
+    return {};
+}
+
+struct QueryEngine::Run final : Detail::EngineRun
+{
+    using EngineRun::EngineRun;
+    qint64 startedNs = 0; // when the workers were launched; 0 before
+    qint64 stoppedNs = 0; // when stop() was called; 0 while running
+};
+
+QueryEngine::QueryEngine(QObject *parent)
+    : QObject(parent)
+{
+    m_pool.setMaxThreadCount(maxWorkerThreads + spareThreads);
+}
+
+QueryEngine::~QueryEngine()
+{
+    if (m_run)
+        m_run->requestStop();
+    m_pool.waitForDone(); // the only place the owner waits: workers finish their query
+}
+
+bool QueryEngine::hasLiveRun() const { return m_run && isActive(); }
+
+void QueryEngine::setState(EngineState state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+Result<void> QueryEngine::start(const RunConfig &config)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (isActive())
+        return Error { u"a run is already active: stop it and wait for stopped() first"_s, {}, 0,
+            u"state"_s, engineStateName(m_state) };
+    if (Result<void> valid = config.validate(); !valid)
+        return valid;
+    ResultCacheConfig cacheConfig = config.cache;
+    if (cacheConfig.shardCount == 0)
+        cacheConfig.shardCount = ResultCache::defaultShardCount(config.threads);
+    Result<std::unique_ptr<ResultCache>> cache = ResultCache::create(cacheConfig);
+    if (!cache)
+        return cache.error();
+
+    // Idle: every worker of the previous run has left, so its cache can go.
+    m_run.reset();
+    m_cache = std::move(cache).value();
+    m_config = config;
+    const quint64 id = nextRunId.fetch_add(1, std::memory_order_relaxed);
+    auto run = std::make_shared<Run>(id, config, m_cache.get(), m_observer, m_workloadVersion);
+    // Workers post to this object; the destructor waits for them, so `this` outlives every post,
+    // and events still queued when it dies are dropped with it.
+    run->allWorkersLeft = [this, id] {
+        QMetaObject::invokeMethod(
+            this, [this, id] { workersLeft(id); }, Qt::QueuedConnection);
+    };
+    run->firstError = [this, id](const Error &error) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, error] {
+                if (m_run && m_run->id == id && isActive())
+                    emit errorOccurred(error);
+            },
+            Qt::QueuedConnection);
+    };
+    m_run = run;
+    setState(EngineState::Starting);
+
+    m_pool.start([this, id, settings = config.database, templates = templatesOf(config)] {
+        const Result<void> checked = checkDatabase(settings, id, templates);
+        QMetaObject::invokeMethod(
+            this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
+    });
+    return {};
+}
+
+void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
+{
+    if (!m_run || m_run->id != runId)
+        return;
+    if (m_state == EngineState::Stopping) { // stopped while checking: no worker ever ran
+        setState(EngineState::Idle);
+        emit stopped();
+        return;
+    }
+    if (m_state != EngineState::Starting)
+        return;
+    if (!checked) {
+        setState(EngineState::Idle);
+        emit startFailed(checked.error());
+        return;
+    }
+    m_run->startedNs = Detail::steadyNowNs();
+    launchWorkers();
+    setState(EngineState::Running);
+    emit started();
+}
+
+void QueryEngine::launchWorkers()
+{
+    const std::shared_ptr<Detail::EngineRun> run = m_run;
+    for (const int index : m_run->setThreadTarget(m_config.threads))
+        m_pool.start([run, index] { Detail::runWorker(run, index); });
+}
+
+void QueryEngine::workersLeft(quint64 runId)
+{
+    if (!m_run || m_run->id != runId || m_state != EngineState::Stopping)
+        return;
+    setState(EngineState::Idle);
+    emit stopped();
+}
+
+void QueryEngine::pause()
+{
+    if (m_state != EngineState::Running)
+        return;
+    m_run->setPaused(true);
+    setState(EngineState::Paused);
+}
+
+void QueryEngine::resume()
+{
+    if (m_state != EngineState::Paused)
+        return;
+    m_run->setPaused(false);
+    setState(EngineState::Running);
+}
+
+void QueryEngine::stop()
+{
+    if (m_state == EngineState::Idle || m_state == EngineState::Stopping)
+        return;
+    const EngineState was = m_state;
+    m_run->stoppedNs = Detail::steadyNowNs();
+    m_run->requestStop();
+    setState(EngineState::Stopping);
+    // Starting: finishStart() reports stopped(). Running or paused: the last worker to leave.
+    if (was != EngineState::Starting && m_run->liveWorkers() == 0) {
+        setState(EngineState::Idle);
+        emit stopped();
+    }
+}
+
+void QueryEngine::publishSettings()
+{
+    if (hasLiveRun())
+        m_run->publish(Detail::WorkerSettings::from(m_config, m_workloadVersion));
+}
+
+Result<void> QueryEngine::setThreads(int threads)
+{
+    if (Result<void> valid = validateThreads(threads); !valid)
+        return valid;
+    const int was = m_config.threads;
+    if (threads == was)
+        return {};
+    m_config.threads = threads;
+    publishSettings(); // the open-loop share of each worker changes
+    if (m_state == EngineState::Running || m_state == EngineState::Paused)
+        launchWorkers();
+    emit configChanged(u"threads %1 → %2"_s.arg(was).arg(threads));
+    return {};
+}
+
+Result<void> QueryEngine::setTargetRate(double requestsPerSecond)
+{
+    if (Result<void> valid = validateTargetRate(requestsPerSecond); !valid)
+        return valid;
+    if (m_config.loadModel == LoadModel::OpenLoop && m_config.targetRate == requestsPerSecond)
+        return {};
+    const QString was = loadDescription(m_config);
+    m_config.loadModel = LoadModel::OpenLoop;
+    m_config.targetRate = requestsPerSecond;
+    publishSettings();
+    emit configChanged(u"load "_s + was + u" → "_s + loadDescription(m_config));
+    return {};
+}
+
+Result<void> QueryEngine::setClosedLoop(int thinkTimeMs)
+{
+    if (Result<void> valid = validateThinkTime(thinkTimeMs); !valid)
+        return valid;
+    if (m_config.loadModel == LoadModel::ClosedLoop && m_config.thinkTimeMs == thinkTimeMs)
+        return {};
+    const QString was = loadDescription(m_config);
+    m_config.loadModel = LoadModel::ClosedLoop;
+    m_config.thinkTimeMs = thinkTimeMs;
+    publishSettings();
+    emit configChanged(u"load "_s + was + u" → "_s + loadDescription(m_config));
+    return {};
+}
+
+Result<void> QueryEngine::setWorkload(const WorkloadSpec &workload)
+{
+    if (Result<void> valid = validateLiveWorkload(workload); !valid)
+        return valid;
+    const QString was = describeWorkload(m_config.workload);
+    m_config.workload = workload;
+    ++m_workloadVersion;
+    publishSettings();
+    emit configChanged(u"workload "_s + was + u" → "_s + describeWorkload(workload));
+    return {};
+}
+
+Result<void> QueryEngine::setQueryMix(const QueryMix &mix)
+{
+    if (Result<void> valid = validateQueryMix(mix); !valid)
+        return valid;
+    if (mix == m_config.mix)
+        return {};
+    const QString was = describeQueryMix(m_config.mix);
+    m_config.mix = mix;
+    publishSettings();
+    emit configChanged(u"query mix "_s + was + u" → "_s + describeQueryMix(mix));
+    return {};
+}
+
+Result<void> QueryEngine::setWriteRatio(double ratio)
+{
+    if (Result<void> valid = validateWriteRatio(ratio); !valid)
+        return valid;
+    if (ratio == m_config.writeRatio)
+        return {};
+    const double was = m_config.writeRatio;
+    m_config.writeRatio = ratio;
+    publishSettings();
+    emit configChanged(u"write ratio %1 → %2"_s.arg(number(was), number(ratio)));
+    return {};
+}
+
+Result<void> QueryEngine::setCachePolicy(const QString &policy)
+{
+    if (Result<void> valid = validateCachePolicy(policy); !valid)
+        return valid;
+    if (policy == m_config.cache.policy)
+        return {};
+    if (hasLiveRun()) {
+        if (Result<void> applied = m_cache->setPolicy(policy); !applied)
+            return applied;
+    }
+    const QString was = m_config.cache.policy;
+    m_config.cache.policy = policy;
+    emit configChanged(u"policy "_s + was + u" → "_s + policy);
+    return {};
+}
+
+Result<void> QueryEngine::setCacheCapacity(qint64 capacity, SizeUnit unit)
+{
+    if (Result<void> valid = validateCacheCapacity(capacity, unit); !valid)
+        return valid;
+    if (capacity == m_config.cache.capacity && unit == m_config.cache.sizeUnit)
+        return {};
+    if (hasLiveRun()) {
+        if (Result<void> applied = m_cache->setCapacity(capacity, unit); !applied)
+            return applied;
+    }
+    const QString was = describeCapacity(m_config.cache.capacity, m_config.cache.sizeUnit);
+    m_config.cache.capacity = capacity;
+    m_config.cache.sizeUnit = unit;
+    emit configChanged(u"capacity "_s + was + u" → "_s + describeCapacity(capacity, unit));
+    return {};
+}
+
+Result<void> QueryEngine::setTtlMs(qint64 ttlMs)
+{
+    if (Result<void> valid = validateTtl(ttlMs); !valid)
+        return valid;
+    if (ttlMs == m_config.cache.ttlMs)
+        return {};
+    if (hasLiveRun()) {
+        if (Result<void> applied = m_cache->setTtlMs(ttlMs); !applied)
+            return applied;
+    }
+    const qint64 was = m_config.cache.ttlMs;
+    m_config.cache.ttlMs = ttlMs;
+    emit configChanged(u"ttl %1 ms → %2 ms"_s.arg(was).arg(ttlMs));
+    return {};
+}
+
+Result<void> QueryEngine::setSingleFlight(bool enabled)
+{
+    if (enabled == m_config.cache.singleFlight)
+        return {};
+    if (hasLiveRun())
+        m_cache->setSingleFlight(enabled);
+    m_config.cache.singleFlight = enabled;
+    emit configChanged(u"single-flight "_s + onOff(!enabled) + u" → "_s + onOff(enabled));
+    return {};
+}
+
+MetricsReading QueryEngine::reading() const
+{
+    MetricsReading reading;
+    if (m_run) {
+        if (m_run->startedNs > 0) {
+            const qint64 end = m_run->stoppedNs > 0 ? m_run->stoppedNs : Detail::steadyNowNs();
+            reading.elapsedMs = std::max<qint64>(0, (end - m_run->startedNs) / 1'000'000);
+        }
+        for (int i = 0; i < maxWorkerThreads; ++i) {
+            const Detail::WorkerSlot *slot = m_run->slotIfMade(i);
+            if (!slot)
+                break; // slots are made in index order
+            reading.counters += slot->counters.values();
+            reading.hitLatency.merge(slot->hitLatency);
+            reading.missLatency.merge(slot->missLatency);
+            reading.writeLatency.merge(slot->writeLatency);
+        }
+    }
+    if (m_cache) {
+        const ResultCacheStats stats = m_cache->stats();
+        reading.counters.evictions = stats.evictions;
+        reading.counters.singleFlightWaits = stats.singleFlightWaits;
+        reading.entries = stats.entries;
+        reading.bytes = stats.bytes;
+        reading.capacity = m_cache->capacity();
+        reading.capacityUnit = m_cache->sizeUnit();
+    } else {
+        reading.capacity = m_config.cache.capacity;
+        reading.capacityUnit = m_config.cache.sizeUnit;
+    }
+    return reading;
+}
+
+int QueryEngine::activeWorkers() const { return m_run ? m_run->liveWorkers() : 0; }
+
+quint64 QueryEngine::runId() const { return m_run ? m_run->id : 0; }
+
+bool QueryEngine::setRequestObserver(RequestObserver observer)
+{
+    if (isActive())
+        return false;
+    m_observer = std::move(observer);
+    return true;
+}
+
+} // namespace CacheScope
