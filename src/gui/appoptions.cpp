@@ -1,0 +1,179 @@
+#include "appoptions.h"
+
+#include "mainwindow.h"
+#include "scenario.h"
+#include "tracereplaywidget.h"
+
+#include "core/db/demodatabase.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+Error optionError(const QString &option, const QString &value, const QString &message)
+{
+    Error e;
+    e.message = message;
+    e.field = u"--"_s + option;
+    e.value = value;
+    return e;
+}
+
+} // namespace
+
+Result<AppOptions> parseAppOptions(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QApplication::translate(
+        "main", "CacheScope: see, live, what a cache in front of your database does."));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOptions({
+        { u"scenario"_s,
+            QApplication::translate(
+                "main", "Load a demo scenario (id or title; see --list-scenarios)."),
+            u"NAME"_s },
+        { u"start"_s,
+            QApplication::translate(
+                "main", "Start the run (or, with --trace, the replay) at once.") },
+        { u"screenshot"_s,
+            QApplication::translate("main", "Save the window as PNG after --screenshot-delay-ms."),
+            u"FILE.png"_s },
+        { u"screenshot-delay-ms"_s,
+            QApplication::translate("main", "Delay before the screenshot (default 8000)."),
+            u"N"_s },
+        { u"quit-after-ms"_s,
+            QApplication::translate(
+                "main", "Quit after N ms (default with --screenshot: once it is saved)."),
+            u"N"_s },
+        { u"demo-db"_s,
+            QApplication::translate(
+                "main", "SQLite demo database to use and create (default: the app data location)."),
+            u"PATH"_s },
+        { u"demo-rows-scale"_s,
+            QApplication::translate(
+                "main", "Rows scale of a demo database created on Start (default 1: 1 M orders)."),
+            u"X"_s },
+        { u"trace"_s, QApplication::translate("main", "Open the trace replay tab on FILE."),
+            u"FILE"_s },
+        { u"trace-policies"_s,
+            QApplication::translate("main", "Policies of the trace replay, comma-separated ids."),
+            u"IDS"_s },
+        { u"trace-capacities"_s,
+            QApplication::translate(
+                "main", "Capacities of the trace replay (e.g. 1%,5%,10% or 100,1000)."),
+            u"LIST"_s },
+        { u"no-settings"_s,
+            QApplication::translate("main", "Neither read nor save settings (scripted runs).") },
+        { u"list-scenarios"_s,
+            QApplication::translate("main", "Print the demo scenarios and exit.") },
+    });
+    AppOptions o;
+    if (!p.parse(arguments))
+        return optionError({}, {}, p.errorText());
+    QTextStream out(stdout);
+    if (p.isSet(u"help"_s)) {
+        out << p.helpText();
+        o.helpShown = true;
+        return o;
+    }
+    if (p.isSet(u"version"_s)) {
+        out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+            << '\n';
+        o.helpShown = true;
+        return o;
+    }
+    if (!p.positionalArguments().isEmpty())
+        return optionError({}, p.positionalArguments().first(), u"unexpected argument"_s);
+    auto integer = [&p](const QString &name, int &out) -> Result<void> {
+        if (!p.isSet(name))
+            return {};
+        bool ok = false;
+        const int v = p.value(name).toInt(&ok);
+        if (!ok || v < 0)
+            return optionError(
+                name, p.value(name), u"is not a non-negative integer of milliseconds"_s);
+        out = v;
+        return {};
+    };
+    if (Result<void> r = integer(u"screenshot-delay-ms"_s, o.screenshotDelayMs); !r)
+        return r.error();
+    if (Result<void> r = integer(u"quit-after-ms"_s, o.quitAfterMs); !r)
+        return r.error();
+    if (p.isSet(u"demo-rows-scale"_s)) {
+        bool ok = false;
+        o.demoRowsScale = p.value(u"demo-rows-scale"_s).toDouble(&ok);
+        if (!ok || !(o.demoRowsScale > 0) || o.demoRowsScale > maxDemoRowsScale)
+            return optionError(u"demo-rows-scale"_s, p.value(u"demo-rows-scale"_s),
+                u"is not a rows scale in (0, %1]"_s.arg(maxDemoRowsScale));
+    }
+    o.scenario = p.value(u"scenario"_s);
+    o.start = p.isSet(u"start"_s);
+    o.screenshot = p.value(u"screenshot"_s);
+    if (p.isSet(u"screenshot"_s) && o.screenshot.isEmpty())
+        return optionError(u"screenshot"_s, {}, u"needs a file name"_s);
+    o.demoDatabase = p.value(u"demo-db"_s);
+    o.trace = p.value(u"trace"_s);
+    o.tracePolicies = p.value(u"trace-policies"_s);
+    o.traceCapacities = p.value(u"trace-capacities"_s);
+    o.useSettings = !p.isSet(u"no-settings"_s);
+    o.listScenarios = p.isSet(u"list-scenarios"_s);
+    if (!o.scenario.isEmpty() && !o.trace.isEmpty())
+        return optionError(u"trace"_s, o.trace, u"cannot be combined with --scenario"_s);
+    if (!o.scenario.isEmpty()) {
+        const QList<Scenario> scenarios = loadBuiltInScenarios();
+        if (!findScenario(scenarios, o.scenario)) {
+            QStringList ids;
+            for (const Scenario &s : scenarios)
+                ids << s.id;
+            return optionError(
+                u"scenario"_s, o.scenario, u"is not a scenario; scenarios: "_s + ids.join(u", "_s));
+        }
+    }
+    return o;
+}
+
+void runAppOptions(MainWindow &window, const AppOptions &o)
+{
+    if (!o.trace.isEmpty()) {
+        TraceReplayWidget *trace = window.traceReplay();
+        window.showTraceTab();
+        trace->setTracePath(o.trace);
+        if (!o.tracePolicies.isEmpty())
+            trace->setSelectedPolicies(o.tracePolicies.split(u',', Qt::SkipEmptyParts));
+        if (!o.traceCapacities.isEmpty())
+            trace->setCapacities(o.traceCapacities);
+        if (o.start)
+            trace->startReplay();
+    } else if (!o.scenario.isEmpty()) {
+        if (o.start)
+            window.startScenario(o.scenario);
+        else
+            window.loadScenario(o.scenario);
+    } else if (o.start) {
+        window.startRun();
+    }
+
+    if (!o.screenshot.isEmpty()) {
+        QTimer::singleShot(o.screenshotDelayMs, &window, [&window, o] {
+            const Result<void> saved = window.saveWindowImage(o.screenshot);
+            QTextStream err(stderr);
+            if (saved)
+                err << "cachescope: screenshot saved to " << o.screenshot << Qt::endl;
+            else
+                err << "cachescope: " << saved.error().toString() << Qt::endl;
+            if (o.quitAfterMs < 0)
+                QCoreApplication::exit(saved ? 0 : 1);
+        });
+    }
+    if (o.quitAfterMs >= 0)
+        QTimer::singleShot(o.quitAfterMs, &window, [&window] { window.close(); });
+}
+
+} // namespace CacheScope

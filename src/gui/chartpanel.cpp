@@ -1,0 +1,312 @@
+#include "chartpanel.h"
+
+#include "livechart.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+constexpr double scrollUnitsPerSecond = 10;
+
+LiveChart::Spec hitRatioSpec()
+{
+    return { QObject::tr("Hit ratio"),
+        { QObject::tr("hit ratio (%)"), LiveChart::AxisScale::Percent, ValueUnit::Percent },
+        std::nullopt,
+        {
+            { QObject::tr("per interval"), QColor(0x1f, 0x77, 0xb4) },
+            { QObject::tr("cumulative"), QColor(0xd6, 0x61, 0x0a), Qt::DashLine },
+        },
+        ChartPanel::windowPoints };
+}
+
+LiveChart::Spec throughputSpec()
+{
+    return { QObject::tr("Throughput"),
+        { QObject::tr("per second"), LiveChart::AxisScale::Linear, ValueUnit::PerSecond },
+        std::nullopt,
+        {
+            { QObject::tr("requests/s"), QColor(0x44, 0x44, 0x44) },
+            { QObject::tr("hits/s"), QColor(0x2c, 0xa0, 0x2c) },
+            { QObject::tr("misses/s"), QColor(0xd6, 0x27, 0x28) },
+        },
+        ChartPanel::windowPoints };
+}
+
+LiveChart::Spec evictionSpec()
+{
+    return { QObject::tr("Evictions and errors"),
+        { QObject::tr("per second"), LiveChart::AxisScale::Linear, ValueUnit::PerSecond },
+        std::nullopt,
+        {
+            { QObject::tr("capacity/s"), QColor(0x1f, 0x77, 0xb4) },
+            { QObject::tr("expired/s"), QColor(0xff, 0x7f, 0x0e) },
+            { QObject::tr("invalidated/s"), QColor(0x17, 0xbe, 0xcf) },
+            { QObject::tr("DB errors/s"), QColor(0xd6, 0x27, 0x28), Qt::DotLine },
+        },
+        ChartPanel::windowPoints };
+}
+
+LiveChart::Spec latencySpec()
+{
+    const QColor hit(0x2c, 0xa0, 0x2c);
+    const QColor miss(0xd6, 0x27, 0x28);
+    return { QObject::tr("Latency percentiles"),
+        { QObject::tr("latency (µs, log)"), LiveChart::AxisScale::Log, ValueUnit::Microseconds },
+        std::nullopt,
+        {
+            { QObject::tr("hit p50"), hit, Qt::SolidLine },
+            { QObject::tr("hit p95"), hit.darker(125), Qt::DashLine },
+            { QObject::tr("hit p99"), hit.darker(150), Qt::DotLine },
+            { QObject::tr("hit p99.9"), hit.darker(180), Qt::DashDotLine },
+            { QObject::tr("miss p50"), miss, Qt::SolidLine },
+            { QObject::tr("miss p95"), miss.darker(125), Qt::DashLine },
+            { QObject::tr("miss p99"), miss.darker(150), Qt::DotLine },
+            { QObject::tr("miss p99.9"), miss.darker(180), Qt::DashDotLine },
+        },
+        ChartPanel::windowPoints };
+}
+
+LiveChart::Spec fillSpec()
+{
+    const QColor entries(0x1f, 0x77, 0xb4);
+    const QColor bytes(0xd6, 0x61, 0x0a);
+    return { QObject::tr("Cache fill"),
+        { QObject::tr("entries"), LiveChart::AxisScale::Linear, ValueUnit::Count },
+        LiveChart::AxisSpec {
+            QObject::tr("bytes"), LiveChart::AxisScale::Linear, ValueUnit::Bytes },
+        {
+            { QObject::tr("entries"), entries, Qt::SolidLine, false },
+            { QObject::tr("capacity (entries)"), entries.darker(140), Qt::DashLine, false },
+            { QObject::tr("bytes"), bytes, Qt::SolidLine, true },
+            { QObject::tr("capacity (bytes)"), bytes.darker(140), Qt::DashLine, true },
+        },
+        ChartPanel::windowPoints };
+}
+
+double microseconds(qint64 ns) { return double(ns) / 1000.0; }
+
+} // namespace
+
+ChartPanel::ChartPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 0, 4, 0);
+    m_pauseButton = new QToolButton(this);
+    m_pauseButton->setObjectName(u"pauseChartsButton"_s);
+    m_pauseButton->setText(tr("Pause charts"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setToolTip(tr("Freeze the charts (the run goes on and points keep being "
+                                 "collected); scroll back over the last 5 minutes"));
+    m_liveButton = new QToolButton(this);
+    m_liveButton->setObjectName(u"liveButton"_s);
+    m_liveButton->setText(tr("Back to live"));
+    m_liveButton->setEnabled(false);
+    m_spanCombo = new QComboBox(this);
+    m_spanCombo->setObjectName(u"spanCombo"_s);
+    for (const int seconds : { 30, 60, 120, 300 })
+        m_spanCombo->addItem(
+            seconds < 60 ? tr("%1 s").arg(seconds) : tr("%1 min").arg(seconds / 60), seconds);
+    m_spanCombo->setCurrentIndex(1);
+    m_spanCombo->setToolTip(tr("Time shown at once"));
+    m_scroll = new QScrollBar(Qt::Horizontal, this);
+    m_scroll->setObjectName(u"timelineScrollBar"_s);
+    m_scroll->setToolTip(tr("Scroll back over the window the charts hold"));
+    m_scroll->setRange(0, 0);
+    m_viewLabel = new QLabel(this);
+    m_viewLabel->setMinimumWidth(120);
+    bar->addWidget(m_pauseButton);
+    bar->addWidget(m_liveButton);
+    bar->addWidget(new QLabel(tr("Show:"), this));
+    bar->addWidget(m_spanCombo);
+    bar->addWidget(m_scroll, 1);
+    bar->addWidget(m_viewLabel);
+    layout->addLayout(bar);
+
+    auto *gridWidget = new QWidget(this);
+    m_grid = new QGridLayout(gridWidget);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    m_grid->setSpacing(3);
+    const LiveChart::Spec specs[ChartCount]
+        = { hitRatioSpec(), throughputSpec(), evictionSpec(), latencySpec(), fillSpec() };
+    for (int i = 0; i < ChartCount; ++i) {
+        m_charts[std::size_t(i)] = new LiveChart(specs[i], gridWidget);
+        m_grid->addWidget(m_charts[std::size_t(i)], i / 2, i % 2);
+    }
+    m_charts[Fill]->setSeriesVisible(
+        3, false); // capacity counts entries until a byte capacity arrives
+    for (int r = 0; r < 3; ++r)
+        m_grid->setRowStretch(r, 1);
+    m_grid->setColumnStretch(0, 1);
+    m_grid->setColumnStretch(1, 1);
+    layout->addWidget(gridWidget, 1);
+
+    connect(m_pauseButton, &QToolButton::toggled, this, &ChartPanel::setPaused);
+    connect(m_liveButton, &QToolButton::clicked, this, [this] { setPaused(false); });
+    connect(m_spanCombo, &QComboBox::currentIndexChanged, this,
+        [this] { setViewSpan(m_spanCombo->currentData().toDouble()); });
+    connect(m_scroll, &QScrollBar::actionTriggered, this, [this](int) {
+        // A user scroll (drag, arrows, page) pauses the charts where they are.
+        if (!m_paused)
+            setPaused(true);
+    });
+    connect(m_scroll, &QScrollBar::valueChanged, this, [this](int value) {
+        if (!m_paused)
+            return;
+        m_viewStart = value / scrollUnitsPerSecond;
+        renderAll();
+    });
+    updateScrollBar();
+}
+
+void ChartPanel::setCornerWidget(QWidget *widget) { m_grid->addWidget(widget, 2, 1); }
+
+void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
+{
+    m_hasData = true;
+    m_latest = std::max(m_latest, t);
+    LiveChart *hit = m_charts[HitRatio];
+    if (const auto r = s.hitRatio())
+        hit->append(0, t, *r * 100.0);
+    if (const auto r = s.totalHitRatio())
+        hit->append(1, t, *r * 100.0);
+
+    LiveChart *tp = m_charts[Throughput];
+    tp->append(0, t, s.requestsPerSecond);
+    tp->append(1, t, s.hitsPerSecond);
+    tp->append(2, t, s.missesPerSecond);
+
+    LiveChart *ev = m_charts[Evictions];
+    for (int reason = 0; reason < evictionReasonCount; ++reason)
+        ev->append(reason, t, s.evictionsPerSecond[std::size_t(reason)]);
+    ev->append(3, t, s.errorsPerSecond);
+
+    LiveChart *lat = m_charts[Latency];
+    const LatencySummary *summaries[2] = { &s.hitLatency, &s.missLatency };
+    for (int kind = 0; kind < 2; ++kind) {
+        const LatencySummary &l = *summaries[kind];
+        if (l.count == 0)
+            continue; // no hits (misses) in this interval: a gap, not a zero on a log axis
+        const qint64 values[4] = { l.p50Ns, l.p95Ns, l.p99Ns, l.p999Ns };
+        for (int p = 0; p < 4; ++p) {
+            if (values[p] > 0)
+                lat->append(kind * 4 + p, t, microseconds(values[p]));
+        }
+    }
+
+    LiveChart *fill = m_charts[Fill];
+    const bool bytes = s.capacityUnit == SizeUnit::Bytes;
+    fill->append(0, t, double(s.entries));
+    fill->append(2, t, double(s.bytes));
+    fill->append(bytes ? 3 : 1, t, double(s.capacity));
+    fill->setSeriesVisible(1, !bytes);
+    fill->setSeriesVisible(3, bytes);
+
+    if (!m_paused)
+        renderAll();
+    updateScrollBar();
+}
+
+void ChartPanel::addMarker(double t, const QString &label)
+{
+    for (LiveChart *c : m_charts)
+        c->addMarker(t, label);
+}
+
+void ChartPanel::clear()
+{
+    for (LiveChart *c : m_charts)
+        c->clear();
+    m_hasData = false;
+    m_latest = 0;
+    m_viewStart = 0;
+    setPaused(false);
+    renderAll();
+    updateScrollBar();
+}
+
+double ChartPanel::oldestTime() const
+{
+    const TimeSeries<QPointF> &requests = m_charts[Throughput]->buffer(0);
+    return requests.isEmpty() ? 0 : requests.at(0).x();
+}
+
+double ChartPanel::liveViewStart() const { return std::max(0.0, m_latest - m_span); }
+
+void ChartPanel::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    m_pauseButton->setChecked(paused);
+    m_liveButton->setEnabled(paused);
+    if (!paused)
+        renderAll();
+    updateScrollBar();
+    emit pausedChanged(paused);
+}
+
+void ChartPanel::setViewSpan(double seconds)
+{
+    if (!(seconds > 0) || seconds == m_span)
+        return;
+    m_span = seconds;
+    const int index = m_spanCombo->findData(int(seconds));
+    if (index >= 0 && index != m_spanCombo->currentIndex())
+        m_spanCombo->setCurrentIndex(index);
+    if (!m_paused)
+        m_viewStart = liveViewStart();
+    renderAll();
+    updateScrollBar();
+}
+
+void ChartPanel::scrollTo(double t)
+{
+    setPaused(true);
+    m_scroll->setValue(int(std::lround(t * scrollUnitsPerSecond)));
+    m_viewStart = m_scroll->value() / scrollUnitsPerSecond;
+    renderAll();
+}
+
+void ChartPanel::renderAll()
+{
+    if (!m_paused)
+        m_viewStart = liveViewStart();
+    for (LiveChart *c : m_charts)
+        c->render(m_viewStart, m_viewStart + m_span);
+    m_viewLabel->setText(m_paused ? tr("paused at %1–%2 s")
+                                        .arg(m_viewStart, 0, 'f', 0)
+                                        .arg(m_viewStart + m_span, 0, 'f', 0)
+                                  : tr("live"));
+}
+
+void ChartPanel::updateScrollBar()
+{
+    const int lo = int(std::floor(oldestTime() * scrollUnitsPerSecond));
+    const int hi = std::max(lo, int(std::ceil(liveViewStart() * scrollUnitsPerSecond)));
+    QSignalBlocker block(m_scroll);
+    m_scroll->setRange(lo, hi);
+    m_scroll->setPageStep(int(m_span * scrollUnitsPerSecond));
+    m_scroll->setSingleStep(int(scrollUnitsPerSecond));
+    m_scroll->setValue(m_paused ? int(std::lround(m_viewStart * scrollUnitsPerSecond)) : hi);
+}
+
+} // namespace CacheScope

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/metrics/metricssnapshot.h"
+
+#include <QWidget>
+
+#include <array>
+
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QScrollBar;
+class QToolButton;
+
+namespace CacheScope {
+
+class LiveChart;
+
+/// The five live charts of a run over one shared timeline, with the controls to pause them
+/// and scroll back over the window they hold:
+///   hit ratio (interval, cumulative); throughput (requests, hits, misses /s);
+///   evictions/s by reason and database errors/s; latency percentiles of hits and misses on a
+///   log axis; cache fill (entries and bytes against capacity).
+/// Every chart holds windowPoints points per series: 5 minutes at the 10 Hz sampling maximum.
+class ChartPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum ChartId { HitRatio, Throughput, Evictions, Latency, Fill, ChartCount };
+    static constexpr qsizetype windowPoints = 3000; // 300 s at 10 Hz
+
+    explicit ChartPanel(QWidget *parent = nullptr);
+
+    /// One tick: a point per series at time t (seconds on the timeline), then a render unless
+    /// the charts are paused.
+    void addSnapshot(double t, const MetricsSnapshot &snapshot);
+    /// A change marker on every chart.
+    void addMarker(double t, const QString &label);
+    void clear();
+
+    LiveChart *chart(int id) const { return m_charts[std::size_t(id)]; }
+    /// Charts paused: ticks still collect points, the view stays where it is and can scroll.
+    bool isPaused() const { return m_paused; }
+    void setPaused(bool paused);
+    /// Seconds of the timeline shown at once (the window held is longer).
+    double viewSpan() const { return m_span; }
+    void setViewSpan(double seconds);
+    /// Scrolls a paused view so it starts at t (clamped to the data held).
+    void scrollTo(double t);
+    double latestTime() const { return m_latest; }
+    double oldestTime() const;
+    /// Puts `widget` in the grid cell beside the fifth chart (the counters table).
+    void setCornerWidget(QWidget *widget);
+
+signals:
+    void pausedChanged(bool paused);
+
+private:
+    void renderAll();
+    void updateScrollBar();
+    double liveViewStart() const;
+
+    std::array<LiveChart *, ChartCount> m_charts {};
+    QToolButton *m_pauseButton = nullptr;
+    QToolButton *m_liveButton = nullptr;
+    QComboBox *m_spanCombo = nullptr;
+    QScrollBar *m_scroll = nullptr;
+    QLabel *m_viewLabel = nullptr;
+    QGridLayout *m_grid = nullptr;
+    bool m_paused = false;
+    bool m_hasData = false;
+    double m_span = 60;
+    double m_latest = 0;
+    double m_viewStart = 0;
+};
+
+} // namespace CacheScope

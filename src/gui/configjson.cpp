@@ -1,0 +1,275 @@
+#include "configjson.h"
+
+#include <QJsonValue>
+
+#include <cmath>
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+QString loadModelName(LoadModel model)
+{
+    return model == LoadModel::OpenLoop ? u"open"_s : u"closed"_s;
+}
+
+/// Reads typed fields of one JSON object, remembering the first error.
+class FieldReader
+{
+public:
+    FieldReader(const QJsonObject &object, QString prefix, QString source)
+        : m_object(object)
+        , m_prefix(std::move(prefix))
+        , m_source(std::move(source))
+    {
+    }
+
+    template <typename Int> void integer(const QString &key, Int &out, double min, double max)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || failed())
+            return;
+        const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
+        if (!v.isDouble() || !std::isfinite(d) || std::floor(d) != d || d < min || d > max) {
+            fail(key, v,
+                u"is not an integer in [%1, %2]"_s.arg(min, 0, 'g', 15).arg(max, 0, 'g', 15));
+            return;
+        }
+        out = Int(d);
+    }
+
+    void real(const QString &key, double &out)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || failed())
+            return;
+        if (!v.isDouble() || !std::isfinite(v.toDouble())) {
+            fail(key, v, u"is not a number"_s);
+            return;
+        }
+        out = v.toDouble();
+    }
+
+    void boolean(const QString &key, bool &out)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || failed())
+            return;
+        if (!v.isBool()) {
+            fail(key, v, u"is not true or false"_s);
+            return;
+        }
+        out = v.toBool();
+    }
+
+    void string(const QString &key, QString &out)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || failed())
+            return;
+        if (!v.isString()) {
+            fail(key, v, u"is not a string"_s);
+            return;
+        }
+        out = v.toString();
+    }
+
+    /// One of `names`; sets `index`.
+    void choice(const QString &key, const QStringList &names, int &index)
+    {
+        QString text;
+        const QJsonValue v = m_object.value(key);
+        string(key, text);
+        if (v.isUndefined() || failed())
+            return;
+        const qsizetype i = names.indexOf(text);
+        if (i < 0) {
+            fail(key, v, u"is not one of "_s + names.join(u", "_s));
+            return;
+        }
+        index = int(i);
+    }
+
+    /// The sub-object at key (empty when absent); an Error when it is not an object.
+    QJsonObject object(const QString &key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || failed())
+            return {};
+        if (!v.isObject()) {
+            fail(key, v, u"is not an object"_s);
+            return {};
+        }
+        return v.toObject();
+    }
+
+    QString path(const QString &key) const
+    {
+        return m_prefix.isEmpty() ? key : m_prefix + u'.' + key;
+    }
+    const QString &source() const { return m_source; }
+    bool failed() const { return m_failed; }
+    const Error &error() const { return m_error; }
+    void adopt(const FieldReader &inner)
+    {
+        if (inner.failed() && !m_failed) {
+            m_failed = true;
+            m_error = inner.error();
+        }
+    }
+
+private:
+    void fail(const QString &key, const QJsonValue &v, const QString &message)
+    {
+        m_failed = true;
+        m_error.message = message;
+        m_error.file = m_source;
+        m_error.field = path(key);
+        m_error.value = v.isString() ? v.toString()
+            : v.isBool()             ? (v.toBool() ? u"true"_s : u"false"_s)
+            : v.isDouble()           ? QString::number(v.toDouble(), 'g', 15)
+                                     : u"(not a scalar)"_s;
+    }
+
+    QJsonObject m_object;
+    QString m_prefix;
+    QString m_source;
+    bool m_failed = false;
+    Error m_error;
+};
+
+} // namespace
+
+QString sizeUnitName(SizeUnit unit) { return unit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s; }
+
+bool sameWorkload(const WorkloadSpec &a, const WorkloadSpec &b)
+{
+    return a.kind == b.kind && a.keys == b.keys && a.alpha == b.alpha
+        && a.hotKeyFraction == b.hotKeyFraction && a.hotRequestFraction == b.hotRequestFraction
+        && a.shiftEvery == b.shiftEvery && a.seed == b.seed && a.sizedObjects == b.sizedObjects
+        && a.minObjectSize == b.minObjectSize && a.maxObjectSize == b.maxObjectSize;
+}
+
+QJsonObject runConfigToJson(const RunConfig &config)
+{
+    const ConnectionSettings &db = config.database;
+    QJsonObject database {
+        { u"driver"_s, driverName(db.driver) },
+        { u"database"_s, db.database },
+        { u"connection"_s, connectionModeName(db.connectionMode) },
+        { u"simulatedDelayMs"_s, db.simulatedDelayMs },
+    };
+    if (db.driver == DatabaseDriver::Postgres) {
+        database.insert(u"host"_s, db.host);
+        database.insert(u"port"_s, db.port);
+        database.insert(u"user"_s, db.user);
+        database.insert(u"schema"_s, db.schema);
+    }
+    const WorkloadSpec &w = config.workload;
+    const ResultCacheConfig &c = config.cache;
+    return QJsonObject {
+        { u"database"_s, database },
+        { u"workload"_s,
+            QJsonObject {
+                { u"kind"_s, w.kind },
+                { u"keys"_s, double(w.keys) },
+                { u"alpha"_s, w.alpha },
+                { u"hotKeyFraction"_s, w.hotKeyFraction },
+                { u"hotRequestFraction"_s, w.hotRequestFraction },
+                { u"shiftEvery"_s, double(w.shiftEvery) },
+                { u"seed"_s, double(w.seed) },
+            } },
+        { u"queryMix"_s,
+            QJsonObject {
+                { u"point"_s, config.mix.point },
+                { u"range"_s, config.mix.range },
+                { u"aggregate"_s, config.mix.aggregate },
+            } },
+        { u"customSql"_s, config.customSql },
+        { u"writeRatio"_s, config.writeRatio },
+        { u"threads"_s, config.threads },
+        { u"loadModel"_s, loadModelName(config.loadModel) },
+        { u"targetRate"_s, config.targetRate },
+        { u"thinkTimeMs"_s, config.thinkTimeMs },
+        { u"cache"_s,
+            QJsonObject {
+                { u"policy"_s, c.policy },
+                { u"capacity"_s, double(c.capacity) },
+                { u"sizeUnit"_s, sizeUnitName(c.sizeUnit) },
+                { u"shards"_s, c.shardCount },
+                { u"ttlMs"_s, double(c.ttlMs) },
+                { u"singleFlight"_s, c.singleFlight },
+            } },
+    };
+}
+
+Result<RunConfig> runConfigFromJson(
+    const QJsonObject &json, const RunConfig &base, const QString &source)
+{
+    constexpr double maxInt = 2147483647.0;
+    constexpr double maxKey = 9007199254740992.0; // 2^53: exact in a JSON number
+    RunConfig config = base;
+    FieldReader top(json, {}, source);
+
+    FieldReader db(top.object(u"database"_s), u"database"_s, source);
+    int driver = int(config.database.driver);
+    db.choice(u"driver"_s, { u"sqlite"_s, u"postgres"_s }, driver);
+    config.database.driver = DatabaseDriver(driver);
+    db.string(u"database"_s, config.database.database);
+    db.string(u"host"_s, config.database.host);
+    db.integer(u"port"_s, config.database.port, 1, 65535);
+    db.string(u"user"_s, config.database.user);
+    db.string(u"schema"_s, config.database.schema);
+    int mode = int(config.database.connectionMode);
+    db.choice(u"connection"_s, { u"per-thread"_s, u"per-query"_s }, mode);
+    config.database.connectionMode = ConnectionMode(mode);
+    db.integer(u"simulatedDelayMs"_s, config.database.simulatedDelayMs, 0, 60000);
+    top.adopt(db);
+
+    FieldReader w(top.object(u"workload"_s), u"workload"_s, source);
+    int kind = int(workloadKinds().indexOf(config.workload.kind));
+    w.choice(u"kind"_s, workloadKinds(), kind);
+    if (kind >= 0)
+        config.workload.kind = workloadKinds().at(kind);
+    w.integer(u"keys"_s, config.workload.keys, 1, maxKey);
+    w.real(u"alpha"_s, config.workload.alpha);
+    w.real(u"hotKeyFraction"_s, config.workload.hotKeyFraction);
+    w.real(u"hotRequestFraction"_s, config.workload.hotRequestFraction);
+    w.integer(u"shiftEvery"_s, config.workload.shiftEvery, 1, maxKey);
+    w.integer(u"seed"_s, config.workload.seed, 0, maxKey);
+    top.adopt(w);
+
+    FieldReader mix(top.object(u"queryMix"_s), u"queryMix"_s, source);
+    mix.real(u"point"_s, config.mix.point);
+    mix.real(u"range"_s, config.mix.range);
+    mix.real(u"aggregate"_s, config.mix.aggregate);
+    top.adopt(mix);
+
+    top.string(u"customSql"_s, config.customSql);
+    top.real(u"writeRatio"_s, config.writeRatio);
+    top.integer(u"threads"_s, config.threads, 1, 4096);
+    int load = int(config.loadModel);
+    top.choice(u"loadModel"_s, { u"closed"_s, u"open"_s }, load);
+    config.loadModel = LoadModel(load);
+    top.real(u"targetRate"_s, config.targetRate);
+    top.integer(u"thinkTimeMs"_s, config.thinkTimeMs, 0, maxInt);
+
+    FieldReader c(top.object(u"cache"_s), u"cache"_s, source);
+    c.string(u"policy"_s, config.cache.policy);
+    c.integer(u"capacity"_s, config.cache.capacity, 0, maxKey);
+    int unit = int(config.cache.sizeUnit);
+    c.choice(u"sizeUnit"_s, { u"objects"_s, u"bytes"_s }, unit);
+    config.cache.sizeUnit = SizeUnit(unit);
+    c.integer(u"shards"_s, config.cache.shardCount, 0, 1024);
+    c.integer(u"ttlMs"_s, config.cache.ttlMs, 0, maxKey);
+    c.boolean(u"singleFlight"_s, config.cache.singleFlight);
+    top.adopt(c);
+
+    if (top.failed())
+        return top.error();
+    return config;
+}
+
+} // namespace CacheScope

@@ -1,0 +1,5 @@
+#include "guiresources.h"
+
+#include <QtGlobal>
+
+void initCacheScopeResources() { Q_INIT_RESOURCE(cachescope); }

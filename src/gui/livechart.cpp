@@ -1,0 +1,480 @@
+#include "livechart.h"
+
+#include <QChart>
+#include <QGraphicsLayout>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
+#include <QLogValueAxis>
+#include <QMouseEvent>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+/// 1, 2, 5 x 10^k at or above v.
+double niceCeil(double v)
+{
+    if (!(v > 0))
+        return 1;
+    const double e = std::pow(10.0, std::floor(std::log10(v)));
+    const double m = v / e;
+    const double step = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
+    return step * e;
+}
+
+qsizetype firstAtOrAfter(const TimeSeries<QPointF> &buffer, double x)
+{
+    qsizetype lo = 0;
+    qsizetype hi = buffer.size();
+    while (lo < hi) {
+        const qsizetype mid = lo + (hi - lo) / 2;
+        if (buffer.at(mid).x() < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const char *byteUnitName(double divisor)
+{
+    return divisor >= 1024.0 * 1024 * 1024 ? "GiB"
+        : divisor >= 1024.0 * 1024         ? "MiB"
+        : divisor >= 1024.0                ? "KiB"
+                                           : "B";
+}
+
+} // namespace
+
+QString formatValue(double value, ValueUnit unit)
+{
+    const QLocale locale;
+    switch (unit) {
+    case ValueUnit::Percent:
+        return QString::number(value, 'f', 1) + u'%';
+    case ValueUnit::PerSecond:
+        return locale.toString(value, 'f', value < 10 ? 2 : 0) + u"/s"_s;
+    case ValueUnit::Microseconds:
+        if (value < 1000)
+            return QString::number(value, 'f', value < 10 ? 2 : 0) + u" µs"_s;
+        if (value < 1e6)
+            return QString::number(value / 1000.0, 'f', value < 1e4 ? 2 : 1) + u" ms"_s;
+        return QString::number(value / 1e6, 'f', 2) + u" s"_s;
+    case ValueUnit::Count:
+        return std::floor(value) == value ? locale.toString(qint64(value))
+                                          : locale.toString(value, 'f', 2);
+    case ValueUnit::Bytes:
+        return locale.formattedDataSize(qint64(value), 1);
+    }
+    return QString::number(value);
+}
+
+LiveChart::LiveChart(const Spec &spec, QWidget *parent)
+    : QChartView(parent)
+    , m_title(spec.title)
+{
+    auto *chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setTitle(spec.title);
+    QFont titleFont = chart->titleFont();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(9.5);
+    chart->setTitleFont(titleFont);
+    chart->setMargins(QMargins(4, 2, 4, 2));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->setBackgroundRoundness(0);
+    // On the right: a chart is wider than tall, and eight latency series do not fit in a row.
+    chart->legend()->setAlignment(Qt::AlignRight);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(7.5);
+    chart->legend()->setFont(legendFont);
+    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    setChart(chart); // the view owns the chart, the chart its series, axes and marker items
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setMinimumSize(320, 200);
+
+    m_time = new QValueAxis;
+    m_time->setTitleText(tr("time (s)"));
+    m_time->setLabelFormat(u"%.0f"_s);
+    m_time->setTickCount(7);
+    m_time->setRange(m_viewStart, m_viewEnd);
+    chart->addAxis(m_time, Qt::AlignBottom);
+
+    m_left.spec = spec.left;
+    setUpAxis(m_left, Qt::AlignLeft);
+    if (spec.right) {
+        m_right.spec = *spec.right;
+        setUpAxis(m_right, Qt::AlignRight);
+    }
+
+    m_series.reserve(std::size_t(spec.series.size()));
+    for (const SeriesSpec &s : spec.series) {
+        auto *line = new QLineSeries;
+        line->setName(s.name);
+        QPen pen(s.color);
+        pen.setWidthF(s.style == Qt::SolidLine ? 1.6 : 1.3);
+        pen.setStyle(s.style);
+        line->setPen(pen);
+        chart->addSeries(line);
+        line->attachAxis(m_time);
+        const bool right = s.rightAxis && m_right.axis;
+        line->attachAxis(right ? m_right.axis : m_left.axis);
+        m_series.push_back({ line, TimeSeries<QPointF>(spec.windowPoints), right, true,
+            right ? m_right.spec.unit : m_left.spec.unit });
+    }
+
+    m_crosshair = new QGraphicsLineItem(chart);
+    m_crosshair->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DotLine));
+    m_crosshair->setZValue(20);
+    m_crosshair->hide();
+    connect(chart, &QChart::plotAreaChanged, this, [this] { updateMarkerItems(); });
+}
+
+LiveChart::~LiveChart() = default;
+
+QAbstractAxis *LiveChart::timeAxis() const { return m_time; }
+
+void LiveChart::setUpAxis(AxisData &axis, Qt::Alignment alignment)
+{
+    if (axis.spec.scale == AxisScale::Log) {
+        auto *log = new QLogValueAxis;
+        log->setBase(10);
+        log->setLabelFormat(u"%g"_s);
+        log->setMinorTickCount(-1);
+        log->setRange(1, 1000);
+        axis.axis = log;
+    } else {
+        auto *value = new QValueAxis;
+        value->setTickCount(5);
+        if (axis.spec.scale == AxisScale::Percent) {
+            value->setRange(0, 100);
+            value->setLabelFormat(u"%.0f"_s);
+        } else {
+            value->setRange(0, 1);
+            value->setLabelFormat(u"%.1f"_s);
+        }
+        axis.axis = value;
+    }
+    axis.axis->setTitleText(axis.spec.title);
+    QFont f = axis.axis->labelsFont();
+    f.setPointSizeF(8);
+    axis.axis->setLabelsFont(f);
+    QFont tf = axis.axis->titleFont();
+    tf.setPointSizeF(8);
+    tf.setBold(false);
+    axis.axis->setTitleFont(tf);
+    m_time->setLabelsFont(f);
+    m_time->setTitleFont(tf);
+    chart()->addAxis(axis.axis, alignment);
+}
+
+void LiveChart::append(int series, double t, double value)
+{
+    SeriesData &s = m_series[std::size_t(series)];
+    if (!s.buffer.isEmpty() && t < s.buffer.last().x())
+        return; // time never goes back within a timeline; a stale point is dropped
+    s.buffer.push(QPointF(t, value));
+}
+
+QList<QPointF> LiveChart::visiblePoints(
+    const TimeSeries<QPointF> &buffer, double x0, double x1) const
+{
+    // One point either side of the view so lines run to the edges.
+    qsizetype first = firstAtOrAfter(buffer, x0);
+    if (first > 0)
+        --first;
+    qsizetype last = firstAtOrAfter(buffer, x1); // first beyond the view, included
+    if (last >= buffer.size())
+        last = buffer.size() - 1;
+    QList<QPointF> out;
+    const qsizetype n = last - first + 1;
+    if (n <= 0)
+        return out;
+    if (n <= maxPlotPoints) {
+        out.reserve(n);
+        for (qsizetype i = first; i <= last; ++i)
+            out.append(buffer.at(i));
+        return out;
+    }
+    // Min and max of each bucket, in time order: spikes survive the thinning.
+    const qsizetype buckets = maxPlotPoints / 2;
+    out.reserve(buckets * 2);
+    for (qsizetype b = 0; b < buckets; ++b) {
+        const qsizetype from = first + n * b / buckets;
+        const qsizetype to = first + n * (b + 1) / buckets;
+        if (from >= to)
+            continue;
+        qsizetype lo = from;
+        qsizetype hi = from;
+        for (qsizetype i = from + 1; i < to; ++i) {
+            if (buffer.at(i).y() < buffer.at(lo).y())
+                lo = i;
+            if (buffer.at(i).y() > buffer.at(hi).y())
+                hi = i;
+        }
+        out.append(buffer.at(std::min(lo, hi)));
+        if (lo != hi)
+            out.append(buffer.at(std::max(lo, hi)));
+    }
+    return out;
+}
+
+void LiveChart::render(double viewStart, double viewEnd)
+{
+    if (!(viewEnd > viewStart))
+        viewEnd = viewStart + 1;
+    m_viewStart = viewStart;
+    m_viewEnd = viewEnd;
+    if (m_time->min() != viewStart || m_time->max() != viewEnd)
+        m_time->setRange(viewStart, viewEnd);
+
+    struct Extent
+    {
+        double max = 0;
+        double minPositive = std::numeric_limits<double>::infinity();
+    };
+    Extent extents[2];
+    std::vector<QList<QPointF>> points(m_series.size());
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        const SeriesData &s = m_series[i];
+        if (!s.visible)
+            continue;
+        points[i] = visiblePoints(s.buffer, viewStart, viewEnd);
+        Extent &e = extents[s.rightAxis ? 1 : 0];
+        for (const QPointF &p : std::as_const(points[i])) {
+            if (p.x() < viewStart || p.x() > viewEnd)
+                continue;
+            e.max = std::max(e.max, p.y());
+            if (p.y() > 0)
+                e.minPositive = std::min(e.minPositive, p.y());
+        }
+    }
+    fitAxis(m_left, extents[0].minPositive, extents[0].max);
+    if (m_right.axis)
+        fitAxis(m_right, extents[1].minPositive, extents[1].max);
+
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        const SeriesData &s = m_series[i];
+        if (!s.visible)
+            continue;
+        const AxisData &axis = s.rightAxis ? m_right : m_left;
+        QList<QPointF> &pts = points[i];
+        if (axis.spec.scale == AxisScale::Log) // a log axis cannot show 0
+            pts.removeIf([](const QPointF &p) { return !(p.y() > 0); });
+        if (axis.divisor != 1) {
+            for (QPointF &p : pts)
+                p.setY(p.y() / axis.divisor);
+        }
+        s.line->replace(pts); // one replace per series per tick, never clear() + append()
+    }
+    updateMarkerItems();
+}
+
+void LiveChart::fitAxis(AxisData &axis, double minPositive, double max)
+{
+    switch (axis.spec.scale) {
+    case AxisScale::Percent:
+        return; // fixed 0..100
+    case AxisScale::Log: {
+        auto *log = static_cast<QLogValueAxis *>(axis.axis);
+        if (!std::isfinite(minPositive))
+            return;
+        const double lo = std::pow(10.0, std::floor(std::log10(minPositive)));
+        double hi = std::pow(10.0, std::ceil(std::log10(max)));
+        if (hi <= lo)
+            hi = lo * 10;
+        if (log->min() != lo || log->max() != hi)
+            log->setRange(lo, hi);
+        return;
+    }
+    case AxisScale::Linear:
+        break;
+    }
+    auto *value = static_cast<QValueAxis *>(axis.axis);
+    if (axis.spec.unit == ValueUnit::Bytes) {
+        double divisor = 1;
+        while (divisor < 1024.0 * 1024 * 1024 && max / divisor >= 1024)
+            divisor *= 1024;
+        if (divisor != axis.divisor) {
+            axis.divisor = divisor;
+            value->setTitleText(
+                axis.spec.title + u" ("_s + QLatin1String(byteUnitName(divisor)) + u')');
+        }
+    }
+    const double hi = niceCeil(max / axis.divisor * 1.05);
+    if (value->max() != hi || value->min() != 0) {
+        value->setRange(0, hi);
+        value->setLabelFormat(hi >= 10 ? u"%.0f"_s : u"%.1f"_s);
+    }
+}
+
+void LiveChart::setSeriesVisible(int series, bool visible)
+{
+    SeriesData &s = m_series[std::size_t(series)];
+    if (s.visible == visible)
+        return;
+    s.visible = visible;
+    s.line->setVisible(visible);
+    const QList<QLegendMarker *> markers = chart()->legend()->markers(s.line);
+    for (QLegendMarker *m : markers)
+        m->setVisible(visible);
+}
+
+void LiveChart::addMarker(double t, const QString &label)
+{
+    Marker m;
+    m.t = t;
+    m.label = label;
+    QColor color(0x8e, 0x24, 0xaa); // purple: no series uses it
+    m.line = new QGraphicsLineItem(chart());
+    m.line->setPen(QPen(color, 1.2, Qt::DashLine));
+    m.line->setZValue(10);
+    m.box = new QGraphicsRectItem(chart());
+    m.box->setBrush(QColor(255, 255, 255, 225));
+    m.box->setPen(QPen(color, 0.8));
+    m.box->setZValue(11);
+    m.box->setToolTip(label);
+    m.text = new QGraphicsSimpleTextItem(label, m.box);
+    QFont f = font();
+    f.setPointSizeF(7.5);
+    m.text->setFont(f);
+    m.text->setBrush(color.darker(130));
+    m_markers.push_back(m);
+    while (m_markers.size() > std::size_t(maxMarkers))
+        removeMarker(0);
+    updateMarkerItems();
+}
+
+void LiveChart::removeMarker(std::size_t index)
+{
+    Marker &m = m_markers[index];
+    delete m.line;
+    delete m.box; // deletes its text child
+    m_markers.erase(m_markers.begin() + std::ptrdiff_t(index));
+}
+
+void LiveChart::updateMarkerItems()
+{
+    // Markers older than every point held have scrolled out of the window for good.
+    double oldest = std::numeric_limits<double>::infinity();
+    for (const SeriesData &s : m_series) {
+        if (!s.buffer.isEmpty())
+            oldest = std::min(oldest, s.buffer.at(0).x());
+    }
+    while (!m_markers.empty() && std::isfinite(oldest) && m_markers.front().t < oldest)
+        removeMarker(0);
+
+    const QRectF plot = chart()->plotArea();
+    const double span = m_viewEnd - m_viewStart;
+    double lastRight[3] = { -1e9, -1e9, -1e9 };
+    for (Marker &m : m_markers) {
+        const bool inView = span > 0 && m.t >= m_viewStart && m.t <= m_viewEnd && plot.width() > 0;
+        m.line->setVisible(inView);
+        m.box->setVisible(inView);
+        if (!inView)
+            continue;
+        const double x = plot.left() + (m.t - m_viewStart) / span * plot.width();
+        m.line->setLine(x, plot.top(), x, plot.bottom());
+        const QRectF textRect = m.text->boundingRect();
+        // Up to three rows of labels so markers close in time stay readable.
+        int row = 0;
+        while (row < 2 && x < lastRight[row] + 4)
+            ++row;
+        double left = x + 3;
+        if (left + textRect.width() + 4 > plot.right())
+            left = std::max(plot.left(), x - textRect.width() - 7);
+        const double top = plot.top() + 2 + row * (textRect.height() + 4);
+        m.box->setRect(0, 0, textRect.width() + 4, textRect.height() + 2);
+        m.box->setPos(left, top);
+        m.text->setPos(2, 1);
+        lastRight[row] = left + textRect.width() + 4;
+    }
+}
+
+void LiveChart::clear()
+{
+    for (SeriesData &s : m_series) {
+        s.buffer.clear();
+        s.line->clear();
+    }
+    while (!m_markers.empty())
+        removeMarker(m_markers.size() - 1);
+    hideHover();
+}
+
+QString LiveChart::hoverText(double t) const
+{
+    QStringList lines;
+    const double tolerance = std::max(0.25, (m_viewEnd - m_viewStart) / 100.0);
+    for (const SeriesData &s : m_series) {
+        if (!s.visible || s.buffer.isEmpty())
+            continue;
+        const qsizetype i = firstAtOrAfter(s.buffer, t);
+        qsizetype best = -1;
+        for (qsizetype c : { i - 1, i }) {
+            if (c < 0 || c >= s.buffer.size())
+                continue;
+            if (best < 0 || std::abs(s.buffer.at(c).x() - t) < std::abs(s.buffer.at(best).x() - t))
+                best = c;
+        }
+        if (best < 0 || std::abs(s.buffer.at(best).x() - t) > tolerance)
+            continue;
+        lines << s.line->name() + u": "_s + formatValue(s.buffer.at(best).y(), s.unit);
+    }
+    for (const Marker &m : m_markers) {
+        if (std::abs(m.t - t) <= tolerance)
+            lines << u"▲ "_s + m.label;
+    }
+    if (lines.isEmpty())
+        return {};
+    lines.prepend(tr("t = %1 s").arg(t, 0, 'f', 1));
+    return lines.join(u'\n');
+}
+
+void LiveChart::mouseMoveEvent(QMouseEvent *event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QPointF chartPos = chart()->mapFromScene(mapToScene(event->position().toPoint()));
+    const QRectF plot = chart()->plotArea();
+    if (!plot.contains(chartPos) || plot.width() <= 0) {
+        hideHover();
+        return;
+    }
+    const double t
+        = m_viewStart + (chartPos.x() - plot.left()) / plot.width() * (m_viewEnd - m_viewStart);
+    const QString text = hoverText(t);
+    if (text.isEmpty()) {
+        hideHover();
+        return;
+    }
+    m_crosshair->setLine(chartPos.x(), plot.top(), chartPos.x(), plot.bottom());
+    m_crosshair->show();
+    QToolTip::showText(event->globalPosition().toPoint(), text, this);
+}
+
+void LiveChart::leaveEvent(QEvent *event)
+{
+    QChartView::leaveEvent(event);
+    hideHover();
+}
+
+void LiveChart::hideHover()
+{
+    m_crosshair->hide();
+    QToolTip::hideText();
+}
+
+} // namespace CacheScope

@@ -1,0 +1,145 @@
+#pragma once
+
+#include "core/metrics/timeseries.h"
+
+#include <QChartView>
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+class QAbstractAxis;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QLogValueAxis;
+class QValueAxis;
+
+namespace CacheScope {
+
+/// What a plotted number means; drives axis labels and hover text.
+enum class ValueUnit { Percent, PerSecond, Microseconds, Count, Bytes };
+
+/// "93.4%", "12 345/s", "850 µs", "1.2 ms", "1 234", "1.5 MiB".
+QString formatValue(double value, ValueUnit unit);
+
+/// One live time chart: a few QLineSeries over a shared time axis, each fed from its own
+/// fixed-size TimeSeries ring (memory bounded however long the run), shown through one
+/// QXYSeries::replace() per series per render. Axes are created once, animations are off.
+/// Markers (a vertical line and a label) show where the configuration changed; hovering shows
+/// every series' value at that time.
+class LiveChart : public QChartView
+{
+    Q_OBJECT
+
+public:
+    enum class AxisScale { Linear, Percent, Log };
+    struct AxisSpec
+    {
+        QString title;
+        AxisScale scale = AxisScale::Linear;
+        ValueUnit unit = ValueUnit::Count;
+    };
+    struct SeriesSpec
+    {
+        QString name;
+        QColor color;
+        Qt::PenStyle style = Qt::SolidLine;
+        bool rightAxis = false;
+    };
+    struct Spec
+    {
+        QString title;
+        AxisSpec left;
+        std::optional<AxisSpec> right;
+        QList<SeriesSpec> series;
+        qsizetype windowPoints = 3000; // points each series holds
+    };
+
+    /// A series shows at most this many points (min/max per bucket beyond): the window can hold
+    /// more than a chart is wide, and every point costs on each repaint.
+    static constexpr qsizetype maxPlotPoints = 1200;
+    static constexpr int maxMarkers = 64;
+
+    explicit LiveChart(const Spec &spec, QWidget *parent = nullptr);
+    ~LiveChart() override;
+
+    /// Adds a point to series i's ring (not shown until render()). Times must not go back.
+    void append(int series, double t, double value);
+    /// Shows [viewStart, viewEnd]: one replace() per visible series, y ranges adjusted.
+    void render(double viewStart, double viewEnd);
+    /// A marker at time t, labelled with what changed. Old markers beyond maxMarkers, or older
+    /// than every point held, are dropped.
+    void addMarker(double t, const QString &label);
+    void setSeriesVisible(int series, bool visible);
+    /// Forgets every point and marker.
+    void clear();
+
+    QString title() const { return m_title; }
+    int seriesCount() const { return int(m_series.size()); }
+    QLineSeries *series(int i) const { return m_series[std::size_t(i)].line; }
+    bool isSeriesVisible(int i) const { return m_series[std::size_t(i)].visible; }
+    const TimeSeries<QPointF> &buffer(int i) const { return m_series[std::size_t(i)].buffer; }
+    int markerCount() const { return int(m_markers.size()); }
+    double markerTime(int i) const { return m_markers[std::size_t(i)].t; }
+    QString markerLabel(int i) const { return m_markers[std::size_t(i)].label; }
+    QAbstractAxis *timeAxis() const;
+    QAbstractAxis *leftAxis() const { return m_left.axis; }
+    QAbstractAxis *rightAxis() const { return m_right.axis; }
+    double viewStart() const { return m_viewStart; }
+    double viewEnd() const { return m_viewEnd; }
+    /// The text hovering at time t shows: the time, each visible series' nearest value and the
+    /// markers near t. Empty outside the data.
+    QString hoverText(double t) const;
+
+protected:
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    struct SeriesData
+    {
+        QLineSeries *line = nullptr;
+        TimeSeries<QPointF> buffer;
+        bool rightAxis = false;
+        bool visible = true;
+        ValueUnit unit = ValueUnit::Count;
+    };
+    struct AxisData
+    {
+        QAbstractAxis *axis = nullptr; // owned by the chart
+        AxisSpec spec;
+        double divisor = 1; // bytes shown in KiB, MiB, ...
+    };
+    struct Marker
+    {
+        double t = 0;
+        QString label;
+        QGraphicsLineItem *line = nullptr; // owned by the chart
+        QGraphicsRectItem *box = nullptr;
+        QGraphicsSimpleTextItem *text = nullptr;
+    };
+
+    void setUpAxis(AxisData &axis, Qt::Alignment alignment);
+    void fitAxis(AxisData &axis, double minPositive, double max);
+    QList<QPointF> visiblePoints(const TimeSeries<QPointF> &buffer, double x0, double x1) const;
+    void updateMarkerItems();
+    void removeMarker(std::size_t index);
+    void hideHover();
+
+    QString m_title;
+    QValueAxis *m_time = nullptr;
+    AxisData m_left;
+    AxisData m_right;
+    std::vector<SeriesData> m_series;
+    std::vector<Marker> m_markers;
+    QGraphicsLineItem *m_crosshair = nullptr;
+    double m_viewStart = 0;
+    double m_viewEnd = 60;
+};
+
+} // namespace CacheScope

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "core/engine/simulationrunner.h"
+
+#include <QChartView>
+#include <QHash>
+
+#include <vector>
+
+class QLineSeries;
+class QValueAxis;
+
+namespace CacheScope {
+
+/// Miss ratio against capacity from a trace replay: one line per policy, Belady's OPT dashed
+/// as the lower bound no policy can beat. Axes are created once; a new replay replaces the
+/// lines. Hovering a point shows policy, capacity and miss ratio.
+class MissRatioChart : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit MissRatioChart(QWidget *parent = nullptr);
+
+    void setResults(const std::vector<SimulationResult> &results);
+    void clear();
+    /// The line of a policy id, or nullptr.
+    QLineSeries *seriesFor(const QString &policy) const { return m_series.value(policy); }
+    int lineCount() const { return int(m_series.size()); }
+
+private:
+    QValueAxis *m_x = nullptr;
+    QValueAxis *m_y = nullptr;
+    QHash<QString, QLineSeries *> m_series; // owned by the chart
+};
+
+} // namespace CacheScope

@@ -1,0 +1,195 @@
+#include "tracereplayer.h"
+
+#include "core/policy/policyregistry.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QtConcurrent>
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+struct TaskResult
+{
+    std::optional<Error> error;
+    bool cancelled = false;
+    TraceReplayOutcome outcome;
+    std::shared_ptr<const LoadedTrace> trace;
+};
+
+QString traceKey(const TraceReplayRequest &r)
+{
+    const QFileInfo info(r.path);
+    return QStringList { info.absoluteFilePath(), traceFormatName(r.options.format),
+        QString::number(r.options.csv.keyColumn), QString::number(r.options.csv.sizeColumn),
+        QString::number(r.options.csv.timeColumn), r.options.csv.header ? u"h"_s : u"-"_s,
+        QString(r.options.csv.delimiter), QString::number(info.size()),
+        QString::number(info.lastModified().toMSecsSinceEpoch()) }
+        .join(u'|');
+}
+
+} // namespace
+
+TraceReplayer::TraceReplayer(QObject *parent)
+    : QObject(parent)
+{
+    m_pool.setMaxThreadCount(1); // the simulations fan out on runSimulations()'s own pool
+    m_progressTimer.setInterval(100);
+    connect(&m_progressTimer, &QTimer::timeout, this, [this] {
+        if (!m_job)
+            return;
+        const qint64 total = m_job->total.load();
+        const double fraction = total > 0 ? double(m_job->done.load()) / double(total) : 0.0;
+        emit progressChanged(Phase(m_job->phase.load()), std::clamp(fraction, 0.0, 1.0));
+    });
+}
+
+TraceReplayer::~TraceReplayer()
+{
+    if (m_job)
+        m_job->cancel = true;
+    m_pool.waitForDone();
+}
+
+Result<void> TraceReplayer::start(const TraceReplayRequest &request)
+{
+    if (m_running)
+        return Error { u"a replay is already running"_s, {}, 0, {}, {} };
+    if (request.path.trimmed().isEmpty())
+        return Error { u"choose a trace file first"_s, {}, 0, u"trace"_s, {} };
+    if (!QFileInfo(request.path).isFile())
+        return Error { u"no such file"_s, request.path, 0, u"trace"_s, request.path };
+    if (request.policies.isEmpty())
+        return Error { u"choose at least one policy"_s, {}, 0, u"policy"_s, {} };
+    for (const QString &id : request.policies) {
+        if (!findPolicy(id))
+            return Error { u"is not a policy; valid ids: "_s + policyIdList(), {}, 0, u"policy"_s,
+                id };
+    }
+    Result<std::vector<CapacitySpec>> capacities
+        = parseCapacities(request.capacities, request.sizeUnit, u"capacities"_s);
+    if (!capacities)
+        return capacities.error();
+
+    const QString key = traceKey(request);
+    std::shared_ptr<const LoadedTrace> cached = m_cached.key == key ? m_cached.trace : nullptr;
+    auto job = std::make_shared<Job>();
+    m_job = job;
+    m_running = true;
+    const quint64 generation = ++m_generation;
+    m_progressTimer.start();
+    emit progressChanged(cached ? Phase::Simulating : Phase::Reading, 0);
+
+    QtConcurrent::run(&m_pool, [request, specs = std::move(capacities).value(), cached, job] {
+        TaskResult r;
+        QElapsedTimer clock;
+        clock.start();
+        std::shared_ptr<const LoadedTrace> trace = cached;
+        if (!trace) {
+            Result<LoadedTrace> loaded = loadTrace(
+                request.path, request.options, &job->cancel, [job](qint64 done, qint64 total) {
+                    job->done.store(done);
+                    job->total.store(total);
+                });
+            if (job->cancel.load()) {
+                r.cancelled = true;
+                return r;
+            }
+            if (!loaded) {
+                r.error = loaded.error();
+                return r;
+            }
+            auto owned = std::make_shared<LoadedTrace>(std::move(loaded).value());
+            // Once per trace, whatever the policies: opt needs it, the rest ignore it.
+            annotateNextAccess(owned->requests);
+            trace = std::move(owned);
+            r.outcome.readSeconds = double(clock.nsecsElapsed()) / 1e9;
+        } else {
+            r.outcome.traceReused = true;
+        }
+        r.trace = trace;
+        if (trace->requests.empty()) {
+            r.error = Error { u"contains no requests"_s, request.path, 0, {}, {} };
+            return r;
+        }
+
+        std::vector<SimulationJob> jobs;
+        std::vector<qint64> resolved;
+        for (const CapacitySpec &spec : specs) {
+            Result<qint64> c
+                = resolveCapacity(spec, trace->uniqueObjects, trace->uniqueBytes, request.sizeUnit);
+            if (!c) {
+                r.error = c.error();
+                return r;
+            }
+            if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
+                continue; // 1% and 10 may resolve to the same capacity
+            resolved.push_back(c.value());
+        }
+        std::sort(resolved.begin(), resolved.end());
+        for (const qint64 capacity : resolved) {
+            for (const QString &id : request.policies)
+                jobs.push_back({ id, capacity });
+        }
+
+        job->phase.store(int(Phase::Simulating));
+        job->done.store(0);
+        job->total.store(0);
+        SimulationOptions options;
+        options.sizeUnit = request.sizeUnit;
+        options.threads = request.threads;
+        options.nextAccessAnnotated = true;
+        options.cancel = &job->cancel;
+        options.progress = [job](quint64 done, quint64 total) {
+            job->done.store(qint64(done));
+            job->total.store(qint64(total));
+        };
+        clock.restart();
+        Result<std::vector<SimulationResult>> results
+            = runSimulations(trace->requests, jobs, options);
+        if (job->cancel.load()) {
+            r.cancelled = true;
+            return r;
+        }
+        if (!results) {
+            r.error = results.error();
+            return r;
+        }
+        r.outcome.simulateSeconds = double(clock.nsecsElapsed()) / 1e9;
+        r.outcome.path = trace->path;
+        r.outcome.format = traceFormatName(trace->format);
+        r.outcome.requests = qint64(trace->requests.size());
+        r.outcome.uniqueObjects = trace->uniqueObjects;
+        r.outcome.uniqueBytes = trace->uniqueBytes;
+        r.outcome.sizeUnit = request.sizeUnit;
+        r.outcome.results = std::move(results).value();
+        return r;
+    }).then(this, [this, generation, key](const TaskResult &r) {
+        if (generation != m_generation)
+            return; // superseded
+        m_running = false;
+        m_progressTimer.stop();
+        m_job.reset();
+        if (r.trace)
+            m_cached = { key, r.trace };
+        if (r.cancelled)
+            emit cancelled();
+        else if (r.error)
+            emit failed(*r.error);
+        else
+            emit finished(r.outcome);
+    });
+    return {};
+}
+
+void TraceReplayer::cancel()
+{
+    if (m_job)
+        m_job->cancel = true;
+}
+
+} // namespace CacheScope

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/engine/runconfig.h"
+
+#include <QWidget>
+
+#include <memory>
+
+namespace Ui {
+class WorkloadPanel;
+}
+
+namespace CacheScope {
+
+/// What the workers send: key distribution and its parameters, the template mix or a custom
+/// SQL template, the write ratio, and the load model (closed loop with N workers and think
+/// time, or open loop at a target rate). Everything but the custom SQL is live.
+class WorkloadPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit WorkloadPanel(QWidget *parent = nullptr);
+    ~WorkloadPanel() override;
+
+    /// Writes this panel's fields into `config` (workload, mix, customSql, writeRatio,
+    /// threads, loadModel, targetRate, thinkTimeMs); other fields are left alone.
+    void applyTo(RunConfig &config) const;
+    void setConfig(const RunConfig &config);
+    void setRunActive(bool active);
+
+signals:
+    /// The user changed a field (spin boxes report on Enter, focus out or a step).
+    void changed();
+
+private:
+    void updateVisibleRows();
+    void loadExamples();
+
+    std::unique_ptr<Ui::WorkloadPanel> m_ui;
+    WorkloadSpec m_hidden; // fields the panel does not show (seed, object sizes) round-trip
+};
+
+} // namespace CacheScope
