@@ -1,0 +1,270 @@
+// The main window against a real SQLite demo database (rows scale 0.01, in a temporary
+// directory): scenarios fill every chart, panel edits reach the live engine and mark the
+// charts, a bad PostgreSQL port is reported without taking the window down.
+
+#include "gui/cachepanel.h"
+#include "gui/chartpanel.h"
+#include "gui/countersmodel.h"
+#include "gui/databasepanel.h"
+#include "gui/guiresources.h"
+#include "gui/livechart.h"
+#include "gui/logmodel.h"
+#include "gui/mainwindow.h"
+#include "gui/messagebanner.h"
+#include "gui/runpanel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFile>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace CacheScope;
+
+class tst_MainWindowRun : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void fontsRender();
+    void scenarioFillsEveryChart();
+    void capacityChangeReachesEngineAndMarksCharts();
+    void policyChangeReachesEngineAndMarksCharts();
+    void refusedChangeIsReportedAndPanelReverts();
+    void badPostgresPortShowsErrorAndWindowStaysUsable();
+    void exportsTimeSeriesAndConfig();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow();
+    void startDefaultRun(MainWindow &w);
+    static void stopRun(MainWindow &w);
+    static QStringList emptySeries(const ChartPanel &panel);
+
+    QTemporaryDir m_dir;
+};
+
+void tst_MainWindowRun::initTestCase()
+{
+    initCacheScopeResources();
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_MainWindowRun::fontsRender()
+{
+    // ENVIRONMENT.md §4: without a usable font every glyph is a box and nothing fails.
+    QVERIFY2(
+        QFontMetrics(QApplication::font()).inFont(QLatin1Char('A')), "install fonts-dejavu-core");
+}
+
+std::unique_ptr<MainWindow> tst_MainWindowRun::makeWindow()
+{
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"demo.sqlite"_s);
+    options.demoRowsScale = 0.01; // 1 000 customers, 10 000 orders: created in well under a second
+    options.useSettings = false;
+    auto w = std::make_unique<MainWindow>(options);
+    w->resize(1400, 860);
+    w->show();
+    return w;
+}
+
+void tst_MainWindowRun::startDefaultRun(MainWindow &w)
+{
+    w.startRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Running, 60000);
+}
+
+void tst_MainWindowRun::stopRun(MainWindow &w)
+{
+    w.stopRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Idle, 30000);
+}
+
+QStringList tst_MainWindowRun::emptySeries(const ChartPanel &panel)
+{
+    QStringList empty;
+    for (int c = 0; c < ChartPanel::ChartCount; ++c) {
+        const LiveChart *chart = panel.chart(c);
+        for (int s = 0; s < chart->seriesCount(); ++s) {
+            if (chart->isSeriesVisible(s) && chart->series(s)->count() == 0)
+                empty << chart->title() + u": "_s + chart->series(s)->name();
+        }
+    }
+    return empty;
+}
+
+void tst_MainWindowRun::scenarioFillsEveryChart()
+{
+    auto w = makeWindow();
+    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    QVERIFY(w->startScenario(u"lru-100"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(w->runState(), MainWindow::RunState::Running, 60000);
+
+    // The scenario's preset reached the engine.
+    const RunConfig &config = w->engine()->config();
+    QCOMPARE(config.cache.policy, u"lru"_s);
+    QCOMPARE(config.cache.capacity, qint64(100));
+    QCOMPARE(config.threads, 10);
+    QCOMPARE(config.database.database, m_dir.filePath(u"demo.sqlite"_s));
+
+    // Every visible series of the five charts has points within a few ticks.
+    QTRY_VERIFY_WITH_TIMEOUT(emptySeries(*w->chartPanel()).isEmpty(), 5000);
+    QVERIFY2(w->history().size() <= 10, qPrintable(u"took %1 ticks"_s.arg(w->history().size())));
+    const QStringList empty = emptySeries(*w->chartPanel());
+    QVERIFY2(empty.isEmpty(), qPrintable(empty.join(u", "_s)));
+
+    // The counters table shows the run: requests = hits + misses (no writes in this preset).
+    const CountersModel *counters = w->countersModel();
+    const double requests = counters->index(CountersModel::Requests, CountersModel::TotalColumn)
+                                .data(CountersModel::ValueRole)
+                                .toDouble();
+    const double hits = counters->index(CountersModel::Hits, CountersModel::TotalColumn)
+                            .data(CountersModel::ValueRole)
+                            .toDouble();
+    const double misses = counters->index(CountersModel::Misses, CountersModel::TotalColumn)
+                              .data(CountersModel::ValueRole)
+                              .toDouble();
+    QVERIFY(requests > 0);
+    QCOMPARE(hits + misses, requests);
+    QVERIFY(!w->runPanel()->lookForText().isEmpty());
+    stopRun(*w);
+    QCOMPARE(w->logModel()->count(LogModel::Level::Error), 0);
+}
+
+void tst_MainWindowRun::capacityChangeReachesEngineAndMarksCharts()
+{
+    auto w = makeWindow();
+    startDefaultRun(*w);
+    QCOMPARE(w->engine()->config().cache.capacity, qint64(10000));
+    for (int c = 0; c < ChartPanel::ChartCount; ++c)
+        QCOMPARE(w->chartPanel()->chart(c)->markerCount(), 0);
+
+    auto *capacity = w->cachePanel()->findChild<QSpinBox *>(u"capacitySpin"_s);
+    QVERIFY(capacity);
+    capacity->setValue(500);
+    QCOMPARE(w->engine()->config().cache.capacity, qint64(500));
+    for (int c = 0; c < ChartPanel::ChartCount; ++c) {
+        const LiveChart *chart = w->chartPanel()->chart(c);
+        QCOMPARE(chart->markerCount(), 1);
+        QVERIFY2(chart->markerLabel(0).contains(u"capacity"_s)
+                && chart->markerLabel(0).contains(u"500"_s),
+            qPrintable(chart->markerLabel(0)));
+    }
+    QCOMPARE(w->logModel()->count(LogModel::Level::Change), 1);
+    // The cache follows: it never holds more than the new capacity for long.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w->countersModel()->snapshot() && w->countersModel()->snapshot()->capacity == 500, 5000);
+    stopRun(*w);
+}
+
+void tst_MainWindowRun::policyChangeReachesEngineAndMarksCharts()
+{
+    auto w = makeWindow();
+    startDefaultRun(*w);
+    auto *policy = w->cachePanel()->findChild<QComboBox *>(u"policyCombo"_s);
+    QVERIFY(policy);
+    const int s3fifo = policy->findData(u"s3fifo"_s);
+    QVERIFY(s3fifo >= 0);
+    policy->setCurrentIndex(s3fifo);
+    QCOMPARE(w->engine()->config().cache.policy, u"s3fifo"_s);
+    const LiveChart *hit = w->chartPanel()->chart(ChartPanel::HitRatio);
+    QCOMPARE(hit->markerCount(), 1);
+    QVERIFY2(hit->markerLabel(0).contains(u"s3fifo"_s), qPrintable(hit->markerLabel(0)));
+    // The marker sits at the current time on the timeline, not at 0.
+    QVERIFY(hit->markerTime(0) > 0);
+    QVERIFY(hit->markerTime(0) <= w->chartPanel()->latestTime() + 1.0);
+    stopRun(*w);
+}
+
+void tst_MainWindowRun::refusedChangeIsReportedAndPanelReverts()
+{
+    auto w = makeWindow();
+    startDefaultRun(*w);
+    auto *point = w->findChild<QDoubleSpinBox *>(u"pointSpin"_s);
+    QVERIFY(point);
+    // An all-zero query mix is impossible: the engine refuses it and keeps the old one.
+    point->setValue(0);
+    QCOMPARE(w->engine()->config().mix.point, 1.0);
+    QCOMPARE(w->logModel()->count(LogModel::Level::Error), 1);
+    QVERIFY(w->messageBanner()->isVisible());
+    QCOMPARE(point->value(), 1.0); // the panel shows what the engine runs with
+    QCOMPARE(w->runState(), MainWindow::RunState::Running); // the run goes on
+    stopRun(*w);
+}
+
+void tst_MainWindowRun::badPostgresPortShowsErrorAndWindowStaysUsable()
+{
+    auto w = makeWindow();
+    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    auto *driver = w->databasePanel()->findChild<QComboBox *>(u"driverCombo"_s);
+    auto *port = w->databasePanel()->findChild<QSpinBox *>(u"portSpin"_s);
+    auto *test = w->databasePanel()->findChild<QPushButton *>(u"testButton"_s);
+    QVERIFY(driver && port && test);
+    driver->setCurrentIndex(1);
+    port->setValue(1); // nothing listens on port 1: the connection is refused at once
+    QCOMPARE(w->databasePanel()->settings().driver, DatabaseDriver::Postgres);
+
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w->logModel()->count(LogModel::Level::Error), 1, 30000);
+    QVERIFY(w->messageBanner()->isVisible());
+    QCOMPARE(w->messageBanner()->kind(), MessageBanner::Kind::Error);
+    QVERIFY(w->databasePanel()->statusText().startsWith(u"Failed"_s));
+    QVERIFY(test->isEnabled());
+
+    // Start on the same settings: reported the same way, and the window is back to idle.
+    w->startRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w->logModel()->count(LogModel::Level::Error), 2, 30000);
+    QTRY_COMPARE(w->runState(), MainWindow::RunState::Idle);
+    QVERIFY(w->findChild<QAction *>(u"actionStart"_s)->isEnabled());
+    QVERIFY(driver->isEnabled());
+
+    // Still usable: back to the SQLite demo, and a run starts.
+    driver->setCurrentIndex(0);
+    QCOMPARE(w->databasePanel()->settings().database, m_dir.filePath(u"demo.sqlite"_s));
+    startDefaultRun(*w);
+    QTRY_VERIFY_WITH_TIMEOUT(w->history().size() >= 2, 5000);
+    stopRun(*w);
+}
+
+void tst_MainWindowRun::exportsTimeSeriesAndConfig()
+{
+    auto w = makeWindow();
+    QVERIFY(w->loadScenario(u"stampede"_s));
+    const QString configPath = m_dir.filePath(u"config.json"_s);
+    QVERIFY(w->saveConfig(configPath));
+    auto other = makeWindow();
+    QVERIFY(other->loadConfig(configPath));
+    const RunConfig a = w->panelConfig();
+    const RunConfig b = other->panelConfig();
+    QCOMPARE(b.threads, 16);
+    QCOMPARE(b.cache.ttlMs, qint64(1000));
+    QCOMPARE(b.cache.singleFlight, a.cache.singleFlight);
+    QCOMPARE(b.workload.keys, a.workload.keys);
+    QCOMPARE(b.mix, a.mix);
+
+    startDefaultRun(*w);
+    QTRY_VERIFY_WITH_TIMEOUT(w->history().size() >= 3, 5000);
+    stopRun(*w);
+    const QString csvPath = m_dir.filePath(u"series.csv"_s);
+    QVERIFY(w->exportTimeSeries(csvPath));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), w->history().size() + 1);
+    QVERIFY(lines.first().startsWith(u"t_s,elapsed_ms"_s));
+    const QString pngPath = m_dir.filePath(u"window.png"_s);
+    QVERIFY(w->saveWindowImage(pngPath));
+    QVERIFY(QImage(pngPath).width() > 100);
+}
+
+QTEST_MAIN(tst_MainWindowRun)
+#include "tst_mainwindowrun.moc"
