@@ -4,6 +4,8 @@
 #include "core/metrics/counters.h"
 #include "core/metrics/latencyhistogram.h"
 #include "core/metrics/tickclock.h"
+#include "core/workload/xoshiro256.h"
+#include "core/workload/zipfsampler.h"
 
 #include <chrono>
 #include <cmath>
@@ -156,9 +158,9 @@ BenchCacheResult runWith(
     // The key pool and the values are made before the clock starts: only the cache is timed.
     std::vector<Key> pool(std::size_t(1) << poolBits);
     const ZipfSampler zipf(config.keys, config.alpha);
-    SplitMix rng { config.seed };
+    Xoshiro256 rng { config.seed };
     for (Key &k : pool)
-        k = zipf([&rng] { return rng.uniform(); });
+        k = zipf.sample(rng);
     std::vector<CachedResult> values(valueCount);
     for (int i = 0; i < valueCount; ++i) {
         values[std::size_t(i)].rows = { QVariantList { i } };
@@ -249,55 +251,6 @@ Result<BenchCacheResult> runCacheBenchmark(
     if (!cache)
         return cache.error();
     return runWith(**cache, config, cancel);
-}
-
-namespace {
-
-// Helpers of the rejection-inversion method: log1p(x)/x and expm1(x)/x, stable near 0.
-double helper1(double x)
-{
-    return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
-}
-
-double helper2(double x)
-{
-    return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1 + x * 0.5 * (1 + x / 3 * (1 + 0.25 * x));
-}
-
-} // namespace
-
-ZipfSampler::ZipfSampler(quint64 n, double exponent)
-    : m_n(double(std::max<quint64>(n, 1)))
-    , m_s(exponent)
-{
-    m_hIntegralX1 = hIntegral(1.5) - 1;
-    m_hIntegralN = hIntegral(m_n + 0.5);
-    m_sPrime = 2 - hIntegralInverse(hIntegral(2.5) - h(2));
-}
-
-bool ZipfSampler::tryRank(double uniform01, quint64 &rank) const
-{
-    const double u = m_hIntegralN + uniform01 * (m_hIntegralX1 - m_hIntegralN);
-    const double x = hIntegralInverse(u);
-    const double k = std::clamp(std::floor(x + 0.5), 1.0, m_n);
-    rank = quint64(k);
-    return k - x <= m_sPrime || u >= hIntegral(k + 0.5) - h(k);
-}
-
-double ZipfSampler::h(double x) const { return std::exp(-m_s * std::log(x)); }
-
-double ZipfSampler::hIntegral(double x) const
-{
-    const double logX = std::log(x);
-    return helper2((1 - m_s) * logX) * logX;
-}
-
-double ZipfSampler::hIntegralInverse(double x) const
-{
-    double t = x * (1 - m_s);
-    if (t < -1)
-        t = -1; // rounding can push it below the domain
-    return std::exp(helper1(t) * x);
 }
 
 } // namespace CacheScope

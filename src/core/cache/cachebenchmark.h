@@ -49,33 +49,4 @@ struct BenchCacheResult
 Result<BenchCacheResult> runCacheBenchmark(
     const BenchCacheConfig &config, const std::atomic<bool> *cancel = nullptr);
 
-/// Zipf ranks 1..n with exponent s >= 0 in O(1) per draw and no table: rejection-inversion,
-/// Hörmann and Derflinger, "Rejection-inversion to generate variates from monotone discrete
-/// distributions", ACM TOMACS 6(3), 1996 (as in Apache Commons RNG). Not thread-safe.
-class ZipfSampler
-{
-public:
-    ZipfSampler(quint64 n, double exponent);
-    /// A rank in [1, n]; `uniform01()` returns doubles in [0, 1). Each round accepts with
-    /// probability above 0.9, whatever the exponent.
-    template <typename Uniform> quint64 operator()(Uniform &&uniform01) const
-    {
-        quint64 rank = 0;
-        while (!tryRank(uniform01(), rank)) { }
-        return rank;
-    }
-
-private:
-    bool tryRank(double uniform01, quint64 &rank) const;
-    double h(double x) const;
-    double hIntegral(double x) const;
-    double hIntegralInverse(double x) const;
-
-    double m_n;
-    double m_s;
-    double m_hIntegralX1;
-    double m_hIntegralN;
-    double m_sPrime;
-};
-
 } // namespace CacheScope
