@@ -14,7 +14,10 @@ CacheScope's headless workbench: the same engine as the desktop app, for scripts
 benchmarks.
 
 Commands:
-  simulate   Replay a trace or a synthetic workload through cache policies (offline).
+  simulate     Replay a trace or a synthetic workload through cache policies (offline).
+  run          Run a live workload against a database through the result cache.
+  demo-db      Create or re-create the demo database (SQLite by default, or PostgreSQL).
+  bench-cache  Benchmark the result cache alone (get-or-put, no database).
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -42,5 +45,12 @@ int main(int argc, char **argv)
     }
     if (command == u"simulate"_s)
         return Cli::simulateCommand(args);
-    return Cli::fail(u"unknown command '"_s + command + u"'; commands: simulate (see cachescope-cli --help)"_s);
+    if (command == u"run"_s)
+        return Cli::runCommand(args);
+    if (command == u"demo-db"_s)
+        return Cli::demoDbCommand(args);
+    if (command == u"bench-cache"_s)
+        return Cli::benchCacheCommand(args);
+    return Cli::fail(u"unknown command '"_s + command
+                     + u"'; commands: simulate, run, demo-db, bench-cache (see cachescope-cli --help)"_s);
 }

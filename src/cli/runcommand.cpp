@@ -1,0 +1,363 @@
+#include "cliutil.h"
+#include "commands.h"
+#include "dboptions.h"
+
+#include "core/cache/resultcache.h"
+#include "core/db/demodatabase.h"
+#include "core/engine/queryengine.h"
+#include "core/report/table.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope::Cli {
+namespace {
+
+std::atomic<bool> g_interrupted{ false };
+
+void onSignal(int)
+{
+    g_interrupted.store(true);
+}
+
+void addOptions(QCommandLineParser &p)
+{
+    p.setApplicationDescription(
+            u"Runs a live workload against a real database through the result cache and prints one\n"
+            "line per interval (like vmstat) and a final summary. Without connection options it\n"
+            "uses the SQLite demo database, created on first use."_s);
+    p.addHelpOption();
+    addDatabaseOptions(p);
+    p.addOptions({
+            { u"threads"_s, u"Worker threads (default 4)."_s, u"N"_s },
+            { u"policy"_s, u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s) + u" (default qcache; none = no cache)."_s, u"ID"_s },
+            { u"capacity"_s, u"Cache capacity: entries (N) or bytes (NKB, NMB, NGB). Default 10000."_s, u"N|NKB|NMB"_s },
+            { u"ttl-ms"_s, u"Expire entries this long after they were written (default 0: never)."_s, u"N"_s },
+            { u"single-flight"_s, u"Concurrent misses on one key wait for one query."_s },
+            { u"shards"_s, u"Cache shards (default: from the thread count)."_s, u"N"_s },
+            { u"workload"_s, u"Key distribution: "_s + workloadKinds().join(u'|') + u" (default zipf)."_s, u"KIND"_s },
+            { u"keys"_s, u"Keys drawn from 1..N (default 100000, the demo's customers)."_s, u"N"_s },
+            { u"alpha"_s, u"zipf/shifting exponent (default 0.99)."_s, u"A"_s },
+            { u"hot-keys"_s, u"hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
+            { u"hot-requests"_s, u"hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
+            { u"shift-every"_s, u"shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
+            { u"seed"_s, u"Seed of the key streams (default 42)."_s, u"S"_s },
+            { u"query"_s, u"point, range, aggregate, or mix (60% point, 30% range, 10% aggregate). Default point."_s, u"Q"_s },
+            { u"sql"_s, u"Your own read template with :key placeholders (instead of --query)."_s, u"SQL"_s },
+            { u"write-ratio"_s, u"Share of requests that UPDATE a customer and invalidate its results (default 0)."_s, u"R"_s },
+            { u"rate"_s, u"Open loop: target requests/s over all workers (default: closed loop)."_s, u"RPS"_s },
+            { u"think-ms"_s, u"Closed loop: pause between a worker's requests (default 0)."_s, u"N"_s },
+            { u"duration"_s, u"How long to run: 10s, 500ms, 2m (default 10s)."_s, u"T"_s },
+            { u"interval-ms"_s, u"Report interval (default 1000)."_s, u"N"_s },
+            { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+    });
+}
+
+Result<qint64> parseDurationMs(const QString &text)
+{
+    static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return Error{ u"is not a duration (e.g. 10s, 500ms, 2m)"_s, {}, 0, u"--duration"_s, text };
+    const double v = m.captured(1).toDouble();
+    const QString unit = m.captured(2);
+    const double ms = unit == u"ms"_s ? v : unit == u"m"_s ? v * 60000 : unit == u"h"_s ? v * 3600000 : v * 1000;
+    if (ms < 1)
+        return Error{ u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
+    return qint64(ms);
+}
+
+Result<std::pair<qint64, SizeUnit>> parseCacheCapacity(const QString &text)
+{
+    static const QRegularExpression re(u"^\\s*(-?\\d+)\\s*([KMG]i?B?)?\\s*$"_s,
+                                       QRegularExpression::CaseInsensitiveOption);
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return Error{ u"is not a capacity (entries like 10000, or bytes like 64MB)"_s, {}, 0,
+                      u"--capacity"_s, text };
+    const qint64 v = m.captured(1).toLongLong();
+    if (v <= 0)
+        return Error{ u"must be greater than 0"_s, {}, 0, u"--capacity"_s, text };
+    const QString unit = m.captured(2).toUpper();
+    if (unit.isEmpty())
+        return std::pair{ v, SizeUnit::Objects };
+    const qint64 mult = unit.startsWith(u'K') ? 1024 : unit.startsWith(u'M') ? 1024 * 1024 : qint64(1) << 30;
+    return std::pair{ v * mult, SizeUnit::Bytes };
+}
+
+QJsonObject latencyJson(const LatencySummary &l)
+{
+    auto us = [](qint64 ns) { return double(ns) / 1000.0; };
+    return { { u"p50"_s, us(l.p50Ns) }, { u"p95"_s, us(l.p95Ns) }, { u"p99"_s, us(l.p99Ns) },
+             { u"p999"_s, us(l.p999Ns) }, { u"max"_s, us(l.maxNs) }, { u"count"_s, qint64(l.count) } };
+}
+
+/// One report line: an interval (counts of that interval) or the final summary (whole run).
+struct Line
+{
+    qint64 tMs;
+    CounterValues counts;
+    double requestsPerSecond;
+    double errorsPerSecond;
+    qint64 entries;
+    qint64 bytes;
+    LatencySummary hit;
+    LatencySummary miss;
+    bool final;
+};
+
+class Reporter
+{
+public:
+    explicit Reporter(QString format) : m_format(std::move(format)) { }
+
+    void print(const Line &l)
+    {
+        const std::optional<double> ratio = l.counts.hitRatio();
+        if (m_format == u"json"_s) {
+            QJsonObject o{
+                { u"t_ms"_s, l.tMs },
+                { u"requests"_s, qint64(l.counts.requests) },
+                { u"hits"_s, qint64(l.counts.hits) },
+                { u"misses"_s, qint64(l.counts.misses) },
+                { u"writes"_s, qint64(l.counts.writes) },
+                { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
+                { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
+                { u"evictions_by_reason"_s,
+                  QJsonObject{ { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
+                               { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
+                               { u"invalidated"_s, qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
+                { u"requests_per_second"_s, l.requestsPerSecond },
+                { u"entries"_s, l.entries },
+                { u"bytes"_s, l.bytes },
+                { u"latency_us"_s, QJsonObject{ { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
+                { u"errors"_s, qint64(l.counts.errors) },
+                { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
+            };
+            if (l.final)
+                o[u"final"_s] = true;
+            out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << u'\n';
+            out().flush();
+            return;
+        }
+        // The histogram's floor is 1 µs: an in-memory hit is faster than that, say so.
+        auto us = [](qint64 ns) {
+            const bool atFloor = ns > 0 && ns * 50 < LatencyHistogram::lowestNs * 51; // within 2%
+            return atFloor ? u"<1"_s : QString::number(double(ns) / 1000.0, 'f', 1);
+        };
+        const QStringList cells = {
+            l.final ? u"total"_s : QString::number(double(l.tMs) / 1000.0, 'f', 1),
+            m_format == u"csv"_s ? QString::number(l.requestsPerSecond, 'f', 0) : formatRate(l.requestsPerSecond),
+            ratio ? QString::number(*ratio * 100.0, 'f', 1) : u"n/a"_s,
+            QString::number(l.counts.hits), QString::number(l.counts.misses),
+            QString::number(l.counts.writes), QString::number(l.counts.evictionsTotal()),
+            QString::number(l.entries), QString::number(l.bytes),
+            us(l.hit.p50Ns), us(l.hit.p99Ns), us(l.miss.p50Ns), us(l.miss.p99Ns), us(l.miss.p999Ns),
+            QString::number(l.counts.errors),
+        };
+        static const QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s, u"misses"_s,
+                                             u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s,
+                                             u"hit_p50_us"_s, u"hit_p99_us"_s, u"miss_p50_us"_s,
+                                             u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        if (m_format == u"csv"_s) {
+            if (!m_headerDone)
+                out() << headers.join(u',') << u'\n';
+            m_headerDone = true;
+            out() << cells.join(u',') << u'\n';
+            out().flush();
+            return;
+        }
+        // vmstat style: fixed widths so lines printed over time line up.
+        static const QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
+        auto row = [&](const QStringList &c) {
+            QString s;
+            for (int i = 0; i < c.size(); ++i)
+                s += u' ' + c[i].rightJustified(widths[i] - 1);
+            return s;
+        };
+        if (!m_headerDone || l.final)
+            out() << row(headers) << u'\n';
+        m_headerDone = true;
+        out() << row(cells) << u'\n';
+        out().flush();
+    }
+
+private:
+    QString m_format;
+    bool m_headerDone = false;
+};
+
+} // namespace
+
+int runCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    addOptions(p);
+    if (!parseOrFail(p, args, u"run"_s))
+        return exitUsage;
+    if (p.isSet(u"help"_s)) {
+        out() << p.helpText();
+        return 0;
+    }
+    RunConfig config;
+    Result<ConnectionSettings> db = databaseSettings(p, false);
+    if (!db)
+        return fail(db.error());
+    config.database = db.value();
+
+    const auto threads = integerOption(p, u"threads"_s, 4, 1, 256);
+    const auto ttl = integerOption(p, u"ttl-ms"_s, 0, 0);
+    const auto shards = integerOption(p, u"shards"_s, 0, 1, 1024);
+    const auto keys = integerOption(p, u"keys"_s, 100000, 1);
+    const auto shift = integerOption(p, u"shift-every"_s, 100000, 1);
+    const auto seed = integerOption(p, u"seed"_s, 42, 0);
+    const auto think = integerOption(p, u"think-ms"_s, 0, 0, 60000);
+    const auto interval = integerOption(p, u"interval-ms"_s, 1000, 10, 3600000);
+    const auto alpha = realOption(p, u"alpha"_s, 0.99, 0, 100);
+    const auto hotKeys = realOption(p, u"hot-keys"_s, 0.2, 0, 1);
+    const auto hotRequests = realOption(p, u"hot-requests"_s, 0.8, 0, 1);
+    const auto writeRatio = realOption(p, u"write-ratio"_s, 0, 0, 1);
+    const auto rate = realOption(p, u"rate"_s, 0, 0.001, 1e9);
+    const auto output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    const auto query = choiceOption(p, u"query"_s, u"point"_s, { u"point"_s, u"range"_s, u"aggregate"_s, u"mix"_s });
+    for (const auto *r : { &threads, &ttl, &shards, &keys, &shift, &seed, &think, &interval })
+        if (!*r)
+            return fail(r->error());
+    for (const auto *r : { &alpha, &hotKeys, &hotRequests, &writeRatio, &rate })
+        if (!*r)
+            return fail(r->error());
+    for (const auto *r : { &output, &query })
+        if (!*r)
+            return fail(r->error());
+    const Result<qint64> duration = parseDurationMs(p.isSet(u"duration"_s) ? p.value(u"duration"_s) : u"10s"_s);
+    if (!duration)
+        return fail(duration.error());
+    if (p.isSet(u"sql"_s) && p.isSet(u"query"_s))
+        return fail(u"give --query or --sql, not both"_s);
+
+    config.threads = int(threads.value());
+    config.cache.policy = p.isSet(u"policy"_s) ? p.value(u"policy"_s).trimmed() : u"qcache"_s;
+    if (p.isSet(u"capacity"_s)) {
+        const auto cap = parseCacheCapacity(p.value(u"capacity"_s));
+        if (!cap)
+            return fail(cap.error());
+        config.cache.capacity = cap->first;
+        config.cache.sizeUnit = cap->second;
+    }
+    config.cache.ttlMs = ttl.value();
+    config.cache.singleFlight = p.isSet(u"single-flight"_s);
+    config.cache.shardCount = int(shards.value());
+    config.workload.kind = p.isSet(u"workload"_s) ? p.value(u"workload"_s).trimmed() : u"zipf"_s;
+    config.workload.keys = quint64(keys.value());
+    config.workload.alpha = alpha.value();
+    config.workload.hotKeyFraction = hotKeys.value();
+    config.workload.hotRequestFraction = hotRequests.value();
+    config.workload.shiftEvery = quint64(shift.value());
+    config.workload.seed = quint64(seed.value());
+    config.workload.requests = 0;
+    if (p.isSet(u"sql"_s)) {
+        config.customSql = p.value(u"sql"_s);
+    } else if (query.value() == u"mix"_s) {
+        config.mix = { 0.6, 0.3, 0.1 };
+    } else {
+        config.mix = { query.value() == u"point"_s ? 1.0 : 0.0, query.value() == u"range"_s ? 1.0 : 0.0,
+                       query.value() == u"aggregate"_s ? 1.0 : 0.0 };
+    }
+    config.writeRatio = writeRatio.value();
+    config.thinkTimeMs = int(think.value());
+    if (p.isSet(u"rate"_s)) {
+        config.loadModel = LoadModel::OpenLoop;
+        config.targetRate = rate.value();
+    }
+    if (Result<void> v = config.validate(); !v)
+        return fail(v.error());
+
+    // The default SQLite demo is created on first use, as the app does.
+    if (config.database.driver == DatabaseDriver::Sqlite && !p.isSet(u"database"_s)) {
+        QTextStream err(stderr);
+        const Result<std::optional<DemoDatabaseInfo>> info = readDemoDatabaseInfo(config.database);
+        if (info && !info.value()) {
+            err << "creating the SQLite demo database at " << config.database.database
+                << " (first run; `cachescope-cli demo-db` re-creates it)" << Qt::endl;
+        }
+        const Result<DemoDatabaseInfo> ensured = ensureDemoDatabase(config.database);
+        if (!ensured)
+            return fail(ensured.error(), exitRuntime);
+    }
+
+    QueryEngine engine;
+    Reporter reporter(output.value());
+    MetricsSampler sampler;
+    MetricsReading start;
+    int status = 0;
+    bool finished = false;
+    QTimer tick;
+    tick.setInterval(int(interval.value()));
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    deadline.setInterval(int(duration.value()));
+    QTimer signalPoll; // SIGINT/SIGTERM: stop cleanly and print the summary
+    signalPoll.setInterval(50);
+
+    auto toLine = [](const MetricsSnapshot &s, const CounterValues &counts, bool final,
+                     const LatencySummary &hit, const LatencySummary &miss, double intervalMs) {
+        const double seconds = intervalMs / 1000.0;
+        return Line{ s.elapsedMs, counts,
+                     seconds > 0 ? double(counts.requests) / seconds : 0,
+                     seconds > 0 ? double(counts.errors) / seconds : 0,
+                     s.entries, s.bytes, hit, miss, final };
+    };
+    QObject::connect(&tick, &QTimer::timeout, &engine, [&] {
+        const MetricsSnapshot s = sampler.sample(engine.reading());
+        reporter.print(toLine(s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs)));
+    });
+    QObject::connect(&deadline, &QTimer::timeout, &engine, [&] { engine.stop(); });
+    QObject::connect(&signalPoll, &QTimer::timeout, &engine, [&] {
+        if (g_interrupted.load())
+            engine.stop();
+    });
+    QObject::connect(&engine, &QueryEngine::started, &engine, [&] {
+        tick.start();
+        deadline.start();
+    });
+    QObject::connect(&engine, &QueryEngine::startFailed, &engine, [&](const Error &e) {
+        fail(e, exitRuntime);
+        status = exitRuntime;
+        finished = true;
+        QCoreApplication::exit(exitRuntime);
+    });
+    QObject::connect(&engine, &QueryEngine::errorOccurred, &engine, [](const Error &e) {
+        QTextStream(stderr) << "cachescope-cli: database error: " << e.toString() << Qt::endl;
+    });
+    QObject::connect(&engine, &QueryEngine::stopped, &engine, [&] {
+        tick.stop();
+        const MetricsReading end = engine.reading();
+        const MetricsSnapshot whole = makeSnapshot(start, end);
+        reporter.print(toLine(whole, whole.total, true, whole.totalHitLatency, whole.totalMissLatency,
+                              double(whole.elapsedMs)));
+        if (whole.total.errors > 0) {
+            fail(u"the run ended with "_s + QString::number(whole.total.errors) + u" database errors"_s,
+                 exitRuntime);
+            status = exitRuntime;
+        }
+        finished = true;
+        QCoreApplication::exit(status);
+    });
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    signalPoll.start();
+    if (Result<void> started = engine.start(config); !started)
+        return fail(started.error());
+    const int loop = QCoreApplication::exec();
+    return finished ? status : loop;
+}
+
+} // namespace CacheScope::Cli
