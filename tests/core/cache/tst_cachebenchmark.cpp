@@ -1,4 +1,6 @@
 #include "core/cache/cachebenchmark.h"
+#include "core/workload/xoshiro256.h"
+#include "core/workload/zipfsampler.h"
 
 #include <QTest>
 
@@ -41,12 +43,12 @@ void tst_CacheBenchmark::zipfFrequencies()
     double harmonic = 0;
     for (quint64 k = 1; k <= n; ++k)
         harmonic += std::pow(double(k), -alpha);
+    // The benchmark draws its key pool with the workload's sampler: check it per rank.
     const ZipfSampler zipf(n, alpha);
-    std::mt19937_64 rng(5);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    Xoshiro256 rng(5);
     std::vector<int> counts(n + 1);
     for (int i = 0; i < draws; ++i) {
-        const quint64 rank = zipf([&] { return uniform(rng); });
+        const quint64 rank = zipf.sample(rng);
         QVERIFY(rank >= 1 && rank <= n);
         ++counts[rank];
     }
