@@ -37,7 +37,7 @@ int benchCacheCommand(const QStringList &args)
     if (!parseOrFail(p, args, u"bench-cache"_s))
         return exitUsage;
     if (p.isSet(u"help"_s)) {
-        out() << p.helpText();
+        printHelp(p, u"bench-cache"_s);
         return 0;
     }
     BenchCacheConfig config;

@@ -41,6 +41,15 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
     return true;
 }
 
+void printHelp(const QCommandLineParser &parser, const QString &command, const QString &synopsis)
+{
+    QString text = parser.helpText();
+    const qsizetype eol = text.indexOf(u'\n');
+    text.replace(0, eol, u"Usage: cachescope-cli "_s + command + u' '
+                         + (synopsis.isEmpty() ? u"[options]"_s : synopsis));
+    out() << text;
+}
+
 Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
                              qint64 min, qint64 max)
 {

@@ -22,6 +22,10 @@ QTextStream &out();
 /// prints the parser's message and the command's --help hint. Returns false then.
 bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command);
 
+/// Prints the command's --help with a usage line naming the command ("cachescope-cli run
+/// [options]"), whatever the binary's path.
+void printHelp(const QCommandLineParser &parser, const QString &command, const QString &synopsis = {});
+
 Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
                              qint64 min, qint64 max = std::numeric_limits<qint64>::max());
 Result<double> realOption(const QCommandLineParser &parser, const QString &name, double fallback,

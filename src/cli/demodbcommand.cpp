@@ -27,7 +27,7 @@ int demoDbCommand(const QStringList &args)
     if (!parseOrFail(p, args, u"demo-db"_s))
         return exitUsage;
     if (p.isSet(u"help"_s)) {
-        out() << p.helpText();
+        printHelp(p, u"demo-db"_s);
         return 0;
     }
     Result<ConnectionSettings> settings = databaseSettings(p, true);

@@ -203,7 +203,7 @@ int runCommand(const QStringList &args)
     if (!parseOrFail(p, args, u"run"_s))
         return exitUsage;
     if (p.isSet(u"help"_s)) {
-        out() << p.helpText();
+        printHelp(p, u"run"_s);
         return 0;
     }
     RunConfig config;

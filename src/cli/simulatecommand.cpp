@@ -179,8 +179,7 @@ int simulateCommand(const QStringList &args)
     if (!parseOrFail(p, args, u"simulate"_s))
         return exitUsage;
     if (p.isSet(u"help"_s)) {
-        out() << p.helpText().replace(u"cachescope-cli simulate [options]"_s,
-                                      u"cachescope-cli simulate (--trace FILE | --workload KIND) [options]"_s);
+        printHelp(p, u"simulate"_s, u"(--trace FILE | --workload KIND) [options]"_s);
         return 0;
     }
     if (p.isSet(u"trace"_s) == p.isSet(u"workload"_s))
