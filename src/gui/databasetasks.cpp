@@ -1,5 +1,7 @@
 #include "databasetasks.h"
 
+#include "queuedcontinuation.h"
+
 #include <QFuture>
 #include <QtConcurrent>
 
@@ -29,7 +31,7 @@ void DatabaseTasks::testConnection(const ConnectionSettings &settings)
 {
     const quint64 generation = ++m_testGeneration;
     m_testing = true;
-    QtConcurrent::run(&m_pool, [settings] {
+    auto task = QtConcurrent::run(&m_pool, [settings] {
         // readDemoDatabaseInfo() opens its own connection on this thread and closes it.
         const Result<std::optional<DemoDatabaseInfo>> info = readDemoDatabaseInfo(settings);
         if (!info)
@@ -44,7 +46,8 @@ void DatabaseTasks::testConnection(const ConnectionSettings &settings)
                 .arg(settings.description())
                 .arg(d.customers)
                 .arg(d.orders));
-    }).then(this, [this, generation](const std::pair<bool, QString> &result) {
+    });
+    thenQueued(task, this, [this, generation](const std::pair<bool, QString> &result) {
         if (generation != m_testGeneration)
             return; // a newer Test superseded this one
         m_testing = false;
@@ -61,7 +64,7 @@ void DatabaseTasks::prepareDemo(const ConnectionSettings &settings, double rowsS
     m_progress = progress;
     m_preparing = true;
     m_progressTimer.start();
-    QtConcurrent::run(&m_pool, [settings, rowsScale, progress] {
+    auto task = QtConcurrent::run(&m_pool, [settings, rowsScale, progress] {
         return ensureDemoDatabase(
             settings, rowsScale, defaultDemoSeed,
             [progress](qint64 done, qint64 total) {
@@ -69,7 +72,8 @@ void DatabaseTasks::prepareDemo(const ConnectionSettings &settings, double rowsS
                 progress->total.store(total);
             },
             &progress->cancel);
-    }).then(this, [this, generation](const Result<DemoDatabaseInfo> &result) {
+    });
+    thenQueued(task, this, [this, generation](const Result<DemoDatabaseInfo> &result) {
         if (generation != m_prepareGeneration)
             return;
         m_preparing = false;

@@ -1,5 +1,7 @@
 #include "tracereplayer.h"
 
+#include "queuedcontinuation.h"
+
 #include "core/policy/policyregistry.h"
 
 #include <QElapsedTimer>
@@ -84,91 +86,93 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
     m_progressTimer.start();
     emit progressChanged(cached ? Phase::Simulating : Phase::Reading, 0);
 
-    QtConcurrent::run(&m_pool, [request, specs = std::move(capacities).value(), cached, job] {
-        TaskResult r;
-        QElapsedTimer clock;
-        clock.start();
-        std::shared_ptr<const LoadedTrace> trace = cached;
-        if (!trace) {
-            Result<LoadedTrace> loaded = loadTrace(
-                request.path, request.options, &job->cancel, [job](qint64 done, qint64 total) {
-                    job->done.store(done);
-                    job->total.store(total);
-                });
-            if (job->cancel.load()) {
-                r.cancelled = true;
-                return r;
-            }
-            if (!loaded) {
-                r.error = loaded.error();
-                return r;
-            }
-            auto owned = std::make_shared<LoadedTrace>(std::move(loaded).value());
-            // Once per trace, whatever the policies: opt needs it, the rest ignore it.
-            annotateNextAccess(owned->requests);
-            trace = std::move(owned);
-            r.outcome.readSeconds = double(clock.nsecsElapsed()) / 1e9;
-        } else {
-            r.outcome.traceReused = true;
-        }
-        r.trace = trace;
-        if (trace->requests.empty()) {
-            r.error = Error { u"contains no requests"_s, request.path, 0, {}, {} };
-            return r;
-        }
+    auto task
+        = QtConcurrent::run(&m_pool, [request, specs = std::move(capacities).value(), cached, job] {
+              TaskResult r;
+              QElapsedTimer clock;
+              clock.start();
+              std::shared_ptr<const LoadedTrace> trace = cached;
+              if (!trace) {
+                  Result<LoadedTrace> loaded = loadTrace(request.path, request.options,
+                      &job->cancel, [job](qint64 done, qint64 total) {
+                          job->done.store(done);
+                          job->total.store(total);
+                      });
+                  if (job->cancel.load()) {
+                      r.cancelled = true;
+                      return r;
+                  }
+                  if (!loaded) {
+                      r.error = loaded.error();
+                      return r;
+                  }
+                  auto owned = std::make_shared<LoadedTrace>(std::move(loaded).value());
+                  // Once per trace, whatever the policies: opt needs it, the rest ignore it.
+                  annotateNextAccess(owned->requests);
+                  trace = std::move(owned);
+                  r.outcome.readSeconds = double(clock.nsecsElapsed()) / 1e9;
+              } else {
+                  r.outcome.traceReused = true;
+              }
+              r.trace = trace;
+              if (trace->requests.empty()) {
+                  r.error = Error { u"contains no requests"_s, request.path, 0, {}, {} };
+                  return r;
+              }
 
-        std::vector<SimulationJob> jobs;
-        std::vector<qint64> resolved;
-        for (const CapacitySpec &spec : specs) {
-            Result<qint64> c
-                = resolveCapacity(spec, trace->uniqueObjects, trace->uniqueBytes, request.sizeUnit);
-            if (!c) {
-                r.error = c.error();
-                return r;
-            }
-            if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
-                continue; // 1% and 10 may resolve to the same capacity
-            resolved.push_back(c.value());
-        }
-        std::sort(resolved.begin(), resolved.end());
-        for (const qint64 capacity : resolved) {
-            for (const QString &id : request.policies)
-                jobs.push_back({ id, capacity });
-        }
+              std::vector<SimulationJob> jobs;
+              std::vector<qint64> resolved;
+              for (const CapacitySpec &spec : specs) {
+                  Result<qint64> c = resolveCapacity(
+                      spec, trace->uniqueObjects, trace->uniqueBytes, request.sizeUnit);
+                  if (!c) {
+                      r.error = c.error();
+                      return r;
+                  }
+                  if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
+                      continue; // 1% and 10 may resolve to the same capacity
+                  resolved.push_back(c.value());
+              }
+              std::sort(resolved.begin(), resolved.end());
+              for (const qint64 capacity : resolved) {
+                  for (const QString &id : request.policies)
+                      jobs.push_back({ id, capacity });
+              }
 
-        job->phase.store(int(Phase::Simulating));
-        job->done.store(0);
-        job->total.store(0);
-        SimulationOptions options;
-        options.sizeUnit = request.sizeUnit;
-        options.threads = request.threads;
-        options.nextAccessAnnotated = true;
-        options.cancel = &job->cancel;
-        options.progress = [job](quint64 done, quint64 total) {
-            job->done.store(qint64(done));
-            job->total.store(qint64(total));
-        };
-        clock.restart();
-        Result<std::vector<SimulationResult>> results
-            = runSimulations(trace->requests, jobs, options);
-        if (job->cancel.load()) {
-            r.cancelled = true;
-            return r;
-        }
-        if (!results) {
-            r.error = results.error();
-            return r;
-        }
-        r.outcome.simulateSeconds = double(clock.nsecsElapsed()) / 1e9;
-        r.outcome.path = trace->path;
-        r.outcome.format = traceFormatName(trace->format);
-        r.outcome.requests = qint64(trace->requests.size());
-        r.outcome.uniqueObjects = trace->uniqueObjects;
-        r.outcome.uniqueBytes = trace->uniqueBytes;
-        r.outcome.sizeUnit = request.sizeUnit;
-        r.outcome.results = std::move(results).value();
-        return r;
-    }).then(this, [this, generation, key](const TaskResult &r) {
+              job->phase.store(int(Phase::Simulating));
+              job->done.store(0);
+              job->total.store(0);
+              SimulationOptions options;
+              options.sizeUnit = request.sizeUnit;
+              options.threads = request.threads;
+              options.nextAccessAnnotated = true;
+              options.cancel = &job->cancel;
+              options.progress = [job](quint64 done, quint64 total) {
+                  job->done.store(qint64(done));
+                  job->total.store(qint64(total));
+              };
+              clock.restart();
+              Result<std::vector<SimulationResult>> results
+                  = runSimulations(trace->requests, jobs, options);
+              if (job->cancel.load()) {
+                  r.cancelled = true;
+                  return r;
+              }
+              if (!results) {
+                  r.error = results.error();
+                  return r;
+              }
+              r.outcome.simulateSeconds = double(clock.nsecsElapsed()) / 1e9;
+              r.outcome.path = trace->path;
+              r.outcome.format = traceFormatName(trace->format);
+              r.outcome.requests = qint64(trace->requests.size());
+              r.outcome.uniqueObjects = trace->uniqueObjects;
+              r.outcome.uniqueBytes = trace->uniqueBytes;
+              r.outcome.sizeUnit = request.sizeUnit;
+              r.outcome.results = std::move(results).value();
+              return r;
+          });
+    thenQueued(task, this, [this, generation, key](const TaskResult &r) {
         if (generation != m_generation)
             return; // superseded
         m_running = false;

@@ -93,3 +93,5 @@ private:
 };
 
 } // namespace CacheScope
+
+Q_DECLARE_METATYPE(CacheScope::TraceReplayOutcome)
