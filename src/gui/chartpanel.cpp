@@ -220,9 +220,17 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
     fill->setSeriesVisible(1, !bytes);
     fill->setSeriesVisible(3, bytes);
 
-    if (!m_paused)
+    // A hidden panel (the trace tab in front, a minimised window) collects without drawing:
+    // each replace() makes Qt Charts rebuild and stroke the series' path.
+    if (!m_paused && isVisible())
         renderAll();
     updateScrollBar();
+}
+
+void ChartPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    renderAll();
 }
 
 void ChartPanel::addMarker(double t, const QString &label)

@@ -56,6 +56,9 @@ public:
 signals:
     void pausedChanged(bool paused);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void renderAll();
     void updateScrollBar();

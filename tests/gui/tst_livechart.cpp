@@ -1,0 +1,222 @@
+// The live charts: bounded memory however long the run, markers, hover text, pause and
+// scroll-back, and the log axis never given a zero.
+
+#include "gui/chartpanel.h"
+#include "gui/guiresources.h"
+#include "gui/livechart.h"
+
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+#include <QtTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace CacheScope;
+
+class tst_LiveChart : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void slidingWindowStaysBoundedAfter10000Ticks();
+    void seriesGetOneReplacePerRender();
+    void markersAreLabelledAndDropOutOfTheWindow();
+    void hoverShowsEveryValueAtTheTime();
+    void pausedChartsKeepCollectingAndScrollBack();
+    void latencySkipsIntervalsWithoutRequests();
+    void thinsLongViewsKeepingSpikes();
+
+private:
+    static MetricsSnapshot snapshot(int tick);
+};
+
+void tst_LiveChart::initTestCase()
+{
+    initCacheScopeResources();
+    QVERIFY2(
+        QFontMetrics(QApplication::font()).inFont(QLatin1Char('A')), "install fonts-dejavu-core");
+}
+
+MetricsSnapshot tst_LiveChart::snapshot(int tick)
+{
+    MetricsSnapshot s;
+    s.elapsedMs = qint64(tick) * 100;
+    s.intervalMs = 100;
+    s.interval.requests = 1000;
+    s.interval.hits = 900;
+    s.interval.misses = 100;
+    s.total.requests = 1000 * quint64(tick + 1);
+    s.total.hits = 900 * quint64(tick + 1);
+    s.total.misses = 100 * quint64(tick + 1);
+    s.requestsPerSecond = 10000;
+    s.hitsPerSecond = 9000;
+    s.missesPerSecond = 1000;
+    s.evictionsPerSecond = { 50, 0, 0 };
+    s.entries = 500;
+    s.bytes = 64000;
+    s.capacity = 1000;
+    s.hitLatency = { 900, 2000, 5000, 9000, 20000, 40000 };
+    s.missLatency = { 100, 200000, 500000, 900000, 2000000, 3000000 };
+    return s;
+}
+
+void tst_LiveChart::slidingWindowStaysBoundedAfter10000Ticks()
+{
+    ChartPanel panel;
+    panel.resize(1000, 700);
+    constexpr int ticks = 10000;
+    for (int i = 0; i < ticks; ++i) {
+        // Hidden, the panel only collects; the last 1000 ticks also draw (each costs Qt Charts
+        // a path rebuild per series, too slow to repeat 10 000 times in a test).
+        if (i == ticks - 1000) {
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        }
+        panel.addSnapshot(i * 0.1, snapshot(i));
+        if (i % 100 == 0)
+            panel.addMarker(i * 0.1, u"change %1"_s.arg(i));
+    }
+    const double oldest = (ticks - ChartPanel::windowPoints) * 0.1;
+    QCOMPARE(panel.oldestTime(), oldest);
+    for (int c = 0; c < ChartPanel::ChartCount; ++c) {
+        const LiveChart *chart = panel.chart(c);
+        for (int s = 0; s < chart->seriesCount(); ++s) {
+            const qsizetype held = chart->buffer(s).size();
+            QVERIFY2(held <= ChartPanel::windowPoints,
+                qPrintable(
+                    u"%1/%2 holds %3"_s.arg(chart->title(), chart->series(s)->name()).arg(held)));
+            QVERIFY(chart->series(s)->count() <= LiveChart::maxPlotPoints + 2);
+        }
+        // The window held is the last 300 s at 10 Hz; the view shows the last 60 s of it.
+        QCOMPARE(chart->buffer(0).size(), ChartPanel::windowPoints);
+        QCOMPARE(chart->buffer(0).at(0).x(), oldest);
+        QCOMPARE(chart->viewEnd(), (ticks - 1) * 0.1);
+        QCOMPARE(chart->viewEnd() - chart->viewStart(), 60.0);
+        // One marker every 10 s; only those still inside the window remain.
+        QVERIFY(chart->markerCount() <= LiveChart::maxMarkers);
+        QCOMPARE(chart->markerCount(), 30);
+        for (int m = 0; m < chart->markerCount(); ++m)
+            QVERIFY(chart->markerTime(m) >= oldest);
+    }
+}
+
+void tst_LiveChart::seriesGetOneReplacePerRender()
+{
+    ChartPanel panel;
+    panel.show();
+    for (int i = 0; i < 5; ++i)
+        panel.addSnapshot(i * 0.1, snapshot(i));
+    // replace() emits pointsReplaced once and never pointAdded (which clear()+append() would).
+    QLineSeries *requests = panel.chart(ChartPanel::Throughput)->series(0);
+    QSignalSpy replaced(requests, &QXYSeries::pointsReplaced);
+    QSignalSpy added(requests, &QXYSeries::pointAdded);
+    panel.addSnapshot(0.5, snapshot(5));
+    QCOMPARE(replaced.count(), 1);
+    QCOMPARE(added.count(), 0);
+    QCOMPARE(requests->count(), 6);
+    QCOMPARE(requests->at(5), QPointF(0.5, 10000));
+}
+
+void tst_LiveChart::markersAreLabelledAndDropOutOfTheWindow()
+{
+    LiveChart::Spec spec { u"test"_s, { u"y"_s }, std::nullopt, { { u"a"_s, Qt::blue } }, 10 };
+    LiveChart chart(spec);
+    chart.resize(500, 300);
+    for (int i = 0; i < 10; ++i)
+        chart.append(0, i, i);
+    chart.addMarker(3, u"capacity 100 → 10 000"_s);
+    chart.render(0, 10);
+    QCOMPARE(chart.markerCount(), 1);
+    QCOMPARE(chart.markerLabel(0), u"capacity 100 → 10 000"_s);
+    QCOMPARE(chart.markerTime(0), 3.0);
+    // Four more points push t = 0..3 out of the 10-point ring: the marker at 3 goes too.
+    for (int i = 10; i < 14; ++i)
+        chart.append(0, i, i);
+    chart.render(4, 14);
+    QCOMPARE(chart.markerCount(), 0);
+    chart.addMarker(13, u"ttl 0 ms → 500 ms"_s);
+    chart.clear();
+    QCOMPARE(chart.markerCount(), 0);
+    QCOMPARE(chart.buffer(0).size(), 0);
+}
+
+void tst_LiveChart::hoverShowsEveryValueAtTheTime()
+{
+    ChartPanel panel;
+    panel.show();
+    panel.addSnapshot(1.0, snapshot(10));
+    panel.addSnapshot(1.1, snapshot(11));
+    panel.addMarker(1.1, u"policy lru → s3fifo"_s);
+    const QString hit = panel.chart(ChartPanel::HitRatio)->hoverText(1.1);
+    QVERIFY2(hit.contains(u"per interval: 90.0%"_s), qPrintable(hit));
+    QVERIFY2(hit.contains(u"cumulative: 90.0%"_s), qPrintable(hit));
+    QVERIFY2(hit.contains(u"policy lru → s3fifo"_s), qPrintable(hit));
+    const QString latency = panel.chart(ChartPanel::Latency)->hoverText(1.0);
+    QVERIFY2(latency.contains(u"hit p50: 2.00 µs"_s), qPrintable(latency));
+    QVERIFY2(latency.contains(u"miss p99.9: 2.00 ms"_s), qPrintable(latency));
+    QVERIFY(panel.chart(ChartPanel::HitRatio)->hoverText(30.0).isEmpty()); // no data there
+}
+
+void tst_LiveChart::pausedChartsKeepCollectingAndScrollBack()
+{
+    ChartPanel panel;
+    panel.show();
+    for (int i = 0; i < 1200; ++i) // 120 s
+        panel.addSnapshot(i * 0.1, snapshot(i));
+    const LiveChart *tp = panel.chart(ChartPanel::Throughput);
+    QCOMPARE(tp->viewEnd(), 119.9);
+    panel.setPaused(true);
+    for (int i = 1200; i < 1300; ++i)
+        panel.addSnapshot(i * 0.1, snapshot(i));
+    QCOMPARE(tp->viewEnd(), 119.9); // frozen...
+    QCOMPARE(tp->buffer(0).size(), 1300); // ...while points keep coming
+    panel.scrollTo(10);
+    QCOMPARE(tp->viewStart(), 10.0);
+    QCOMPARE(tp->viewEnd(), 70.0);
+    QCOMPARE(tp->series(0)->at(0).x(), 9.9); // one point before the view, so lines reach the edge
+    panel.setPaused(false);
+    QCOMPARE(tp->viewEnd(), 129.9);
+}
+
+void tst_LiveChart::latencySkipsIntervalsWithoutRequests()
+{
+    ChartPanel panel;
+    panel.show();
+    MetricsSnapshot quiet = snapshot(0);
+    quiet.hitLatency = {};
+    quiet.missLatency = {};
+    quiet.interval = {};
+    panel.addSnapshot(0.1, quiet);
+    const LiveChart *lat = panel.chart(ChartPanel::Latency);
+    for (int s = 0; s < lat->seriesCount(); ++s)
+        QCOMPARE(lat->buffer(s).size(), 0);
+    QCOMPARE(panel.chart(ChartPanel::HitRatio)->buffer(0).size(), 0); // "n/a", not 0% or 100%
+    panel.addSnapshot(0.2, snapshot(1));
+    for (int s = 0; s < lat->seriesCount(); ++s)
+        QCOMPARE(lat->buffer(s).size(), 1);
+    const auto *axis = qobject_cast<QLogValueAxis *>(lat->leftAxis());
+    QVERIFY(axis);
+    QVERIFY(axis->min() > 0);
+    QCOMPARE(axis->min(), 1.0); // decades around 2 µs ... 3 ms
+    QCOMPARE(axis->max(), 10000.0);
+}
+
+void tst_LiveChart::thinsLongViewsKeepingSpikes()
+{
+    LiveChart::Spec spec { u"test"_s, { u"y"_s }, std::nullopt, { { u"a"_s, Qt::blue } }, 3000 };
+    LiveChart chart(spec);
+    for (int i = 0; i < 3000; ++i)
+        chart.append(0, i * 0.1, i == 1234 ? 1000.0 : 1.0);
+    chart.render(0, 300);
+    const QLineSeries *s = chart.series(0);
+    QVERIFY(s->count() <= LiveChart::maxPlotPoints);
+    bool spike = false;
+    for (int i = 0; i < s->count(); ++i)
+        spike = spike || s->at(i).y() == 1000.0;
+    QVERIFY(spike);
+    QCOMPARE(qobject_cast<QValueAxis *>(chart.leftAxis())->max(), 2000.0); // nice ceiling of 1050
+}
+
+QTEST_MAIN(tst_LiveChart)
+#include "tst_livechart.moc"
