@@ -157,22 +157,29 @@ private:
                     m_run.cache->invalidate(key);
             }
             const qint64 doneNs = steadyNowNs();
-            if (m_run.isStopping())
-                return false; // a late result of a stopped run: dropped
-            Counters &counters = m_slot.counters;
-            counters.add(Counter::Requests);
-            counters.add(Counter::Writes);
-            if (written) {
-                m_slot.writeLatency.record(doneNs - fromNs);
-                databaseSucceeded();
-            } else {
-                failed(written.error());
+            const bool late = m_run.isStopping(); // a late result of a stopped run: dropped
+            if (!late) {
+                Counters &counters = m_slot.counters;
+                counters.add(Counter::Requests);
+                counters.add(Counter::Writes);
+                if (written) {
+                    m_slot.writeLatency.record(doneNs - fromNs);
+                    databaseSucceeded();
+                } else {
+                    failed(written.error());
+                }
             }
-            if (observing)
-                observe(TemplateKind::Write, parameter, LoadOutcome::Loaded,
-                    written ? Error() : written.error(), {}, intendedNs, issuedNs, doneNs,
-                    connection, bool(written));
-            return !written;
+            if (observing) {
+                ObservedRequest seen = observed(TemplateKind::Write, parameter, LoadOutcome::Loaded,
+                    intendedNs, issuedNs, doneNs, !late);
+                seen.connection = connection;
+                if (!written) {
+                    seen.ok = false;
+                    seen.error = written.error();
+                }
+                m_run.observer(seen);
+            }
+            return !late && !written;
         }
 
         const SqlTemplate &read = pickRead();
@@ -189,28 +196,38 @@ private:
                   return value;
               });
         const qint64 doneNs = steadyNowNs();
-        if (m_run.isStopping())
-            return false;
-        Counters &counters = m_slot.counters;
-        counters.add(Counter::Requests);
         const bool ok = answer.result.has_value();
-        if (answer.outcome == LoadOutcome::Hit) {
-            counters.add(Counter::Hits);
-            m_slot.hitLatency.record(doneNs - fromNs);
-        } else {
-            counters.add(Counter::Misses);
-            if (ok) {
-                m_slot.missLatency.record(doneNs - fromNs);
-                if (answer.outcome == LoadOutcome::Loaded)
-                    databaseSucceeded();
+        const bool late = m_run.isStopping();
+        if (!late) {
+            Counters &counters = m_slot.counters;
+            counters.add(Counter::Requests);
+            if (answer.outcome == LoadOutcome::Hit) {
+                counters.add(Counter::Hits);
+                m_slot.hitLatency.record(doneNs - fromNs);
             } else {
-                failed(answer.result.error());
+                counters.add(Counter::Misses);
+                if (ok) {
+                    m_slot.missLatency.record(doneNs - fromNs);
+                    if (answer.outcome == LoadOutcome::Loaded)
+                        databaseSucceeded();
+                } else {
+                    failed(answer.result.error());
+                }
             }
         }
-        if (observing)
-            observe(read.kind(), parameter, answer.outcome, ok ? Error() : answer.result.error(),
-                ok ? *answer.result : CachedResult(), intendedNs, issuedNs, doneNs, connection, ok);
-        return !ok;
+        if (observing) {
+            ObservedRequest seen = observed(
+                read.kind(), parameter, answer.outcome, intendedNs, issuedNs, doneNs, !late);
+            seen.connection = connection;
+            if (ok) {
+                seen.result = *answer.result;
+            } else {
+                seen.ok = false;
+                seen.error = answer.result.error();
+            }
+            m_run.observer(seen);
+        }
+        return !late && !ok;
     }
 
     void databaseSucceeded()
@@ -230,9 +247,8 @@ private:
         m_run.reportError(error);
     }
 
-    void observe(TemplateKind kind, qint64 parameter, LoadOutcome outcome, const Error &error,
-        const CachedResult &result, qint64 intendedNs, qint64 issuedNs, qint64 doneNs,
-        const QString &connection, bool ok)
+    ObservedRequest observed(TemplateKind kind, qint64 parameter, LoadOutcome outcome,
+        qint64 intendedNs, qint64 issuedNs, qint64 doneNs, bool counted) const
     {
         ObservedRequest seen;
         seen.runId = m_run.id;
@@ -240,15 +256,12 @@ private:
         seen.kind = kind;
         seen.parameter = parameter;
         seen.outcome = outcome;
-        seen.ok = ok;
+        seen.counted = counted;
         seen.intendedNs = intendedNs ? intendedNs : issuedNs;
         seen.issuedNs = issuedNs;
         seen.completedNs = doneNs;
-        seen.result = result;
-        seen.connection = connection;
         seen.thread = QThread::currentThreadId();
-        seen.error = error;
-        m_run.observer(seen);
+        return seen;
     }
 
     EngineRun &m_run;

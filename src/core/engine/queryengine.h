@@ -27,6 +27,7 @@ struct ObservedRequest
     qint64 parameter = 0; // the key bound to :key
     LoadOutcome outcome = LoadOutcome::Loaded; // reads: how the cache answered; writes: Loaded
     bool ok = true;
+    bool counted = true; // false: completed after stop(), a late result left out of the metrics
     qint64 intendedNs = 0; // open loop: the scheduled start; closed loop: issuedNs
     qint64 issuedNs = 0; // when the worker began the request (before the cache lookup)
     qint64 completedNs = 0; // after the answer; writes: after the commit and the invalidation
@@ -37,8 +38,8 @@ struct ObservedRequest
     Error error; // when !ok
 };
 
-/// Called on worker threads for every request that completes while the run is not stopping.
-/// It runs on the hot path: keep it short and thread-safe.
+/// Called on worker threads for every request that completes, late ones after stop() included
+/// (ObservedRequest::counted). It runs on the hot path: keep it short and thread-safe.
 using RequestObserver = std::function<void(const ObservedRequest &)>;
 
 /// The live engine: workers on a private QThreadPool draw keys from the workload, look them up
