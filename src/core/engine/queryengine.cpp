@@ -4,6 +4,7 @@
 #include "core/db/queryexecutor.h"
 #include "core/db/threadconnection.h"
 #include "core/engine/engineworker.h"
+#include "core/metrics/tickclock.h"
 
 #include <QThread>
 
@@ -166,6 +167,7 @@ Result<void> QueryEngine::start(const RunConfig &config)
     setState(EngineState::Starting);
 
     m_pool.start([this, id, settings = config.database, templates = templatesOf(config)] {
+        (void)TickClock::usesTsc(); // calibrates once (5 ms), before any worker times a request
         const Result<void> checked = checkDatabase(settings, id, templates);
         QMetaObject::invokeMethod(
             this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
