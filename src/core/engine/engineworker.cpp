@@ -181,6 +181,10 @@ private:
                 // Only after the commit: a read that starts after this returns sees the new row.
                 for (const Key key : m_run.write.affectedKeys(parameter))
                     m_run.cache->invalidate(key);
+                // What a custom read depends on is unknown; its result for the same key is the
+                // one a write of that customer most likely changes.
+                if (m_run.custom)
+                    m_run.cache->invalidate(m_run.custom->cacheKey(parameter));
             }
             const qint64 doneNs = stamps.now();
             const bool late = m_run.isStopping(); // a late result of a stopped run: dropped

@@ -32,7 +32,9 @@ struct RunConfig
     /// a live run is unbounded and ends with stop() or a duration).
     WorkloadSpec workload;
     QueryMix mix;
-    /// Non-empty: the user's read template with :key placeholders replaces the mix.
+    /// Non-empty: the user's read template with :key placeholders replaces the mix. Writes
+    /// (writeRatio) still run the demo write template, which must then exist in the database;
+    /// a write of key k invalidates the custom result of k, not results that read other rows.
     QString customSql;
     double writeRatio = 0.0; // share of requests that run the write template (invalidating)
     int threads = 4; // worker count, 1..256
