@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace CacheScope::Detail {
 
@@ -127,8 +128,11 @@ private:
     void reload()
     {
         m_version = m_run.settingsVersion();
-        m_settings = m_run.settings();
+        const std::shared_ptr<const WorkerSettings> previous
+            = std::exchange(m_settings, m_run.settings());
         const WorkerSettings &s = *m_settings;
+        if (!previous || previous->loadModel != s.loadModel)
+            m_scheduled = false; // an open loop starts its schedule now, not where one ended
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
             WorkloadSpec spec = s.workload;
             spec.stream = quint64(m_index); // own draws, shared hot set (generator.h)

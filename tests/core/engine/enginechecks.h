@@ -568,6 +568,22 @@ public:
         // At most one request per intended start: 25/s per worker from its first request.
         QVERIFY2(double(r.counters.requests) <= 50.0 * (double(r.elapsedMs) / 1000.0) + 2 + 2,
             qPrintable(u"%1 requests in %2 ms"_s.arg(r.counters.requests).arg(r.elapsedMs)));
+        // Back to open loop after a closed-loop spell: a new schedule, no burst to catch up
+        // with the old one.
+        QVERIFY(engine.setClosedLoop(0));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            engine.reading().counters.requests >= r.counters.requests + 500, waitMs);
+        QVERIFY(engine.setTargetRate(50));
+        const MetricsReading switched = engine.reading();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            engine.reading().counters.requests >= switched.counters.requests + 40, waitMs);
+        r = engine.reading();
+        const double seconds = double(r.elapsedMs - switched.elapsedMs) / 1000.0;
+        // Besides the schedule: one closed-loop request per worker in flight at the switch.
+        QVERIFY2(double(r.counters.requests - switched.counters.requests) <= 50.0 * seconds + 8,
+            qPrintable(
+                u"%1 requests in %2 s"_s.arg(r.counters.requests - switched.counters.requests)
+                    .arg(seconds)));
         QVERIFY(stopAndWait(engine));
 
         // 2 workers, 50 ms per query, no cache: at most 40 requests/s against 400 scheduled.
