@@ -53,4 +53,17 @@ std::vector<Key> loadSharedTraceKeys(const QString &name)
     return keys;
 }
 
+QString replay(CachePolicy &policy, const QString &keys)
+{
+    QStringList out;
+    for (QStringView t : QStringView(keys).split(u' ')) {
+        const Key k = t.toULongLong();
+        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
+        for (Key v : policy.lastEvicted())
+            s += u'-' + QString::number(v);
+        out << s;
+    }
+    return out.join(u' ');
+}
+
 } // namespace CacheScope::TestSupport

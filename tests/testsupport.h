@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/policy/cachepolicy.h"
 #include "core/workload/request.h"
 
 #include <QString>
@@ -18,5 +19,9 @@ std::vector<Request> requestsFromKeys(const std::vector<Key> &keys);
 /// The keys of a shared trace, read independently of the project's readers (test oracle):
 /// "lirs_multi1.trace" as decimal lines, "cache2k_web07.trace" as big-endian int32.
 std::vector<Key> loadSharedTraceKeys(const QString &name);
+/// Replays space-separated keys (size 1) through policy.access() and returns "<key>h" or
+/// "<key>m" per request, then "-<victim>" for every key that request evicted:
+/// "1m 2m 1h 3m-2". Hand-checked policy tests compare against such strings.
+QString replay(CachePolicy &policy, const QString &keys);
 
 } // namespace CacheScope::TestSupport

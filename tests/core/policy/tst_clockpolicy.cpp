@@ -1,5 +1,7 @@
 #include "core/policy/clockpolicy.h"
 
+#include "testsupport.h"
+
 #include <QStringList>
 #include <QTest>
 
@@ -17,23 +19,6 @@ private slots:
     void removeIsNotAnEviction();
     void shrinkGivesSecondChances();
 };
-
-namespace {
-/// Replays space-separated keys (size 1) and writes "<key>h" or "<key>m", then "-<victim>"
-/// for every key the request evicted.
-QString replay(CachePolicy &policy, const QString &keys)
-{
-    QStringList out;
-    for (QStringView t : QStringView(keys).split(u' ')) {
-        const Key k = t.toULongLong();
-        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
-        for (Key v : policy.lastEvicted())
-            s += u'-' + QString::number(v);
-        out << s;
-    }
-    return out.join(u' ');
-}
-} // namespace
 
 void tst_ClockPolicy::handChecked_data()
 {
@@ -61,7 +46,7 @@ void tst_ClockPolicy::handChecked()
     QFETCH(QString, keys);
     QFETCH(QString, expected);
     ClockPolicy clock({ capacity, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(clock, keys), expected);
+    QCOMPARE(TestSupport::replay(clock, keys), expected);
     QVERIFY(clock.used() <= capacity);
     QCOMPARE(clock.stats().hits + clock.stats().misses, clock.stats().requests);
     QVERIFY(clock.memoryBytes() > 0);
@@ -94,21 +79,21 @@ void tst_ClockPolicy::byteMode()
 void tst_ClockPolicy::removeIsNotAnEviction()
 {
     ClockPolicy clock({ 3, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(clock, u"1 2 3"_s), u"1m 2m 3m"_s);
+    QCOMPARE(TestSupport::replay(clock, u"1 2 3"_s), u"1m 2m 3m"_s);
     QVERIFY(clock.remove(1));
     QVERIFY(!clock.remove(1));
     QVERIFY(!clock.contains(1));
     QCOMPARE(clock.used(), 2);
     QCOMPARE(clock.stats().evictions, 0u);
     // 4 fits; 5 evicts the oldest remaining, 2.
-    QCOMPARE(replay(clock, u"4 5"_s), u"4m 5m-2"_s);
+    QCOMPARE(TestSupport::replay(clock, u"4 5"_s), u"4m 5m-2"_s);
     QCOMPARE(clock.stats().evictions, 1u);
 }
 
 void tst_ClockPolicy::shrinkGivesSecondChances()
 {
     ClockPolicy clock({ 4, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(clock, u"1 2 3 4 1 2"_s), u"1m 2m 3m 4m 1h 2h"_s);
+    QCOMPARE(TestSupport::replay(clock, u"1 2 3 4 1 2"_s), u"1m 2m 3m 4m 1h 2h"_s);
     // [4 3 2* 1*] -> 2: 1* and 2* passed, 3 and 4 evicted.
     clock.setCapacity(2);
     QCOMPARE(clock.lastEvicted(), (std::vector<Key> { 3, 4 }));

@@ -1,5 +1,7 @@
 #include "core/policy/lfupolicy.h"
 
+#include "testsupport.h"
+
 #include <QStringList>
 #include <QTest>
 
@@ -18,23 +20,6 @@ private slots:
     void removeDropsEmptyBuckets();
     void shrinkEvictsByFrequencyThenRecency();
 };
-
-namespace {
-/// Replays space-separated keys (size 1) and writes "<key>h" or "<key>m", then "-<victim>"
-/// for every key the request evicted.
-QString replay(CachePolicy &policy, const QString &keys)
-{
-    QStringList out;
-    for (QStringView t : QStringView(keys).split(u' ')) {
-        const Key k = t.toULongLong();
-        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
-        for (Key v : policy.lastEvicted())
-            s += u'-' + QString::number(v);
-        out << s;
-    }
-    return out.join(u' ');
-}
-} // namespace
 
 void tst_LfuPolicy::handChecked_data()
 {
@@ -62,7 +47,7 @@ void tst_LfuPolicy::handChecked()
     QFETCH(QString, keys);
     QFETCH(QString, expected);
     LfuPolicy lfu({ capacity, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(lfu, keys), expected);
+    QCOMPARE(TestSupport::replay(lfu, keys), expected);
     QVERIFY(lfu.used() <= capacity);
     QCOMPARE(lfu.stats().hits + lfu.stats().misses, lfu.stats().requests);
     QVERIFY(lfu.memoryBytes() > 0);
@@ -71,14 +56,14 @@ void tst_LfuPolicy::handChecked()
 void tst_LfuPolicy::frequencyForgottenOnEviction()
 {
     LfuPolicy lfu({ 2, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(lfu, u"1 1 1 2"_s), u"1m 1h 1h 2m"_s);
+    QCOMPARE(TestSupport::replay(lfu, u"1 1 1 2"_s), u"1m 1h 1h 2m"_s);
     QCOMPARE(lfu.frequency(1), 3u);
     QCOMPARE(lfu.frequency(2), 1u);
     lfu.setCapacity(1); // 2 is the victim; 1 keeps its count
     QCOMPARE(lfu.lastEvicted(), std::vector<Key> { 2 });
-    QCOMPARE(replay(lfu, u"2"_s), u"2m-1"_s); // 1 is the only entry
+    QCOMPARE(TestSupport::replay(lfu, u"2"_s), u"2m-1"_s); // 1 is the only entry
     QCOMPARE(lfu.frequency(1), 0u);
-    QCOMPARE(replay(lfu, u"1"_s), u"1m-2"_s);
+    QCOMPARE(TestSupport::replay(lfu, u"1"_s), u"1m-2"_s);
     QCOMPARE(lfu.frequency(1), 1u); // counted from 1 again, not 4
 }
 
@@ -104,21 +89,21 @@ void tst_LfuPolicy::byteMode()
 void tst_LfuPolicy::removeDropsEmptyBuckets()
 {
     LfuPolicy lfu({ 3, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(lfu, u"1 2 3 1"_s), u"1m 2m 3m 1h"_s);
+    QCOMPARE(TestSupport::replay(lfu, u"1 2 3 1"_s), u"1m 2m 3m 1h"_s);
     QVERIFY(lfu.remove(2));
     QVERIFY(lfu.remove(1)); // the only entry at count 2: its bucket goes too
     QVERIFY(!lfu.remove(1));
     QCOMPARE(lfu.used(), 1);
     QCOMPARE(lfu.stats().evictions, 0u);
     // 4 5 fit; 6: 3, 4, 5 all at 1, 3 accessed first.
-    QCOMPARE(replay(lfu, u"4 5 6 4 7"_s), u"4m 5m 6m-3 4h 7m-5"_s);
+    QCOMPARE(TestSupport::replay(lfu, u"4 5 6 4 7"_s), u"4m 5m 6m-3 4h 7m-5"_s);
     QCOMPARE(lfu.used(), 3);
 }
 
 void tst_LfuPolicy::shrinkEvictsByFrequencyThenRecency()
 {
     LfuPolicy lfu({ 4, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(lfu, u"1 2 3 4 4 1"_s), u"1m 2m 3m 4m 4h 1h"_s);
+    QCOMPARE(TestSupport::replay(lfu, u"1 2 3 4 4 1"_s), u"1m 2m 3m 4m 4h 1h"_s);
     // Count 1: 2, 3 (in access order); count 2: 4 (accessed before 1), then 1.
     lfu.setCapacity(1);
     QCOMPARE(lfu.lastEvicted(), (std::vector<Key> { 2, 3, 4 }));

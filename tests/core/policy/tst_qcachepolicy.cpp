@@ -1,6 +1,8 @@
 #include "core/policy/lrupolicy.h"
 #include "core/policy/qcachepolicy.h"
 
+#include "testsupport.h"
+
 #include <QStringList>
 #include <QTest>
 
@@ -22,20 +24,6 @@ private slots:
 };
 
 namespace {
-/// Replays space-separated keys (size 1) and writes "<key>h" or "<key>m", then "-<victim>"
-/// for every key the request evicted.
-QString replay(CachePolicy &policy, const QString &keys)
-{
-    QStringList out;
-    for (QStringView t : QStringView(keys).split(u' ')) {
-        const Key k = t.toULongLong();
-        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
-        for (Key v : policy.lastEvicted())
-            s += u'-' + QString::number(v);
-        out << s;
-    }
-    return out.join(u' ');
-}
 
 /// A reproducible skewed stream with sizes 1..500 per key (a 64-bit LCG, Knuth's MMIX).
 std::vector<Request> stream(std::size_t n, quint64 keySpace)
@@ -56,7 +44,7 @@ void tst_QCachePolicy::evictsLeastRecentlyUsed()
 {
     QCachePolicy qc({ 3, SizeUnit::Objects, 1 });
     // 1 2 3; 1 hits (recency 1 3 2): 4 evicts 2 (recency 4 1 3); 5 evicts 3; 1 hits.
-    QCOMPARE(replay(qc, u"1 2 3 1 4 5 1 2"_s), u"1m 2m 3m 1h 4m-2 5m-3 1h 2m-4"_s);
+    QCOMPARE(TestSupport::replay(qc, u"1 2 3 1 4 5 1 2"_s), u"1m 2m 3m 1h 4m-2 5m-3 1h 2m-4"_s);
     QCOMPARE(qc.stats().evictions, 3u);
     QCOMPARE(qc.used(), 3);
     QCOMPARE(qc.entryCount(), 3);
@@ -118,7 +106,7 @@ void tst_QCachePolicy::oversizedIsNotAdmitted()
 void tst_QCachePolicy::removeIsNotAnEviction()
 {
     QCachePolicy qc({ 3, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(qc, u"1 2 3"_s), u"1m 2m 3m"_s);
+    QCOMPARE(TestSupport::replay(qc, u"1 2 3"_s), u"1m 2m 3m"_s);
     QVERIFY(qc.remove(2));
     QVERIFY(!qc.remove(2));
     QVERIFY(!qc.contains(2));
@@ -126,14 +114,14 @@ void tst_QCachePolicy::removeIsNotAnEviction()
     QCOMPARE(qc.entryCount(), 2);
     QCOMPARE(qc.stats().evictions, 0u);
     // 4 fits; 5 evicts the LRU entry 1.
-    QCOMPARE(replay(qc, u"4 5"_s), u"4m 5m-1"_s);
+    QCOMPARE(TestSupport::replay(qc, u"4 5"_s), u"4m 5m-1"_s);
     QCOMPARE(qc.stats().evictions, 1u);
 }
 
 void tst_QCachePolicy::shrinkEvictsInLruOrder()
 {
     QCachePolicy qc({ 4, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(qc, u"1 2 3 4 1"_s), u"1m 2m 3m 4m 1h"_s);
+    QCOMPARE(TestSupport::replay(qc, u"1 2 3 4 1"_s), u"1m 2m 3m 4m 1h"_s);
     qc.setCapacity(1); // recency 1 4 3 2
     QCOMPARE(qc.lastEvicted(), (std::vector<Key> { 2, 3, 4 }));
     QCOMPARE(qc.entryCount(), 1);
@@ -141,7 +129,7 @@ void tst_QCachePolicy::shrinkEvictsInLruOrder()
     QVERIFY(qc.contains(1));
     QCOMPARE(qc.stats().evictions, 3u);
     qc.setCapacity(3);
-    QCOMPARE(replay(qc, u"5 6 7"_s), u"5m 6m 7m-1"_s);
+    QCOMPARE(TestSupport::replay(qc, u"5 6 7"_s), u"5m 6m 7m-1"_s);
 }
 
 void tst_QCachePolicy::evictTakesTheLruEntry()

@@ -1,5 +1,7 @@
 #include "core/policy/s3fifopolicy.h"
 
+#include "testsupport.h"
+
 #include <QStringList>
 #include <QTest>
 
@@ -20,20 +22,6 @@ private slots:
 };
 
 namespace {
-/// Replays space-separated keys (size 1) and writes "<key>h" or "<key>m", then "-<victim>"
-/// for every key the request evicted.
-QString replay(CachePolicy &policy, const QString &keys)
-{
-    QStringList out;
-    for (QStringView t : QStringView(keys).split(u' ')) {
-        const Key k = t.toULongLong();
-        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
-        for (Key v : policy.lastEvicted())
-            s += u'-' + QString::number(v);
-        out << s;
-    }
-    return out.join(u' ');
-}
 
 // Capacity 5: small's target is 1 (10%, at least 1), main 4, the ghost 4 keys.
 // Queues newest..oldest, freq in parentheses when not 0, G = ghost.
@@ -76,7 +64,7 @@ void tst_S3FifoPolicy::handChecked()
     QFETCH(QString, keys);
     QFETCH(QString, expected);
     S3FifoPolicy s3({ capacity, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(s3, keys), expected);
+    QCOMPARE(TestSupport::replay(s3, keys), expected);
     QVERIFY(s3.used() <= capacity);
     QCOMPARE(s3.used(), s3.smallUsed() + s3.mainUsed());
     QCOMPARE(s3.stats().hits + s3.stats().misses, s3.stats().requests);
@@ -86,7 +74,7 @@ void tst_S3FifoPolicy::handChecked()
 void tst_S3FifoPolicy::queueSizes()
 {
     S3FifoPolicy s3({ 5, SizeUnit::Objects, 1 });
-    replay(s3, fiveKeys);
+    TestSupport::replay(s3, fiveKeys);
     // S[12 11] M[8 1 7] G[3 10 9 5] (see fiveExpected).
     QCOMPARE(s3.smallUsed(), 2);
     QCOMPARE(s3.mainUsed(), 3);
@@ -139,7 +127,7 @@ void tst_S3FifoPolicy::byteModeGhostBytes()
 void tst_S3FifoPolicy::removeIsNotAnEviction()
 {
     S3FifoPolicy s3({ 2, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(s3, u"1 2 3 1"_s), u"1m 2m 3m-1 1m-2"_s); // S[3] M[1] G[2]
+    QCOMPARE(TestSupport::replay(s3, u"1 2 3 1"_s), u"1m 2m 3m-1 1m-2"_s); // S[3] M[1] G[2]
     QVERIFY(s3.remove(1)); // from main
     QVERIFY(s3.remove(3)); // from small
     QVERIFY(!s3.remove(3));
@@ -150,7 +138,7 @@ void tst_S3FifoPolicy::removeIsNotAnEviction()
     QCOMPARE(s3.stats().evictions, 2u);
     // The ghost still counts: 2 comes back into main; 4 enters small, which is then at its
     // target, so 5 evicts from main.
-    QCOMPARE(replay(s3, u"2 4 5"_s), u"2m 4m 5m-2"_s);
+    QCOMPARE(TestSupport::replay(s3, u"2 4 5"_s), u"2m 4m 5m-2"_s);
     QCOMPARE(s3.mainUsed(), 0);
     QCOMPARE(s3.smallUsed(), 2);
 }
@@ -158,7 +146,7 @@ void tst_S3FifoPolicy::removeIsNotAnEviction()
 void tst_S3FifoPolicy::shrink()
 {
     S3FifoPolicy s3({ 10, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(s3, u"1 2 3 4 5 1 1"_s), u"1m 2m 3m 4m 5m 1h 1h"_s);
+    QCOMPARE(TestSupport::replay(s3, u"1 2 3 4 5 1 1"_s), u"1m 2m 3m 4m 5m 1h 1h"_s);
     // Capacity 3: small 1, ghost 2. 1 (freq 2) moves to main, 2 and then 3 are evicted.
     s3.setCapacity(3);
     QCOMPARE(s3.lastEvicted(), (std::vector<Key> { 2, 3 }));

@@ -1,5 +1,7 @@
 #include "core/policy/sievepolicy.h"
 
+#include "testsupport.h"
+
 #include <QStringList>
 #include <QTest>
 
@@ -17,23 +19,6 @@ private slots:
     void removeMovesTheHand();
     void shrinkSweepsFromTheHand();
 };
-
-namespace {
-/// Replays space-separated keys (size 1) and writes "<key>h" or "<key>m", then "-<victim>"
-/// for every key the request evicted.
-QString replay(CachePolicy &policy, const QString &keys)
-{
-    QStringList out;
-    for (QStringView t : QStringView(keys).split(u' ')) {
-        const Key k = t.toULongLong();
-        QString s = QString::number(k) + (policy.access({ k, -1, 1, 0 }) ? u"h"_s : u"m"_s);
-        for (Key v : policy.lastEvicted())
-            s += u'-' + QString::number(v);
-        out << s;
-    }
-    return out.join(u' ');
-}
-} // namespace
 
 void tst_SievePolicy::handChecked_data()
 {
@@ -62,7 +47,7 @@ void tst_SievePolicy::handChecked()
     QFETCH(QString, keys);
     QFETCH(QString, expected);
     SievePolicy sieve({ capacity, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(sieve, keys), expected);
+    QCOMPARE(TestSupport::replay(sieve, keys), expected);
     QVERIFY(sieve.used() <= capacity);
     QCOMPARE(sieve.stats().hits + sieve.stats().misses, sieve.stats().requests);
     QVERIFY(sieve.memoryBytes() > 0);
@@ -96,7 +81,7 @@ void tst_SievePolicy::removeMovesTheHand()
 {
     SievePolicy sieve({ 3, SizeUnit::Objects, 1 });
     // As in "hand keeps its place": [4 ^3 1], 1's bit cleared.
-    QCOMPARE(replay(sieve, u"1 2 3 1 4"_s), u"1m 2m 3m 1h 4m-2"_s);
+    QCOMPARE(TestSupport::replay(sieve, u"1 2 3 1 4"_s), u"1m 2m 3m 1h 4m-2"_s);
     // Removing the entry under the hand moves the hand to its newer neighbour: [^4 1].
     QVERIFY(sieve.remove(3));
     QVERIFY(!sieve.remove(3));
@@ -104,14 +89,14 @@ void tst_SievePolicy::removeMovesTheHand()
     QCOMPARE(sieve.used(), 2);
     QCOMPARE(sieve.stats().evictions, 1u); // invalidation is not an eviction
     // 5 fits: [5 ^4 1]; 6 evicts 4 under the hand (a hand reset to the tail would take 1).
-    QCOMPARE(replay(sieve, u"5 6"_s), u"5m 6m-4"_s);
+    QCOMPARE(TestSupport::replay(sieve, u"5 6"_s), u"5m 6m-4"_s);
     QCOMPARE(sieve.stats().evictions, 2u);
 }
 
 void tst_SievePolicy::shrinkSweepsFromTheHand()
 {
     SievePolicy sieve({ 4, SizeUnit::Objects, 1 });
-    QCOMPARE(replay(sieve, u"1 2 3 4 1 3"_s), u"1m 2m 3m 4m 1h 3h"_s);
+    QCOMPARE(TestSupport::replay(sieve, u"1 2 3 4 1 3"_s), u"1m 2m 3m 4m 1h 3h"_s);
     // [4 3* 2 1*] -> 2: 1* cleared, 2 evicted; 3* cleared, 4 evicted.
     sieve.setCapacity(2);
     QCOMPARE(sieve.lastEvicted(), (std::vector<Key> { 2, 4 }));
@@ -119,7 +104,7 @@ void tst_SievePolicy::shrinkSweepsFromTheHand()
     QCOMPARE(sieve.used(), 2);
     QVERIFY(sieve.contains(1) && sieve.contains(3));
     // Both bits are clear now and the hand wraps to the tail: 1 goes first.
-    QCOMPARE(replay(sieve, u"5"_s), u"5m-1"_s);
+    QCOMPARE(TestSupport::replay(sieve, u"5"_s), u"5m-1"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_SievePolicy)
