@@ -65,7 +65,7 @@ LiveChart::Spec latencySpec()
     const QColor hit(0x2c, 0xa0, 0x2c);
     const QColor miss(0xd6, 0x27, 0x28);
     return { QObject::tr("Latency percentiles"),
-        { QObject::tr("latency (µs, log)"), LiveChart::AxisScale::Log, ValueUnit::Microseconds },
+        { QObject::tr("latency (ms, log)"), LiveChart::AxisScale::Log, ValueUnit::Microseconds },
         std::nullopt,
         {
             { QObject::tr("hit p50"), hit, Qt::SolidLine },
@@ -151,8 +151,12 @@ ChartPanel::ChartPanel(QWidget *parent)
         m_charts[std::size_t(i)] = new LiveChart(specs[i], gridWidget);
         m_grid->addWidget(m_charts[std::size_t(i)], i / 2, i % 2);
     }
-    m_charts[Fill]->setSeriesVisible(
-        3, false); // capacity counts entries until a byte capacity arrives
+    // The capacity counts entries until a byte capacity arrives.
+    m_charts[Fill]->setSeriesVisible(3, false);
+    // p95 and p99.9 start hidden (a click on their legend entry shows them): eight lines of
+    // tail latency on one log axis are unreadable, and p50 with p99 tell the story.
+    for (const int p : { 1, 3, 5, 7 })
+        m_charts[Latency]->setSeriesHiddenByUser(p, true);
     for (int r = 0; r < 3; ++r)
         m_grid->setRowStretch(r, 1);
     m_grid->setColumnStretch(0, 1);

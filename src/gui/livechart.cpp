@@ -132,8 +132,15 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
         line->attachAxis(m_time);
         const bool right = s.rightAxis && m_right.axis;
         line->attachAxis(right ? m_right.axis : m_left.axis);
-        m_series.push_back({ line, TimeSeries<QPointF>(spec.windowPoints), right, true,
+        m_series.push_back({ line, TimeSeries<QPointF>(spec.windowPoints), right, true, false,
             right ? m_right.spec.unit : m_left.spec.unit });
+        const int index = int(m_series.size()) - 1;
+        const QList<QLegendMarker *> markers = chart->legend()->markers(line);
+        for (QLegendMarker *marker : markers) {
+            connect(marker, &QLegendMarker::clicked, this, [this, index] {
+                setSeriesHiddenByUser(index, !m_series[std::size_t(index)].hiddenByUser);
+            });
+        }
     }
 
     m_crosshair = new QGraphicsLineItem(chart);
@@ -152,13 +159,18 @@ void LiveChart::setUpAxis(AxisData &axis, Qt::Alignment alignment)
     if (axis.spec.scale == AxisScale::Log) {
         auto *log = new QLogValueAxis;
         log->setBase(10);
+        // Latencies are held in µs and shown in ms: "%g" then reads 0.001 ... 10000 without
+        // the exponents µs would need past 100 000.
+        if (axis.spec.unit == ValueUnit::Microseconds)
+            axis.divisor = 1000;
         log->setLabelFormat(u"%g"_s);
         log->setMinorTickCount(-1);
-        log->setRange(1, 1000);
+        log->setMinorGridLineColor(QColor(0, 0, 0, 18));
+        log->setRange(0.001, 1);
         axis.axis = log;
     } else {
         auto *value = new QValueAxis;
-        value->setTickCount(5);
+        value->setTickCount(6);
         if (axis.spec.scale == AxisScale::Percent) {
             value->setRange(0, 100);
             value->setLabelFormat(u"%.0f"_s);
@@ -250,7 +262,7 @@ void LiveChart::render(double viewStart, double viewEnd)
     std::vector<QList<QPointF>> points(m_series.size());
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const SeriesData &s = m_series[i];
-        if (!s.visible)
+        if (!s.shown())
             continue;
         points[i] = visiblePoints(s.buffer, viewStart, viewEnd);
         Extent &e = extents[s.rightAxis ? 1 : 0];
@@ -268,7 +280,7 @@ void LiveChart::render(double viewStart, double viewEnd)
 
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const SeriesData &s = m_series[i];
-        if (!s.visible)
+        if (!s.shown())
             continue;
         const AxisData &axis = s.rightAxis ? m_right : m_left;
         QList<QPointF> &pts = points[i];
@@ -292,8 +304,8 @@ void LiveChart::fitAxis(AxisData &axis, double minPositive, double max)
         auto *log = static_cast<QLogValueAxis *>(axis.axis);
         if (!std::isfinite(minPositive))
             return;
-        const double lo = std::pow(10.0, std::floor(std::log10(minPositive)));
-        double hi = std::pow(10.0, std::ceil(std::log10(max)));
+        const double lo = std::pow(10.0, std::floor(std::log10(minPositive / axis.divisor)));
+        double hi = std::pow(10.0, std::ceil(std::log10(max / axis.divisor)));
         if (hi <= lo)
             hi = lo * 10;
         if (log->min() != lo || log->max() != hi)
@@ -304,33 +316,58 @@ void LiveChart::fitAxis(AxisData &axis, double minPositive, double max)
         break;
     }
     auto *value = static_cast<QValueAxis *>(axis.axis);
-    if (axis.spec.unit == ValueUnit::Bytes) {
-        double divisor = 1;
-        while (divisor < 1024.0 * 1024 * 1024 && max / divisor >= 1024)
-            divisor *= 1024;
-        if (divisor != axis.divisor) {
-            axis.divisor = divisor;
-            value->setTitleText(
-                axis.spec.title + u" ("_s + QLatin1String(byteUnitName(divisor)) + u')');
-        }
+    // Large numbers in thousands (or KiB, MiB for bytes) so tick labels stay short.
+    const bool bytes = axis.spec.unit == ValueUnit::Bytes;
+    const double base = bytes ? 1024.0 : 1000.0;
+    double divisor = 1;
+    while (divisor < base * base * base && max / divisor >= (bytes ? base : 10 * base))
+        divisor *= base;
+    if (divisor != axis.divisor) {
+        axis.divisor = divisor;
+        QString suffix;
+        if (bytes)
+            suffix = u" ("_s + QLatin1String(byteUnitName(divisor)) + u')';
+        else if (divisor == 1000)
+            suffix = tr(" (thousands)");
+        else if (divisor > 1000)
+            suffix = tr(" (millions)");
+        value->setTitleText(axis.spec.title + suffix);
     }
+    // 0 .. 1, 2 or 5 x 10^k, ticks at round numbers (5 steps, or 4 for a leading 2).
     const double hi = niceCeil(max / axis.divisor * 1.05);
+    const double leading = hi / std::pow(10.0, std::floor(std::log10(hi)));
+    const double step = hi / (std::abs(leading - 2) < 1e-9 ? 4 : 5);
     if (value->max() != hi || value->min() != 0) {
         value->setRange(0, hi);
-        value->setLabelFormat(hi >= 10 ? u"%.0f"_s : u"%.1f"_s);
+        value->setTickCount(int(std::lround(hi / step)) + 1);
+        value->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
     }
 }
 
 void LiveChart::setSeriesVisible(int series, bool visible)
 {
     SeriesData &s = m_series[std::size_t(series)];
-    if (s.visible == visible)
+    if (s.applies == visible)
         return;
-    s.visible = visible;
-    s.line->setVisible(visible);
+    s.applies = visible;
+    s.line->setVisible(s.shown());
     const QList<QLegendMarker *> markers = chart()->legend()->markers(s.line);
     for (QLegendMarker *m : markers)
         m->setVisible(visible);
+}
+
+void LiveChart::setSeriesHiddenByUser(int series, bool hidden)
+{
+    SeriesData &s = m_series[std::size_t(series)];
+    if (s.hiddenByUser == hidden)
+        return;
+    s.hiddenByUser = hidden;
+    s.line->setVisible(s.shown());
+    const QList<QLegendMarker *> markers = chart()->legend()->markers(s.line);
+    for (QLegendMarker *m : markers)
+        m->setLabelBrush(hidden ? QBrush(Qt::gray) : chart()->legend()->labelBrush());
+    if (s.shown())
+        render(m_viewStart, m_viewEnd); // its points were not replaced while hidden
 }
 
 void LiveChart::addMarker(double t, const QString &label)
@@ -420,7 +457,7 @@ QString LiveChart::hoverText(double t) const
     QStringList lines;
     const double tolerance = std::max(0.25, (m_viewEnd - m_viewStart) / 100.0);
     for (const SeriesData &s : m_series) {
-        if (!s.visible || s.buffer.isEmpty())
+        if (!s.shown() || s.buffer.isEmpty())
             continue;
         const qsizetype i = firstAtOrAfter(s.buffer, t);
         qsizetype best = -1;

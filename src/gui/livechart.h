@@ -75,14 +75,20 @@ public:
     /// A marker at time t, labelled with what changed. Old markers beyond maxMarkers, or older
     /// than every point held, are dropped.
     void addMarker(double t, const QString &label);
+    /// Whether a series applies at all (the fill chart shows the capacity in entries or in
+    /// bytes): a series that does not apply has no legend entry.
     void setSeriesVisible(int series, bool visible);
+    /// Clicking a legend entry hides or shows its series (the entry stays, greyed).
+    void setSeriesHiddenByUser(int series, bool hidden);
     /// Forgets every point and marker.
     void clear();
 
     QString title() const { return m_title; }
     int seriesCount() const { return int(m_series.size()); }
     QLineSeries *series(int i) const { return m_series[std::size_t(i)].line; }
-    bool isSeriesVisible(int i) const { return m_series[std::size_t(i)].visible; }
+    /// Drawn: it applies and the user has not hidden it.
+    bool isSeriesVisible(int i) const { return m_series[std::size_t(i)].shown(); }
+    bool seriesApplies(int i) const { return m_series[std::size_t(i)].applies; }
     const TimeSeries<QPointF> &buffer(int i) const { return m_series[std::size_t(i)].buffer; }
     int markerCount() const { return int(m_markers.size()); }
     double markerTime(int i) const { return m_markers[std::size_t(i)].t; }
@@ -106,14 +112,16 @@ private:
         QLineSeries *line = nullptr;
         TimeSeries<QPointF> buffer;
         bool rightAxis = false;
-        bool visible = true;
+        bool applies = true;
+        bool hiddenByUser = false;
         ValueUnit unit = ValueUnit::Count;
+        bool shown() const { return applies && !hiddenByUser; }
     };
     struct AxisData
     {
         QAbstractAxis *axis = nullptr; // owned by the chart
         AxisSpec spec;
-        double divisor = 1; // bytes shown in KiB, MiB, ...
+        double divisor = 1; // shown in thousands, KiB, ms, ...
     };
     struct Marker
     {

@@ -115,7 +115,8 @@ void tst_LiveChart::seriesGetOneReplacePerRender()
     QCOMPARE(replaced.count(), 1);
     QCOMPARE(added.count(), 0);
     QCOMPARE(requests->count(), 6);
-    QCOMPARE(requests->at(5), QPointF(0.5, 10000));
+    QCOMPARE(requests->at(5), QPointF(0.5, 10)); // 10 000/s, shown in thousands
+    QVERIFY(panel.chart(ChartPanel::Throughput)->leftAxis()->titleText().contains(u"thousands"_s));
 }
 
 void tst_LiveChart::markersAreLabelledAndDropOutOfTheWindow()
@@ -152,9 +153,16 @@ void tst_LiveChart::hoverShowsEveryValueAtTheTime()
     QVERIFY2(hit.contains(u"per interval: 90.0%"_s), qPrintable(hit));
     QVERIFY2(hit.contains(u"cumulative: 90.0%"_s), qPrintable(hit));
     QVERIFY2(hit.contains(u"policy lru → s3fifo"_s), qPrintable(hit));
-    const QString latency = panel.chart(ChartPanel::Latency)->hoverText(1.0);
-    QVERIFY2(latency.contains(u"hit p50: 2.00 µs"_s), qPrintable(latency));
-    QVERIFY2(latency.contains(u"miss p99.9: 2.00 ms"_s), qPrintable(latency));
+    LiveChart *lat = panel.chart(ChartPanel::Latency);
+    QVERIFY2(lat->hoverText(1.0).contains(u"hit p50: 2.00 µs"_s), qPrintable(lat->hoverText(1.0)));
+    QVERIFY2(lat->hoverText(1.0).contains(u"miss p99: 900 µs"_s), qPrintable(lat->hoverText(1.0)));
+    // p99.9 starts hidden (legend click): not in the hover text until shown.
+    QVERIFY(!lat->isSeriesVisible(7));
+    QVERIFY(!lat->hoverText(1.0).contains(u"miss p99.9"_s));
+    lat->setSeriesHiddenByUser(7, false);
+    QVERIFY2(
+        lat->hoverText(1.0).contains(u"miss p99.9: 2.00 ms"_s), qPrintable(lat->hoverText(1.0)));
+    QCOMPARE(lat->series(7)->count(), 2); // drawn as soon as it is shown
     QVERIFY(panel.chart(ChartPanel::HitRatio)->hoverText(30.0).isEmpty()); // no data there
 }
 
@@ -198,8 +206,10 @@ void tst_LiveChart::latencySkipsIntervalsWithoutRequests()
     const auto *axis = qobject_cast<QLogValueAxis *>(lat->leftAxis());
     QVERIFY(axis);
     QVERIFY(axis->min() > 0);
-    QCOMPARE(axis->min(), 0.001); // in ms: decades around 2 µs ... 3 ms
-    QCOMPARE(axis->max(), 10.0);
+    // In ms, whole decades around what is shown: hit p50 2 µs ... miss p99 0.9 ms (the p99.9
+    // lines start hidden).
+    QCOMPARE(axis->min(), 0.001);
+    QCOMPARE(axis->max(), 1.0);
 }
 
 void tst_LiveChart::thinsLongViewsKeepingSpikes()

@@ -95,7 +95,10 @@ QStringList tst_MainWindowRun::emptySeries(const ChartPanel &panel)
     for (int c = 0; c < ChartPanel::ChartCount; ++c) {
         const LiveChart *chart = panel.chart(c);
         for (int s = 0; s < chart->seriesCount(); ++s) {
-            if (chart->isSeriesVisible(s) && chart->series(s)->count() == 0)
+            // Shown series are drawn; those hidden from the legend still collect points.
+            const bool noPoints = chart->isSeriesVisible(s) ? chart->series(s)->count() == 0
+                                                            : chart->buffer(s).isEmpty();
+            if (chart->seriesApplies(s) && noPoints)
                 empty << chart->title() + u": "_s + chart->series(s)->name();
         }
     }
