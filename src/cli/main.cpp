@@ -18,6 +18,7 @@ Commands:
   run          Run a live workload against a database through the result cache.
   demo-db      Create or re-create the demo database (SQLite by default, or PostgreSQL).
   bench-cache  Benchmark the result cache alone (get-or-put, no database).
+  mrc          Miss-ratio curves: miss ratio against capacity (exact LRU, SHARDS, replay).
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return Cli::demoDbCommand(args);
     if (command == u"bench-cache"_s)
         return Cli::benchCacheCommand(args);
+    if (command == u"mrc"_s)
+        return Cli::mrcCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-                     + u"'; commands: simulate, run, demo-db, bench-cache (see cachescope-cli --help)"_s);
+                     + u"'; commands: simulate, run, demo-db, bench-cache, mrc (see cachescope-cli --help)"_s);
 }

@@ -16,21 +16,26 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-struct Stream
-{
-    QString name;   // trace path or a description of the synthetic workload
-    QString format; // trace format, or "synthetic"
-    std::vector<Request> requests;
-    quint64 uniqueObjects = 0;
-    quint64 uniqueBytes = 0;
-};
-
 void addOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
             u"Replays a trace or a synthetic workload through cache policies and reports hits,\n"
             "misses and speed for every (policy, capacity) pair over the same request stream."_s);
     p.addHelpOption();
+    addStreamOptions(p);
+    p.addOptions({
+            { u"policy"_s, u"Policies, comma-separated, or 'all' (default all). Ids: "_s + policyIdList() + u'.', u"ID[,ID...]"_s },
+            { u"capacity"_s, u"Capacities, comma-separated: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes, floor-rounded (default 10%)."_s, u"C[,C...]"_s },
+            { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
+            { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
+            { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
+    });
+}
+
+} // namespace
+
+void addStreamOptions(QCommandLineParser &p)
+{
     p.addOptions({
             { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
             { u"format"_s, u"Trace format: txt, csv, oraclegeneral, vscsi, u32be (default: detect)."_s, u"F"_s },
@@ -47,11 +52,6 @@ void addOptions(QCommandLineParser &p)
             { u"hot-requests"_s, u"Synthetic hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
             { u"shift-every"_s, u"Synthetic shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
             { u"seed"_s, u"Seed for synthetic streams and randomised policies (default 42)."_s, u"S"_s },
-            { u"policy"_s, u"Policies, comma-separated, or 'all' (default all). Ids: "_s + policyIdList() + u'.', u"ID[,ID...]"_s },
-            { u"capacity"_s, u"Capacities, comma-separated: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes, floor-rounded (default 10%)."_s, u"C[,C...]"_s },
-            { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
-            { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
-            { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
     });
 }
 
@@ -118,7 +118,7 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
     spec.hotRequestFraction = hotRequests.value();
     spec.sizedObjects = unit == SizeUnit::Bytes;
     if (spec.requests == 0)
-        return Error{ u"must be a positive number of requests: simulate replays a finite stream"_s,
+        return Error{ u"must be a positive number of requests: the stream must be finite"_s,
                       {}, 0, u"--requests"_s, u"0"_s };
     Result<std::vector<Request>> generated = generateRequests(spec);
     if (!generated)
@@ -150,6 +150,8 @@ Result<QStringList> policyList(const QString &text)
     }
     return ids;
 }
+
+namespace {
 
 QJsonObject resultJson(const SimulationResult &r)
 {
