@@ -48,13 +48,14 @@ LiveChart::Spec throughputSpec()
 
 LiveChart::Spec evictionSpec()
 {
-    return { QObject::tr("Evictions and errors"),
+    return { QObject::tr("Evictions and database queries"),
         { QObject::tr("per second"), LiveChart::AxisScale::Linear, ValueUnit::PerSecond },
         std::nullopt,
         {
-            { QObject::tr("capacity/s"), QColor(0x1f, 0x77, 0xb4) },
+            { QObject::tr("evicted: capacity/s"), QColor(0x1f, 0x77, 0xb4) },
             { QObject::tr("expired/s"), QColor(0xff, 0x7f, 0x0e) },
             { QObject::tr("invalidated/s"), QColor(0x17, 0xbe, 0xcf) },
+            { QObject::tr("DB queries/s"), QColor(0x55, 0x55, 0x55), Qt::DashLine },
             { QObject::tr("DB errors/s"), QColor(0xd6, 0x27, 0x28), Qt::DotLine },
         },
         ChartPanel::windowPoints };
@@ -201,7 +202,13 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
     LiveChart *ev = m_charts[Evictions];
     for (int reason = 0; reason < evictionReasonCount; ++reason)
         ev->append(reason, t, s.evictionsPerSecond[std::size_t(reason)]);
-    ev->append(3, t, s.errorsPerSecond);
+    // Queries that reached the database: misses that ran their own query (single-flight
+    // waiters share another's) plus writes.
+    const double seconds = double(s.intervalMs) / 1000.0;
+    const quint64 queries = s.interval.misses
+        - std::min(s.interval.misses, s.interval.singleFlightWaits) + s.interval.writes;
+    ev->append(3, t, seconds > 0 ? double(queries) / seconds : 0.0);
+    ev->append(4, t, s.errorsPerSecond);
 
     LiveChart *lat = m_charts[Latency];
     const LatencySummary *summaries[2] = { &s.hitLatency, &s.missLatency };

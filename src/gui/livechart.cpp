@@ -1,6 +1,7 @@
 #include "livechart.h"
 
 #include <QChart>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
@@ -143,6 +144,8 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
         }
     }
 
+    m_markerFont = font();
+    m_markerFont.setPointSizeF(7.5);
     m_crosshair = new QGraphicsLineItem(chart);
     m_crosshair->setPen(QPen(QColor(0, 0, 0, 90), 1, Qt::DotLine));
     m_crosshair->setZValue(20);
@@ -385,14 +388,17 @@ void LiveChart::addMarker(double t, const QString &label)
     m.box->setZValue(11);
     m.box->setToolTip(label);
     m.text = new QGraphicsSimpleTextItem(label, m.box);
-    QFont f = font();
-    f.setPointSizeF(7.5);
-    m.text->setFont(f);
+    m.text->setFont(m_markerFont);
     m.text->setBrush(color.darker(130));
     m_markers.push_back(m);
     while (m_markers.size() > std::size_t(maxMarkers))
         removeMarker(0);
     updateMarkerItems();
+}
+
+bool LiveChart::isMarkerLabelShown(int i) const
+{
+    return m_markers[std::size_t(i)].box->isVisible();
 }
 
 void LiveChart::removeMarker(std::size_t index)
@@ -416,28 +422,35 @@ void LiveChart::updateMarkerItems()
 
     const QRectF plot = chart()->plotArea();
     const double span = m_viewEnd - m_viewStart;
-    double lastRight[3] = { -1e9, -1e9, -1e9 };
+    // Labels go in up to three rows, each to the right of its line (pushed left only as far as
+    // the plot's edge needs); a label with no free row is left out, its line stays and the
+    // hover text and tooltip still name it. Long labels are elided to 45% of the plot.
+    constexpr int rows = 3;
+    double lastRight[rows] = { -1e9, -1e9, -1e9 };
+    const QFontMetricsF metrics(m_markerFont);
+    const double maxWidth = std::max(60.0, plot.width() * 0.45);
     for (Marker &m : m_markers) {
         const bool inView = span > 0 && m.t >= m_viewStart && m.t <= m_viewEnd && plot.width() > 0;
         m.line->setVisible(inView);
-        m.box->setVisible(inView);
+        m.box->setVisible(false);
         if (!inView)
             continue;
         const double x = plot.left() + (m.t - m_viewStart) / span * plot.width();
         m.line->setLine(x, plot.top(), x, plot.bottom());
+        m.text->setText(metrics.elidedText(m.label, Qt::ElideRight, maxWidth));
         const QRectF textRect = m.text->boundingRect();
-        // Up to three rows of labels so markers close in time stay readable.
+        const double width = textRect.width() + 4;
+        const double left = std::max(plot.left(), std::min(x + 3, plot.right() - width - 1));
         int row = 0;
-        while (row < 2 && x < lastRight[row] + 4)
+        while (row < rows && left < lastRight[row] + 4)
             ++row;
-        double left = x + 3;
-        if (left + textRect.width() + 4 > plot.right())
-            left = std::max(plot.left(), x - textRect.width() - 7);
-        const double top = plot.top() + 2 + row * (textRect.height() + 4);
-        m.box->setRect(0, 0, textRect.width() + 4, textRect.height() + 2);
-        m.box->setPos(left, top);
+        if (row == rows)
+            continue;
+        m.box->setRect(0, 0, width, textRect.height() + 2);
+        m.box->setPos(left, plot.top() + 2 + row * (textRect.height() + 4));
         m.text->setPos(2, 1);
-        lastRight[row] = left + textRect.width() + 4;
+        m.box->setVisible(true);
+        lastRight[row] = left + width;
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <QChartView>
 #include <QColor>
+#include <QFont>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -93,6 +94,8 @@ public:
     int markerCount() const { return int(m_markers.size()); }
     double markerTime(int i) const { return m_markers[std::size_t(i)].t; }
     QString markerLabel(int i) const { return m_markers[std::size_t(i)].label; }
+    /// Whether marker i's label has room on the chart (its line is always drawn).
+    bool isMarkerLabelShown(int i) const;
     QAbstractAxis *timeAxis() const;
     QAbstractAxis *leftAxis() const { return m_left.axis; }
     QAbstractAxis *rightAxis() const { return m_right.axis; }
@@ -146,6 +149,7 @@ private:
     std::vector<SeriesData> m_series;
     std::vector<Marker> m_markers;
     QGraphicsLineItem *m_crosshair = nullptr;
+    QFont m_markerFont;
     double m_viewStart = 0;
     double m_viewEnd = 60;
 };

@@ -89,8 +89,11 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     m_ui->logView->setModel(m_log);
     m_ui->logView->horizontalHeader()->setSectionResizeMode(
         LogModel::TimeColumn, QHeaderView::ResizeToContents);
+    // Fixed: ResizeToContents sizes the column from the first rows and cut "change" later.
     m_ui->logView->horizontalHeader()->setSectionResizeMode(
-        LogModel::LevelColumn, QHeaderView::ResizeToContents);
+        LogModel::LevelColumn, QHeaderView::Fixed);
+    m_ui->logView->horizontalHeader()->resizeSection(
+        LogModel::LevelColumn, fontMetrics().horizontalAdvance(tr("change")) + 40);
     m_ui->logView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     connect(
         m_log, &LogModel::rowsInserted, m_ui->logView, [this] { m_ui->logView->scrollToBottom(); });
@@ -580,7 +583,8 @@ double MainWindow::currentTime() const
 void MainWindow::onConfigChanged(const QString &description)
 {
     if (m_runState == RunState::Running || m_runState == RunState::Paused) {
-        chartPanel()->addMarker(currentTime(), description);
+        if (m_stepNote.isEmpty()) // a scenario step marks the charts with its own note
+            chartPanel()->addMarker(currentTime(), description);
         m_history.addChange(description);
     }
     m_log->add(LogModel::Level::Change, description);
@@ -701,8 +705,12 @@ void MainWindow::runScenarioSteps(double t)
             m_engine->stop();
             return; // later steps run on the restarted engine
         }
-        if (Result<void> r = applyLive(target.value()); !r)
-            reportError(tr("A scenario step was refused"), r.error());
+        m_stepNote = step.note;
+        const Result<void> applied = applyLive(target.value());
+        m_stepNote.clear();
+        chartPanel()->addMarker(currentTime(), step.note);
+        if (!applied)
+            reportError(tr("A scenario step was refused"), applied.error());
         setPanelConfig(m_engine->config());
     }
 }
@@ -752,7 +760,8 @@ void MainWindow::updateStatus()
     }
     m_stateLabel->setText(state);
     if (m_lastSnapshot) {
-        m_elapsedLabel->setText(formatElapsed(m_lastSnapshot->elapsedMs));
+        // Time on the charts' timeline, which a scenario's restart continues.
+        m_elapsedLabel->setText(formatElapsed(qint64(m_lastTime * 1000.0)));
         m_rateLabel->setText(
             tr("%1 req/s").arg(QLocale().toString(m_lastSnapshot->requestsPerSecond, 'f', 0)));
         m_hitLabel->setText(tr("hit ratio %1").arg(formatRatio(m_lastSnapshot->totalHitRatio())));

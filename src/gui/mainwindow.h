@@ -159,6 +159,7 @@ private:
 
     std::optional<Scenario> m_scenario; // the scenario being played, with its next step
     qsizetype m_nextStep = 0;
+    QString m_stepNote; // set while a step applies: its changes share one marker, the note
 
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;

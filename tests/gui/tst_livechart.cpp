@@ -22,6 +22,7 @@ private slots:
     void slidingWindowStaysBoundedAfter10000Ticks();
     void seriesGetOneReplacePerRender();
     void markersAreLabelledAndDropOutOfTheWindow();
+    void crowdedMarkersKeepThreeLabelRows();
     void hoverShowsEveryValueAtTheTime();
     void pausedChartsKeepCollectingAndScrollBack();
     void latencySkipsIntervalsWithoutRequests();
@@ -140,6 +141,29 @@ void tst_LiveChart::markersAreLabelledAndDropOutOfTheWindow()
     chart.clear();
     QCOMPARE(chart.markerCount(), 0);
     QCOMPARE(chart.buffer(0).size(), 0);
+}
+
+void tst_LiveChart::crowdedMarkersKeepThreeLabelRows()
+{
+    LiveChart::Spec spec { u"test"_s, { u"y"_s }, std::nullopt, { { u"a"_s, Qt::blue } }, 100 };
+    LiveChart chart(spec);
+    chart.resize(600, 300);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    for (int i = 0; i < 60; ++i)
+        chart.append(0, i, 1);
+    for (int i = 0; i < 5; ++i) // five changes within a second: three labels fit, all lines stay
+        chart.addMarker(
+            20 + i * 0.2, u"workload zipf over 100000 keys, alpha 0.99 → scan %1"_s.arg(i));
+    chart.addMarker(55, u"far away"_s);
+    chart.render(0, 60);
+    int shown = 0;
+    for (int i = 0; i < 5; ++i)
+        shown += chart.isMarkerLabelShown(i) ? 1 : 0;
+    QCOMPARE(shown, 3);
+    QVERIFY(chart.isMarkerLabelShown(5)); // near the right edge, shifted left, still shown
+    QCOMPARE(chart.markerCount(), 6);
+    QVERIFY(chart.hoverText(20.8).contains(u"scan 4"_s)); // a hidden label is still in the hover
 }
 
 void tst_LiveChart::hoverShowsEveryValueAtTheTime()
