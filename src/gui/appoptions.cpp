@@ -1,6 +1,7 @@
 #include "appoptions.h"
 
 #include "mainwindow.h"
+#include "responsivenessprobe.h"
 #include "scenario.h"
 #include "tracereplaywidget.h"
 
@@ -8,6 +9,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QTextStream>
 #include <QTimer>
 
@@ -69,6 +72,11 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
             QApplication::translate(
                 "main", "Capacities of the trace replay (e.g. 1%,5%,10% or 100,1000)."),
             u"LIST"_s },
+        { u"probe"_s,
+            QApplication::translate("main",
+                "Measure the GUI thread's event-loop delay (a zero-timer probe every 20 ms) "
+                "and resident memory; write them as JSON to FILE at exit."),
+            u"FILE.json"_s },
         { u"no-settings"_s,
             QApplication::translate("main", "Neither read nor save settings (scripted runs).") },
         { u"list-scenarios"_s,
@@ -123,6 +131,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.tracePolicies = p.value(u"trace-policies"_s);
     o.traceCapacities = p.value(u"trace-capacities"_s);
     o.useSettings = !p.isSet(u"no-settings"_s);
+    o.probeReport = p.value(u"probe"_s);
     o.listScenarios = p.isSet(u"list-scenarios"_s);
     if (!o.scenario.isEmpty() && !o.trace.isEmpty())
         return optionError(u"trace"_s, o.trace, u"cannot be combined with --scenario"_s);
@@ -141,6 +150,27 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
 
 void runAppOptions(MainWindow &window, const AppOptions &o)
 {
+    if (!o.probeReport.isEmpty()) {
+        auto *probe = new ResponsivenessProbe(20, &window);
+        probe->start();
+        QObject::connect(
+            qApp, &QCoreApplication::aboutToQuit, probe, [probe, path = o.probeReport] {
+                probe->stop();
+                const QJsonObject report = probe->report();
+                QSaveFile file(path);
+                if (file.open(QIODevice::WriteOnly)) {
+                    file.write(QJsonDocument(report).toJson());
+                    file.commit();
+                }
+                QTextStream(stderr)
+                    << "cachescope: event-loop delay p50 " << probe->delayQuantileMs(0.5)
+                    << " ms, p99 " << probe->delayQuantileMs(0.99) << " ms, max "
+                    << probe->maxDelayMs() << " ms over " << probe->sampleCount()
+                    << " probes; resident memory " << report.value(u"rss_first_mb"_s).toDouble()
+                    << " MB -> " << report.value(u"rss_last_mb"_s).toDouble() << " MB (" << path
+                    << ")" << Qt::endl;
+            });
+    }
     if (!o.trace.isEmpty()) {
         TraceReplayWidget *trace = window.traceReplay();
         window.showTraceTab();

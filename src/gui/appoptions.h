@@ -23,6 +23,7 @@ struct AppOptions
     QString tracePolicies; // --trace-policies lru,arc,opt
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
+    QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
     bool listScenarios = false;
     bool helpShown = false; // --help or --version printed: exit 0
 };

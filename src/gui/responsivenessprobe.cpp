@@ -1,0 +1,113 @@
+#include "responsivenessprobe.h"
+
+#include <QFile>
+#include <QJsonArray>
+
+#include <algorithm>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+constexpr std::size_t maxDelaySamples = 1 << 20; // 5.8 hours at 20 ms; a few MB at most
+
+} // namespace
+
+ResponsivenessProbe::ResponsivenessProbe(int periodMs, QObject *parent)
+    : QObject(parent)
+{
+    m_period.setInterval(periodMs);
+    m_period.setTimerType(Qt::PreciseTimer);
+    connect(&m_period, &QTimer::timeout, this, &ResponsivenessProbe::probe);
+    m_memory.setInterval(10000);
+    connect(&m_memory, &QTimer::timeout, this, [this] {
+        m_rssMb.emplace_back(
+            double(m_clock.elapsed()) / 1000.0, double(residentBytes()) / 1048576.0);
+    });
+}
+
+void ResponsivenessProbe::start()
+{
+    m_clock.start();
+    m_lastFireNs = -1;
+    m_rssMb.emplace_back(0.0, double(residentBytes()) / 1048576.0);
+    m_period.start();
+    m_memory.start();
+}
+
+void ResponsivenessProbe::stop()
+{
+    m_period.stop();
+    m_memory.stop();
+    m_rssMb.emplace_back(double(m_clock.elapsed()) / 1000.0, double(residentBytes()) / 1048576.0);
+}
+
+void ResponsivenessProbe::probe()
+{
+    // Two parts: how late the periodic timer itself fired (a stalled loop delays it), then how
+    // long a zero-delay timer posted now waits for the loop to come round.
+    const qint64 now = m_clock.nsecsElapsed();
+    const qint64 periodNs = qint64(m_period.interval()) * 1000000;
+    const qint64 lateNs
+        = m_lastFireNs >= 0 ? std::max<qint64>(0, now - m_lastFireNs - periodNs) : 0;
+    m_lastFireNs = now;
+    if (m_pending)
+        return; // the previous probe has not been answered: that delay is still being measured
+    m_pending = true;
+    QTimer::singleShot(0, this, [this, now, lateNs] {
+        m_pending = false;
+        if (m_delaysUs.size() < maxDelaySamples)
+            m_delaysUs.push_back((lateNs + m_clock.nsecsElapsed() - now) / 1000);
+    });
+}
+
+double ResponsivenessProbe::delayQuantileMs(double q) const
+{
+    if (m_delaysUs.empty())
+        return 0;
+    std::vector<qint64> sorted = m_delaysUs;
+    const std::size_t k
+        = std::min(sorted.size() - 1, std::size_t(q * double(sorted.size() - 1) + 0.5));
+    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(k), sorted.end());
+    return double(sorted[k]) / 1000.0;
+}
+
+double ResponsivenessProbe::maxDelayMs() const
+{
+    return m_delaysUs.empty()
+        ? 0
+        : double(*std::max_element(m_delaysUs.begin(), m_delaysUs.end())) / 1000.0;
+}
+
+QJsonObject ResponsivenessProbe::report() const
+{
+    QJsonArray rss;
+    for (const auto &[t, mb] : m_rssMb)
+        rss.append(QJsonArray { t, mb });
+    return QJsonObject {
+        { u"samples"_s, qint64(m_delaysUs.size()) },
+        { u"period_ms"_s, m_period.interval() },
+        { u"seconds"_s, double(m_clock.elapsed()) / 1000.0 },
+        { u"delay_ms"_s,
+            QJsonObject { { u"p50"_s, delayQuantileMs(0.5) }, { u"p99"_s, delayQuantileMs(0.99) },
+                { u"max"_s, maxDelayMs() } } },
+        { u"rss_mb"_s, rss },
+        { u"rss_first_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.front().second },
+        { u"rss_last_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.back().second },
+    };
+}
+
+qint64 ResponsivenessProbe::residentBytes()
+{
+    QFile statm(u"/proc/self/statm"_s);
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    if (fields.size() < 2)
+        return -1;
+    return fields.at(1).toLongLong() * qint64(sysconf(_SC_PAGESIZE));
+}
+
+} // namespace CacheScope

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace CacheScope {
+
+/// Measures how long the GUI thread's event loop takes to answer, while the app runs: every
+/// period it records how late its timer fired plus how long a zero-delay timer posted then
+/// waits (a busy GUI thread shows as delay). Resident memory (/proc/self/statm) is sampled every 10
+/// s, so a long run shows whether memory stays flat. Used by `cachescope --probe FILE.json`.
+class ResponsivenessProbe : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ResponsivenessProbe(int periodMs = 20, QObject *parent = nullptr);
+
+    void start();
+    void stop();
+    qsizetype sampleCount() const { return qsizetype(m_delaysUs.size()); }
+    /// The q-quantile (0..1) of the delays in ms; 0 without samples.
+    double delayQuantileMs(double q) const;
+    double maxDelayMs() const;
+    /// {"samples", "period_ms", "delay_ms": {"p50","p99","max"}, "rss_mb": [[t_s, mb], ...],
+    ///  "rss_first_mb", "rss_last_mb", "seconds"}.
+    QJsonObject report() const;
+
+    /// Resident set size of this process in bytes, or -1 where /proc is missing.
+    static qint64 residentBytes();
+
+private:
+    void probe();
+
+    QTimer m_period;
+    QTimer m_memory;
+    QElapsedTimer m_clock;
+    std::vector<qint64> m_delaysUs; // bounded: one sample per period, capped below
+    std::vector<std::pair<double, double>> m_rssMb;
+    qint64 m_lastFireNs = -1;
+    bool m_pending = false;
+};
+
+} // namespace CacheScope
