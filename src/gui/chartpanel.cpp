@@ -268,7 +268,14 @@ double ChartPanel::oldestTime() const
     return requests.isEmpty() ? 0 : requests.at(0).x();
 }
 
-double ChartPanel::liveViewStart() const { return std::max(0.0, m_latest - m_span); }
+double ChartPanel::liveViewStart() const
+{
+    // The live view ends on the next multiple of a sixth of the span, so the time labels
+    // (a tick every sixth) stay round; the newest point is at most that far from the edge.
+    const double step = m_span / 6;
+    const double end = std::max(m_span, std::ceil(m_latest / step - 1e-9) * step);
+    return end - m_span;
+}
 
 void ChartPanel::setPaused(bool paused)
 {

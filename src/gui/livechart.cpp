@@ -82,6 +82,18 @@ QString formatValue(double value, ValueUnit unit)
     return QString::number(value);
 }
 
+NiceRange niceRange(double max)
+{
+    NiceRange r;
+    r.max = niceCeil(max);
+    const double leading = r.max / std::pow(10.0, std::floor(std::log10(r.max)));
+    const int intervals = std::abs(leading - 2) < 1e-9 ? 4 : 5;
+    const double step = r.max / intervals;
+    r.tickCount = intervals + 1;
+    r.labelFormat = step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f";
+    return r;
+}
+
 LiveChart::LiveChart(const Spec &spec, QWidget *parent)
     : QChartView(parent)
     , m_title(spec.title)
@@ -336,14 +348,11 @@ void LiveChart::fitAxis(AxisData &axis, double minPositive, double max)
             suffix = tr(" (millions)");
         value->setTitleText(axis.spec.title + suffix);
     }
-    // 0 .. 1, 2 or 5 x 10^k, ticks at round numbers (5 steps, or 4 for a leading 2).
-    const double hi = niceCeil(max / axis.divisor * 1.05);
-    const double leading = hi / std::pow(10.0, std::floor(std::log10(hi)));
-    const double step = hi / (std::abs(leading - 2) < 1e-9 ? 4 : 5);
-    if (value->max() != hi || value->min() != 0) {
-        value->setRange(0, hi);
-        value->setTickCount(int(std::lround(hi / step)) + 1);
-        value->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
+    const NiceRange range = niceRange(max / axis.divisor * 1.05);
+    if (value->max() != range.max || value->min() != 0) {
+        value->setRange(0, range.max);
+        value->setTickCount(range.tickCount);
+        value->setLabelFormat(QString::fromLatin1(range.labelFormat));
     }
 }
 

@@ -28,6 +28,16 @@ enum class ValueUnit { Percent, PerSecond, Microseconds, Count, Bytes };
 /// "93.4%", "12 345/s", "850 µs", "1.2 ms", "1 234", "1.5 MiB".
 QString formatValue(double value, ValueUnit unit);
 
+/// An axis from 0 to 1, 2 or 5 x 10^k at or above `max`, with ticks on round numbers
+/// (5 intervals, or 4 for a leading 2): 0 20 40 60 80 100, 0 500 1000 1500 2000.
+struct NiceRange
+{
+    double max = 1;
+    int tickCount = 6;
+    const char *labelFormat = "%.0f";
+};
+NiceRange niceRange(double max);
+
 /// One live time chart: a few QLineSeries over a shared time axis, each fed from its own
 /// fixed-size TimeSeries ring (memory bounded however long the run), shown through one
 /// QXYSeries::replace() per series per render. Axes are created once, animations are off.

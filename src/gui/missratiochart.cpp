@@ -1,5 +1,7 @@
 #include "missratiochart.h"
 
+#include "livechart.h"
+
 #include "core/policy/policyregistry.h"
 
 #include <QChart>
@@ -132,8 +134,14 @@ void MissRatioChart::setResults(const std::vector<SimulationResult> &results)
             });
         m_series.insert(id, line);
     }
-    m_x->setRange(0, maxCapacity > 0 ? maxCapacity * 1.05 : 1);
-    m_y->setRange(0, std::min(100.0, std::ceil(maxRatio / 10.0) * 10.0 + (maxRatio > 0 ? 0 : 10)));
+    const NiceRange x = niceRange(maxCapacity > 0 ? maxCapacity * 1.05 : 1);
+    m_x->setRange(0, x.max);
+    m_x->setTickCount(x.tickCount);
+    m_x->setLabelFormat(QString::fromLatin1(x.labelFormat));
+    const NiceRange y = niceRange(std::min(100.0, maxRatio > 0 ? maxRatio * 1.05 : 100.0));
+    m_y->setRange(0, y.max);
+    m_y->setTickCount(y.tickCount);
+    m_y->setLabelFormat(QString::fromLatin1(y.labelFormat));
 }
 
 } // namespace CacheScope

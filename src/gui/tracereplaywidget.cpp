@@ -34,6 +34,8 @@ TraceReplayWidget::TraceReplayWidget(QWidget *parent)
     m_ui->splitter->setStretchFactor(1, 1);
     m_ui->resultSplitter->setStretchFactor(0, 3);
     m_ui->resultSplitter->setStretchFactor(1, 2);
+    m_ui->resultSplitter->setSizes({ 520, 340 });
+    m_ui->resultsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
 
     for (const QString &name : traceFormatNames())
         m_ui->formatCombo->addItem(name == u"auto"_s ? tr("detect (auto)") : name, name);
@@ -77,6 +79,9 @@ TraceReplayWidget::TraceReplayWidget(QWidget *parent)
         m_ui->progressBar->setFormat(tr("done"));
         m_ui->progressBar->setValue(100);
         m_model->setResults(o.results);
+        // Byte miss ratios only differ from miss ratios when objects have sizes.
+        m_ui->resultsView->setColumnHidden(
+            TraceResultsModel::ByteMissRatioColumn, o.sizeUnit == SizeUnit::Objects);
         m_ui->resultsView->sortByColumn(-1, Qt::AscendingOrder);
         chart()->setResults(o.results);
         const QLocale locale;

@@ -92,7 +92,8 @@ void tst_LiveChart::slidingWindowStaysBoundedAfter10000Ticks()
         // The window held is the last 300 s at 10 Hz; the view shows the last 60 s of it.
         QCOMPARE(chart->buffer(0).size(), ChartPanel::windowPoints);
         QCOMPARE(chart->buffer(0).at(0).x(), oldest);
-        QCOMPARE(chart->viewEnd(), (ticks - 1) * 0.1);
+        // The view ends on the next 10 s (a sixth of the span) after the newest point, 999.9 s.
+        QCOMPARE(chart->viewEnd(), 1000.0);
         QCOMPARE(chart->viewEnd() - chart->viewStart(), 60.0);
         // One marker every 10 s; only those still inside the window remain.
         QVERIFY(chart->markerCount() <= LiveChart::maxMarkers);
@@ -197,18 +198,18 @@ void tst_LiveChart::pausedChartsKeepCollectingAndScrollBack()
     for (int i = 0; i < 1200; ++i) // 120 s
         panel.addSnapshot(i * 0.1, snapshot(i));
     const LiveChart *tp = panel.chart(ChartPanel::Throughput);
-    QCOMPARE(tp->viewEnd(), 119.9);
+    QCOMPARE(tp->viewEnd(), 120.0);
     panel.setPaused(true);
     for (int i = 1200; i < 1300; ++i)
         panel.addSnapshot(i * 0.1, snapshot(i));
-    QCOMPARE(tp->viewEnd(), 119.9); // frozen...
+    QCOMPARE(tp->viewEnd(), 120.0); // frozen...
     QCOMPARE(tp->buffer(0).size(), 1300); // ...while points keep coming
     panel.scrollTo(10);
     QCOMPARE(tp->viewStart(), 10.0);
     QCOMPARE(tp->viewEnd(), 70.0);
     QCOMPARE(tp->series(0)->at(0).x(), 9.9); // one point before the view, so lines reach the edge
     panel.setPaused(false);
-    QCOMPARE(tp->viewEnd(), 129.9);
+    QCOMPARE(tp->viewEnd(), 130.0); // live again: 129.9 s rounded up to the next 10 s
 }
 
 void tst_LiveChart::latencySkipsIntervalsWithoutRequests()
