@@ -240,6 +240,10 @@ private:
                 m_slot.hitLatency.record(stamps.latencyNs(intendedNs, issuedNs, doneNs));
             } else {
                 counters.add(Counter::Misses);
+                // Counted here with its miss, not from the cache's own tally: a wait that ends
+                // after stop() is then dropped together with its request.
+                if (answer.outcome == LoadOutcome::Waited)
+                    counters.add(Counter::SingleFlightWaits);
                 if (ok) {
                     m_slot.missLatency.record(stamps.latencyNs(intendedNs, issuedNs, doneNs));
                     if (answer.outcome == LoadOutcome::Loaded)

@@ -411,7 +411,6 @@ MetricsReading QueryEngine::reading() const
     if (m_cache) {
         const ResultCacheStats stats = m_cache->stats();
         reading.counters.evictions = stats.evictions;
-        reading.counters.singleFlightWaits = stats.singleFlightWaits;
         reading.entries = stats.entries;
         reading.bytes = stats.bytes;
         reading.capacity = m_cache->capacity();
