@@ -154,6 +154,21 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
         m_cancelPrepare->hide();
         if (m_runState != RunState::Preparing)
             return;
+        if (m_startAfterStop) { // a scenario was picked meanwhile: the database is ready for it
+            m_prepareCancelled = false;
+            const RunConfig next = *m_startAfterStop;
+            m_startAfterStop.reset();
+            setRunState(RunState::Idle);
+            startWith(next, m_startAfterStopContinues);
+            return;
+        }
+        if (m_prepareCancelled) { // Stop came while only the metadata was being read
+            m_prepareCancelled = false;
+            m_scenario.reset();
+            setRunState(RunState::Idle);
+            logInfo(tr("Start cancelled while the demo database was being prepared"));
+            return;
+        }
         logInfo(tr("Demo database ready: %L1 customers, %L2 products, %L3 orders (rows scale %4)")
                     .arg(info.customers)
                     .arg(info.products)
@@ -165,8 +180,19 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
         m_progress->hide();
         m_cancelPrepare->hide();
         setRunState(RunState::Idle);
+        const bool cancelled = m_prepareCancelled;
+        m_prepareCancelled = false;
+        if (m_startAfterStop) { // a scenario was picked while the database was being prepared
+            const RunConfig next = *m_startAfterStop;
+            m_startAfterStop.reset();
+            startWith(next, m_startAfterStopContinues);
+            return;
+        }
         m_scenario.reset();
-        reportError(tr("The database is not ready"), e);
+        if (cancelled)
+            logInfo(tr("Start cancelled while the demo database was being prepared"));
+        else
+            reportError(tr("The database is not ready"), e);
     });
 
     connect(workloadPanel(), &WorkloadPanel::changed, this, &MainWindow::onPanelChanged);
@@ -308,7 +334,7 @@ void MainWindow::setUpStatusBar()
     m_cancelPrepare->setText(tr("Cancel"));
     m_cancelPrepare->setToolTip(tr("Stop creating the demo database (nothing is kept)"));
     m_cancelPrepare->hide();
-    connect(m_cancelPrepare, &QToolButton::clicked, m_tasks, &DatabaseTasks::cancelPrepare);
+    connect(m_cancelPrepare, &QToolButton::clicked, this, &MainWindow::stopRun);
     for (QLabel *l : { m_stateLabel, m_elapsedLabel, m_rateLabel, m_hitLabel })
         l->setMinimumWidth(fontMetrics().horizontalAdvance(u"0000000 req/s  "_s));
     statusBar()->addPermanentWidget(m_progress);
@@ -450,6 +476,7 @@ bool MainWindow::startScenario(const QString &name)
         m_startAfterStopContinues = false;
         m_restartNote.clear();
         if (m_runState == RunState::Preparing) {
+            m_prepareCancelled = true;
             m_tasks->cancelPrepare();
         } else {
             m_engine->stop();
@@ -530,6 +557,7 @@ void MainWindow::stopRun()
     m_scenario.reset();
     m_startAfterStop.reset();
     if (m_runState == RunState::Preparing) {
+        m_prepareCancelled = true;
         m_tasks->cancelPrepare();
         return;
     }

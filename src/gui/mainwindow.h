@@ -151,6 +151,7 @@ private:
     std::optional<RunConfig> m_startAfterStop; // Start pressed (or a scenario) while stopping
     bool m_startAfterStopContinues = false;
     QString m_restartNote;
+    bool m_prepareCancelled = false; // Stop during the demo database's creation: not an error
 
     // The timeline: seconds since the charts' run started, continued across scenario restarts.
     double m_timelineOffset = 0;

@@ -40,10 +40,12 @@ private slots:
     void policyChangeReachesEngineAndMarksCharts();
     void refusedChangeIsReportedAndPanelReverts();
     void badPostgresPortShowsErrorAndWindowStaysUsable();
+    void stopWhilePreparingStartsNothing();
+    void scenarioPickedWhilePreparingWins();
     void exportsTimeSeriesAndConfig();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
+    std::unique_ptr<MainWindow> makeWindow(const QString &demoFile = u"demo.sqlite"_s);
     void startDefaultRun(MainWindow &w);
     static void stopRun(MainWindow &w);
     static QStringList emptySeries(const ChartPanel &panel);
@@ -65,10 +67,10 @@ void tst_MainWindowRun::fontsRender()
         QFontMetrics(QApplication::font()).inFont(QLatin1Char('A')), "install fonts-dejavu-core");
 }
 
-std::unique_ptr<MainWindow> tst_MainWindowRun::makeWindow()
+std::unique_ptr<MainWindow> tst_MainWindowRun::makeWindow(const QString &demoFile)
 {
     MainWindowOptions options;
-    options.demoDatabasePath = m_dir.filePath(u"demo.sqlite"_s);
+    options.demoDatabasePath = m_dir.filePath(demoFile);
     options.demoRowsScale = 0.01; // 1 000 customers, 10 000 orders: created in well under a second
     options.useSettings = false;
     auto w = std::make_unique<MainWindow>(options);
@@ -235,6 +237,34 @@ void tst_MainWindowRun::badPostgresPortShowsErrorAndWindowStaysUsable()
     QCOMPARE(w->databasePanel()->settings().database, m_dir.filePath(u"demo.sqlite"_s));
     startDefaultRun(*w);
     QTRY_VERIFY_WITH_TIMEOUT(w->history().size() >= 2, 5000);
+    stopRun(*w);
+}
+
+void tst_MainWindowRun::stopWhilePreparingStartsNothing()
+{
+    // A fresh file: Start has to create the demo database first, and Stop comes before it is
+    // ready (the creation is cancelled, or its answer is ignored).
+    auto w = makeWindow(u"stop-while-preparing.sqlite"_s);
+    w->startRun();
+    QCOMPARE(w->runState(), MainWindow::RunState::Preparing);
+    w->stopRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w->runState(), MainWindow::RunState::Idle, 30000);
+    QTest::qWait(300);
+    QCOMPARE(w->runState(), MainWindow::RunState::Idle);
+    QVERIFY(!w->engine()->isActive());
+    QCOMPARE(w->history().size(), 0);
+    QCOMPARE(w->logModel()->count(LogModel::Level::Error), 0); // a cancel is not an error
+}
+
+void tst_MainWindowRun::scenarioPickedWhilePreparingWins()
+{
+    auto w = makeWindow(u"scenario-while-preparing.sqlite"_s);
+    w->startRun();
+    QCOMPARE(w->runState(), MainWindow::RunState::Preparing);
+    QVERIFY(w->startScenario(u"write-heavy"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(w->runState(), MainWindow::RunState::Running, 60000);
+    QCOMPARE(w->engine()->config().writeRatio, 0.3);
+    QCOMPARE(w->logModel()->count(LogModel::Level::Error), 0);
     stopRun(*w);
 }
 
