@@ -86,7 +86,11 @@ void tst_CacheBenchmark::runsAndReports()
     QVERIFY(r->seconds >= 0.2 && r->seconds < 5);
     QVERIFY(r->ops > 10'000);
     QCOMPARE(r->opsPerSecond, double(r->ops) / r->seconds);
-    QVERIFY(r->hitRatio && *r->hitRatio > 0.99);
+    // Nothing is evicted, so each thread misses each key at most once: at most 2,000 misses
+    // among the ~90% of operations that are reads (however slow the build, e.g. under TSan).
+    QVERIFY(r->hitRatio);
+    QVERIFY2(*r->hitRatio >= 1.0 - 2.0 * double(c.keys) / (0.8 * double(r->ops)),
+             qPrintable(QString::number(*r->hitRatio) + u" over "_s + QString::number(r->ops)));
     QVERIFY(r->entries > 0 && r->entries <= 1000);
     if (c.recordMetrics)
         QVERIFY(r->p50HitNs >= 1000 && r->p99HitNs >= r->p50HitNs);
