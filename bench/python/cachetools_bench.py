@@ -19,16 +19,13 @@ import cachetools
 import psycopg2
 
 
-def zipf_keys(n_keys, alpha, count, seed):
+def zipf_keys(n_keys, alpha, count, seed, perm):
     weights = [1.0 / (r ** alpha) for r in range(1, n_keys + 1)]
     cdf, total = [], 0.0
     for w in weights:
         total += w
         cdf.append(total)
     rnd = random.Random(seed)
-    # Rank r -> key: a fixed random permutation, so hot keys are spread over the table.
-    perm = list(range(1, n_keys + 1))
-    rnd.shuffle(perm)
     return [perm[bisect.bisect_left(cdf, rnd.random() * total)] for _ in range(count)]
 
 
@@ -51,7 +48,11 @@ def main():
     local = threading.local()
     counts = {"requests": 0, "hits": 0}
     counts_lock = threading.Lock()
-    streams = [zipf_keys(args.keys, args.alpha, 200000, 42 + w) for w in range(args.workers)]
+    # Rank -> key: one fixed permutation shared by every worker (one hot set, as in
+    # CacheScope's engine), so hot keys are spread over the table.
+    perm = list(range(1, args.keys + 1))
+    random.Random(7).shuffle(perm)
+    streams = [zipf_keys(args.keys, args.alpha, 200000, 42 + w, perm) for w in range(args.workers)]
 
     def connection():
         if not hasattr(local, "conn"):

@@ -245,7 +245,7 @@ Result<BenchCacheResult> runCacheBenchmark(
     cacheConfig.policy = config.policy;
     cacheConfig.capacity = config.capacity;
     cacheConfig.shardCount = config.shardCount > 0 ? config.shardCount
-                                                   : ResultCache::defaultShardCount(config.threads);
+                                                   : ResultCache::automaticShardCount(config.threads, config.capacity, SizeUnit::Objects);
     cacheConfig.seed = config.seed;
     auto cache = ResultCache::create(cacheConfig);
     if (!cache)

@@ -163,7 +163,7 @@ Result<std::unique_ptr<ResultCache>> ResultCache::create(
             QString::number(config.shardCount) };
     int shards = config.shardCount > 0
         ? int(std::bit_ceil(unsigned(std::min(config.shardCount, maxShards))))
-        : defaultShardCount();
+        : automaticShardCount(0, config.capacity, config.sizeUnit);
     while (shards > 1 && shards > config.capacity)
         shards /= 2; // every shard keeps room for one entry at least
 
@@ -442,6 +442,15 @@ int ResultCache::defaultShardCount(int threads)
 {
     const int t = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
     return int(std::bit_ceil(unsigned(std::clamp(4 * t, 1, maxShards))));
+}
+
+int ResultCache::automaticShardCount(int threads, qint64 capacity, SizeUnit unit)
+{
+    const qint64 minPerShard = unit == SizeUnit::Bytes ? 64 * 1024 : 64;
+    int shards = defaultShardCount(threads);
+    while (shards > 1 && capacity / shards < minPerShard)
+        shards /= 2;
+    return shards;
 }
 
 QStringList ResultCache::policyIds()

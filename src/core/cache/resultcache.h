@@ -24,7 +24,7 @@ struct ResultCacheConfig
     QString policy = QStringLiteral("qcache"); // a registry id, "qcache" or "none"
     qint64 capacity = 10000; // entries, or bytes in byte mode; > 0
     SizeUnit sizeUnit = SizeUnit::Objects;
-    int shardCount = 0; // 0: defaultShardCount(); otherwise rounded up to a power of two
+    int shardCount = 0; // 0: automaticShardCount(); otherwise rounded up to a power of two
     qint64 ttlMs = 0; // expire after write; 0: never
     bool singleFlight = false;
     quint64 seed = 42; // for randomised policies (each shard gets its own stream)
@@ -161,6 +161,11 @@ public:
 
     /// The next power of two of 4 x threads (idealThreadCount when threads <= 0), at most 1024.
     static int defaultShardCount(int threads = 0);
+    /// defaultShardCount(threads), halved while a shard would hold fewer than 64 entries (64 KiB
+    /// in byte mode): each shard is its own small cache, so a tiny capacity split over many
+    /// shards would evict far earlier than one cache of that size (an LRU of 100 over 64 shards
+    /// is 64 LRUs of 1 or 2). Used when ResultCacheConfig::shardCount is 0.
+    static int automaticShardCount(int threads, qint64 capacity, SizeUnit unit);
     /// Ids setPolicy() accepts: the live-capable registry policies, "qcache" and "none".
     static QStringList policyIds();
 
