@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -28,7 +29,7 @@ LiveChart::Spec hitRatioSpec()
         std::nullopt,
         {
             { QObject::tr("per interval"), QColor(0x1f, 0x77, 0xb4) },
-            { QObject::tr("cumulative"), QColor(0xd6, 0x61, 0x0a), Qt::DashLine },
+            { QObject::tr("cumulative"), QColor(0xf2, 0x8e, 0x2b) },
         },
         ChartPanel::windowPoints };
 }
@@ -55,8 +56,8 @@ LiveChart::Spec evictionSpec()
             { QObject::tr("evicted: capacity/s"), QColor(0x1f, 0x77, 0xb4) },
             { QObject::tr("expired/s"), QColor(0xff, 0x7f, 0x0e) },
             { QObject::tr("invalidated/s"), QColor(0x17, 0xbe, 0xcf) },
-            { QObject::tr("DB queries/s"), QColor(0x55, 0x55, 0x55), Qt::DashLine },
-            { QObject::tr("DB errors/s"), QColor(0xd6, 0x27, 0x28), Qt::DotLine },
+            { QObject::tr("DB queries/s"), QColor(0x55, 0x55, 0x55) },
+            { QObject::tr("DB errors/s"), QColor(0xd6, 0x27, 0x28) },
         },
         ChartPanel::windowPoints };
 }
@@ -70,13 +71,13 @@ LiveChart::Spec latencySpec()
         std::nullopt,
         {
             { QObject::tr("hit p50"), hit, Qt::SolidLine },
-            { QObject::tr("hit p95"), hit.darker(125), Qt::DashLine },
-            { QObject::tr("hit p99"), hit.darker(150), Qt::DotLine },
-            { QObject::tr("hit p99.9"), hit.darker(180), Qt::DashDotLine },
+            { QObject::tr("hit p95"), QColor(0x74, 0xc4, 0x76) },
+            { QObject::tr("hit p99"), QColor(0x1b, 0x5e, 0x20) },
+            { QObject::tr("hit p99.9"), QColor(0x0b, 0x30, 0x0e) },
             { QObject::tr("miss p50"), miss, Qt::SolidLine },
-            { QObject::tr("miss p95"), miss.darker(125), Qt::DashLine },
-            { QObject::tr("miss p99"), miss.darker(150), Qt::DotLine },
-            { QObject::tr("miss p99.9"), miss.darker(180), Qt::DashDotLine },
+            { QObject::tr("miss p95"), QColor(0xfc, 0x8d, 0x59) },
+            { QObject::tr("miss p99"), QColor(0x8c, 0x1a, 0x1a) },
+            { QObject::tr("miss p99.9"), QColor(0x4a, 0x0d, 0x0d) },
         },
         ChartPanel::windowPoints };
 }
@@ -91,9 +92,9 @@ LiveChart::Spec fillSpec()
             QObject::tr("bytes"), LiveChart::AxisScale::Linear, ValueUnit::Bytes },
         {
             { QObject::tr("entries"), entries, Qt::SolidLine, false },
-            { QObject::tr("capacity (entries)"), entries.darker(140), Qt::DashLine, false },
+            { QObject::tr("capacity (entries)"), QColor(0x9e, 0xc5, 0xe8), Qt::SolidLine, false },
             { QObject::tr("bytes"), bytes, Qt::SolidLine, true },
-            { QObject::tr("capacity (bytes)"), bytes.darker(140), Qt::DashLine, true },
+            { QObject::tr("capacity (bytes)"), QColor(0xf5, 0xc2, 0x8e), Qt::SolidLine, true },
         },
         ChartPanel::windowPoints };
 }
@@ -234,7 +235,7 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
     // A hidden panel (the trace tab in front, a minimised window) collects without drawing:
     // each replace() makes Qt Charts rebuild and stroke the series' path.
     if (!m_paused && isVisible())
-        renderAll();
+        renderDue();
     updateScrollBar();
 }
 
@@ -312,8 +313,45 @@ void ChartPanel::scrollTo(double t)
     renderAll();
 }
 
+void ChartPanel::setMinRenderIntervalMs(int ms) { m_minRenderIntervalMs = std::max(0, ms); }
+
+void ChartPanel::renderDue()
+{
+    // Points are taken at every tick; drawing can be less frequent (setMinRenderIntervalMs),
+    // and at most three charts are drawn per tick, the longest-waiting first, so one paint
+    // never holds the GUI thread for all five: painting is most of its work, and it shares
+    // the CPU with every engine worker.
+    if (m_minRenderIntervalMs == 0) {
+        renderAll();
+        return;
+    }
+    m_viewStart = liveViewStart();
+    std::array<int, ChartCount> order {};
+    for (int i = 0; i < ChartCount; ++i)
+        order[std::size_t(i)] = i;
+    auto waited = [this](int i) {
+        const QElapsedTimer &t = m_lastRender[std::size_t(i)];
+        return t.isValid() ? t.elapsed() : std::numeric_limits<qint64>::max();
+    };
+    std::stable_sort(
+        order.begin(), order.end(), [&](int a, int b) { return waited(a) > waited(b); });
+    int drawn = 0;
+    for (const int i : order) {
+        if (drawn == 3 || waited(i) < m_minRenderIntervalMs)
+            break;
+        m_lastRender[std::size_t(i)].start();
+        m_charts[std::size_t(i)]->render(m_viewStart, m_viewStart + m_span);
+        ++drawn;
+    }
+    m_viewLabel->setText(tr("live"));
+}
+
 void ChartPanel::renderAll()
 {
+    if (m_hasData) { // drawing empty charts does not make the first points wait
+        for (QElapsedTimer &t : m_lastRender)
+            t.start();
+    }
     if (!m_paused)
         m_viewStart = liveViewStart();
     for (LiveChart *c : m_charts)

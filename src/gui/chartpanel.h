@@ -2,6 +2,7 @@
 
 #include "core/metrics/metricssnapshot.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <array>
@@ -50,6 +51,9 @@ public:
     void scrollTo(double t);
     double latestTime() const { return m_latest; }
     double oldestTime() const;
+    /// Draw at most this often (0: at every snapshot); points are still taken at every one.
+    void setMinRenderIntervalMs(int ms);
+    int minRenderIntervalMs() const { return m_minRenderIntervalMs; }
     /// Puts `widget` in the grid cell beside the fifth chart (the counters table).
     void setCornerWidget(QWidget *widget);
 
@@ -61,6 +65,7 @@ protected:
 
 private:
     void renderAll();
+    void renderDue();
     void updateScrollBar();
     double liveViewStart() const;
 
@@ -76,6 +81,8 @@ private:
     double m_span = 60;
     double m_latest = 0;
     double m_viewStart = 0;
+    int m_minRenderIntervalMs = 0;
+    std::array<QElapsedTimer, ChartCount> m_lastRender; // per chart: when it was last drawn
 };
 
 } // namespace CacheScope

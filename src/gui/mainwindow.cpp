@@ -110,6 +110,7 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     m_countersView->setFocusPolicy(Qt::NoFocus);
     m_countersView->setMinimumSize(300, 180);
     chartPanel()->setCornerWidget(m_countersView);
+    chartPanel()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
 
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 370, 1030 });

@@ -13,6 +13,16 @@ namespace {
 
 constexpr std::size_t maxDelaySamples = 1 << 20; // 5.8 hours at 20 ms; a few MB at most
 
+double quantileMs(std::vector<qint64> values, double q)
+{
+    if (values.empty())
+        return 0;
+    const std::size_t k
+        = std::min(values.size() - 1, std::size_t(q * double(values.size() - 1) + 0.5));
+    std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
+    return double(values[k]) / 1000.0;
+}
+
 } // namespace
 
 ResponsivenessProbe::ResponsivenessProbe(int periodMs, QObject *parent)
@@ -58,8 +68,10 @@ void ResponsivenessProbe::probe()
     m_pending = true;
     QTimer::singleShot(0, this, [this, now, lateNs] {
         m_pending = false;
-        if (m_delaysUs.size() < maxDelaySamples)
+        if (m_delaysUs.size() < maxDelaySamples) {
             m_delaysUs.push_back((lateNs + m_clock.nsecsElapsed() - now) / 1000);
+            m_sampleTimesS.push_back(float(double(now) / 1e9));
+        }
     });
 }
 
@@ -83,6 +95,19 @@ double ResponsivenessProbe::maxDelayMs() const
 
 QJsonObject ResponsivenessProbe::report() const
 {
+    QJsonArray perMinute; // to see whether the delays drift as a long run goes on
+    for (std::size_t from = 0; from < m_delaysUs.size();) {
+        const int minute = int(m_sampleTimesS[from] / 60);
+        std::size_t to = from;
+        while (to < m_delaysUs.size() && int(m_sampleTimesS[to] / 60) == minute)
+            ++to;
+        const std::vector<qint64> part(
+            m_delaysUs.begin() + std::ptrdiff_t(from), m_delaysUs.begin() + std::ptrdiff_t(to));
+        perMinute.append(
+            QJsonObject { { u"t_s"_s, minute * 60 }, { u"p50"_s, quantileMs(part, 0.5) },
+                { u"p99"_s, quantileMs(part, 0.99) }, { u"max"_s, quantileMs(part, 1.0) } });
+        from = to;
+    }
     QJsonArray rss;
     for (const auto &[t, mb] : m_rssMb)
         rss.append(QJsonArray { t, mb });
@@ -96,6 +121,7 @@ QJsonObject ResponsivenessProbe::report() const
         { u"rss_mb"_s, rss },
         { u"rss_first_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.front().second },
         { u"rss_last_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.back().second },
+        { u"per_minute"_s, perMinute },
     };
 }
 

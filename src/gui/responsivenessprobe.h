@@ -27,7 +27,7 @@ public:
     double delayQuantileMs(double q) const;
     double maxDelayMs() const;
     /// {"samples", "period_ms", "delay_ms": {"p50","p99","max"}, "rss_mb": [[t_s, mb], ...],
-    ///  "rss_first_mb", "rss_last_mb", "seconds"}.
+    ///  "rss_first_mb", "rss_last_mb", "seconds", "per_minute": [{"t_s","p50","p99","max"}]}.
     QJsonObject report() const;
 
     /// Resident set size of this process in bytes, or -1 where /proc is missing.
@@ -40,6 +40,7 @@ private:
     QTimer m_memory;
     QElapsedTimer m_clock;
     std::vector<qint64> m_delaysUs; // bounded: one sample per period, capped below
+    std::vector<float> m_sampleTimesS; // when each delay was taken
     std::vector<std::pair<double, double>> m_rssMb;
     qint64 m_lastFireNs = -1;
     bool m_pending = false;

@@ -23,6 +23,7 @@ private slots:
     void seriesGetOneReplacePerRender();
     void markersAreLabelledAndDropOutOfTheWindow();
     void crowdedMarkersKeepThreeLabelRows();
+    void throttledPanelDrawsAtMostThreeChartsPerTick();
     void hoverShowsEveryValueAtTheTime();
     void pausedChartsKeepCollectingAndScrollBack();
     void latencySkipsIntervalsWithoutRequests();
@@ -165,6 +166,33 @@ void tst_LiveChart::crowdedMarkersKeepThreeLabelRows()
     QVERIFY(chart.isMarkerLabelShown(5)); // near the right edge, shifted left, still shown
     QCOMPARE(chart.markerCount(), 6);
     QVERIFY(chart.hoverText(20.8).contains(u"scan 4"_s)); // a hidden label is still in the hover
+}
+
+void tst_LiveChart::throttledPanelDrawsAtMostThreeChartsPerTick()
+{
+    ChartPanel panel;
+    panel.setMinRenderIntervalMs(5000); // long, so a slow machine cannot make a chart due again
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto drawn = [&panel] {
+        int n = 0;
+        for (int c = 0; c < ChartPanel::ChartCount; ++c)
+            n += panel.chart(c)->series(0)->count() > 0 ? 1 : 0;
+        return n;
+    };
+    panel.addSnapshot(0.1, snapshot(1));
+    QCOMPARE(drawn(), 3); // one paint never carries all five charts
+    panel.addSnapshot(0.2, snapshot(2));
+    QCOMPARE(drawn(), 5); // the two that waited come next
+    // Until the interval has passed nothing is drawn again, but every point is kept.
+    const qsizetype shown = panel.chart(ChartPanel::Throughput)->series(0)->count();
+    panel.addSnapshot(0.3, snapshot(3));
+    QCOMPARE(panel.chart(ChartPanel::Throughput)->series(0)->count(), shown);
+    QCOMPARE(panel.chart(ChartPanel::Throughput)->buffer(0).size(), 3);
+    panel.setMinRenderIntervalMs(0);
+    panel.addSnapshot(0.4, snapshot(4));
+    for (int c = 0; c < ChartPanel::ChartCount; ++c)
+        QCOMPARE(panel.chart(c)->series(0)->count(), 4);
 }
 
 void tst_LiveChart::hoverShowsEveryValueAtTheTime()

@@ -12,12 +12,14 @@
 #include "gui/mainwindow.h"
 #include "gui/messagebanner.h"
 #include "gui/runpanel.h"
+#include "gui/tracereplaywidget.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -43,6 +45,7 @@ private slots:
     void stopWhilePreparingStartsNothing();
     void scenarioPickedWhilePreparingWins();
     void exportsTimeSeriesAndConfig();
+    void settingsRememberConfigAndRecentTraces();
 
 private:
     std::unique_ptr<MainWindow> makeWindow(const QString &demoFile = u"demo.sqlite"_s);
@@ -299,6 +302,40 @@ void tst_MainWindowRun::exportsTimeSeriesAndConfig()
     const QString pngPath = m_dir.filePath(u"window.png"_s);
     QVERIFY(w->saveWindowImage(pngPath));
     QVERIFY(QImage(pngPath).width() > 100);
+}
+
+void tst_MainWindowRun::settingsRememberConfigAndRecentTraces()
+{
+    // QStandardPaths' test mode (initTestCase) keeps QSettings away from the user's own file.
+    QSettings().clear();
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"demo.sqlite"_s);
+    options.useSettings = true;
+    {
+        MainWindow w(options);
+        w.show();
+        QVERIFY(w.loadScenario(u"stampede"_s));
+        w.findChild<QSpinBox *>(u"capacitySpin"_s)->setValue(1234);
+        w.traceReplay()->setRecentTraces({ u"/data/a.trace"_s, u"/data/b.trace"_s });
+        w.traceReplay()->setCapacities(u"3%,30%"_s);
+        w.chartPanel()->setViewSpan(120);
+        w.resize(1111, 777);
+        QVERIFY(w.close());
+    }
+    MainWindow again(options);
+    const RunConfig c = again.panelConfig();
+    QCOMPARE(c.cache.capacity, qint64(1234));
+    QCOMPARE(c.threads, 16); // the stampede preset's
+    QCOMPARE(c.database.database, m_dir.filePath(u"demo.sqlite"_s));
+    QCOMPARE(again.traceReplay()->recentTraces(),
+        QStringList({ u"/data/a.trace"_s, u"/data/b.trace"_s }));
+    QCOMPARE(again.traceReplay()->capacities(), u"3%,30%"_s);
+    QCOMPARE(again.chartPanel()->viewSpan(), 120.0);
+    QCOMPARE(again.width(), 1111);
+    QVERIFY2(
+        qAbs(again.height() - 777) <= 20, qPrintable(QString::number(again.height()))); // frame
+    QCOMPARE(again.runPanel()->currentScenarioId(), u"stampede"_s);
+    QSettings().clear();
 }
 
 QTEST_MAIN(tst_MainWindowRun)
