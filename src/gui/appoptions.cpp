@@ -153,15 +153,23 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
     if (!o.probeReport.isEmpty()) {
         auto *probe = new ResponsivenessProbe(20, &window);
         probe->start();
+        auto write = [probe, path = o.probeReport] {
+            QSaveFile file(path);
+            if (file.open(QIODevice::WriteOnly)) {
+                file.write(QJsonDocument(probe->report()).toJson());
+                file.commit();
+            }
+        };
+        // Written every minute too, so a run killed before its end still leaves its figures.
+        auto *checkpoint = new QTimer(probe);
+        checkpoint->setInterval(60000);
+        QObject::connect(checkpoint, &QTimer::timeout, probe, write);
+        checkpoint->start();
         QObject::connect(
-            qApp, &QCoreApplication::aboutToQuit, probe, [probe, path = o.probeReport] {
+            qApp, &QCoreApplication::aboutToQuit, probe, [probe, write, path = o.probeReport] {
                 probe->stop();
+                write();
                 const QJsonObject report = probe->report();
-                QSaveFile file(path);
-                if (file.open(QIODevice::WriteOnly)) {
-                    file.write(QJsonDocument(report).toJson());
-                    file.commit();
-                }
                 QTextStream(stderr)
                     << "cachescope: event-loop delay p50 " << probe->delayQuantileMs(0.5)
                     << " ms, p99 " << probe->delayQuantileMs(0.99) << " ms, max "
