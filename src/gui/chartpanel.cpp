@@ -91,10 +91,12 @@ LiveChart::Spec fillSpec()
         LiveChart::AxisSpec {
             QObject::tr("bytes"), LiveChart::AxisScale::Linear, ValueUnit::Bytes },
         {
+            // Each capacity before what it bounds: a full cache draws its level over the limit.
+            { QObject::tr("capacity (entries)"), QColor(0xb5, 0xd3, 0xee), Qt::SolidLine, false,
+                4.0 },
             { QObject::tr("entries"), entries, Qt::SolidLine, false },
-            { QObject::tr("capacity (entries)"), QColor(0x9e, 0xc5, 0xe8), Qt::SolidLine, false },
+            { QObject::tr("capacity (bytes)"), QColor(0xf7, 0xd0, 0xa8), Qt::SolidLine, true, 4.0 },
             { QObject::tr("bytes"), bytes, Qt::SolidLine, true },
-            { QObject::tr("capacity (bytes)"), QColor(0xf5, 0xc2, 0x8e), Qt::SolidLine, true },
         },
         ChartPanel::windowPoints };
 }
@@ -154,7 +156,7 @@ ChartPanel::ChartPanel(QWidget *parent)
         m_grid->addWidget(m_charts[std::size_t(i)], i / 2, i % 2);
     }
     // The capacity counts entries until a byte capacity arrives.
-    m_charts[Fill]->setSeriesVisible(3, false);
+    m_charts[Fill]->setSeriesVisible(2, false);
     // p95 and p99.9 start hidden (a click on their legend entry shows them): eight lines of
     // tail latency on one log axis are unreadable, and p50 with p99 tell the story.
     for (const int p : { 1, 3, 5, 7 })
@@ -226,11 +228,11 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
 
     LiveChart *fill = m_charts[Fill];
     const bool bytes = s.capacityUnit == SizeUnit::Bytes;
-    fill->append(0, t, double(s.entries));
-    fill->append(2, t, double(s.bytes));
-    fill->append(bytes ? 3 : 1, t, double(s.capacity));
-    fill->setSeriesVisible(1, !bytes);
-    fill->setSeriesVisible(3, bytes);
+    fill->append(1, t, double(s.entries));
+    fill->append(3, t, double(s.bytes));
+    fill->append(bytes ? 2 : 0, t, double(s.capacity));
+    fill->setSeriesVisible(0, !bytes);
+    fill->setSeriesVisible(2, bytes);
 
     // A hidden panel (the trace tab in front, a minimised window) collects without drawing:
     // each replace() makes Qt Charts rebuild and stroke the series' path.

@@ -138,7 +138,7 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
         auto *line = new QLineSeries;
         line->setName(s.name);
         QPen pen(s.color);
-        pen.setWidthF(s.style == Qt::SolidLine ? 1.6 : 1.3);
+        pen.setWidthF(s.width);
         pen.setStyle(s.style);
         line->setPen(pen);
         chart->addSeries(line);

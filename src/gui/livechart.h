@@ -61,6 +61,7 @@ public:
         QColor color;
         Qt::PenStyle style = Qt::SolidLine;
         bool rightAxis = false;
+        double width = 1.6;
     };
     struct Spec
     {
