@@ -89,9 +89,9 @@ void tst_Reference::qcacheEqualsLru_data()
 {
     QTest::addColumn<QString>("trace");
     QTest::addColumn<qint64>("capacity");
-    for (const char *t : { "lirs_multi1.trace", "cache2k_web07.trace" })
+    for (const QString &t : { u"lirs_multi1.trace"_s, u"cache2k_web07.trace"_s })
         for (qint64 c : { 1, 2, 26, 130, 204, 1024, 2048, 5000 })
-            QTest::addRow("%s %lld", t, c) << QString::fromLatin1(t) << c;
+            QTest::newRow(qPrintable(u"%1 %2"_s.arg(t).arg(c))) << t << c;
 }
 
 void tst_Reference::qcacheEqualsLru()
