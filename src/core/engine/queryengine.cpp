@@ -391,6 +391,20 @@ Result<void> QueryEngine::setSingleFlight(bool enabled)
     return {};
 }
 
+Result<void> QueryEngine::setShadows(bool enabled)
+{
+    if (enabled == m_config.shadows)
+        return {};
+    m_config.shadows = enabled;
+    emit configChanged(u"shadow policies "_s + onOff(!enabled) + u" → "_s + onOff(enabled));
+    return {};
+}
+
+std::optional<ShadowSnapshot> QueryEngine::shadowSnapshot() const
+{
+    return std::nullopt;
+}
+
 MetricsReading QueryEngine::reading() const
 {
     MetricsReading reading;

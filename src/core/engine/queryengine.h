@@ -3,12 +3,14 @@
 #include "core/db/sqltemplate.h"
 #include "core/engine/runconfig.h"
 #include "core/metrics/metricssnapshot.h"
+#include "core/whatif/shadowsnapshot.h"
 
 #include <QObject>
 #include <QThreadPool>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace CacheScope {
 
@@ -92,10 +94,16 @@ public:
     Result<void> setCacheCapacity(qint64 capacity, SizeUnit unit);
     Result<void> setTtlMs(qint64 ttlMs);
     Result<void> setSingleFlight(bool enabled);
+    /// Shadow policies (ShadowSet) beside the run: on starts them for the rest of the run (or
+    /// the next run), off pauses them; what they saw so far stays in shadowSnapshot().
+    Result<void> setShadows(bool enabled);
 
     /// Cumulative counters, histograms and cache state since the run started; lock-free,
     /// callable at any rate from the owner's thread. Feed it to a MetricsSampler.
     MetricsReading reading() const;
+    /// The shadow policies' latest estimates (refreshed about 4 times a second), or nullopt when
+    /// the current (or last) run has had no shadows. Cheap; owner's thread.
+    std::optional<ShadowSnapshot> shadowSnapshot() const;
 
     /// Worker tasks running now (they follow setThreads() between requests).
     int activeWorkers() const;

@@ -42,6 +42,8 @@ struct RunConfig
     double targetRate = 0.0; // requests/s over all workers, open loop only (> 0 there)
     int thinkTimeMs = 0; // closed loop: pause between a worker's requests
     ResultCacheConfig cache; // policy "none" runs without a cache (the baseline)
+    /// Shadow policies: every live-capable policy, fed the run's sampled keys (ShadowSet).
+    bool shadows = false;
 
     /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
     /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.
