@@ -2,5 +2,5 @@
 # Preinstalled ones cost nothing to check; need() installs only what is missing.
 CACHESCOPE_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf fonts-dejavu-core
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql
-    zlib1g-dev liblzma-dev libzstd-dev libbenchmark-dev)
+    zlib1g-dev liblzma-dev libzstd-dev libpq-dev libbenchmark-dev)
 CACHESCOPE_TEST_PACKAGES=(postgresql gzip xz-utils)

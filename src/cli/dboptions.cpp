@@ -21,6 +21,7 @@ void addDatabaseOptions(QCommandLineParser &p)
             { u"user"_s, u"PostgreSQL user (default $CACHESCOPE_PG_USER)."_s, u"U"_s },
             { u"password-env"_s, u"Name of the environment variable holding the password (default CACHESCOPE_PG_PASSWORD)."_s, u"VAR"_s },
             { u"connection"_s, u"per-thread (default: each worker reuses its own connection) or per-query."_s, u"MODE"_s },
+            { u"pg-protocol"_s, u"PostgreSQL statements: prepared (default: libpq extended protocol, prepared once per connection) or qt (QSqlQuery: EXECUTE text, parsed on every call)."_s, u"MODE"_s },
             { u"db-delay-ms"_s, u"SIMULATED network delay added to every database round trip (default 0)."_s, u"N"_s },
     });
 }
@@ -66,6 +67,13 @@ Result<ConnectionSettings> databaseSettings(const QCommandLineParser &p, bool fo
         if (!m)
             return Error{ m.error().message, {}, 0, u"--connection"_s, p.value(u"connection"_s) };
         s.connectionMode = m.value();
+    }
+    if (p.isSet(u"pg-protocol"_s)) {
+        Result<PostgresProtocol> protocol = parsePostgresProtocol(p.value(u"pg-protocol"_s));
+        if (!protocol)
+            return Error{ protocol.error().message, {}, 0, u"--pg-protocol"_s,
+                p.value(u"pg-protocol"_s) };
+        s.postgresProtocol = protocol.value();
     }
     const Result<qint64> delay = integerOption(p, u"db-delay-ms"_s, 0, 0, 60000);
     if (!delay)

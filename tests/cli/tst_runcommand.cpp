@@ -162,6 +162,9 @@ void tst_RunCommand::badOptions_data()
                                          << u"cachescope-cli: "_s;
     QTest::newRow("bad driver") << QStringList{ u"--driver"_s, u"oracle"_s }
                                 << u"cachescope-cli: --driver: 'oracle' is not a database driver"_s;
+    QTest::newRow("bad pg protocol")
+        << QStringList{ u"--driver"_s, u"postgres"_s, u"--pg-protocol"_s, u"binary"_s }
+        << u"cachescope-cli: --pg-protocol: 'binary' is not a PostgreSQL statement protocol"_s;
 }
 
 void tst_RunCommand::badOptions()

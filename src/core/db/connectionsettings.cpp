@@ -113,6 +113,25 @@ Result<ConnectionMode> parseConnectionMode(const QString &text)
     return error;
 }
 
+QString postgresProtocolName(PostgresProtocol protocol)
+{
+    return protocol == PostgresProtocol::Prepared ? u"prepared"_s : u"qt"_s;
+}
+
+Result<PostgresProtocol> parsePostgresProtocol(const QString &text)
+{
+    const QString name = text.trimmed().toLower();
+    if (name == "prepared"_L1)
+        return PostgresProtocol::Prepared;
+    if (name == "qt"_L1)
+        return PostgresProtocol::Qt;
+    Error error;
+    error.message = u"is not a PostgreSQL statement protocol (prepared or qt)"_s;
+    error.field = u"pg-protocol"_s;
+    error.value = text;
+    return error;
+}
+
 Result<ConnectionSettings> postgresSettingsFromEnvironment()
 {
     auto env = [](const char *name, const QString &fallback) {

@@ -12,6 +12,13 @@ enum class DatabaseDriver { Sqlite, Postgres };
 /// PerQuery: every query opens and closes its own connection, to show what reuse saves.
 enum class ConnectionMode { PerThread, PerQuery };
 
+/// How statements reach PostgreSQL. Prepared: libpq's extended protocol on the QPSQL
+/// connection's own handle (PQprepare once per connection, then PQexecPrepared with the key as
+/// its parameter), the way pgbench -M prepared and most drivers run a hot query. Qt: QSqlQuery's
+/// prepared statements, which QPSQL sends as "EXECUTE name (value)" text over the simple-query
+/// protocol, so the server parses every call again (about half the throughput on a busy server).
+enum class PostgresProtocol { Prepared, Qt };
+
 /// Where and how to connect. A plain value: copy it into worker lambdas freely.
 struct ConnectionSettings
 {
@@ -28,6 +35,7 @@ struct ConnectionSettings
     /// database. 0 = off. It is added time, not a measurement of any real network.
     int simulatedDelayMs = 0;
     ConnectionMode connectionMode = ConnectionMode::PerThread;
+    PostgresProtocol postgresProtocol = PostgresProtocol::Prepared; // PostgreSQL only
 
     /// Rejects values that cannot work (empty database, port out of range, ...) with the field
     /// and value at fault, before anything connects.
@@ -48,6 +56,11 @@ Result<DatabaseDriver> parseDriver(const QString &text);
 QString connectionModeName(ConnectionMode mode);
 /// Parses "per-thread" or "per-query"; field "connection" in the error.
 Result<ConnectionMode> parseConnectionMode(const QString &text);
+
+/// "prepared" / "qt", as the CLI spells them.
+QString postgresProtocolName(PostgresProtocol protocol);
+/// Parses "prepared" or "qt"; field "pg-protocol" in the error.
+Result<PostgresProtocol> parsePostgresProtocol(const QString &text);
 
 /// PostgreSQL settings from CACHESCOPE_PG_HOST, _PORT, _DB, _USER and _PASSWORD, as printed by
 /// `scripts/pg start`. Fails (field: the variable) when CACHESCOPE_PG_PORT is unset or bad.

@@ -3,9 +3,15 @@
 #include "core/db/queryconnection.h"
 #include "core/db/threadstate_p.h"
 
+#include <QDateTime>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+
+#include <libpq-fe.h>
+
+#include <atomic>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -36,6 +42,101 @@ QString databaseMessage(const QSqlError &error)
     return text.simplified();
 }
 
+/// The libpq connection under a QPSQL connection (QSqlDriver::handle()), or nullptr.
+PGconn *libpqHandle(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    // Qt names the metatype after the struct behind libpq's typedef: "pg_conn*".
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "pg_conn*") != 0
+            && qstrcmp(handle.typeName(), "PGconn*") != 0))
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+QString libpqMessage(const PGresult *result, PGconn *conn)
+{
+    const char *text = result ? PQresultErrorMessage(result) : nullptr;
+    if (!text || !*text)
+        text = PQerrorMessage(conn);
+    return QString::fromUtf8(text).simplified();
+}
+
+struct ResultDeleter
+{
+    void operator()(PGresult *result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Type OIDs of pg_type.h (stable since PostgreSQL 7).
+enum : Oid {
+    BoolOid = 16,
+    ByteaOid = 17,
+    Int8Oid = 20,
+    Int2Oid = 21,
+    Int4Oid = 23,
+    OidOid = 26,
+    Float4Oid = 700,
+    Float8Oid = 701,
+    DateOid = 1082,
+    TimeOid = 1083,
+    TimestampOid = 1114,
+    TimestampTzOid = 1184,
+    NumericOid = 1700,
+};
+
+/// One text-format value as QPSQL would give it (its type mapping, low-precision numerics).
+QVariant libpqValue(const PGresult *result, int row, int column, Oid type)
+{
+    const bool null = PQgetisnull(result, row, column);
+    const char *text = PQgetvalue(result, row, column);
+    const int length = PQgetlength(result, row, column);
+    switch (type) {
+    case BoolOid:
+        return null ? QVariant(QMetaType::fromType<bool>()) : QVariant(text[0] == 't');
+    case Int2Oid:
+    case Int4Oid:
+        return null ? QVariant(QMetaType::fromType<int>())
+                    : QVariant(QByteArrayView(text, length).toInt());
+    case Int8Oid:
+        return null ? QVariant(QMetaType::fromType<qlonglong>())
+                    : QVariant(QByteArrayView(text, length).toLongLong());
+    case OidOid:
+        return null ? QVariant(QMetaType::fromType<uint>())
+                    : QVariant(QByteArrayView(text, length).toUInt());
+    case Float4Oid:
+    case Float8Oid:
+    case NumericOid:
+        return null ? QVariant(QMetaType::fromType<double>())
+                    : QVariant(QByteArrayView(text, length).toDouble());
+    case DateOid:
+        return null ? QVariant(QMetaType::fromType<QDate>())
+                    : QVariant(QDate::fromString(QString::fromLatin1(text, length), Qt::ISODate));
+    case TimeOid:
+        return null
+            ? QVariant(QMetaType::fromType<QTime>())
+            : QVariant(QTime::fromString(QString::fromLatin1(text, length), Qt::ISODateWithMs));
+    case TimestampOid:
+    case TimestampTzOid:
+        return null ? QVariant(QMetaType::fromType<QDateTime>())
+                    : QVariant(QDateTime::fromString(
+                        QString::fromLatin1(text, length), Qt::ISODateWithMs));
+    case ByteaOid: {
+        if (null)
+            return QVariant(QMetaType::fromType<QByteArray>());
+        size_t size = 0;
+        unsigned char *bytes
+            = PQunescapeBytea(reinterpret_cast<const unsigned char *>(text), &size);
+        QByteArray out(reinterpret_cast<const char *>(bytes), qsizetype(size));
+        PQfreemem(bytes);
+        return out;
+    }
+    default:
+        return null ? QVariant(QMetaType::fromType<QString>())
+                    : QVariant(QString::fromUtf8(text, length));
+    }
+}
+
 Result<Detail::PreparedQuery *> preparedQuery(
     QSqlDatabase &db, Detail::ConnectionState &state, const SqlTemplate &sqlTemplate)
 {
@@ -53,12 +154,27 @@ Result<Detail::PreparedQuery *> preparedQuery(
         return error;
     }
     auto prepared = std::make_unique<Detail::PreparedQuery>();
-    prepared->query = QSqlQuery(db);
-    prepared->query.setForwardOnly(true); // rows are read once, in order: no client-side cache
-    if (!prepared->query.prepare(sqlTemplate.sql())) {
-        error.message
-            = u"is rejected by the database: "_s + databaseMessage(prepared->query.lastError());
-        return error;
+    if (PGconn *conn = state.libpq ? libpqHandle(db) : nullptr) {
+        // A name never used before on any connection: a statement dropped from the map after
+        // an error may still exist on a connection that survived it.
+        static std::atomic<quint64> serial = 0;
+        prepared->libpqName = "cachescope_" + QByteArray::number(++serial);
+        const ResultPtr result(PQprepare(conn, prepared->libpqName.constData(),
+            sqlTemplate.positionalSql().toUtf8().constData(), 1, nullptr));
+        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+            error.message = u"is rejected by the database: "_s + libpqMessage(result.get(), conn);
+            state.suspect = true; // or the connection is gone: ping it before its next use
+            return error;
+        }
+    } else {
+        prepared->query = QSqlQuery(db);
+        prepared->query.setForwardOnly(true); // rows are read once, in order: no client cache
+        if (!prepared->query.prepare(sqlTemplate.sql())) {
+            error.message = u"is rejected by the database: "_s
+                + databaseMessage(prepared->query.lastError());
+            state.suspect = true; // or the connection is gone: ping it before its next use
+            return error;
+        }
     }
     prepared->driver = db.driver();
     Detail::PreparedQuery *raw = prepared.get();
@@ -96,6 +212,65 @@ Result<void> prepareTemplate(QSqlDatabase &db, const SqlTemplate &sqlTemplate)
     return {};
 }
 
+namespace {
+
+/// execute() of a statement prepared with libpq: PQexecPrepared with the key as its one text
+/// parameter (extended protocol: no statement text to parse on the server).
+Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &state,
+    Detail::PreparedQuery &statement, const SqlTemplate &sqlTemplate, qint64 key)
+{
+    QueryResult result;
+    result.simulatedDelayMs = state.simulatedDelayMs;
+    PGconn *conn = libpqHandle(db);
+    ResultPtr answer;
+    if (conn) {
+        const QByteArray parameter = QByteArray::number(key);
+        const char *values[1] = { parameter.constData() };
+        Detail::simulateRoundTrip(state.simulatedDelayMs);
+        answer.reset(PQexecPrepared(
+            conn, statement.libpqName.constData(), 1, values, nullptr, nullptr, 0));
+    }
+    const ExecStatusType status = answer ? PQresultStatus(answer.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        Error error;
+        error.message = u"query '%1' failed: %2"_s.arg(sqlTemplate.name(),
+            conn ? libpqMessage(answer.get(), conn) : u"the connection is not open"_s);
+        error.file = describe(db, state);
+        error.field = u"key"_s;
+        error.value = QString::number(key);
+        state.suspect = true; // as in execute(): ping before reuse, prepare again
+        state.prepared.erase(sqlTemplate.sql());
+        return error;
+    }
+    const PGresult *rows = answer.get();
+    if (status == PGRES_TUPLES_OK) {
+        const int columnCount = PQnfields(rows);
+        if (statement.columns.isEmpty()) {
+            for (int i = 0; i < columnCount; ++i)
+                statement.columns.append(QString::fromUtf8(PQfname(rows, i)));
+        }
+        result.columns = statement.columns;
+        QVarLengthArray<Oid, 16> types(columnCount);
+        for (int i = 0; i < columnCount; ++i)
+            types[i] = PQftype(rows, i);
+        const int rowCount = PQntuples(rows);
+        result.rows.reserve(rowCount);
+        for (int r = 0; r < rowCount; ++r) {
+            QVariantList row;
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
+                row.append(libpqValue(rows, r, i, types[i]));
+            result.rows.append(std::move(row));
+        }
+    } else {
+        result.rowsAffected = QByteArrayView(PQcmdTuples(answer.get())).toInt();
+    }
+    result.approximateBytes = approximateBytes(result.rows);
+    return result;
+}
+
+} // namespace
+
 Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qint64 key)
 {
     Detail::ConnectionState &state = Detail::connectionState(db.connectionName());
@@ -103,6 +278,8 @@ Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qi
     if (!prepared)
         return prepared.error();
     Detail::PreparedQuery &statement = **prepared;
+    if (!statement.libpqName.isEmpty())
+        return executeLibpq(db, state, statement, sqlTemplate, key);
     QSqlQuery &query = statement.query;
 
     const QVariant value = QVariant::fromValue(qlonglong(key));

@@ -43,10 +43,17 @@ Error sqlError(const QString &sql, const QString &message)
     return error;
 }
 
-/// The named placeholders (:name) of `sql` outside quotes and comments; "::" casts are skipped.
-QStringList namedPlaceholders(const QString &sql)
+struct Placeholder
 {
-    QStringList names;
+    qsizetype position = 0;
+    qsizetype length = 0;
+    QString name; // empty for `?`
+};
+
+/// The placeholders (:name and ?) of `sql` outside quotes and comments; "::" casts are skipped.
+QList<Placeholder> placeholders(const QString &sql)
+{
+    QList<Placeholder> found;
     const qsizetype n = sql.size();
     for (qsizetype i = 0; i < n; ++i) {
         const QChar c = sql.at(i);
@@ -65,9 +72,22 @@ QStringList namedPlaceholders(const QString &sql)
             while (j < n && (sql.at(j).isLetterOrNumber() || sql.at(j) == u'_'))
                 ++j;
             if (j > i + 1 && !sql.at(i + 1).isDigit())
-                names.append(sql.mid(i + 1, j - i - 1));
+                found.append({ i, j - i, sql.mid(i + 1, j - i - 1) });
             i = j - 1;
+        } else if (c == u'?') {
+            found.append({ i, 1, QString() });
         }
+    }
+    return found;
+}
+
+/// The named placeholders (:name) of `sql` outside quotes and comments.
+QStringList namedPlaceholders(const QString &sql)
+{
+    QStringList names;
+    for (const Placeholder &p : placeholders(sql)) {
+        if (!p.name.isEmpty())
+            names.append(p.name);
     }
     return names;
 }
@@ -149,6 +169,20 @@ Result<SqlTemplate> SqlTemplate::custom(const QString &sql, quint8 id)
                 sql, u"uses the placeholder :%1; only :key is bound"_s.arg(placeholder));
     }
     return SqlTemplate(TemplateKind::Custom, id, u"custom"_s, sql, startsWithWriteKeyword(sql));
+}
+
+QString SqlTemplate::positionalSql() const
+{
+    QString out;
+    out.reserve(m_sql.size() + 8);
+    qsizetype from = 0;
+    for (const Placeholder &p : placeholders(m_sql)) {
+        out += QStringView(m_sql).sliced(from, p.position - from);
+        out += u"$1"_s;
+        from = p.position + p.length;
+    }
+    out += QStringView(m_sql).sliced(from);
+    return out;
 }
 
 QList<Key> SqlTemplate::affectedKeys(qint64 parameter) const

@@ -43,6 +43,9 @@ public:
     quint8 id() const { return m_id; }
     const QString &name() const { return m_name; }
     const QString &sql() const { return m_sql; }
+    /// sql() with every placeholder (`?` or `:key`, outside quotes and comments) written as
+    /// `$1`: the text PostgreSQL's own PREPARE and libpq's PQprepare take.
+    QString positionalSql() const;
     /// Writes are never cached; they invalidate affectedKeys().
     bool isWrite() const { return m_write; }
     /// The key under which this template's result for `parameter` is cached (cachekey.h).

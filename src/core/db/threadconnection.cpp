@@ -213,6 +213,8 @@ Result<QSqlDatabase> openConnection(
     Detail::ConnectionState &state = Detail::connectionState(name);
     state.description = settings.description();
     state.simulatedDelayMs = settings.simulatedDelayMs;
+    state.libpq = settings.driver == DatabaseDriver::Postgres
+        && settings.postgresProtocol == PostgresProtocol::Prepared;
     return QSqlDatabase::database(name, false);
 }
 

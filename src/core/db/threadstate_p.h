@@ -13,10 +13,12 @@ class QSqlDriver;
 
 namespace CacheScope::Detail {
 
-/// A statement prepared once on one connection and executed many times.
+/// A statement prepared once on one connection and executed many times: a QSqlQuery, or a
+/// statement prepared with libpq on the QPSQL connection's handle (PostgresProtocol::Prepared).
 struct PreparedQuery
 {
-    QSqlQuery query;
+    QSqlQuery query; // unused for a libpq statement
+    QByteArray libpqName; // non-empty: a libpq statement of this name
     const QSqlDriver *driver = nullptr; // the driver it was prepared on, to notice a reopened name
     QStringList columns; // filled on the first execution, shared by every result
 };
@@ -26,6 +28,7 @@ struct ConnectionState
 {
     QString description; // ConnectionSettings::description() of a connection we opened
     int simulatedDelayMs = 0;
+    bool libpq = false; // PostgreSQL with PostgresProtocol::Prepared
     bool suspect = false; // a statement failed: ping before reuse, reopen if the server went away
     std::unordered_map<QString, std::unique_ptr<PreparedQuery>> prepared; // by SQL text
 };
