@@ -127,13 +127,13 @@ void runWorker(Cache &cache, const std::vector<Key> &pool, const std::vector<Cac
                     if (!hit)
                         cache.insert(key, value);
                     const qint64 ns = TickClock::elapsedNs(t0, TickClock::now());
-                    counters.add(Counter::Requests);
+                    counters.addOwned(Counter::Requests);
                     if (hit) {
-                        counters.add(Counter::Hits);
-                        totals.hitLatency.record(ns);
+                        counters.addOwned(Counter::Hits);
+                        totals.hitLatency.recordOwned(ns);
                         ++hits;
                     } else {
-                        counters.add(Counter::Misses);
+                        counters.addOwned(Counter::Misses);
                     }
                 } else if (cache.lookup(key)) {
                     ++hits;

@@ -194,10 +194,10 @@ private:
             const bool late = m_run.isStopping(); // a late result of a stopped run: dropped
             if (!late) {
                 Counters &counters = m_slot.counters;
-                counters.add(Counter::Requests);
-                counters.add(Counter::Writes);
+                counters.addOwned(Counter::Requests);
+                counters.addOwned(Counter::Writes);
                 if (written) {
-                    m_slot.writeLatency.record(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+                    m_slot.writeLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
                     databaseSucceeded();
                 } else {
                     failed(written.error());
@@ -234,18 +234,18 @@ private:
         const bool late = m_run.isStopping();
         if (!late) {
             Counters &counters = m_slot.counters;
-            counters.add(Counter::Requests);
+            counters.addOwned(Counter::Requests);
             if (answer.outcome == LoadOutcome::Hit) {
-                counters.add(Counter::Hits);
-                m_slot.hitLatency.record(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+                counters.addOwned(Counter::Hits);
+                m_slot.hitLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
             } else {
-                counters.add(Counter::Misses);
+                counters.addOwned(Counter::Misses);
                 // Counted here with its miss, not from the cache's own tally: a wait that ends
                 // after stop() is then dropped together with its request.
                 if (answer.outcome == LoadOutcome::Waited)
-                    counters.add(Counter::SingleFlightWaits);
+                    counters.addOwned(Counter::SingleFlightWaits);
                 if (ok) {
-                    m_slot.missLatency.record(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+                    m_slot.missLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
                     if (answer.outcome == LoadOutcome::Loaded)
                         databaseSucceeded();
                 } else {
@@ -278,7 +278,7 @@ private:
 
     void failed(const Error &error)
     {
-        m_slot.counters.add(Counter::Errors);
+        m_slot.counters.addOwned(Counter::Errors);
         // The next attempt opens a fresh connection: the server may have restarted.
         releaseThreadConnection();
         m_backoffNs = m_backoffNs ? std::min(m_backoffNs * 2, backoffMaxNs) : backoffFirstNs;

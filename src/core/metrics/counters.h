@@ -74,6 +74,18 @@ public:
     {
         add(Counter(int(Counter::EvictedCapacity) + int(reason)), n);
     }
+    /// add() for counters that only one thread ever writes (a worker's own slot): a relaxed load
+    /// and store instead of a locked read-modify-write, so readers still see whole values at a
+    /// fraction of the cost on the hit path. A second writer would lose counts: never mix.
+    void addOwned(Counter counter, quint64 n = 1) noexcept
+    {
+        std::atomic<quint64> &v = m_values[int(counter)].value;
+        v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    void addEvictionOwned(EvictionReason reason, quint64 n = 1) noexcept
+    {
+        addOwned(Counter(int(Counter::EvictedCapacity) + int(reason)), n);
+    }
     quint64 value(Counter counter) const noexcept
     {
         return m_values[int(counter)].value.load(std::memory_order_relaxed);

@@ -48,6 +48,22 @@ public:
         while (v < seen && !m_minNs.compare_exchange_weak(seen, v, std::memory_order_relaxed)) { }
     }
 
+    /// record() for a histogram only one thread ever records into (a worker's own): relaxed
+    /// loads and stores, no locked read-modify-write. Readers on other threads are safe as with
+    /// record(); a second recording thread would lose values: never mix.
+    void recordOwned(qint64 ns) noexcept
+    {
+        const qint64 v = clamp(ns);
+        std::atomic<quint64> &bucket = m_counts[bucketIndex(v)];
+        bucket.store(bucket.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        m_totalNs.store(
+            m_totalNs.load(std::memory_order_relaxed) + quint64(v), std::memory_order_relaxed);
+        if (v > m_maxNs.load(std::memory_order_relaxed))
+            m_maxNs.store(v, std::memory_order_relaxed);
+        if (v < m_minNs.load(std::memory_order_relaxed))
+            m_minNs.store(v, std::memory_order_relaxed);
+    }
+
     /// Number of recorded values.
     quint64 count() const;
     bool isEmpty() const { return count() == 0; }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,7 @@ private slots:
     void agreesWithSortedSamples();
     void clampsToRange();
     void concurrentRecordingSumsExactly();
+    void ownedRecordingWhileAnotherThreadReads();
     void subtractLeavesTheInterval();
     void mergeAddsCounts();
 };
@@ -187,6 +189,39 @@ void tst_LatencyHistogram::concurrentRecordingSumsExactly()
     QCOMPARE(shared.minNs(), reference.minNs());
     for (double p : { 1.0, 50.0, 99.0, 99.9 })
         QCOMPARE(shared.percentileNs(p), reference.percentileNs(p));
+}
+
+/// recordOwned(): one recording thread (a worker's own histogram) while another thread reads,
+/// as the sampler does. Same histogram as record(), readings never go backwards.
+void tst_LatencyHistogram::ownedRecordingWhileAnotherThreadReads()
+{
+    constexpr int count = 500'000;
+    LatencyHistogram owned;
+    LatencyHistogram reference;
+    const auto valueOf = [](int i) { return 500 + (qint64(i) * 7919) % 3'000'000; };
+    std::atomic<bool> done { false };
+    std::thread writer([&] {
+        for (int i = 0; i < count; ++i)
+            owned.recordOwned(valueOf(i));
+        done = true;
+    });
+    quint64 lastCount = 0;
+    bool monotonic = true;
+    while (!done.load()) {
+        const LatencyHistogram copy(owned); // the sampler's relaxed copy
+        monotonic = monotonic && copy.count() >= lastCount;
+        lastCount = copy.count();
+    }
+    writer.join();
+    for (int i = 0; i < count; ++i)
+        reference.record(valueOf(i));
+    QVERIFY(monotonic);
+    QCOMPARE(owned.count(), quint64(count));
+    QCOMPARE(owned.meanNs(), reference.meanNs());
+    QCOMPARE(owned.maxNs(), reference.maxNs());
+    QCOMPARE(owned.minNs(), reference.minNs());
+    for (double p : { 1.0, 50.0, 99.0, 99.9 })
+        QCOMPARE(owned.percentileNs(p), reference.percentileNs(p));
 }
 
 void tst_LatencyHistogram::subtractLeavesTheInterval()
