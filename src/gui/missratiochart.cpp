@@ -17,7 +17,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope {
-namespace {
 
 QColor policyColor(const QString &id)
 {
@@ -33,8 +32,6 @@ QColor policyColor(const QString &id)
     return palette[index % std::size(palette)];
 }
 
-} // namespace
-
 MissRatioChart::MissRatioChart(QWidget *parent)
     : QChartView(parent)
 {
@@ -44,7 +41,10 @@ MissRatioChart::MissRatioChart(QWidget *parent)
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setBackgroundRoundness(0);
     chart->legend()->setAlignment(Qt::AlignRight);
+    // QChartView(parent) made a placeholder chart; setChart() releases it without deleting it.
+    QChart *placeholder = this->chart();
     setChart(chart);
+    delete placeholder;
     setRenderHint(QPainter::Antialiasing);
     m_x = new QValueAxis;
     m_x->setTitleText(tr("capacity (objects)"));

@@ -3,6 +3,7 @@
 #include "core/engine/simulationrunner.h"
 
 #include <QChartView>
+#include <QColor>
 #include <QHash>
 
 #include <vector>
@@ -11,6 +12,9 @@ class QLineSeries;
 class QValueAxis;
 
 namespace CacheScope {
+
+/// A policy's colour in every chart: its registry position in a 12-colour palette.
+QColor policyColor(const QString &id);
 
 /// Miss ratio against capacity from a trace replay: one line per policy, Belady's OPT dashed
 /// as the lower bound no policy can beat. Axes are created once; a new replay replaces the

@@ -1,0 +1,338 @@
+#include "whatifview.h"
+
+#include "livechart.h"
+#include "livemrcchart.h"
+#include "missratiochart.h"
+#include "policyrankingmodel.h"
+
+#include "core/policy/policyregistry.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+constexpr qsizetype windowPoints = 3000; // as the live charts: 300 s at 10 Hz
+
+/// The policies a run can shadow: every registry policy that needs no future.
+QStringList shadowablePolicies()
+{
+    QStringList ids;
+    for (const PolicyInfo &p : policyRegistry()) {
+        if (!p.needsFuture)
+            ids << p.id;
+    }
+    return ids;
+}
+
+QString displayName(const QString &id)
+{
+    const PolicyInfo *info = findPolicy(id);
+    return info ? info->displayName : id;
+}
+
+LiveChart::Spec comparisonSpec(const QStringList &policies)
+{
+    LiveChart::Spec spec { QObject::tr("Hit ratio: shadow policies and the real cache"),
+        { QObject::tr("hit ratio (%)"), LiveChart::AxisScale::Percent, ValueUnit::Percent },
+        std::nullopt, {}, windowPoints };
+    // Two series per policy, interval then cumulative; the page shows one kind at a time.
+    for (const QString &id : policies) {
+        const QColor color = policyColor(id);
+        spec.series.append({ displayName(id), color, Qt::SolidLine, false, 1.4 });
+        spec.series.append({ displayName(id), color, Qt::SolidLine, false, 1.4 });
+    }
+    // The real cache last, so it draws over the shadows: black, thick.
+    spec.series.append({ QObject::tr("real cache"), QColor(Qt::black), Qt::SolidLine, false, 3.0 });
+    spec.series.append({ QObject::tr("real cache"), QColor(Qt::black), Qt::SolidLine, false, 3.0 });
+    return spec;
+}
+
+QString percentText(std::optional<double> ratio)
+{
+    return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : QObject::tr("n/a");
+}
+
+} // namespace
+
+WhatIfView::WhatIfView(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(3);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 2, 4, 0);
+    m_samplingLabel = new QLabel(this);
+    m_samplingLabel->setObjectName(u"samplingLabel"_s);
+    m_samplingLabel->setTextFormat(Qt::PlainText);
+    QFont strong = m_samplingLabel->font();
+    strong.setBold(true);
+    m_samplingLabel->setFont(strong);
+    m_kindCombo = new QComboBox(this);
+    m_kindCombo->setObjectName(u"ratioKindCombo"_s);
+    m_kindCombo->addItem(tr("cumulative hit ratio"), int(RatioKind::Cumulative));
+    m_kindCombo->addItem(tr("hit ratio per interval"), int(RatioKind::Interval));
+    m_kindCombo->setToolTip(tr("Cumulative lines settle and rank steadily; per-interval lines "
+                               "show a scan or a shift at once, with more noise"));
+    bar->addWidget(m_samplingLabel, 1);
+    bar->addWidget(new QLabel(tr("Chart:"), this));
+    bar->addWidget(m_kindCombo);
+    layout->addLayout(bar);
+
+    m_offLabel = new QLabel(this);
+    m_offLabel->setObjectName(u"shadowsOffLabel"_s);
+    m_offLabel->setWordWrap(true);
+    m_offLabel->setText(tr("Shadow policies are off. Tick “What-if: shadow policies” in the "
+                           "Cache panel (or load the “Scan pollution” or “LRU of 100 entries” "
+                           "scenario) to compare every policy on this run's keys."));
+    m_offLabel->setStyleSheet(u"QLabel { background: #fff4d6; border: 1px solid #e0c070; "
+                              "padding: 4px; }"_s);
+    layout->addWidget(m_offLabel);
+
+    auto *grid = new QGridLayout;
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(3);
+    const QStringList policies = shadowablePolicies();
+    m_comparison = new LiveChart(comparisonSpec(policies), this);
+    m_comparison->setObjectName(u"comparisonChart"_s);
+    for (int i = 0; i < policies.size(); ++i)
+        m_seriesOf.insert(policies.at(i), 2 * i);
+    m_seriesOf.insert(QString(), 2 * int(policies.size()));
+    // Nothing shows until a snapshot names the policy; then only the chosen kind.
+    for (int s = 0; s < m_comparison->seriesCount(); ++s)
+        m_comparison->setSeriesVisible(s, false);
+
+    m_ranking = new PolicyRankingModel(this);
+    m_rankingView = new QTableView(this);
+    m_rankingView->setObjectName(u"rankingView"_s);
+    m_rankingView->setModel(m_ranking);
+    m_rankingView->verticalHeader()->hide();
+    m_rankingView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_rankingView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_rankingView->horizontalHeader()->setSectionResizeMode(
+        PolicyRankingModel::PolicyColumn, QHeaderView::Stretch);
+    m_rankingView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_rankingView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_rankingView->setAlternatingRowColors(true);
+    m_rankingView->setMinimumWidth(330);
+
+    m_mrc = new LiveMrcChart(this);
+    m_mrc->setObjectName(u"mrcChart"_s);
+    m_readoutLabel = new QLabel(this);
+    m_readoutLabel->setObjectName(u"readoutLabel"_s);
+    m_readoutLabel->setWordWrap(true);
+    m_readoutLabel->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    QFont big = m_readoutLabel->font();
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    big.setBold(true);
+    m_readoutLabel->setFont(big);
+    m_readoutLabel->setText(tr("LRU at 2× capacity: hit ratio n/a (now n/a)"));
+    auto *readoutNote = new QLabel(tr("The LRU curve is estimated live with SHARDS from a "
+                                      "spatially hashed sample of the keys. The dashed line is "
+                                      "the cache's capacity now; the dotted one, twice that."),
+        this);
+    readoutNote->setWordWrap(true);
+    readoutNote->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    auto *readoutBox = new QWidget(this);
+    auto *readoutLayout = new QVBoxLayout(readoutBox);
+    readoutLayout->setContentsMargins(6, 6, 6, 6);
+    readoutLayout->addWidget(m_readoutLabel);
+    readoutLayout->addWidget(readoutNote);
+    readoutLayout->addStretch(1);
+
+    grid->addWidget(m_comparison, 0, 0);
+    grid->addWidget(m_rankingView, 0, 1);
+    grid->addWidget(m_mrc, 1, 0);
+    grid->addWidget(readoutBox, 1, 1);
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 2);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    layout->addLayout(grid, 1);
+
+    connect(m_kindCombo, &QComboBox::currentIndexChanged, this,
+        [this] { setRatioKind(RatioKind(m_kindCombo->currentData().toInt())); });
+    setShadowsEnabled(false);
+    updateSamplingLabel();
+}
+
+WhatIfView::~WhatIfView() = default;
+
+int WhatIfView::seriesIndex(const QString &policyId, RatioKind kind) const
+{
+    const auto it = m_seriesOf.constFind(policyId);
+    if (it == m_seriesOf.cend())
+        return -1;
+    return it.value() + (kind == RatioKind::Cumulative ? 1 : 0);
+}
+
+void WhatIfView::setRatioKind(RatioKind kind)
+{
+    if (kind == m_kind)
+        return;
+    m_kind = kind;
+    const int index = m_kindCombo->findData(int(kind));
+    if (index != m_kindCombo->currentIndex()) {
+        const QSignalBlocker block(m_kindCombo);
+        m_kindCombo->setCurrentIndex(index);
+    }
+    // Swap each policy's pair: the series of the other kind stop showing, legend included.
+    for (auto it = m_seriesOf.cbegin(); it != m_seriesOf.cend(); ++it) {
+        const int interval = it.value();
+        const bool known
+            = m_comparison->seriesApplies(interval) || m_comparison->seriesApplies(interval + 1);
+        m_comparison->setSeriesVisible(interval, known && kind == RatioKind::Interval);
+        m_comparison->setSeriesVisible(interval + 1, known && kind == RatioKind::Cumulative);
+    }
+    render();
+}
+
+void WhatIfView::setShadowsEnabled(bool enabled)
+{
+    m_shadowsEnabled = enabled;
+    m_offLabel->setVisible(!enabled);
+}
+
+void WhatIfView::setViewSpan(double seconds)
+{
+    if (!(seconds > 0) || seconds == m_span)
+        return;
+    m_span = seconds;
+    render();
+}
+
+void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString &realPolicy,
+    const std::optional<ShadowSnapshot> &shadows)
+{
+    m_hasData = true;
+    m_latest = std::max(m_latest, t);
+    auto show = [this](int interval) {
+        m_comparison->setSeriesVisible(interval, m_kind == RatioKind::Interval);
+        m_comparison->setSeriesVisible(interval + 1, m_kind == RatioKind::Cumulative);
+    };
+    const int realSeries = m_seriesOf.value(QString());
+    if (const auto r = real.hitRatio())
+        m_comparison->append(realSeries, t, *r * 100.0);
+    if (const auto r = real.totalHitRatio())
+        m_comparison->append(realSeries + 1, t, *r * 100.0);
+    show(realSeries);
+
+    if (shadows) {
+        setShadowsEnabled(true);
+        m_shadows = shadows;
+        QList<PolicyStanding> standings;
+        for (const ShadowPolicyStats &p : shadows->policies) {
+            // A ratio of nothing is no ratio: no point, "n/a" in the table.
+            const std::optional<double> total
+                = p.requests > 0 ? std::optional<double>(p.hitRatio) : std::nullopt;
+            const std::optional<double> interval
+                = p.intervalRequests > 0 ? std::optional<double>(p.intervalHitRatio) : std::nullopt;
+            const auto it = m_seriesOf.constFind(p.policy);
+            if (it != m_seriesOf.cend()) {
+                if (interval)
+                    m_comparison->append(it.value(), t, *interval * 100.0);
+                if (total)
+                    m_comparison->append(it.value() + 1, t, *total * 100.0);
+                show(it.value());
+            }
+            standings.append(
+                { p.policy, displayName(p.policy), total, interval, p.requests, false });
+        }
+        standings.append({ realPolicy, tr("real cache (%1)").arg(displayName(realPolicy)),
+            real.totalHitRatio(), real.hitRatio(), real.total.hits + real.total.misses, true });
+        m_ranking->setStandings(standings);
+        const bool curve = !shadows->lruCurve.empty();
+        m_readoutLabel->setText(
+            tr("LRU at 2× capacity: hit ratio %1 (now %2)")
+                .arg(percentText(curve ? std::optional<double>(shadows->hitRatioAtDoubleCapacity)
+                                       : std::nullopt),
+                    percentText(
+                        curve ? std::optional<double>(shadows->hitRatioNow) : std::nullopt)));
+    }
+    updateSamplingLabel();
+
+    if (!isVisible())
+        return; // collected; drawn when the page is shown
+    if (m_minRenderIntervalMs > 0 && m_lastRender.isValid()
+        && m_lastRender.elapsed() < m_minRenderIntervalMs)
+        return;
+    render();
+}
+
+void WhatIfView::updateSamplingLabel()
+{
+    if (!m_shadows) {
+        m_samplingLabel->setText(
+            m_shadowsEnabled ? tr("Shadows: waiting for the run…") : tr("Shadows: off"));
+        m_samplingLabel->setToolTip({});
+        return;
+    }
+    const QLocale locale;
+    const double rate = m_shadows->samplingRate;
+    const QString share = rate >= 1.0
+        ? tr("every key (100%)")
+        : tr("%1% of keys (sampled)").arg(QString::number(rate * 100.0, 'g', 3));
+    m_samplingLabel->setText(tr("Shadows see %1, %2 dropped")
+                                 .arg(share, locale.toString(qulonglong(m_shadows->dropped))));
+    m_samplingLabel->setToolTip(
+        tr("%1 requests offered to the shadows, %2 fed to them (%3%), %4 dropped when the "
+           "shadows fell behind; the sampling rate changed %5 times. Workers never wait for the "
+           "shadows: when they cannot keep up, fewer keys are sampled.")
+            .arg(locale.toString(qulonglong(m_shadows->offered)),
+                locale.toString(qulonglong(m_shadows->sampled)),
+                QString::number(m_shadows->effectiveRate() * 100.0, 'f', 1),
+                locale.toString(qulonglong(m_shadows->dropped)),
+                locale.toString(qulonglong(m_shadows->rateChanges))));
+}
+
+void WhatIfView::addMarker(double t, const QString &label) { m_comparison->addMarker(t, label); }
+
+void WhatIfView::clear()
+{
+    m_comparison->clear();
+    m_ranking->clear();
+    m_mrc->clear();
+    m_readoutLabel->setText(tr("LRU at 2× capacity: hit ratio n/a (now n/a)"));
+    m_hasData = false;
+    m_latest = 0;
+    m_shadows.reset();
+    updateSamplingLabel();
+    render();
+}
+
+QString WhatIfView::samplingText() const { return m_samplingLabel->text(); }
+
+QString WhatIfView::readoutText() const { return m_readoutLabel->text(); }
+
+void WhatIfView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    render();
+}
+
+void WhatIfView::render()
+{
+    if (m_hasData)
+        m_lastRender.start();
+    // As ChartPanel: the live view ends on the next sixth of the span, so time labels stay round.
+    const double step = m_span / 6;
+    const double end = std::max(m_span, std::ceil(m_latest / step - 1e-9) * step);
+    m_comparison->render(end - m_span, end);
+    if (m_shadows)
+        m_mrc->setCurve(m_shadows->lruCurve, m_shadows->liveCapacity, m_shadows->unit);
+}
+
+} // namespace CacheScope

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "core/metrics/metricssnapshot.h"
+#include "core/whatif/shadowsnapshot.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QTableView;
+
+namespace CacheScope {
+
+class LiveChart;
+class LiveMrcChart;
+class PolicyRankingModel;
+
+/// The What-if page beside the live charts: while a run goes on with shadow policies, the
+/// hit ratio of every shadow policy over time with the real cache's line among them, the
+/// policies ranked against the real cache, the live LRU miss-ratio curve with the current
+/// capacity marked and what twice the capacity would give, and how many of the keys the
+/// shadows see (sampled when they cannot keep up), never hidden.
+///
+/// Fed one tick at a time by the main window; memory stays bounded (the comparison chart is a
+/// LiveChart of windowPoints per series) and drawing is paced like the other live charts.
+class WhatIfView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    /// Which hit ratio the comparison chart draws.
+    enum class RatioKind { Interval, Cumulative };
+
+    explicit WhatIfView(QWidget *parent = nullptr);
+    ~WhatIfView() override;
+
+    /// One tick: the real cache's snapshot and the shadows' at time t (seconds on the
+    /// charts' timeline); `realPolicy` is the live cache's policy id. No shadow snapshot (a
+    /// run without shadows) leaves the shadow lines, the ranking and the curve as they are.
+    void addSample(double t, const MetricsSnapshot &real, const QString &realPolicy,
+        const std::optional<ShadowSnapshot> &shadows);
+    /// A change marker on the comparison chart.
+    void addMarker(double t, const QString &label);
+    void clear();
+    /// Whether the run (or the next one) has shadows: when off, the page says how to turn
+    /// them on.
+    void setShadowsEnabled(bool enabled);
+    bool shadowsEnabled() const { return m_shadowsEnabled; }
+
+    void setViewSpan(double seconds);
+    void setMinRenderIntervalMs(int ms) { m_minRenderIntervalMs = ms; }
+    RatioKind ratioKind() const { return m_kind; }
+    void setRatioKind(RatioKind kind);
+
+    LiveChart *comparisonChart() const { return m_comparison; }
+    /// The comparison chart's series of a policy for the given kind, or of the real cache
+    /// (id empty); -1 for a policy the chart does not have.
+    int seriesIndex(const QString &policyId, RatioKind kind) const;
+    PolicyRankingModel *rankingModel() const { return m_ranking; }
+    QTableView *rankingView() const { return m_rankingView; }
+    LiveMrcChart *mrcChart() const { return m_mrc; }
+    QString samplingText() const;
+    QString readoutText() const;
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void render();
+    void updateSamplingLabel();
+
+    LiveChart *m_comparison = nullptr;
+    LiveMrcChart *m_mrc = nullptr;
+    PolicyRankingModel *m_ranking = nullptr;
+    QTableView *m_rankingView = nullptr;
+    QComboBox *m_kindCombo = nullptr;
+    QLabel *m_samplingLabel = nullptr;
+    QLabel *m_readoutLabel = nullptr;
+    QLabel *m_offLabel = nullptr;
+    QHash<QString, int> m_seriesOf; // policy id -> interval series; cumulative is the next one
+    RatioKind m_kind = RatioKind::Cumulative;
+    bool m_shadowsEnabled = false;
+    bool m_hasData = false;
+    double m_span = 60;
+    double m_latest = 0;
+    int m_minRenderIntervalMs = 0;
+    QElapsedTimer m_lastRender;
+    std::optional<ShadowSnapshot> m_shadows; // the latest, drawn by render()
+};
+
+} // namespace CacheScope

@@ -1,0 +1,324 @@
+// The What-if page: the ranking model under QAbstractItemModelTester (rows move in place, no
+// reset per tick), the live miss-ratio curve and its capacity marker, the page fed by hand-made
+// shadow snapshots, and a real run with shadows on a small SQLite demo.
+
+#include "gui/cachepanel.h"
+#include "gui/chartpanel.h"
+#include "gui/guiresources.h"
+#include "gui/livechart.h"
+#include "gui/livemrcchart.h"
+#include "gui/mainwindow.h"
+#include "gui/policyrankingmodel.h"
+#include "gui/whatifview.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QLineSeries>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QValueAxis>
+#include <QtTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace CacheScope;
+
+class tst_WhatIf : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void rankingSortsByHitRatioWithRealCacheAmongThem();
+    void rankingMovesRowsInPlace();
+    void rankingResetsOnlyForANewSetOfPolicies();
+    void missRatioAtInterpolates();
+    void mrcChartMarksCapacityAndTwiceIt();
+    void pageShowsSnapshotsAndSamplingRate();
+    void pageSwitchesBetweenIntervalAndCumulative();
+    void pageStaysBoundedAfter10000Ticks();
+
+private:
+    static ShadowSnapshot shadowSnapshot(int tick, double rate = 1.0);
+    static MetricsSnapshot realSnapshot(int tick);
+
+    QTemporaryDir m_dir;
+};
+
+void tst_WhatIf::initTestCase()
+{
+    initCacheScopeResources();
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(
+        QFontMetrics(QApplication::font()).inFont(QLatin1Char('A')), "install fonts-dejavu-core");
+}
+
+namespace {
+
+PolicyStanding standing(
+    const QString &id, std::optional<double> ratio, quint64 requests, bool real = false)
+{
+    return { id, real ? u"real cache"_s : id.toUpper(), ratio, ratio, requests, real };
+}
+
+QStringList rowIds(const PolicyRankingModel &model)
+{
+    QStringList ids;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const QModelIndex i = model.index(r, PolicyRankingModel::PolicyColumn);
+        ids << (i.data(PolicyRankingModel::RealRole).toBool()
+                ? u"real"_s
+                : i.data(PolicyRankingModel::PolicyIdRole).toString());
+    }
+    return ids;
+}
+
+} // namespace
+
+void tst_WhatIf::rankingSortsByHitRatioWithRealCacheAmongThem()
+{
+    PolicyRankingModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStandings({ standing(u"lru"_s, 0.50, 1000), standing(u"sieve"_s, 0.62, 1000),
+        standing(u"fifo"_s, std::nullopt, 0), standing(u"lru"_s, 0.55, 8000, true),
+        standing(u"arc"_s, 0.58, 1000) });
+    QCOMPARE(rowIds(model), QStringList({ u"sieve"_s, u"arc"_s, u"real"_s, u"lru"_s, u"fifo"_s }));
+    auto cell = [&model](int row, int column, int role = Qt::DisplayRole) {
+        return model.index(row, column).data(role);
+    };
+    QCOMPARE(cell(0, PolicyRankingModel::RankColumn).toString(), u"1"_s);
+    QCOMPARE(cell(0, PolicyRankingModel::HitRatioColumn).toString(), u"62.0%"_s);
+    // 62% against the real cache's 55%: 7 points ahead; LRU's 50%: 5 behind (a real minus).
+    QCOMPARE(cell(0, PolicyRankingModel::VersusRealColumn).toString(), u"+7.0 pts"_s);
+    QVERIFY(
+        qAbs(cell(0, PolicyRankingModel::VersusRealColumn, PolicyRankingModel::ValueRole).toDouble()
+            - 7.0)
+        < 1e-9);
+    QCOMPARE(cell(3, PolicyRankingModel::VersusRealColumn).toString(), u"−5.0 pts"_s);
+    QCOMPARE(cell(2, PolicyRankingModel::VersusRealColumn).toString(), u"—"_s);
+    QVERIFY(cell(2, PolicyRankingModel::PolicyColumn, Qt::FontRole).value<QFont>().bold());
+    QCOMPARE(cell(4, PolicyRankingModel::HitRatioColumn).toString(), u"n/a"_s);
+    QVERIFY(
+        !cell(4, PolicyRankingModel::VersusRealColumn, PolicyRankingModel::ValueRole).isValid());
+    QCOMPARE(cell(2, PolicyRankingModel::RequestsColumn, PolicyRankingModel::ValueRole).toDouble(),
+        8000.0);
+    QCOMPARE(model.rowOf(u"arc"_s), 1);
+    QCOMPARE(model.rowOf({}, true), 2);
+}
+
+void tst_WhatIf::rankingMovesRowsInPlace()
+{
+    PolicyRankingModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStandings({ standing(u"lru"_s, 0.5, 10), standing(u"arc"_s, 0.4, 10),
+        standing(u"lru"_s, 0.45, 10, true) });
+    QCOMPARE(rowIds(model), QStringList({ u"lru"_s, u"real"_s, u"arc"_s }));
+    const QPersistentModelIndex arc = model.index(2, PolicyRankingModel::HitRatioColumn);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+
+    // ARC overtakes both: its row moves to the top, the persistent index with it.
+    model.setStandings({ standing(u"lru"_s, 0.5, 20), standing(u"arc"_s, 0.7, 20),
+        standing(u"lru"_s, 0.45, 20, true) });
+    QCOMPARE(rowIds(model), QStringList({ u"arc"_s, u"lru"_s, u"real"_s }));
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(layouts.count(), 1);
+    QCOMPARE(changes.count(), 1);
+    QCOMPARE(arc.row(), 0);
+    QCOMPARE(arc.data().toString(), u"70.0%"_s);
+
+    // The same order again: values change, nothing moves.
+    model.setStandings({ standing(u"lru"_s, 0.51, 30), standing(u"arc"_s, 0.71, 30),
+        standing(u"lru"_s, 0.46, 30, true) });
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(layouts.count(), 1);
+    QCOMPARE(changes.count(), 2);
+    QCOMPARE(model.index(0, PolicyRankingModel::RequestsColumn).data().toString(), u"30"_s);
+}
+
+void tst_WhatIf::rankingResetsOnlyForANewSetOfPolicies()
+{
+    PolicyRankingModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    model.setStandings({ standing(u"lru"_s, 0.5, 10), standing(u"lru"_s, 0.4, 10, true) });
+    QCOMPARE(resets.count(), 1);
+    // The real cache switching policy is still the same row.
+    model.setStandings({ standing(u"lru"_s, 0.5, 10), standing(u"s3fifo"_s, 0.6, 10, true) });
+    QCOMPARE(resets.count(), 1);
+    QCOMPARE(rowIds(model), QStringList({ u"real"_s, u"lru"_s }));
+    model.setStandings({ standing(u"lru"_s, 0.5, 10), standing(u"arc"_s, 0.3, 10),
+        standing(u"s3fifo"_s, 0.6, 10, true) });
+    QCOMPARE(resets.count(), 2);
+    QCOMPARE(model.rowCount(), 3);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_WhatIf::missRatioAtInterpolates()
+{
+    const std::vector<MrcPoint> curve = { { 100, 0.8 }, { 200, 0.6 }, { 400, 0.5 } };
+    QCOMPARE(missRatioAt(curve, 0).value(), 1.0); // an empty cache misses everything
+    QCOMPARE(missRatioAt(curve, 50).value(), 0.9); // halfway from (0, 1) to (100, 0.8)
+    QCOMPARE(missRatioAt(curve, 100).value(), 0.8);
+    QCOMPARE(missRatioAt(curve, 150).value(), 0.7);
+    QCOMPARE(missRatioAt(curve, 300).value(), 0.55);
+    QCOMPARE(missRatioAt(curve, 1000).value(), 0.5); // flat beyond the last point
+    QVERIFY(!missRatioAt({}, 100).has_value());
+}
+
+void tst_WhatIf::mrcChartMarksCapacityAndTwiceIt()
+{
+    LiveMrcChart chart;
+    QVERIFY(!chart.capacityMarkerX().has_value());
+    const std::vector<MrcPoint> curve = { { 10, 0.9 }, { 100, 0.6 }, { 400, 0.3 } };
+    chart.setCurve(curve, 100, SizeUnit::Objects);
+    QCOMPARE(chart.capacityMarkerX().value(), 100.0);
+    QVERIFY(chart.curveSeries()->count() > 50);
+    // The axis reaches past twice the capacity (to 3x, rounded up to a nice number).
+    QVERIFY(chart.capacityAxis()->max() >= 300);
+    // Every point of the line lies on the curve.
+    for (const QPointF &p : chart.curveSeries()->points())
+        QVERIFY(qAbs(p.y() - missRatioAt(curve, p.x()).value() * 100.0) < 1e-9);
+    chart.setCurve(curve, 50, SizeUnit::Objects);
+    QCOMPARE(chart.capacityMarkerX().value(), 50.0);
+    QCOMPARE(chart.capacityAxis()->max(), 200.0); // 150 rounds up to 200
+    chart.clear();
+    QCOMPARE(chart.curveSeries()->count(), 0);
+}
+
+ShadowSnapshot tst_WhatIf::shadowSnapshot(int tick, double rate)
+{
+    ShadowSnapshot s;
+    s.samplingRate = rate;
+    s.offered = quint64(tick) * 1000;
+    s.sampled = quint64(double(s.offered) * rate);
+    s.dropped = 3;
+    const QStringList ids = { u"s3fifo"_s, u"arc"_s, u"lru"_s };
+    for (int i = 0; i < ids.size(); ++i) {
+        ShadowPolicyStats p;
+        p.policy = ids.at(i);
+        p.requests = s.sampled;
+        p.hitRatio = 0.7 - 0.1 * i;
+        p.hits = quint64(double(p.requests) * p.hitRatio);
+        p.intervalRequests = 100;
+        p.intervalHitRatio = 0.65 - 0.1 * i;
+        s.policies.push_back(p);
+    }
+    s.lruCurve = { { 100, 0.5 }, { 200, 0.4 }, { 400, 0.2 } };
+    s.liveCapacity = 100;
+    s.hitRatioNow = 0.5;
+    s.hitRatioAtDoubleCapacity = 0.6;
+    return s;
+}
+
+MetricsSnapshot tst_WhatIf::realSnapshot(int tick)
+{
+    MetricsSnapshot s;
+    s.elapsedMs = tick * 100;
+    s.intervalMs = 100;
+    s.interval.requests = 100;
+    s.interval.hits = 48;
+    s.interval.misses = 52;
+    s.total.requests = quint64(tick) * 100;
+    s.total.hits = quint64(tick) * 45;
+    s.total.misses = quint64(tick) * 55;
+    s.capacity = 100;
+    return s;
+}
+
+void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
+{
+    WhatIfView view;
+    view.resize(1100, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.samplingText().contains(u"off"_s));
+    for (int tick = 1; tick <= 5; ++tick)
+        view.addSample(tick * 0.1, realSnapshot(tick), u"lru"_s, shadowSnapshot(tick, 0.125));
+
+    // One line per shadow policy and the real cache's, cumulative by default.
+    LiveChart *chart = view.comparisonChart();
+    QCOMPARE(view.ratioKind(), WhatIfView::RatioKind::Cumulative);
+    for (const QString &id : { u"s3fifo"_s, u"arc"_s, u"lru"_s, QString() }) {
+        const int s = view.seriesIndex(id, WhatIfView::RatioKind::Cumulative);
+        QVERIFY2(s >= 0, qPrintable(id));
+        QVERIFY2(chart->isSeriesVisible(s), qPrintable(id));
+        QCOMPARE(chart->buffer(s).size(), 5);
+        QVERIFY(chart->series(s)->count() > 0);
+        QVERIFY(!chart->isSeriesVisible(view.seriesIndex(id, WhatIfView::RatioKind::Interval)));
+    }
+    QCOMPARE(
+        chart->buffer(view.seriesIndex(u"arc"_s, WhatIfView::RatioKind::Cumulative)).last().y(),
+        60.0);
+    QCOMPARE(
+        chart->buffer(view.seriesIndex({}, WhatIfView::RatioKind::Cumulative)).last().y(), 45.0);
+    // A policy no snapshot named has no line and no legend entry.
+    QVERIFY(!chart->seriesApplies(view.seriesIndex(u"fifo"_s, WhatIfView::RatioKind::Cumulative)));
+    // The real cache's line stands out: the widest pen.
+    const double realWidth
+        = chart->series(view.seriesIndex({}, WhatIfView::RatioKind::Cumulative))->pen().widthF();
+    QVERIFY(realWidth > chart->series(view.seriesIndex(u"lru"_s, WhatIfView::RatioKind::Cumulative))
+                            ->pen()
+                            .widthF());
+
+    // Ranked: S3-FIFO 70%, ARC 60%, LRU 50%, the real cache's 45% last.
+    QCOMPARE(
+        rowIds(*view.rankingModel()), QStringList({ u"s3fifo"_s, u"arc"_s, u"lru"_s, u"real"_s }));
+    QCOMPARE(view.rankingModel()->index(0, PolicyRankingModel::VersusRealColumn).data().toString(),
+        u"+25.0 pts"_s);
+
+    QCOMPARE(view.samplingText(), u"Shadows see 12.5% of keys (sampled), 3 dropped"_s);
+    QCOMPARE(view.readoutText(), u"LRU at 2× capacity: hit ratio 60.0% (now 50.0%)"_s);
+    QVERIFY(view.mrcChart()->curveSeries()->count() > 0);
+    QCOMPARE(view.mrcChart()->capacityMarkerX().value(), 100.0);
+
+    // Every key: the label says so.
+    view.addSample(0.6, realSnapshot(6), u"lru"_s, shadowSnapshot(6, 1.0));
+    QCOMPARE(view.samplingText(), u"Shadows see every key (100%), 3 dropped"_s);
+
+    view.addMarker(0.6, u"capacity 100 → 200"_s);
+    QCOMPARE(chart->markerCount(), 1);
+    view.clear();
+    QCOMPARE(view.rankingModel()->rowCount(), 0);
+    QCOMPARE(chart->markerCount(), 0);
+    QVERIFY(view.readoutText().contains(u"n/a"_s));
+}
+
+void tst_WhatIf::pageSwitchesBetweenIntervalAndCumulative()
+{
+    WhatIfView view;
+    view.resize(1100, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (int tick = 1; tick <= 3; ++tick)
+        view.addSample(tick * 0.1, realSnapshot(tick), u"lru"_s, shadowSnapshot(tick));
+    LiveChart *chart = view.comparisonChart();
+    view.setRatioKind(WhatIfView::RatioKind::Interval);
+    const int interval = view.seriesIndex(u"arc"_s, WhatIfView::RatioKind::Interval);
+    QVERIFY(chart->isSeriesVisible(interval));
+    QVERIFY(!chart->isSeriesVisible(interval + 1));
+    QCOMPARE(chart->series(interval)->count(), 3);
+    QCOMPARE(chart->buffer(interval).last().y(), 55.0);
+    QCOMPARE(chart->buffer(view.seriesIndex({}, WhatIfView::RatioKind::Interval)).last().y(), 48.0);
+    // Unnamed policies stay hidden in either kind.
+    QVERIFY(!chart->seriesApplies(view.seriesIndex(u"fifo"_s, WhatIfView::RatioKind::Interval)));
+}
+
+void tst_WhatIf::pageStaysBoundedAfter10000Ticks()
+{
+    WhatIfView view;
+    for (int tick = 1; tick <= 10000; ++tick)
+        view.addSample(tick * 0.1, realSnapshot(tick), u"lru"_s, shadowSnapshot(tick));
+    const LiveChart *chart = view.comparisonChart();
+    for (int s = 0; s < chart->seriesCount(); ++s)
+        QVERIFY(chart->buffer(s).size() <= 3000);
+    QCOMPARE(chart->buffer(view.seriesIndex({}, WhatIfView::RatioKind::Cumulative)).size(), 3000);
+    QCOMPARE(view.rankingModel()->rowCount(), 4);
+}
+
+QTEST_MAIN(tst_WhatIf)
+#include "tst_whatif.moc"
