@@ -5,6 +5,7 @@
 #include "core/cache/resultcache.h"
 #include "core/db/demodatabase.h"
 #include "core/engine/queryengine.h"
+#include "core/report/shadowreport.h"
 #include "core/report/table.h"
 
 #include <QCoreApplication>
@@ -57,6 +58,8 @@ void addOptions(QCommandLineParser &p)
             { u"duration"_s, u"How long to run: 10s, 500ms, 2m (default 10s)."_s, u"T"_s },
             { u"interval-ms"_s, u"Report interval (default 1000)."_s, u"N"_s },
             { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+            { u"shadows"_s, u"Shadow policies: every policy beside the run on sampled keys; prints\n"
+                            "their ranking and the LRU hit ratio at 2x capacity (table and json)."_s },
     });
 }
 
@@ -111,6 +114,7 @@ struct Line
     LatencySummary hit;
     LatencySummary miss;
     bool final;
+    std::optional<ShadowSnapshot> shadows = {}; // the final line of a run with --shadows
 };
 
 class Reporter
@@ -143,6 +147,8 @@ public:
             };
             if (l.final)
                 o[u"final"_s] = true;
+            if (l.shadows)
+                o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
             out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << u'\n';
             out().flush();
             return;
@@ -186,6 +192,8 @@ public:
             out() << row(headers) << u'\n';
         m_headerDone = true;
         out() << row(cells) << u'\n';
+        if (l.shadows && m_format == u"table"_s)
+            out() << u'\n' << shadowSnapshotText(*l.shadows);
         out().flush();
     }
 
@@ -271,6 +279,7 @@ int runCommand(const QStringList &args)
                        query.value() == u"aggregate"_s ? 1.0 : 0.0 };
     }
     config.writeRatio = writeRatio.value();
+    config.shadows = p.isSet(u"shadows"_s);
     config.thinkTimeMs = int(think.value());
     if (p.isSet(u"rate"_s)) {
         config.loadModel = LoadModel::OpenLoop;
@@ -340,8 +349,10 @@ int runCommand(const QStringList &args)
         tick.stop();
         const MetricsReading end = engine.reading();
         const MetricsSnapshot whole = makeSnapshot(start, end);
-        reporter.print(toLine(whole, whole.total, true, whole.totalHitLatency, whole.totalMissLatency,
-                              double(whole.elapsedMs)));
+        Line final = toLine(whole, whole.total, true, whole.totalHitLatency, whole.totalMissLatency,
+                            double(whole.elapsedMs));
+        final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
+        reporter.print(final);
         if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors) + u" database errors"_s,
                  exitRuntime);

@@ -182,13 +182,20 @@ private:
             if (observing)
                 connection = threadConnectionName();
             if (written) {
+                ShadowProducer *shadow = shadowProducer();
                 // Only after the commit: a read that starts after this returns sees the new row.
-                for (const Key key : m_run.write.affectedKeys(parameter))
+                for (const Key key : m_run.write.affectedKeys(parameter)) {
                     m_run.cache->invalidate(key);
+                    if (shadow)
+                        shadow->invalidate(key);
+                }
                 // What a custom read depends on is unknown; its result for the same key is the
                 // one a write of that customer most likely changes.
-                if (m_run.custom)
+                if (m_run.custom) {
                     m_run.cache->invalidate(m_run.custom->cacheKey(parameter));
+                    if (shadow)
+                        shadow->invalidate(m_run.custom->cacheKey(parameter));
+                }
             }
             const qint64 doneNs = stamps.now();
             const bool late = m_run.isStopping(); // a late result of a stopped run: dropped
@@ -217,8 +224,9 @@ private:
         }
 
         const SqlTemplate &read = pickRead();
+        const Key key = read.cacheKey(parameter);
         const LoadResult answer
-            = m_run.cache->getOrLoad(read.cacheKey(parameter), [&]() -> Result<CachedResult> {
+            = m_run.cache->getOrLoad(key, [&]() -> Result<CachedResult> {
                   Result<QueryResult> loaded = execute(m_run.database, m_run.id, read, parameter);
                   if (observing)
                       connection = threadConnectionName();
@@ -252,6 +260,11 @@ private:
                     failed(answer.result.error());
                 }
             }
+            if (ok) {
+                if (ShadowProducer *shadow = shadowProducer())
+                    shadow->offer(key,
+                        quint32(std::clamp<qint64>(answer.result->sizeBytes, 1, UINT32_MAX)));
+            }
         }
         if (observing) {
             ObservedRequest seen = observed(
@@ -266,6 +279,16 @@ private:
             m_run.observer(seen);
         }
         return !late && !ok;
+    }
+
+    /// This worker's handle into the run's shadow policies, or null while the run has none.
+    ShadowProducer *shadowProducer()
+    {
+        if (!m_shadow) {
+            if (ShadowSet *set = m_run.shadows.load(std::memory_order_acquire))
+                m_shadow = &set->producer(m_index);
+        }
+        return m_shadow;
     }
 
     void databaseSucceeded()
@@ -314,6 +337,7 @@ private:
     qint64 m_nextNs = 0;
     bool m_scheduled = false;
     qint64 m_backoffNs = 0; // 0 after a success; else the wait after the last failure
+    ShadowProducer *m_shadow = nullptr; // the run's set never changes once made
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 #include "core/engine/runconfig.h"
 #include "core/metrics/counters.h"
 #include "core/metrics/latencyhistogram.h"
+#include "core/whatif/shadowset.h"
 
 #include <array>
 #include <atomic>
@@ -75,6 +76,9 @@ public:
     const SqlTemplate aggregate = SqlTemplate::aggregate();
     const SqlTemplate write = SqlTemplate::write();
     const std::optional<SqlTemplate> custom; // replaces the mix when set
+    /// The run's shadow policies, owned by the engine and alive until every worker has left;
+    /// null until shadows are first turned on in this run, then never replaced.
+    std::atomic<ShadowSet *> shadows { nullptr };
 
     /// Posted to the owner: the last worker has left a stopping run; the first error of a streak.
     std::function<void()> allWorkersLeft;

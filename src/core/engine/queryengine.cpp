@@ -5,6 +5,7 @@
 #include "core/db/threadconnection.h"
 #include "core/engine/engineworker.h"
 #include "core/metrics/tickclock.h"
+#include "core/whatif/shadowset.h"
 
 #include <QThread>
 
@@ -115,6 +116,7 @@ QueryEngine::~QueryEngine()
     if (m_run)
         m_run->requestStop();
     m_pool.waitForDone(); // the only place the owner waits: workers finish their query
+    m_shadows.reset(); // before the cache: no worker offers keys any more
 }
 
 bool QueryEngine::hasLiveRun() const { return m_run && isActive(); }
@@ -143,8 +145,9 @@ Result<void> QueryEngine::start(const RunConfig &config)
     if (!cache)
         return cache.error();
 
-    // Idle: every worker of the previous run has left, so its cache can go.
+    // Idle: every worker of the previous run has left, so its cache and shadows can go.
     m_run.reset();
+    m_shadows.reset();
     m_cache = std::move(cache).value();
     m_config = config;
     const quint64 id = nextRunId.fetch_add(1, std::memory_order_relaxed);
@@ -165,6 +168,12 @@ Result<void> QueryEngine::start(const RunConfig &config)
             Qt::QueuedConnection);
     };
     m_run = run;
+    if (config.shadows) {
+        if (Result<void> shadows = startShadows(); !shadows) {
+            m_run.reset();
+            return shadows;
+        }
+    }
     setState(EngineState::Starting);
 
     m_pool.start([this, id, settings = config.database, templates = templatesOf(config)] {
@@ -181,6 +190,7 @@ void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
     if (!m_run || m_run->id != runId)
         return;
     if (m_state == EngineState::Stopping) { // stopped while checking: no worker ever ran
+        finishShadows();
         setState(EngineState::Idle);
         emit stopped();
         return;
@@ -188,6 +198,7 @@ void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
     if (m_state != EngineState::Starting)
         return;
     if (!checked) {
+        finishShadows();
         setState(EngineState::Idle);
         emit startFailed(checked.error());
         return;
@@ -209,6 +220,7 @@ void QueryEngine::workersLeft(quint64 runId)
 {
     if (!m_run || m_run->id != runId || m_state != EngineState::Stopping)
         return;
+    finishShadows();
     setState(EngineState::Idle);
     emit stopped();
 }
@@ -239,6 +251,7 @@ void QueryEngine::stop()
     setState(EngineState::Stopping);
     // Starting: finishStart() reports stopped(). Running or paused: the last worker to leave.
     if (was != EngineState::Starting && m_run->liveWorkers() == 0) {
+        finishShadows();
         setState(EngineState::Idle);
         emit stopped();
     }
@@ -356,6 +369,8 @@ Result<void> QueryEngine::setCacheCapacity(qint64 capacity, SizeUnit unit)
     if (hasLiveRun()) {
         if (Result<void> applied = m_cache->setCapacity(capacity, unit); !applied)
             return applied;
+        if (m_shadows)
+            m_shadows->setCapacity(capacity, unit);
     }
     const QString was = describeCapacity(m_config.cache.capacity, m_config.cache.sizeUnit);
     m_config.cache.capacity = capacity;
@@ -395,14 +410,43 @@ Result<void> QueryEngine::setShadows(bool enabled)
 {
     if (enabled == m_config.shadows)
         return {};
+    if (hasLiveRun()) {
+        if (m_shadows)
+            m_shadows->setPaused(!enabled);
+        else if (Result<void> started = startShadows(); !started)
+            return started;
+    }
     m_config.shadows = enabled;
     emit configChanged(u"shadow policies "_s + onOff(!enabled) + u" → "_s + onOff(enabled));
     return {};
 }
 
+Result<void> QueryEngine::startShadows()
+{
+    ShadowConfig config;
+    config.capacity = m_cache->capacity();
+    config.sizeUnit = m_cache->sizeUnit();
+    config.seed = m_config.cache.seed;
+    Result<std::unique_ptr<ShadowSet>> shadows = ShadowSet::create(config);
+    if (!shadows)
+        return shadows.error();
+    m_shadows = std::move(shadows).value();
+    m_shadows->start();
+    m_run->shadows.store(m_shadows.get(), std::memory_order_release);
+    return {};
+}
+
+void QueryEngine::finishShadows()
+{
+    if (m_shadows)
+        m_shadows->stop(); // waits for one last pass over the rings: a few ms at most
+}
+
 std::optional<ShadowSnapshot> QueryEngine::shadowSnapshot() const
 {
-    return std::nullopt;
+    if (!m_shadows)
+        return std::nullopt;
+    return m_shadows->snapshot();
 }
 
 MetricsReading QueryEngine::reading() const

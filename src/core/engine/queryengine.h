@@ -55,6 +55,8 @@ using RequestObserver = std::function<void(const ObservedRequest &)>;
 /// Database failures mid-run are counted as errors (errors/s in the snapshots), the failing
 /// worker backs off (exponentially, up to 1 s) and retries on a fresh connection, and the run
 /// continues when the database returns; errorOccurred() reports the first error of a streak.
+class ShadowSet;
+
 class QueryEngine : public QObject
 {
     Q_OBJECT
@@ -130,10 +132,15 @@ private:
     /// Starts a task for every worker index below the thread count that has none.
     void launchWorkers();
     bool hasLiveRun() const;
+    /// Makes and starts the run's shadow set (on first use) and hands it to the workers.
+    Result<void> startShadows();
+    /// The run is over: the consumer takes what is left and publishes its last snapshot.
+    void finishShadows();
 
     RunConfig m_config;
     EngineState m_state = EngineState::Idle;
     std::unique_ptr<ResultCache> m_cache;
+    std::unique_ptr<ShadowSet> m_shadows; // the current (or last) run's, like m_cache
     std::shared_ptr<Run> m_run;
     RequestObserver m_observer;
     quint64 m_workloadVersion = 0;

@@ -164,8 +164,10 @@ private:
     struct Consumer;
     explicit ShadowSet(const ShadowConfig &config);
     void consumerLoop();
+    /// One pass over the rings; publishes when due (or `publish`). True when it took entries.
+    bool processOnce(bool publish);
 
-    std::atomic<quint64> m_threshold { 0 };
+    std::atomic<quint64> m_threshold { 0 }; // producers sample below it; 0 while paused
     std::atomic<bool> m_paused { false };
     std::array<std::atomic<ShadowProducer *>, maxShadowProducers> m_producers {};
     std::unique_ptr<Consumer> m_consumer; // the consumer's state: touched by one thread at a time
@@ -173,6 +175,7 @@ private:
     mutable std::mutex m_mutex; // guards what follows (owner <-> consumer, never a worker)
     std::condition_variable m_wake;
     bool m_stopRequested = false;
+    quint64 m_activeThreshold = 0; // the rate's threshold, paused or not
     bool m_capacityPending = false;
     qint64 m_pendingCapacity = 0;
     SizeUnit m_pendingUnit = SizeUnit::Objects;

@@ -13,14 +13,17 @@ namespace CacheScope {
 /// One shadow policy of a live run, as the last publication saw it. The shadow runs on the
 /// spatially sampled key stream at capacity × sampling rate, so its hit ratio estimates the
 /// policy's hit ratio on the whole stream at the live capacity.
+/// requests and hits are the shadow's own (sampled) counts; the ratios are estimates for the
+/// whole stream: the sampled hits corrected by SHARDS_adj (the shortfall or excess of sampled
+/// requests against rate × requests counts as hits), exact at rate 1.
 struct ShadowPolicyStats
 {
     QString policy; // registry id: "lru", "s3fifo"
     quint64 requests = 0; // sampled requests the shadow served, since the run started
-    quint64 hits = 0;
-    double hitRatio = 0; // hits / requests (0 while requests == 0: show "n/a" then)
+    quint64 hits = 0; // of those, hits
+    double hitRatio = 0; // estimated, since the run started (0 while requests == 0: "n/a")
     quint64 intervalRequests = 0; // sampled requests over the last interval (about a second)
-    double intervalHitRatio = 0; // over that interval (0 while intervalRequests == 0)
+    double intervalHitRatio = 0; // estimated, over that interval (0 while intervalRequests == 0)
     qint64 capacity = 0; // the shadow's own, scaled capacity: max(1, live capacity × rate)
 };
 
