@@ -423,7 +423,7 @@ Result<void> QueryEngine::setShadows(bool enabled)
 
 Result<void> QueryEngine::startShadows()
 {
-    ShadowConfig config;
+    ShadowConfig config = m_shadowDefaults;
     config.capacity = m_cache->capacity();
     config.sizeUnit = m_cache->sizeUnit();
     config.seed = m_config.cache.seed;

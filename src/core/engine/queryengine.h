@@ -3,7 +3,7 @@
 #include "core/db/sqltemplate.h"
 #include "core/engine/runconfig.h"
 #include "core/metrics/metricssnapshot.h"
-#include "core/whatif/shadowsnapshot.h"
+#include "core/whatif/shadowset.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -55,8 +55,6 @@ using RequestObserver = std::function<void(const ObservedRequest &)>;
 /// Database failures mid-run are counted as errors (errors/s in the snapshots), the failing
 /// worker backs off (exponentially, up to 1 s) and retries on a fresh connection, and the run
 /// continues when the database returns; errorOccurred() reports the first error of a streak.
-class ShadowSet;
-
 class QueryEngine : public QObject
 {
     Q_OBJECT
@@ -99,6 +97,9 @@ public:
     /// Shadow policies (ShadowSet) beside the run: on starts them for the rest of the run (or
     /// the next run), off pauses them; what they saw so far stays in shadowSnapshot().
     Result<void> setShadows(bool enabled);
+    /// Sampling, adaptation, CPU budget and ring size of the shadow sets made afterwards (tests,
+    /// tools); capacity, unit and seed always come from the run's cache. Validated when used.
+    void setShadowDefaults(const ShadowConfig &config) { m_shadowDefaults = config; }
 
     /// Cumulative counters, histograms and cache state since the run started; lock-free,
     /// callable at any rate from the owner's thread. Feed it to a MetricsSampler.
@@ -141,6 +142,7 @@ private:
     EngineState m_state = EngineState::Idle;
     std::unique_ptr<ResultCache> m_cache;
     std::unique_ptr<ShadowSet> m_shadows; // the current (or last) run's, like m_cache
+    ShadowConfig m_shadowDefaults;
     std::shared_ptr<Run> m_run;
     RequestObserver m_observer;
     quint64 m_workloadVersion = 0;

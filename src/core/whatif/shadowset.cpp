@@ -241,6 +241,7 @@ struct ShadowSet::Consumer
     {
         quint64 offered = 0;
         quint64 dropped = 0;
+        quint64 droppedInvalidations = 0;
     };
 
     ShadowConfig config;
@@ -256,6 +257,7 @@ struct ShadowSet::Consumer
     std::array<Seen, maxShadowProducers> seen {};
     quint64 offered = 0;
     quint64 dropped = 0;
+    quint64 droppedInvalidations = 0;
     quint64 sampled = 0;
     quint64 rateChanges = 0;
     // A segment is a stretch at one rate; the estimates are made per segment (see estimate()).
@@ -403,6 +405,7 @@ struct ShadowSet::Consumer
     {
         offered += now.offered - last.offered;
         dropped += now.dropped - last.dropped;
+        droppedInvalidations += now.droppedInvalidations - last.droppedInvalidations;
         last = now;
 
         entries.clear();
@@ -490,6 +493,7 @@ struct ShadowSet::Consumer
         snap.offered = offered;
         snap.sampled = sampled;
         snap.dropped = dropped;
+        snap.droppedInvalidations = droppedInvalidations;
         snap.rateChanges = rateChanges;
         snap.liveCapacity = capacity;
         snap.unit = unit;
@@ -641,7 +645,8 @@ bool ShadowSet::processOnce(bool publish)
         // Counters first: every entry popped below was offered before this read or after it,
         // and the totals catch up at the next pass either way.
         const Consumer::Seen now { p->m_offered.load(std::memory_order_relaxed),
-            p->m_dropped.load(std::memory_order_relaxed) };
+            p->m_dropped.load(std::memory_order_relaxed),
+            p->m_droppedInvalidations.load(std::memory_order_relaxed) };
         taken += c.take(p->m_ring, now, c.seen[std::size_t(i)]);
     }
     if (c.adapt()) {

@@ -85,7 +85,8 @@ public:
         if (threshold == 0 || shadowSampleHash(key) >= threshold)
             return;
         if (!m_ring.tryPush({ key, 0, ShadowRing::Kind::Invalidate }))
-            m_dropped.store(m_dropped.load(std::memory_order_relaxed) + 1,
+            m_droppedInvalidations.store(
+                m_droppedInvalidations.load(std::memory_order_relaxed) + 1,
                 std::memory_order_relaxed);
     }
 
@@ -99,7 +100,8 @@ private:
 
     const std::atomic<quint64> &m_threshold; // the set's; 0 while paused
     std::atomic<quint64> m_offered { 0 }; // written by the producer only
-    std::atomic<quint64> m_dropped { 0 };
+    std::atomic<quint64> m_dropped { 0 }; // sampled reads the full ring refused
+    std::atomic<quint64> m_droppedInvalidations { 0 };
     ShadowRing m_ring;
 };
 

@@ -37,7 +37,8 @@ struct ShadowSnapshot
     double samplingRate = 1;
     quint64 offered = 0; // read requests the workers completed while shadows were on
     quint64 sampled = 0; // of those, fed to the shadows
-    quint64 dropped = 0; // sampled keys lost because the buffer was full
+    quint64 dropped = 0; // sampled reads lost because the buffer was full
+    quint64 droppedInvalidations = 0; // writes' removals lost the same way
     quint64 rateChanges = 0; // times the sampling rate moved
     /// Ranked: best cumulative hit ratio first, ties by id. Every registry policy but `opt`.
     std::vector<ShadowPolicyStats> policies;
