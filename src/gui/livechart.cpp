@@ -117,7 +117,7 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
     setChart(chart); // the view owns the chart, the chart its series, axes and marker items
     setRenderHint(QPainter::Antialiasing);
     setMouseTracking(true);
-    setMinimumSize(320, 200);
+    setMinimumSize(320, 185); // not 200: the Metrics | What-if tab bar took those 45 px
 
     m_time = new QValueAxis;
     m_time->setTitleText(tr("time (s)"));
@@ -186,7 +186,7 @@ void LiveChart::setUpAxis(AxisData &axis, Qt::Alignment alignment)
     } else {
         auto *value = new QValueAxis;
         value->setTickCount(6);
-        if (axis.spec.scale == AxisScale::Percent) {
+        if (axis.spec.scale == AxisScale::Percent || axis.spec.scale == AxisScale::PercentFit) {
             value->setRange(0, 100);
             value->setLabelFormat(u"%.0f"_s);
         } else {
@@ -270,6 +270,7 @@ void LiveChart::render(double viewStart, double viewEnd)
 
     struct Extent
     {
+        double min = std::numeric_limits<double>::infinity();
         double max = 0;
         double minPositive = std::numeric_limits<double>::infinity();
     };
@@ -284,14 +285,15 @@ void LiveChart::render(double viewStart, double viewEnd)
         for (const QPointF &p : std::as_const(points[i])) {
             if (p.x() < viewStart || p.x() > viewEnd)
                 continue;
+            e.min = std::min(e.min, p.y());
             e.max = std::max(e.max, p.y());
             if (p.y() > 0)
                 e.minPositive = std::min(e.minPositive, p.y());
         }
     }
-    fitAxis(m_left, extents[0].minPositive, extents[0].max);
+    fitAxis(m_left, extents[0].min, extents[0].minPositive, extents[0].max);
     if (m_right.axis)
-        fitAxis(m_right, extents[1].minPositive, extents[1].max);
+        fitAxis(m_right, extents[1].min, extents[1].minPositive, extents[1].max);
 
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         const SeriesData &s = m_series[i];
@@ -310,11 +312,31 @@ void LiveChart::render(double viewStart, double viewEnd)
     updateMarkerItems();
 }
 
-void LiveChart::fitAxis(AxisData &axis, double minPositive, double max)
+void LiveChart::fitAxis(AxisData &axis, double min, double minPositive, double max)
 {
     switch (axis.spec.scale) {
     case AxisScale::Percent:
         return; // fixed 0..100
+    case AxisScale::PercentFit: {
+        auto *value = static_cast<QValueAxis *>(axis.axis);
+        double lo = 0;
+        double hi = 100;
+        if (std::isfinite(min)) {
+            lo = std::clamp(std::floor((min - 1) / 10) * 10, 0.0, 90.0);
+            hi = std::clamp(std::ceil((max + 1) / 10) * 10, lo + 10, 100.0);
+        }
+        const double span = hi - lo;
+        const double step = span <= 10 ? 2 : span <= 30 ? 5 : span <= 60 ? 10 : 20;
+        if (span > 60) { // every 20: the range must be a multiple of it
+            lo = 0;
+            hi = 100;
+        }
+        if (value->min() != lo || value->max() != hi) {
+            value->setRange(lo, hi);
+            value->setTickCount(int(std::lround((hi - lo) / step)) + 1);
+        }
+        return;
+    }
     case AxisScale::Log: {
         auto *log = static_cast<QLogValueAxis *>(axis.axis);
         if (!std::isfinite(minPositive))

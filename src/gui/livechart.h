@@ -48,7 +48,9 @@ class LiveChart : public QChartView
     Q_OBJECT
 
 public:
-    enum class AxisScale { Linear, Percent, Log };
+    /// Percent: fixed 0..100. PercentFit: 0..100 narrowed to the visible values in steps of 10
+    /// (lines a few points apart stay apart).
+    enum class AxisScale { Linear, Percent, PercentFit, Log };
     struct AxisSpec
     {
         QString title;
@@ -147,7 +149,7 @@ private:
     };
 
     void setUpAxis(AxisData &axis, Qt::Alignment alignment);
-    void fitAxis(AxisData &axis, double minPositive, double max);
+    void fitAxis(AxisData &axis, double min, double minPositive, double max);
     QList<QPointF> visiblePoints(const TimeSeries<QPointF> &buffer, double x0, double x1) const;
     void updateMarkerItems();
     void removeMarker(std::size_t index);

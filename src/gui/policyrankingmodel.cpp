@@ -214,7 +214,7 @@ QVariant PolicyRankingModel::headerData(int section, Qt::Orientation orientation
             return tr(
                 "Hit ratio since the shadows started (the real cache: since the run started)");
         case IntervalColumn:
-            return tr("Hit ratio over the last sampling interval");
+            return tr("Hit ratio over the last interval (about a second)");
         case VersusRealColumn:
             return tr("Hit ratio minus the real cache's, in percentage points");
         case RequestsColumn:
@@ -232,11 +232,11 @@ QVariant PolicyRankingModel::headerData(int section, Qt::Orientation orientation
     case HitRatioColumn:
         return tr("Hit ratio");
     case IntervalColumn:
-        return tr("Last interval");
+        return tr("Interval");
     case VersusRealColumn:
         return tr("vs. real");
     case RequestsColumn:
-        return tr("Requests seen");
+        return tr("Seen");
     }
     return {};
 }

@@ -16,6 +16,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -45,7 +46,7 @@ QString displayName(const QString &id)
 LiveChart::Spec comparisonSpec(const QStringList &policies)
 {
     LiveChart::Spec spec { QObject::tr("Hit ratio: shadow policies and the real cache"),
-        { QObject::tr("hit ratio (%)"), LiveChart::AxisScale::Percent, ValueUnit::Percent },
+        { QObject::tr("hit ratio (%)"), LiveChart::AxisScale::PercentFit, ValueUnit::Percent },
         std::nullopt, {}, windowPoints };
     // Two series per policy, interval then cumulative; the page shows one kind at a time.
     for (const QString &id : policies) {
@@ -122,12 +123,11 @@ WhatIfView::WhatIfView(QWidget *parent)
     m_rankingView->verticalHeader()->hide();
     m_rankingView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     m_rankingView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_rankingView->horizontalHeader()->setSectionResizeMode(
-        PolicyRankingModel::PolicyColumn, QHeaderView::Stretch);
+    m_rankingView->horizontalHeader()->setStretchLastSection(true);
     m_rankingView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rankingView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rankingView->setAlternatingRowColors(true);
-    m_rankingView->setMinimumWidth(330);
+    m_rankingView->setMinimumWidth(360);
 
     m_mrc = new LiveMrcChart(this);
     m_mrc->setObjectName(u"mrcChart"_s);
@@ -136,10 +136,14 @@ WhatIfView::WhatIfView(QWidget *parent)
     m_readoutLabel->setWordWrap(true);
     m_readoutLabel->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     QFont big = m_readoutLabel->font();
-    big.setPointSizeF(big.pointSizeF() * 1.25);
+    big.setPointSizeF(big.pointSizeF() * 1.15);
     big.setBold(true);
     m_readoutLabel->setFont(big);
     m_readoutLabel->setText(tr("LRU at 2× capacity: hit ratio n/a (now n/a)"));
+    m_bestLabel = new QLabel(this);
+    m_bestLabel->setObjectName(u"bestLabel"_s);
+    m_bestLabel->setWordWrap(true);
+    m_bestLabel->setFont(big);
     auto *readoutNote = new QLabel(tr("The LRU curve is estimated live with SHARDS from a "
                                       "spatially hashed sample of the keys. The dashed line is "
                                       "the cache's capacity now; the dotted one, twice that."),
@@ -149,6 +153,7 @@ WhatIfView::WhatIfView(QWidget *parent)
     auto *readoutBox = new QWidget(this);
     auto *readoutLayout = new QVBoxLayout(readoutBox);
     readoutLayout->setContentsMargins(6, 6, 6, 6);
+    readoutLayout->addWidget(m_bestLabel);
     readoutLayout->addWidget(m_readoutLabel);
     readoutLayout->addWidget(readoutNote);
     readoutLayout->addStretch(1);
@@ -231,7 +236,6 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
     show(realSeries);
 
     if (shadows) {
-        setShadowsEnabled(true);
         m_shadows = shadows;
         QList<PolicyStanding> standings;
         for (const ShadowPolicyStats &p : shadows->policies) {
@@ -254,6 +258,7 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
         standings.append({ realPolicy, tr("real cache (%1)").arg(displayName(realPolicy)),
             real.totalHitRatio(), real.hitRatio(), real.total.hits + real.total.misses, true });
         m_ranking->setStandings(standings);
+        updateBestLabel();
         const bool curve = !shadows->lruCurve.empty();
         m_readoutLabel->setText(
             tr("LRU at 2× capacity: hit ratio %1 (now %2)")
@@ -298,12 +303,32 @@ void WhatIfView::updateSamplingLabel()
                 locale.toString(qulonglong(m_shadows->rateChanges))));
 }
 
+void WhatIfView::updateBestLabel()
+{
+    // The answer the page is for: which policy would do best here, and by how much.
+    const QList<PolicyStanding> &rows = m_ranking->standings();
+    const auto best = std::find_if(
+        rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return !s.real && s.hitRatio; });
+    const auto real
+        = std::find_if(rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return s.real; });
+    if (best == rows.cend() || real == rows.cend() || !real->hitRatio) {
+        m_bestLabel->clear();
+        return;
+    }
+    const double points = (*best->hitRatio - *real->hitRatio) * 100.0;
+    m_bestLabel->setText(
+        tr("Best here: %1, hit ratio %2 (%3 points %4 the real cache)")
+            .arg(best->name, percentText(best->hitRatio), QString::number(std::abs(points), 'f', 1),
+                points >= 0 ? tr("above") : tr("below")));
+}
+
 void WhatIfView::addMarker(double t, const QString &label) { m_comparison->addMarker(t, label); }
 
 void WhatIfView::clear()
 {
     m_comparison->clear();
     m_ranking->clear();
+    m_bestLabel->clear();
     m_mrc->clear();
     m_readoutLabel->setText(tr("LRU at 2× capacity: hit ratio n/a (now n/a)"));
     m_hasData = false;
@@ -316,6 +341,8 @@ void WhatIfView::clear()
 QString WhatIfView::samplingText() const { return m_samplingLabel->text(); }
 
 QString WhatIfView::readoutText() const { return m_readoutLabel->text(); }
+
+QString WhatIfView::bestText() const { return m_bestLabel->text(); }
 
 void WhatIfView::showEvent(QShowEvent *event)
 {

@@ -65,6 +65,9 @@ public:
     LiveMrcChart *mrcChart() const { return m_mrc; }
     QString samplingText() const;
     QString readoutText() const;
+    /// "Best here: S3-FIFO, hit ratio 45.1% (3.8 points above the real cache)"; empty before
+    /// a ranking.
+    QString bestText() const;
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -72,6 +75,7 @@ protected:
 private:
     void render();
     void updateSamplingLabel();
+    void updateBestLabel();
 
     LiveChart *m_comparison = nullptr;
     LiveMrcChart *m_mrc = nullptr;
@@ -80,6 +84,7 @@ private:
     QComboBox *m_kindCombo = nullptr;
     QLabel *m_samplingLabel = nullptr;
     QLabel *m_readoutLabel = nullptr;
+    QLabel *m_bestLabel = nullptr;
     QLabel *m_offLabel = nullptr;
     QHash<QString, int> m_seriesOf; // policy id -> interval series; cumulative is the next one
     RatioKind m_kind = RatioKind::Cumulative;
