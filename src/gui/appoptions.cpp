@@ -45,6 +45,11 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         { u"start"_s,
             QApplication::translate(
                 "main", "Start the run (or, with --trace, the replay) at once.") },
+        { u"view"_s,
+            QApplication::translate("main",
+                "Show this page at start: metrics (the live charts), what-if (the shadow "
+                "policies beside them) or trace."),
+            u"PAGE"_s },
         { u"screenshot"_s,
             QApplication::translate("main", "Save the window as PNG after --screenshot-delay-ms."),
             u"FILE.png"_s },
@@ -133,6 +138,10 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.useSettings = !p.isSet(u"no-settings"_s);
     o.probeReport = p.value(u"probe"_s);
     o.listScenarios = p.isSet(u"list-scenarios"_s);
+    o.view = p.value(u"view"_s);
+    if (!o.view.isEmpty()
+        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s }).contains(o.view))
+        return optionError(u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace"_s);
     if (!o.scenario.isEmpty() && !o.trace.isEmpty())
         return optionError(u"trace"_s, o.trace, u"cannot be combined with --scenario"_s);
     if (!o.scenario.isEmpty()) {
@@ -197,6 +206,11 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
     } else if (o.start) {
         window.startRun();
     }
+
+    if (o.view == u"what-if"_s)
+        window.showWhatIfPage();
+    else if (o.view == u"trace"_s)
+        window.showTraceTab();
 
     if (!o.screenshot.isEmpty()) {
         QTimer::singleShot(o.screenshotDelayMs, &window, [&window, o] {

@@ -24,6 +24,7 @@ struct AppOptions
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
     QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
+    QString view; // --view metrics|what-if|trace: the page shown at start
     bool listScenarios = false;
     bool helpShown = false; // --help or --version printed: exit 0
 };

@@ -40,6 +40,7 @@ CachePanel::CachePanel(QWidget *parent)
     connect(m_ui->ttlSpin, &QSpinBox::valueChanged, this, &CachePanel::changed);
     connect(m_ui->shardsSpin, &QSpinBox::valueChanged, this, &CachePanel::changed);
     connect(m_ui->singleFlightCheck, &QCheckBox::toggled, this, &CachePanel::changed);
+    connect(m_ui->shadowsCheck, &QCheckBox::toggled, this, &CachePanel::changed);
 }
 
 CachePanel::~CachePanel() = default;
@@ -82,6 +83,14 @@ void CachePanel::setConfig(const ResultCacheConfig &c)
     m_ui->ttlSpin->setValue(int(std::clamp<qint64>(c.ttlMs, 0, m_ui->ttlSpin->maximum())));
     m_ui->shardsSpin->setValue(c.shardCount);
     m_ui->singleFlightCheck->setChecked(c.singleFlight);
+}
+
+bool CachePanel::shadowsEnabled() const { return m_ui->shadowsCheck->isChecked(); }
+
+void CachePanel::setShadowsEnabled(bool enabled)
+{
+    const QSignalBlocker block(m_ui->shadowsCheck);
+    m_ui->shadowsCheck->setChecked(enabled);
 }
 
 void CachePanel::setRunActive(bool active) { m_ui->shardsSpin->setEnabled(!active); }

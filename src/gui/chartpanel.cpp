@@ -305,6 +305,7 @@ void ChartPanel::setViewSpan(double seconds)
         m_viewStart = liveViewStart();
     renderAll();
     updateScrollBar();
+    emit viewSpanChanged(seconds);
 }
 
 void ChartPanel::scrollTo(double t)

@@ -59,6 +59,7 @@ public:
 
 signals:
     void pausedChanged(bool paused);
+    void viewSpanChanged(double seconds);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -202,6 +202,7 @@ QJsonObject runConfigToJson(const RunConfig &config)
                 { u"ttlMs"_s, double(c.ttlMs) },
                 { u"singleFlight"_s, c.singleFlight },
             } },
+        { u"shadows"_s, config.shadows },
     };
 }
 
@@ -255,6 +256,7 @@ Result<RunConfig> runConfigFromJson(
     config.loadModel = LoadModel(load);
     top.real(u"targetRate"_s, config.targetRate);
     top.integer(u"thinkTimeMs"_s, config.thinkTimeMs, 0, maxInt);
+    top.boolean(u"shadows"_s, config.shadows);
 
     FieldReader c(top.object(u"cache"_s), u"cache"_s, source);
     c.string(u"policy"_s, config.cache.policy);

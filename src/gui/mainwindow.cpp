@@ -13,6 +13,7 @@
 #include "messagebanner.h"
 #include "runpanel.h"
 #include "tracereplaywidget.h"
+#include "whatifview.h"
 #include "workloadpanel.h"
 
 #include <QCloseEvent>
@@ -111,6 +112,9 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     m_countersView->setMinimumSize(300, 180);
     chartPanel()->setCornerWidget(m_countersView);
     chartPanel()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
+    whatIfView()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
+    whatIfView()->setViewSpan(chartPanel()->viewSpan());
+    connect(chartPanel(), &ChartPanel::viewSpanChanged, whatIfView(), &WhatIfView::setViewSpan);
 
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 370, 1030 });
@@ -218,6 +222,8 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
 MainWindow::~MainWindow() { m_tick.stop(); }
 
 ChartPanel *MainWindow::chartPanel() const { return m_ui->chartPanel; }
+
+WhatIfView *MainWindow::whatIfView() const { return m_ui->whatIfView; }
 
 DatabasePanel *MainWindow::databasePanel() const { return m_ui->databasePanel; }
 
@@ -419,6 +425,7 @@ RunConfig MainWindow::panelConfig() const
     c.database = databasePanel()->settings();
     workloadPanel()->applyTo(c);
     c.cache = cachePanel()->config();
+    c.shadows = cachePanel()->shadowsEnabled();
     return c;
 }
 
@@ -427,6 +434,8 @@ void MainWindow::setPanelConfig(const RunConfig &config)
     databasePanel()->setSettings(config.database);
     workloadPanel()->setConfig(config);
     cachePanel()->setConfig(config.cache);
+    cachePanel()->setShadowsEnabled(config.shadows);
+    whatIfView()->setShadowsEnabled(config.shadows);
 }
 
 bool MainWindow::loadScenario(const QString &name)
@@ -527,7 +536,7 @@ void MainWindow::onStarted()
     if (m_pendingContinue) {
         m_timelineOffset = m_lastTime;
         if (!m_restartNote.isEmpty()) {
-            chartPanel()->addMarker(m_timelineOffset, m_restartNote);
+            addMarker(m_timelineOffset, m_restartNote);
             m_history.addChange(m_restartNote);
             m_log->add(LogModel::Level::Change, m_restartNote);
             m_restartNote.clear();
@@ -535,7 +544,7 @@ void MainWindow::onStarted()
     } else {
         m_timelineOffset = 0;
         m_lastTime = 0;
-        chartPanel()->clear();
+        clearCharts();
         m_history.clear();
         m_counters->clear();
     }
@@ -594,13 +603,31 @@ void MainWindow::togglePause()
 
 void MainWindow::resetCharts()
 {
-    chartPanel()->clear();
+    clearCharts();
     m_history.clear();
     m_counters->clear();
     logInfo(tr("Charts reset"));
 }
 
 void MainWindow::showTraceTab() { m_ui->tabs->setCurrentWidget(traceReplay()); }
+
+void MainWindow::showWhatIfPage()
+{
+    m_ui->tabs->setCurrentWidget(m_ui->liveTab);
+    m_ui->chartTabs->setCurrentWidget(whatIfView());
+}
+
+void MainWindow::addMarker(double t, const QString &label)
+{
+    chartPanel()->addMarker(t, label);
+    whatIfView()->addMarker(t, label);
+}
+
+void MainWindow::clearCharts()
+{
+    chartPanel()->clear();
+    whatIfView()->clear();
+}
 
 double MainWindow::currentTime() const
 {
@@ -613,7 +640,7 @@ void MainWindow::onConfigChanged(const QString &description)
 {
     if (m_runState == RunState::Running || m_runState == RunState::Paused) {
         if (m_stepNote.isEmpty()) // a scenario step marks the charts with its own note
-            chartPanel()->addMarker(currentTime(), description);
+            addMarker(currentTime(), description);
         m_history.addChange(description);
     }
     m_log->add(LogModel::Level::Change, description);
@@ -622,6 +649,7 @@ void MainWindow::onConfigChanged(const QString &description)
 
 void MainWindow::onPanelChanged()
 {
+    whatIfView()->setShadowsEnabled(cachePanel()->shadowsEnabled());
     if (m_runState == RunState::Preparing) {
         // Not running yet: the run starts with what the panels show now.
         const ConnectionSettings db = m_pendingConfig.database;
@@ -690,6 +718,10 @@ Result<void> MainWindow::applyLive(const RunConfig &target)
         if (Result<void> r = m_engine->setSingleFlight(target.cache.singleFlight); !r)
             return r;
     }
+    if (target.shadows != now.shadows) {
+        if (Result<void> r = m_engine->setShadows(target.shadows); !r)
+            return r;
+    }
     return {};
 }
 
@@ -706,6 +738,7 @@ void MainWindow::tick()
     m_lastTime = t;
     m_lastSnapshot = s;
     chartPanel()->addSnapshot(t, s);
+    whatIfView()->addSample(t, s, m_engine->config().cache.policy, m_engine->shadowSnapshot());
     m_history.add(t, s);
     m_counters->setSnapshot(s);
     updateStatus();
@@ -737,7 +770,7 @@ void MainWindow::runScenarioSteps(double t)
         m_stepNote = step.note;
         const Result<void> applied = applyLive(target.value());
         m_stepNote.clear();
-        chartPanel()->addMarker(currentTime(), step.note);
+        addMarker(currentTime(), step.note);
         if (!applied)
             reportError(tr("A scenario step was refused"), applied.error());
         setPanelConfig(m_engine->config());

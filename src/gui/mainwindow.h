@@ -32,6 +32,7 @@ class LogModel;
 class MessageBanner;
 class RunPanel;
 class TraceReplayWidget;
+class WhatIfView;
 class WorkloadPanel;
 
 /// What the app and the tests set up differently.
@@ -50,8 +51,9 @@ struct MainWindowOptions
     int chartRenderIntervalMs = 200;
 };
 
-/// The desktop app's window: control panels on the left, the five live charts, the counters
-/// table and the log on the right, trace replay in a second tab.
+/// The desktop app's window: control panels on the left, the five live charts (and, on a page
+/// beside them, the What-if view of the shadow policies), the counters table and the log on the
+/// right, trace replay in a second tab.
 ///
 /// Owns the QueryEngine and samples it on a timer (reading() → MetricsSampler → one point per
 /// series). Panel edits while running go to the engine's live setters; each change the engine
@@ -70,6 +72,7 @@ public:
 
     QueryEngine *engine() const { return m_engine; }
     ChartPanel *chartPanel() const;
+    WhatIfView *whatIfView() const;
     DatabasePanel *databasePanel() const;
     WorkloadPanel *workloadPanel() const;
     CachePanel *cachePanel() const;
@@ -98,6 +101,8 @@ public:
     void togglePause();
     void resetCharts();
     void showTraceTab();
+    /// Brings the What-if page (beside the live charts) to the front.
+    void showWhatIfPage();
 
     Result<void> saveConfig(const QString &path) const;
     Result<void> loadConfig(const QString &path);
@@ -125,6 +130,8 @@ private:
     void onStopped();
     void onConfigChanged(const QString &description);
     void onPanelChanged();
+    void addMarker(double t, const QString &label);
+    void clearCharts();
     void tick();
     void runScenarioSteps(double t);
     Result<void> applyLive(const RunConfig &target);

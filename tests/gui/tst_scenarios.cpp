@@ -55,6 +55,7 @@ void tst_Scenarios::configRoundTrips()
     c.cache.sizeUnit = SizeUnit::Bytes;
     c.cache.ttlMs = 1500;
     c.cache.singleFlight = true;
+    c.shadows = true;
     const QJsonObject json = runConfigToJson(c);
     QVERIFY(!QJsonDocument(json).toJson().contains("secret")); // never written
     const Result<RunConfig> back = runConfigFromJson(json, RunConfig {});
@@ -77,6 +78,7 @@ void tst_Scenarios::configRoundTrips()
     QCOMPARE(b.cache.sizeUnit, SizeUnit::Bytes);
     QCOMPARE(b.cache.ttlMs, qint64(1500));
     QVERIFY(b.cache.singleFlight);
+    QVERIFY(b.shadows);
 }
 
 void tst_Scenarios::overlayChangesOnlyWhatItNames()

@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QLabel>
 #include <QLineSeries>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -20,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QValueAxis>
 #include <QtTest>
+
+#include <memory>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace CacheScope;
@@ -38,8 +41,15 @@ private slots:
     void pageShowsSnapshotsAndSamplingRate();
     void pageSwitchesBetweenIntervalAndCumulative();
     void pageStaysBoundedAfter10000Ticks();
+    void scenariosTurnShadowsOn();
+    void runWithShadowsFillsThePage();
+    void capacityChangeMovesTheMarker();
+    void checkboxTurnsShadowsOnWhileRunning();
 
 private:
+    std::unique_ptr<MainWindow> makeWindow();
+    static void startRun(MainWindow &w);
+    static void stopRun(MainWindow &w);
     static ShadowSnapshot shadowSnapshot(int tick, double rate = 1.0);
     static MetricsSnapshot realSnapshot(int tick);
 
@@ -265,6 +275,12 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
                             ->pen()
                             .widthF());
 
+    // The axis narrows to the lines (45% to 70%, a point of margin, in tens): 40..80.
+    const auto *axis = qobject_cast<QValueAxis *>(chart->leftAxis());
+    QVERIFY(axis);
+    QCOMPARE(axis->min(), 40.0);
+    QCOMPARE(axis->max(), 80.0);
+
     // Ranked: S3-FIFO 70%, ARC 60%, LRU 50%, the real cache's 45% last.
     QCOMPARE(
         rowIds(*view.rankingModel()), QStringList({ u"s3fifo"_s, u"arc"_s, u"lru"_s, u"real"_s }));
@@ -273,6 +289,8 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
 
     QCOMPARE(view.samplingText(), u"Shadows see 12.5% of keys (sampled), 3 dropped"_s);
     QCOMPARE(view.readoutText(), u"LRU at 2× capacity: hit ratio 60.0% (now 50.0%)"_s);
+    QCOMPARE(view.bestText(),
+        u"Best here: S3-FIFO, hit ratio 70.0% (25.0 points above the real cache)"_s);
     QVERIFY(view.mrcChart()->curveSeries()->count() > 0);
     QCOMPARE(view.mrcChart()->capacityMarkerX().value(), 100.0);
 
@@ -286,6 +304,7 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
     QCOMPARE(view.rankingModel()->rowCount(), 0);
     QCOMPARE(chart->markerCount(), 0);
     QVERIFY(view.readoutText().contains(u"n/a"_s));
+    QVERIFY(view.bestText().isEmpty());
 }
 
 void tst_WhatIf::pageSwitchesBetweenIntervalAndCumulative()
@@ -318,6 +337,150 @@ void tst_WhatIf::pageStaysBoundedAfter10000Ticks()
         QVERIFY(chart->buffer(s).size() <= 3000);
     QCOMPARE(chart->buffer(view.seriesIndex({}, WhatIfView::RatioKind::Cumulative)).size(), 3000);
     QCOMPARE(view.rankingModel()->rowCount(), 4);
+}
+
+std::unique_ptr<MainWindow> tst_WhatIf::makeWindow()
+{
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"demo.sqlite"_s);
+    options.demoRowsScale = 0.01; // 1 000 customers, 10 000 orders: created in well under a second
+    options.useSettings = false;
+    auto w = std::make_unique<MainWindow>(options);
+    w->resize(1400, 860);
+    w->show();
+    return w;
+}
+
+void tst_WhatIf::startRun(MainWindow &w)
+{
+    w.startRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Running, 60000);
+}
+
+void tst_WhatIf::stopRun(MainWindow &w)
+{
+    w.stopRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Idle, 30000);
+}
+
+void tst_WhatIf::scenariosTurnShadowsOn()
+{
+    auto w = makeWindow();
+    auto *check = w->cachePanel()->findChild<QCheckBox *>(u"shadowsCheck"_s);
+    QVERIFY(check);
+    QVERIFY(!check->isChecked()); // off by default: shadows cost the run a little
+    QVERIFY(!w->panelConfig().shadows);
+    for (const QString &id : { u"scan-pollution"_s, u"lru-100"_s }) {
+        QVERIFY(w->loadScenario(u"hot-set-fits"_s));
+        QVERIFY(!check->isChecked());
+        QVERIFY(w->loadScenario(id));
+        QVERIFY2(check->isChecked(), qPrintable(id));
+        QVERIFY(w->panelConfig().shadows);
+        QVERIFY(!w->whatIfView()->findChild<QLabel *>(u"shadowsOffLabel"_s)->isVisibleTo(w.get()));
+    }
+}
+
+void tst_WhatIf::runWithShadowsFillsThePage()
+{
+    auto w = makeWindow();
+    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    WhatIfView *view = w->whatIfView();
+    QAbstractItemModelTester tester(
+        view->rankingModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    w->cachePanel()->findChild<QCheckBox *>(u"shadowsCheck"_s)->setChecked(true);
+    w->showWhatIfPage();
+    QVERIFY(view->isVisible());
+    startRun(*w);
+    QVERIFY(w->engine()->config().shadows);
+
+    // Within a few ticks (shadow snapshots come about 4 times a second): every shadow policy in
+    // the table and on the chart, the real cache among them.
+    const PolicyRankingModel *ranking = view->rankingModel();
+    QTRY_VERIFY_WITH_TIMEOUT(ranking->rowCount() > 2
+            && ranking->index(0, PolicyRankingModel::HitRatioColumn)
+                   .data(PolicyRankingModel::ValueRole)
+                   .isValid(),
+        5000);
+    QVERIFY2(w->history().size() <= 30, qPrintable(u"took %1 ticks"_s.arg(w->history().size())));
+    QVERIFY(ranking->rowOf({}, true) >= 0);
+    QVERIFY(ranking->rowOf(u"lru"_s) >= 0);
+    QVERIFY(ranking->rowOf(u"s3fifo"_s) >= 0);
+    QVERIFY(ranking->rowOf(u"opt"_s) < 0); // needs the future: never a shadow
+
+    LiveChart *chart = view->comparisonChart();
+    const int lru = view->seriesIndex(u"lru"_s, WhatIfView::RatioKind::Cumulative);
+    const int real = view->seriesIndex({}, WhatIfView::RatioKind::Cumulative);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        chart->series(lru)->count() > 0 && chart->series(real)->count() > 0, 5000);
+    QVERIFY(chart->isSeriesVisible(lru));
+
+    // Ranked by hit ratio, best first, a few ticks later too.
+    QTest::qWait(600);
+    double previous = 2;
+    for (int r = 0; r < ranking->rowCount(); ++r) {
+        const QVariant v = ranking->index(r, PolicyRankingModel::HitRatioColumn)
+                               .data(PolicyRankingModel::ValueRole);
+        if (!v.isValid()) {
+            previous = -1; // "n/a" rows come last
+            continue;
+        }
+        QVERIFY2(v.toDouble() <= previous, qPrintable(u"row %1"_s.arg(r)));
+        previous = v.toDouble();
+        QCOMPARE(ranking->index(r, PolicyRankingModel::RankColumn).data().toString(),
+            QString::number(r + 1));
+    }
+
+    // The live curve and its readout.
+    QTRY_VERIFY_WITH_TIMEOUT(view->mrcChart()->curveSeries()->count() > 0, 5000);
+    QCOMPARE(view->mrcChart()->capacityMarkerX().value(), 10000.0);
+    QVERIFY2(view->readoutText().contains(u"at 2× capacity: hit ratio"_s)
+            && !view->readoutText().contains(u"n/a"_s),
+        qPrintable(view->readoutText()));
+    QVERIFY2(view->samplingText().startsWith(u"Shadows see "_s), qPrintable(view->samplingText()));
+    QVERIFY(view->samplingText().contains(u"dropped"_s));
+    stopRun(*w);
+}
+
+void tst_WhatIf::capacityChangeMovesTheMarker()
+{
+    auto w = makeWindow();
+    w->cachePanel()->findChild<QCheckBox *>(u"shadowsCheck"_s)->setChecked(true);
+    w->showWhatIfPage();
+    startRun(*w);
+    WhatIfView *view = w->whatIfView();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->mrcChart()->capacityMarkerX() && *view->mrcChart()->capacityMarkerX() == 10000.0,
+        5000);
+    auto *capacity = w->cachePanel()->findChild<QSpinBox *>(u"capacitySpin"_s);
+    capacity->setValue(500);
+    QCOMPARE(w->engine()->config().cache.capacity, qint64(500));
+    QTRY_VERIFY_WITH_TIMEOUT(*view->mrcChart()->capacityMarkerX() == 500.0, 5000);
+    // The axis follows: out to 3x the capacity, 1500 rounded up to 2000.
+    QCOMPARE(view->mrcChart()->capacityAxis()->max(), 2000.0);
+    // And the comparison chart carries the change's marker.
+    QCOMPARE(view->comparisonChart()->markerCount(), 1);
+    QVERIFY(view->comparisonChart()->markerLabel(0).contains(u"500"_s));
+    stopRun(*w);
+}
+
+void tst_WhatIf::checkboxTurnsShadowsOnWhileRunning()
+{
+    auto w = makeWindow();
+    WhatIfView *view = w->whatIfView();
+    w->showWhatIfPage();
+    startRun(*w);
+    QVERIFY(!w->engine()->config().shadows);
+    QVERIFY(view->findChild<QLabel *>(u"shadowsOffLabel"_s)->isVisible());
+    QTest::qWait(300);
+    QCOMPARE(view->rankingModel()->rowCount(), 0);
+    QVERIFY(view->samplingText().contains(u"off"_s));
+
+    w->cachePanel()->findChild<QCheckBox *>(u"shadowsCheck"_s)->setChecked(true);
+    QVERIFY(w->engine()->config().shadows);
+    QVERIFY(!view->findChild<QLabel *>(u"shadowsOffLabel"_s)->isVisible());
+    QCOMPARE(view->comparisonChart()->markerCount(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(view->rankingModel()->rowCount() > 2, 5000);
+    stopRun(*w);
 }
 
 QTEST_MAIN(tst_WhatIf)
