@@ -32,6 +32,20 @@ QString percent(std::optional<double> ratio)
     return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : QObject::tr("n/a");
 }
 
+// "980", "9,800", "26.7 k", "196 k", "1.5 M": the column stays narrow beside the ratios.
+QString compactCount(quint64 n)
+{
+    const QLocale locale;
+    if (n < 10000)
+        return locale.toString(qulonglong(n));
+    if (n < 999500) {
+        const double k = double(n) / 1e3;
+        return locale.toString(k, 'f', k < 99.95 ? 1 : 0) + u" k"_s;
+    }
+    const double m = double(n) / 1e6;
+    return locale.toString(m, 'f', m < 99.95 ? 1 : 0) + u" M"_s;
+}
+
 } // namespace
 
 PolicyRankingModel::PolicyRankingModel(QObject *parent)
@@ -174,7 +188,7 @@ QVariant PolicyRankingModel::data(const QModelIndex &index, int role) const
             return tr("%1%2 pts").arg(*d > 0 ? u"+"_s : u"−"_s, number);
         }
         case RequestsColumn:
-            return QLocale().toString(qulonglong(s.requests));
+            return compactCount(s.requests);
         }
         return {};
     case Qt::FontRole:
@@ -218,7 +232,8 @@ QVariant PolicyRankingModel::headerData(int section, Qt::Orientation orientation
         case VersusRealColumn:
             return tr("Hit ratio minus the real cache's, in percentage points");
         case RequestsColumn:
-            return tr("Requests the policy has seen (shadows see the sampled keys only)");
+            return tr("Requests the policy has seen (shadows see the sampled keys only); k: "
+                      "thousands, M: millions");
         }
         return {};
     }

@@ -162,8 +162,8 @@ WhatIfView::WhatIfView(QWidget *parent)
     grid->addWidget(m_rankingView, 0, 1);
     grid->addWidget(m_mrc, 1, 0);
     grid->addWidget(readoutBox, 1, 1);
-    grid->setColumnStretch(0, 3);
-    grid->setColumnStretch(1, 2);
+    grid->setColumnStretch(0, 5);
+    grid->setColumnStretch(1, 4);
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
     layout->addLayout(grid, 1);

@@ -59,6 +59,7 @@ private:
 void tst_WhatIf::initTestCase()
 {
     initCacheScopeResources();
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); // "8,000", "196 k"
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
     QVERIFY2(
@@ -114,8 +115,16 @@ void tst_WhatIf::rankingSortsByHitRatioWithRealCacheAmongThem()
         !cell(4, PolicyRankingModel::VersusRealColumn, PolicyRankingModel::ValueRole).isValid());
     QCOMPARE(cell(2, PolicyRankingModel::RequestsColumn, PolicyRankingModel::ValueRole).toDouble(),
         8000.0);
+    QCOMPARE(cell(2, PolicyRankingModel::RequestsColumn).toString(), u"8,000"_s);
     QCOMPARE(model.rowOf(u"arc"_s), 1);
     QCOMPARE(model.rowOf({}, true), 2);
+    model.setStandings({ standing(u"lru"_s, 0.5, 196432), standing(u"arc"_s, 0.4, 12345678),
+        standing(u"lru"_s, 0.4, 99999, true), standing(u"fifo"_s, 0.3, 26703) });
+    // Large counts are abbreviated so the column stays narrow.
+    QCOMPARE(cell(0, PolicyRankingModel::RequestsColumn).toString(), u"196 k"_s);
+    QCOMPARE(cell(1, PolicyRankingModel::RequestsColumn).toString(), u"100 k"_s);
+    QCOMPARE(cell(2, PolicyRankingModel::RequestsColumn).toString(), u"12.3 M"_s);
+    QCOMPARE(cell(3, PolicyRankingModel::RequestsColumn).toString(), u"26.7 k"_s);
 }
 
 void tst_WhatIf::rankingMovesRowsInPlace()
