@@ -148,8 +148,12 @@ void LiveMrcChart::setCurve(const std::vector<MrcPoint> &curve, qint64 capacity,
     QList<QPointF> points;
     if (!curve.empty()) {
         points.reserve(curvePoints + 1);
+        // Not beyond the estimate's last capacity: the curve ends there, it does not go flat.
+        const double last = double(curve.back().capacity);
         for (int i = 0; i <= curvePoints; ++i) {
-            const double c = range.max * i / curvePoints;
+            const double c = std::min(last, range.max * i / curvePoints);
+            if (i > 0 && c <= points.last().x())
+                break;
             if (const std::optional<double> m = missRatioAt(curve, c))
                 points.append(QPointF(c, *m * 100.0));
         }

@@ -122,8 +122,11 @@ WhatIfView::WhatIfView(QWidget *parent)
     m_rankingView->setModel(m_ranking);
     m_rankingView->verticalHeader()->hide();
     m_rankingView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    // The numbers sized to their contents, the policy name takes the rest: no sideways scrolling.
     m_rankingView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_rankingView->horizontalHeader()->setStretchLastSection(true);
+    m_rankingView->horizontalHeader()->setSectionResizeMode(
+        PolicyRankingModel::PolicyColumn, QHeaderView::Stretch);
+    m_rankingView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_rankingView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rankingView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rankingView->setAlternatingRowColors(true);
@@ -144,6 +147,11 @@ WhatIfView::WhatIfView(QWidget *parent)
     m_bestLabel->setObjectName(u"bestLabel"_s);
     m_bestLabel->setWordWrap(true);
     m_bestLabel->setFont(big);
+    m_caveatLabel = new QLabel(this);
+    m_caveatLabel->setObjectName(u"caveatLabel"_s);
+    m_caveatLabel->setWordWrap(true);
+    m_caveatLabel->setStyleSheet(u"QLabel { color: #8a5a00; }"_s);
+    m_caveatLabel->hide();
     auto *readoutNote = new QLabel(tr("The LRU curve is estimated live with SHARDS from a "
                                       "spatially hashed sample of the keys. The dashed line is "
                                       "the cache's capacity now; the dotted one, twice that."),
@@ -154,6 +162,7 @@ WhatIfView::WhatIfView(QWidget *parent)
     auto *readoutLayout = new QVBoxLayout(readoutBox);
     readoutLayout->setContentsMargins(6, 6, 6, 6);
     readoutLayout->addWidget(m_bestLabel);
+    readoutLayout->addWidget(m_caveatLabel);
     readoutLayout->addWidget(m_readoutLabel);
     readoutLayout->addWidget(readoutNote);
     readoutLayout->addStretch(1);
@@ -305,21 +314,46 @@ void WhatIfView::updateSamplingLabel()
 
 void WhatIfView::updateBestLabel()
 {
-    // The answer the page is for: which policy would do best here, and by how much.
+    // The answer the page is for: which policy would do best here, and by how much. Against
+    // the shadow of the real cache's own policy first: the same sampled keys, so sampling
+    // error cancels; the real cache is measured on every key, a different yardstick.
     const QList<PolicyStanding> &rows = m_ranking->standings();
     const auto best = std::find_if(
         rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return !s.real && s.hitRatio; });
     const auto real
         = std::find_if(rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return s.real; });
+    m_caveatLabel->hide();
     if (best == rows.cend() || real == rows.cend() || !real->hitRatio) {
         m_bestLabel->clear();
         return;
     }
-    const double points = (*best->hitRatio - *real->hitRatio) * 100.0;
-    m_bestLabel->setText(
-        tr("Best here: %1, hit ratio %2 (%3 points %4 the real cache)")
-            .arg(best->name, percentText(best->hitRatio), QString::number(std::abs(points), 'f', 1),
-                points >= 0 ? tr("above") : tr("below")));
+    auto points = [](double a, double b) {
+        const double d = (a - b) * 100.0;
+        return QObject::tr("%1 points %2")
+            .arg(QString::number(std::abs(d), 'f', 1),
+                d >= 0 ? QObject::tr("above") : QObject::tr("below"));
+    };
+    const auto twin = std::find_if(rows.cbegin(), rows.cend(),
+        [&](const PolicyStanding &s) { return !s.real && s.id == real->id && s.hitRatio; });
+    if (twin == rows.cend() || twin == best) {
+        m_bestLabel->setText(tr("Best here: %1, hit ratio %2 (%3 the real cache)")
+                                 .arg(best->name, percentText(best->hitRatio),
+                                     points(*best->hitRatio, *real->hitRatio)));
+    } else {
+        m_bestLabel->setText(tr("Best here: %1, hit ratio %2 (%3 %4 on the same keys, %5 the "
+                                "real cache)")
+                                 .arg(best->name, percentText(best->hitRatio),
+                                     points(*best->hitRatio, *twin->hitRatio), twin->name,
+                                     points(*best->hitRatio, *real->hitRatio)));
+    }
+    // The twin's gap to the real cache is the shadows' own error at this sampling rate.
+    if (twin != rows.cend() && std::abs(*twin->hitRatio - *real->hitRatio) >= 0.02) {
+        m_caveatLabel->setText(
+            tr("The %1 shadow reads %2 the real %1 cache: at this sampling rate and capacity "
+               "the shadows' estimates are coarse. Compare the policies with each other.")
+                .arg(twin->name, points(*twin->hitRatio, *real->hitRatio)));
+        m_caveatLabel->show();
+    }
 }
 
 void WhatIfView::addMarker(double t, const QString &label) { m_comparison->addMarker(t, label); }
@@ -329,6 +363,7 @@ void WhatIfView::clear()
     m_comparison->clear();
     m_ranking->clear();
     m_bestLabel->clear();
+    m_caveatLabel->hide();
     m_mrc->clear();
     m_readoutLabel->setText(tr("LRU at 2× capacity: hit ratio n/a (now n/a)"));
     m_hasData = false;
@@ -343,6 +378,11 @@ QString WhatIfView::samplingText() const { return m_samplingLabel->text(); }
 QString WhatIfView::readoutText() const { return m_readoutLabel->text(); }
 
 QString WhatIfView::bestText() const { return m_bestLabel->text(); }
+
+QString WhatIfView::caveatText() const
+{
+    return m_caveatLabel->isVisibleTo(this) ? m_caveatLabel->text() : QString();
+}
 
 void WhatIfView::showEvent(QShowEvent *event)
 {

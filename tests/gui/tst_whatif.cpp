@@ -202,6 +202,9 @@ void tst_WhatIf::mrcChartMarksCapacityAndTwiceIt()
     // Every point of the line lies on the curve.
     for (const QPointF &p : chart.curveSeries()->points())
         QVERIFY(qAbs(p.y() - missRatioAt(curve, p.x()).value() * 100.0) < 1e-9);
+    // The line ends where the estimate does (400), not flat to the axis's end (500).
+    QCOMPARE(chart.capacityAxis()->max(), 500.0);
+    QCOMPARE(chart.curveSeries()->points().last().x(), 400.0);
     chart.setCurve(curve, 50, SizeUnit::Objects);
     QCOMPARE(chart.capacityMarkerX().value(), 50.0);
     QCOMPARE(chart.capacityAxis()->max(), 200.0); // 150 rounds up to 200
@@ -298,8 +301,18 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
 
     QCOMPARE(view.samplingText(), u"Shadows see 12.5% of keys (sampled), 3 dropped"_s);
     QCOMPARE(view.readoutText(), u"LRU at 2× capacity: hit ratio 60.0% (now 50.0%)"_s);
+    // S3-FIFO 70% against the LRU shadow's 50% on the same keys and the real LRU cache's 45%;
+    // the LRU shadow reads 5 points above the real cache: a caveat.
+    QCOMPARE(view.bestText(),
+        u"Best here: S3-FIFO, hit ratio 70.0% (20.0 points above LRU on the same keys, 25.0 "
+        "points above the real cache)"_s);
+    QVERIFY2(view.caveatText().startsWith(u"The LRU shadow reads 5.0 points above the real LRU"_s),
+        qPrintable(view.caveatText()));
+    // A real cache whose policy no shadow runs (none here): no twin, no caveat.
+    view.addSample(0.55, realSnapshot(5), u"sieve"_s, shadowSnapshot(5, 0.125));
     QCOMPARE(view.bestText(),
         u"Best here: S3-FIFO, hit ratio 70.0% (25.0 points above the real cache)"_s);
+    QVERIFY(view.caveatText().isEmpty());
     QVERIFY(view.mrcChart()->curveSeries()->count() > 0);
     QCOMPARE(view.mrcChart()->capacityMarkerX().value(), 100.0);
 
@@ -314,6 +327,7 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
     QCOMPARE(chart->markerCount(), 0);
     QVERIFY(view.readoutText().contains(u"n/a"_s));
     QVERIFY(view.bestText().isEmpty());
+    QVERIFY(view.caveatText().isEmpty());
 }
 
 void tst_WhatIf::pageSwitchesBetweenIntervalAndCumulative()
