@@ -22,9 +22,12 @@ namespace {
 
 constexpr quint64 fullThreshold = quint64(1) << 53; // rate 1: every 53-bit hash is below it
 constexpr qint64 adaptWindowNs = 100'000'000; // the rate is judged over 100 ms of wall time
+constexpr double idleCores = 0.005; // a consumer under 0.5% of a core is never over budget
 constexpr int raiseAfterWindows = 10; // a second of headroom before the rate doubles
-constexpr auto busyPause = std::chrono::milliseconds(1); // between drains that found keys
-constexpr auto idlePause = std::chrono::milliseconds(4); // after a drain that found none
+// The consumer polls (workers never signal it: that would be a syscall on their path). It comes
+// back soon when a ring was filling up, else later: fewer wake-ups preempting a worker.
+constexpr auto busyPause = std::chrono::milliseconds(1); // a ring was over 1/8 full
+constexpr auto calmPause = std::chrono::milliseconds(5);
 constexpr int curvePoints = 64; // points of the published LRU curve, up to 4 x the capacity
 
 qint64 steadyNs()
@@ -34,15 +37,26 @@ qint64 steadyNs()
         .count();
 }
 
-/// CPU time of the calling thread: what the consumer costs the machine, sleeps excluded.
+qint64 cpuClockNs(clockid_t clock)
+{
+    timespec ts {};
+    if (clock_gettime(clock, &ts) == 0)
+        return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    return -1;
+}
+
+/// CPU time of the calling thread: what the consumer costs, sleeps excluded.
 qint64 threadCpuNs()
 {
-#if defined(CLOCK_THREAD_CPUTIME_ID)
-    timespec ts {};
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-        return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-#endif
-    return steadyNs(); // no thread clock: wall time overestimates the cost, never hides it
+    const qint64 ns = cpuClockNs(CLOCK_THREAD_CPUTIME_ID);
+    return ns >= 0 ? ns : steadyNs(); // no thread clock: wall time overestimates, never hides
+}
+
+/// CPU time of the whole process: the workers' and the consumer's.
+qint64 processCpuNs()
+{
+    const qint64 ns = cpuClockNs(CLOCK_PROCESS_CPUTIME_ID);
+    return ns >= 0 ? ns : steadyNs();
 }
 
 /// The exponent k of the largest power-of-two rate 2^-k not above `rate`.
@@ -199,7 +213,7 @@ Result<void> ShadowConfig::validate() const
         return bad(u"minRate"_s, QString::number(minRate), u"must be in (0, 1]"_s);
     if (!(cpuBudget >= 0 && cpuBudget <= 1))
         return bad(u"cpuBudget"_s, QString::number(cpuBudget),
-            u"must be a fraction of one core in [0, 1]"_s);
+            u"must be a share of the process's CPU time in [0, 1]"_s);
     if (ringCapacity < 2 || ringCapacity > (1 << 24))
         return bad(u"ringCapacity"_s, QString::number(ringCapacity),
             u"must be between 2 and 16777216 entries"_s);
@@ -249,7 +263,6 @@ struct ShadowSet::Consumer
     SizeUnit unit;
     int exponent; // the rate is 2^-exponent
     int maxExponent;
-    double cpuBudget;
     std::vector<Shadow> shadows;
     LruCurveSampler curve;
     quint64 curveBaseRequests = 0; // offered - dropped when the curve was reset
@@ -270,6 +283,7 @@ struct ShadowSet::Consumer
 
     qint64 windowWallNs = 0;
     qint64 windowCpuNs = 0;
+    qint64 windowProcessNs = 0;
     quint64 windowDropped = 0;
     int headroomWindows = 0;
     qint64 lastPublishNs = 0;
@@ -283,8 +297,6 @@ struct ShadowSet::Consumer
         , maxExponent(std::max(exponent, rateExponent(c.minRate)))
         , curve(c.curveSampleKeys, c.sizeUnit)
     {
-        const double machine = 0.05 * double(std::max(1u, std::thread::hardware_concurrency()));
-        cpuBudget = c.cpuBudget > 0 ? c.cpuBudget : std::min(1.0, machine);
         QStringList ids = c.policies;
         if (ids.isEmpty()) {
             for (const PolicyInfo &info : policyRegistry())
@@ -303,6 +315,10 @@ struct ShadowSet::Consumer
     double rate() const { return std::ldexp(1.0, -exponent); }
     qint64 wallNs() const { return config.wallClockNs ? config.wallClockNs() : steadyNs(); }
     qint64 cpuNs() const { return config.cpuClockNs ? config.cpuClockNs() : threadCpuNs(); }
+    qint64 processNs() const
+    {
+        return config.processCpuClockNs ? config.processCpuClockNs() : processCpuNs();
+    }
 
     /// Fresh shadows at the current rate and unit; what the old ones counted carries over.
     void newEpoch()
@@ -435,33 +451,42 @@ struct ShadowSet::Consumer
     {
         const qint64 wall = wallNs();
         const qint64 cpu = cpuNs();
+        const qint64 process = processNs();
         if (windowWallNs == 0) {
             windowWallNs = wall;
             windowCpuNs = cpu;
+            windowProcessNs = process;
             windowDropped = dropped;
             return false;
         }
         const qint64 elapsed = wall - windowWallNs;
         if (elapsed < adaptWindowNs)
             return false;
-        const double share = double(cpu - windowCpuNs) / double(elapsed);
+        // The budget is a share of what the whole process used in the window, so it holds
+        // however much of the machine the run gets (a loaded machine gives the workers less,
+        // and the consumer's allowance falls with them); an idle floor keeps a paused run from
+        // driving the rate down.
+        const double used = double(cpu - windowCpuNs);
+        const double allowed = std::max(config.cpuBudget * double(process - windowProcessNs),
+            idleCores * double(elapsed));
         const bool dropping = dropped > windowDropped;
         windowWallNs = wall;
         windowCpuNs = cpu;
+        windowProcessNs = process;
         windowDropped = dropped;
         if (!config.adaptive)
             return false;
-        if ((dropping || share > cpuBudget) && exponent < maxExponent) {
+        if ((dropping || used > allowed) && exponent < maxExponent) {
             // Fall straight to the rate that fits the budget (cost is about proportional to
             // the rate), so a start at rate 1 under millions of requests/s settles in one
             // window instead of one epoch per halving.
             int steps = 1;
-            if (share > cpuBudget)
-                steps = std::max(1, int(std::ceil(std::log2(share / cpuBudget))));
+            if (used > allowed)
+                steps = std::max(1, int(std::ceil(std::log2(used / allowed))));
             setExponent(std::min(maxExponent, exponent + steps));
             return true;
         }
-        if (!dropping && share < cpuBudget / 4 && exponent > 0) {
+        if (!dropping && used < allowed / 4 && exponent > 0) {
             if (++headroomWindows >= raiseAfterWindows) {
                 setExponent(exponent - 1);
                 return true;
@@ -637,7 +662,7 @@ bool ShadowSet::processOnce(bool publish)
             c.applyCapacity(m_pendingCapacity, m_pendingUnit);
         }
     }
-    std::size_t taken = 0;
+    std::size_t busiest = 0; // the most entries one ring held
     for (int i = 0; i < maxShadowProducers; ++i) {
         ShadowProducer *p = m_producers[std::size_t(i)].load(std::memory_order_acquire);
         if (!p)
@@ -647,7 +672,7 @@ bool ShadowSet::processOnce(bool publish)
         const Consumer::Seen now { p->m_offered.load(std::memory_order_relaxed),
             p->m_dropped.load(std::memory_order_relaxed),
             p->m_droppedInvalidations.load(std::memory_order_relaxed) };
-        taken += c.take(p->m_ring, now, c.seen[std::size_t(i)]);
+        busiest = std::max(busiest, c.take(p->m_ring, now, c.seen[std::size_t(i)]));
     }
     if (c.adapt()) {
         std::lock_guard lock(m_mutex);
@@ -662,7 +687,7 @@ bool ShadowSet::processOnce(bool publish)
         std::lock_guard lock(m_mutex);
         m_published = std::move(snap);
     }
-    return taken > 0;
+    return busiest > std::size_t(c.config.ringCapacity) / 8;
 }
 
 void ShadowSet::consumerLoop()
@@ -671,11 +696,11 @@ void ShadowSet::consumerLoop()
     pthread_setname_np(pthread_self(), "cs-shadows");
 #endif
     for (;;) {
-        const bool found = processOnce(false);
+        const bool filling = processOnce(false);
         std::unique_lock lock(m_mutex);
         if (m_stopRequested)
             break;
-        m_wake.wait_for(lock, found ? busyPause : idlePause, [this] { return m_stopRequested; });
+        m_wake.wait_for(lock, filling ? busyPause : calmPause, [this] { return m_stopRequested; });
         if (m_stopRequested)
             break;
     }

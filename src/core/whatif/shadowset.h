@@ -36,9 +36,11 @@ struct ShadowConfig
     /// Whether the rate follows the load (falls on drops or an exceeded CPU budget, rises with
     /// headroom). Off: the rate stays at initialRate and drops are only counted.
     bool adaptive = true;
-    /// The consumer's CPU time as a fraction of one core it may use; 0: 5% of the machine
-    /// (0.1 core on 2 cores), so that the shadows cost the live run well under 10%.
-    double cpuBudget = 0;
+    /// The consumer's CPU time as a fraction of the whole process's CPU time (workers
+    /// included) it may use: what the shadows take from a CPU-bound run's throughput, whatever
+    /// share of the machine the run gets. Below 0.5% of one core the consumer never counts as
+    /// over budget (an idle or paused run).
+    double cpuBudget = 0.05;
     /// Entries per producer ring (rounded up to a power of two).
     int ringCapacity = 8192;
     /// The consumer publishes a snapshot this often; the interval hit ratios span
@@ -50,9 +52,10 @@ struct ShadowConfig
     quint64 seed = 42; // randomised policies
 
     /// For tests: the clocks the rate adaptation reads (nanoseconds from any origin). Empty: the
-    /// steady clock, and the consumer thread's CPU clock.
+    /// steady clock, the consumer thread's CPU clock and the process's CPU clock.
     std::function<qint64()> wallClockNs;
     std::function<qint64()> cpuClockNs;
+    std::function<qint64()> processCpuClockNs;
 
     Result<void> validate() const;
 };
@@ -118,8 +121,9 @@ private:
 /// stream.
 ///
 /// The rate R adapts (a power of two): when a ring overflows or the consumer's CPU time exceeds
-/// its budget over a window (100 ms), R falls by the factor needed (at least half); after a
-/// second of using under a quarter of the budget with no drop it doubles. A fall re-creates the
+/// its budget (a share of the process's CPU time) over a window (100 ms), R falls by the factor
+/// needed (at least half); after a second of using under a quarter of the budget with no drop
+/// it doubles. A fall re-creates the
 /// shadows at the new scaled capacity (a new epoch: keys that left the sample would otherwise
 /// linger, forever under LFU); their counts carry over into the cumulative ratios. A rise keeps
 /// them and raises their capacity: newly sampled keys enter as ordinary first misses. Offered,
@@ -166,7 +170,8 @@ private:
     struct Consumer;
     explicit ShadowSet(const ShadowConfig &config);
     void consumerLoop();
-    /// One pass over the rings; publishes when due (or `publish`). True when it took entries.
+    /// One pass over the rings; publishes when due (or `publish`). True when a ring was filling
+    /// up (over 1/8 of its capacity): the consumer comes back sooner.
     bool processOnce(bool publish);
 
     std::atomic<quint64> m_threshold { 0 }; // producers sample below it; 0 while paused

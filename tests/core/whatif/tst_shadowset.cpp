@@ -55,16 +55,20 @@ struct FakeClocks
 {
     std::shared_ptr<qint64> wall = std::make_shared<qint64>(1'000'000'000);
     std::shared_ptr<qint64> cpu = std::make_shared<qint64>(0);
+    std::shared_ptr<qint64> process = std::make_shared<qint64>(0);
     void install(ShadowConfig &config) const
     {
         config.wallClockNs = [w = wall] { return *w; };
         config.cpuClockNs = [c = cpu] { return *c; };
+        config.processCpuClockNs = [p = process] { return *p; };
     }
-    /// `ms` of wall time pass, of which the consumer spent `cpuShare` on the CPU.
-    void advance(qint64 ms, double cpuShare) const
+    /// `ms` of wall time pass, in which the whole process used `processCores` (two busy
+    /// workers by default) and the consumer `consumerShare` of that.
+    void advance(qint64 ms, double consumerShare, double processCores = 2.0) const
     {
         *wall += ms * 1'000'000;
-        *cpu += qint64(double(ms) * 1e6 * cpuShare);
+        *process += qint64(double(ms) * 1e6 * processCores);
+        *cpu += qint64(double(ms) * 1e6 * processCores * consumerShare);
     }
 };
 
@@ -311,8 +315,8 @@ private slots:
         QCOMPARE(s.policies.front().requests, quint64(64));
     }
 
-    /// A consumer over its CPU budget falls straight to a rate that fits it: 10x over the budget
-    /// is four halvings (1/16), in one window.
+    /// A consumer over its CPU budget falls straight to a rate that fits it: 9x over the budget
+    /// (0.9 of the process's CPU time, budget 0.1) is four halvings (1/16), in one window.
     void rateFallsOverCpuBudget()
     {
         FakeClocks clocks;
@@ -325,10 +329,10 @@ private slots:
         set->drain();
         for (Key k = 1; k <= 100; ++k)
             producer.offer(k, 1);
-        clocks.advance(50, 1.0);
+        clocks.advance(50, 0.9, 1.1);
         set->drain();
         QCOMPARE(set->snapshot().samplingRate, 1.0); // a window is 100 ms
-        clocks.advance(60, 1.0);
+        clocks.advance(60, 0.9, 1.1);
         set->drain();
         const ShadowSnapshot s = set->snapshot();
         QCOMPARE(s.samplingRate, 1.0 / 16);
@@ -396,6 +400,25 @@ private slots:
         QCOMPARE(s.rateChanges, quint64(3));
         for (const ShadowPolicyStats &p : s.policies)
             QCOMPARE(p.capacity, qint64(800));
+    }
+
+    /// A paused or idle run: the consumer is most of the little CPU the process uses, but under
+    /// half a percent of a core it is never over budget, and the rate recovers.
+    void idleRunDoesNotLowerRate()
+    {
+        FakeClocks clocks;
+        ShadowConfig config;
+        config.capacity = 100;
+        config.initialRate = 0.5;
+        clocks.install(config);
+        const std::unique_ptr<ShadowSet> set = ShadowSet::create(config).value();
+        set->drain();
+        for (int i = 0; i < 10; ++i) {
+            clocks.advance(100, 0.9, 0.001);
+            set->drain();
+        }
+        QCOMPARE(set->snapshot().samplingRate, 1.0);
+        QCOMPARE(set->snapshot().rateChanges, quint64(1));
     }
 
     /// Not adaptive: neither drops nor CPU move the rate.
@@ -477,7 +500,8 @@ private slots:
         for (Key k = 100; k < 1100; ++k)
             producer.offer(k, 1); // all cold
         set->drain();
-        const ShadowPolicyStats *lru = set->snapshot().find(u"lru"_s);
+        const ShadowSnapshot s = set->snapshot();
+        const ShadowPolicyStats *lru = s.find(u"lru"_s);
         QVERIFY(lru);
         QCOMPARE(lru->intervalRequests, quint64(1000));
         QCOMPARE(lru->intervalHitRatio, 0.0);
