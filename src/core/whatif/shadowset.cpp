@@ -23,6 +23,10 @@ namespace {
 constexpr quint64 fullThreshold = quint64(1) << 53; // rate 1: every 53-bit hash is below it
 constexpr qint64 adaptWindowNs = 100'000'000; // the rate is judged over 100 ms of wall time
 constexpr double idleCores = 0.005; // a consumer under 0.5% of a core is never over budget
+// Below this many sampled requests in a window the consumer's time is its fixed overhead (its
+// wake-ups, the publications), which a lower rate would not reduce: the rate does not fall then,
+// and may rise. 1000 per 100 ms costs about 1% of a core.
+constexpr quint64 fewKeysPerWindow = 1000;
 constexpr int raiseAfterWindows = 10; // a second of headroom before the rate doubles
 // The consumer polls (workers never signal it: that would be a syscall on their path). It comes
 // back soon when a ring was filling up, else later: fewer wake-ups preempting a worker.
@@ -285,6 +289,7 @@ struct ShadowSet::Consumer
     qint64 windowCpuNs = 0;
     qint64 windowProcessNs = 0;
     quint64 windowDropped = 0;
+    quint64 windowSampled = 0;
     int headroomWindows = 0;
     qint64 lastPublishNs = 0;
     std::vector<Published> history; // the last publications, oldest first
@@ -450,6 +455,8 @@ struct ShadowSet::Consumer
     bool adapt()
     {
         const qint64 wall = wallNs();
+        if (windowWallNs != 0 && wall - windowWallNs < adaptWindowNs)
+            return false; // the CPU clocks are system calls: read once a window
         const qint64 cpu = cpuNs();
         const qint64 process = processNs();
         if (windowWallNs == 0) {
@@ -457,11 +464,10 @@ struct ShadowSet::Consumer
             windowCpuNs = cpu;
             windowProcessNs = process;
             windowDropped = dropped;
+            windowSampled = sampled;
             return false;
         }
         const qint64 elapsed = wall - windowWallNs;
-        if (elapsed < adaptWindowNs)
-            return false;
         // The budget is a share of what the whole process used in the window, so it holds
         // however much of the machine the run gets (a loaded machine gives the workers less,
         // and the consumer's allowance falls with them); an idle floor keeps a paused run from
@@ -470,23 +476,29 @@ struct ShadowSet::Consumer
         const double allowed = std::max(config.cpuBudget * double(process - windowProcessNs),
             idleCores * double(elapsed));
         const bool dropping = dropped > windowDropped;
+        const quint64 sampledInWindow = sampled - windowSampled;
+        const bool fewKeys = sampledInWindow < fewKeysPerWindow;
         windowWallNs = wall;
         windowCpuNs = cpu;
         windowProcessNs = process;
         windowDropped = dropped;
+        windowSampled = sampled;
         if (!config.adaptive)
             return false;
-        if ((dropping || used > allowed) && exponent < maxExponent) {
+        const bool overBudget = used > allowed && !fewKeys;
+        if ((dropping || overBudget) && exponent < maxExponent) {
             // Fall straight to the rate that fits the budget (cost is about proportional to
             // the rate), so a start at rate 1 under millions of requests/s settles in one
             // window instead of one epoch per halving.
             int steps = 1;
-            if (used > allowed)
+            if (overBudget)
                 steps = std::max(1, int(std::ceil(std::log2(used / allowed))));
             setExponent(std::min(maxExponent, exponent + steps));
             return true;
         }
-        if (!dropping && used < allowed / 4 && exponent > 0) {
+        // Headroom: well under budget, or so few keys that twice as many still count as few.
+        const bool veryFewKeys = sampledInWindow < fewKeysPerWindow / 4;
+        if (!dropping && (used < allowed / 4 || veryFewKeys) && exponent > 0) {
             if (++headroomWindows >= raiseAfterWindows) {
                 setExponent(exponent - 1);
                 return true;

@@ -327,7 +327,7 @@ private slots:
         const std::unique_ptr<ShadowSet> set = ShadowSet::create(config).value();
         ShadowProducer &producer = set->producer(0);
         set->drain();
-        for (Key k = 1; k <= 100; ++k)
+        for (Key k = 1; k <= 2000; ++k) // enough keys that the time is theirs, not overhead
             producer.offer(k, 1);
         clocks.advance(50, 0.9, 1.1);
         set->drain();
@@ -342,20 +342,46 @@ private slots:
             QCOMPARE(p.capacity, qint64(100));
         // Producers sample at the new rate: only keys hashed below 2^53 / 16 get through.
         quint64 expected = 0;
-        for (Key k = 1000; k < 3000; ++k) {
+        for (Key k = 10'000; k < 12'000; ++k) {
             producer.offer(k, 1);
             expected += shadowSampleHash(k) < (quint64(1) << 49) ? 1 : 0;
         }
         set->drain();
-        QCOMPARE(set->snapshot().sampled, quint64(100) + expected);
-        QCOMPARE(set->snapshot().offered, quint64(2100));
+        QCOMPARE(set->snapshot().sampled, quint64(2000) + expected);
+        QCOMPARE(set->snapshot().offered, quint64(4000));
 
-        // Never below minRate.
-        for (int i = 0; i < 20; ++i) {
-            clocks.advance(200, 1.0);
+        // Few keys over budget: the time is the consumer's fixed overhead, which a lower rate
+        // would not cut: the rate stays.
+        for (Key k = 20'000; k < 21'000; ++k)
+            producer.offer(k, 1); // about 60 sampled at 1/16
+        clocks.advance(100, 0.9, 1.1);
+        set->drain();
+        QCOMPARE(set->snapshot().samplingRate, 1.0 / 16);
+    }
+
+    /// Drops keep halving the rate, down to minRate and no further.
+    void rateStopsAtMinRate()
+    {
+        FakeClocks clocks;
+        ShadowConfig config;
+        config.capacity = 1000;
+        config.ringCapacity = 64;
+        config.minRate = 1.0 / 64;
+        clocks.install(config);
+        const std::unique_ptr<ShadowSet> set = ShadowSet::create(config).value();
+        ShadowProducer &producer = set->producer(0);
+        set->drain();
+        Key next = 0;
+        for (int i = 0; i < 10; ++i) {
+            for (int k = 0; k < 64 * 64 * 8; ++k)
+                producer.offer(next++, 1); // overflows the ring at every rate down to 1/64
+            clocks.advance(100, 0.01);
             set->drain();
         }
-        QCOMPARE(set->snapshot().samplingRate, config.minRate);
+        const ShadowSnapshot s = set->snapshot();
+        QCOMPARE(s.samplingRate, 1.0 / 64);
+        QCOMPARE(s.rateChanges, quint64(6));
+        QVERIFY(s.dropped > 0);
     }
 
     /// A second of using under a quarter of the budget doubles the rate, up to 1; the shadows
@@ -381,11 +407,13 @@ private slots:
         QCOMPARE(s.samplingRate, 0.25);
         for (const ShadowPolicyStats &p : s.policies)
             QCOMPARE(p.capacity, qint64(200));
-        // A window near the budget resets the count: no rise then.
+        // A busy window near the budget resets the count: no rise then.
         for (int i = 0; i < 9; ++i) {
             clocks.advance(100, 0.01);
             set->drain();
         }
+        for (Key k = 0; k < 8000; ++k)
+            set->producer(0).offer(k, 1); // about 2000 sampled at 1/4
         clocks.advance(100, 0.15);
         set->drain();
         clocks.advance(100, 0.01);
