@@ -171,7 +171,7 @@ private:
     explicit ShadowSet(const ShadowConfig &config);
     void consumerLoop();
     /// One pass over the rings; publishes when due (or `publish`). True when a ring was filling
-    /// up (over 1/8 of its capacity): the consumer comes back sooner.
+    /// up (over 1/4 of its capacity): the consumer comes back sooner.
     bool processOnce(bool publish);
 
     std::atomic<quint64> m_threshold { 0 }; // producers sample below it; 0 while paused
