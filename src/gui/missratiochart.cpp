@@ -66,13 +66,36 @@ void MissRatioChart::clear()
         delete s;
     }
     m_series.clear();
+    if (m_lruCurve) {
+        chart()->removeSeries(m_lruCurve);
+        delete m_lruCurve;
+        m_lruCurve = nullptr;
+    }
 }
 
-void MissRatioChart::setResults(const std::vector<SimulationResult> &results)
+void MissRatioChart::setResults(
+    const std::vector<SimulationResult> &results, const std::vector<MrcPoint> &lruCurve)
 {
     clear();
     if (results.empty())
         return;
+    if (!lruCurve.empty()) {
+        // First, so the replayed points draw over it.
+        m_lruCurve = new QLineSeries;
+        m_lruCurve->setName(tr("LRU, exact curve"));
+        QPen pen(policyColor(u"lru"_s).lighter(135));
+        pen.setWidthF(1.2);
+        pen.setStyle(Qt::DotLine);
+        m_lruCurve->setPen(pen);
+        QList<QPointF> points;
+        points.reserve(qsizetype(lruCurve.size()));
+        for (const MrcPoint &p : lruCurve)
+            points.append(QPointF(double(p.capacity), p.missRatio * 100.0));
+        m_lruCurve->replace(points);
+        chart()->addSeries(m_lruCurve);
+        m_lruCurve->attachAxis(m_x);
+        m_lruCurve->attachAxis(m_y);
+    }
     const bool bytes = results.front().sizeUnit == SizeUnit::Bytes;
     m_x->setTitleText(bytes ? tr("capacity (bytes)") : tr("capacity (objects)"));
     double maxCapacity = 0;

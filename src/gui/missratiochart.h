@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/simulationrunner.h"
+#include "core/metrics/missratiocurve.h"
 
 #include <QChartView>
 #include <QColor>
@@ -26,16 +27,22 @@ class MissRatioChart : public QChartView
 public:
     explicit MissRatioChart(QWidget *parent = nullptr);
 
-    void setResults(const std::vector<SimulationResult> &results);
+    /// One line per policy through its replayed capacities; `lruCurve`, when given, is drawn
+    /// as a thin line under the LRU points (the exact curve at every capacity).
+    void setResults(
+        const std::vector<SimulationResult> &results, const std::vector<MrcPoint> &lruCurve = {});
     void clear();
     /// The line of a policy id, or nullptr.
     QLineSeries *seriesFor(const QString &policy) const { return m_series.value(policy); }
     int lineCount() const { return int(m_series.size()); }
+    /// The exact LRU curve's line, or nullptr when the last results had none.
+    QLineSeries *lruCurveSeries() const { return m_lruCurve; }
 
 private:
     QValueAxis *m_x = nullptr;
     QValueAxis *m_y = nullptr;
     QHash<QString, QLineSeries *> m_series; // owned by the chart
+    QLineSeries *m_lruCurve = nullptr;
 };
 
 } // namespace CacheScope

@@ -162,6 +162,18 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
                   r.error = results.error();
                   return r;
               }
+              if (request.policies.contains(u"lru"_s)) {
+                  // One O(n log n) pass gives LRU at every capacity: the line the replayed LRU
+                  // points must lie on.
+                  const MissRatioCurve curve = exactLruCurve(trace->requests, request.sizeUnit);
+                  // From the smallest replayed capacity to the largest, through each of them.
+                  std::vector<qint64> at = curveCapacities(resolved.back(), curvePoints);
+                  std::erase_if(at, [&](qint64 c) { return c < resolved.front(); });
+                  at.insert(at.end(), resolved.begin(), resolved.end());
+                  std::sort(at.begin(), at.end());
+                  at.erase(std::unique(at.begin(), at.end()), at.end());
+                  r.outcome.lruCurve = curve.points(at);
+              }
               r.outcome.simulateSeconds = double(clock.nsecsElapsed()) / 1e9;
               r.outcome.path = trace->path;
               r.outcome.format = traceFormatName(trace->format);

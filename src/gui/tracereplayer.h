@@ -2,6 +2,7 @@
 
 #include "core/engine/simulationrunner.h"
 #include "core/error.h"
+#include "core/metrics/missratiocurve.h"
 #include "core/workload/tracereader.h"
 
 #include <QDateTime>
@@ -38,6 +39,9 @@ struct TraceReplayOutcome
     quint64 uniqueBytes = 0;
     SizeUnit sizeUnit = SizeUnit::Objects;
     std::vector<SimulationResult> results; // policies x capacities, capacity-major
+    /// With `lru` among the policies: the exact LRU miss ratio from one pass over the trace
+    /// (stack distances), at curvePoints capacities up to the largest replayed; else empty.
+    std::vector<MrcPoint> lruCurve;
     bool traceReused = false; // the trace was already in memory from the previous replay
     double readSeconds = 0;
     double simulateSeconds = 0;
@@ -54,6 +58,8 @@ class TraceReplayer : public QObject
 
 public:
     enum class Phase { Idle, Reading, Simulating };
+    /// Capacities the exact LRU curve is given at: a smooth line through the replayed points.
+    static constexpr int curvePoints = 200;
 
     explicit TraceReplayer(QObject *parent = nullptr);
     ~TraceReplayer() override;

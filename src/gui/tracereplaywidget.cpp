@@ -83,7 +83,7 @@ TraceReplayWidget::TraceReplayWidget(QWidget *parent)
         m_ui->resultsView->setColumnHidden(
             TraceResultsModel::ByteMissRatioColumn, o.sizeUnit == SizeUnit::Objects);
         m_ui->resultsView->sortByColumn(-1, Qt::AscendingOrder);
-        chart()->setResults(o.results);
+        chart()->setResults(o.results, o.lruCurve);
         const QLocale locale;
         const QString summary
             = tr("%1 (%2): %3 requests, %4 unique objects; %5 pairs simulated in "

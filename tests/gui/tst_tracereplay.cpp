@@ -100,6 +100,25 @@ void tst_TraceReplay::matchesReferenceMissCounts()
     // lru at 260: 8972 / 15858 misses.
     QCOMPARE(lru->at(3), QPointF(260, 8972.0 / 15858.0 * 100.0));
 
+    // The exact LRU curve (one pass, stack distances) runs through every replayed LRU point:
+    // two implementations, the same misses.
+    QLineSeries *curve = chart->lruCurveSeries();
+    QVERIFY(curve);
+    QVERIFY(curve->count() > 50);
+    for (int i = 0; i < lru->count(); ++i) {
+        const QPointF replayed = lru->at(i);
+        const QList<QPointF> points = curve->points();
+        const auto on = std::find_if(points.cbegin(), points.cend(),
+            [&](const QPointF &p) { return p.x() == replayed.x(); });
+        QVERIFY2(on != points.cend(), qPrintable(QString::number(replayed.x())));
+        QVERIFY2(qAbs(on->y() - replayed.y()) < 1e-9,
+            qPrintable(u"capacity %1: curve %2, replay %3"_s.arg(replayed.x())
+                           .arg(on->y())
+                           .arg(replayed.y())));
+    }
+    QCOMPARE(curve->points().first().x(), lru->at(0).x());
+    QCOMPARE(curve->points().last().x(), lru->at(lru->count() - 1).x());
+
     // A second replay of the same file reuses the trace in memory.
     QSignalSpy again(w.replayer(), &TraceReplayer::finished);
     w.setSelectedPolicies({ u"sieve"_s });
