@@ -130,7 +130,7 @@ WhatIfView::WhatIfView(QWidget *parent)
     m_rankingView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rankingView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rankingView->setAlternatingRowColors(true);
-    m_rankingView->setMinimumWidth(360);
+    m_rankingView->setMinimumWidth(320); // as a chart's: the window's minimum width stays
 
     m_mrc = new LiveMrcChart(this);
     m_mrc->setObjectName(u"mrcChart"_s);
