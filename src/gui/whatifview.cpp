@@ -218,6 +218,7 @@ void WhatIfView::setShadowsEnabled(bool enabled)
 {
     m_shadowsEnabled = enabled;
     m_offLabel->setVisible(!enabled);
+    updateSamplingLabel();
 }
 
 void WhatIfView::setViewSpan(double seconds)
@@ -299,8 +300,11 @@ void WhatIfView::updateSamplingLabel()
     const QString share = rate >= 1.0
         ? tr("every key (100%)")
         : tr("%1% of keys (sampled)").arg(QString::number(rate * 100.0, 'g', 3));
-    m_samplingLabel->setText(tr("Shadows see %1, %2 dropped")
-                                 .arg(share, locale.toString(qulonglong(m_shadows->dropped))));
+    const QString dropped = locale.toString(qulonglong(m_shadows->dropped));
+    // Turned off mid-run, the shadows keep what they saw: say so, with the rate they saw it at.
+    m_samplingLabel->setText(m_shadowsEnabled
+            ? tr("Shadows see %1, %2 dropped").arg(share, dropped)
+            : tr("Shadows paused: they saw %1, %2 dropped").arg(share, dropped));
     m_samplingLabel->setToolTip(
         tr("%1 requests offered to the shadows, %2 fed to them (%3%), %4 dropped when the "
            "shadows fell behind; the sampling rate changed %5 times. Workers never wait for the "

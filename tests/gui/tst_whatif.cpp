@@ -259,6 +259,7 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QVERIFY(view.samplingText().contains(u"off"_s));
+    view.setShadowsEnabled(true);
     for (int tick = 1; tick <= 5; ++tick)
         view.addSample(tick * 0.1, realSnapshot(tick), u"lru"_s, shadowSnapshot(tick, 0.125));
 
@@ -319,6 +320,9 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
     // Every key: the label says so.
     view.addSample(0.6, realSnapshot(6), u"lru"_s, shadowSnapshot(6, 1.0));
     QCOMPARE(view.samplingText(), u"Shadows see every key (100%), 3 dropped"_s);
+    view.setShadowsEnabled(false); // turned off mid-run: what they saw stays, said as such
+    QCOMPARE(view.samplingText(), u"Shadows paused: they saw every key (100%), 3 dropped"_s);
+    view.setShadowsEnabled(true);
 
     view.addMarker(0.6, u"capacity 100 → 200"_s);
     QCOMPARE(chart->markerCount(), 1);
