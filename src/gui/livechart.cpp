@@ -114,7 +114,10 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
     legendFont.setPointSizeF(7.5);
     chart->legend()->setFont(legendFont);
     chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    // QChartView(parent) made a placeholder chart; setChart() only releases it: delete it.
+    QChart *placeholder = this->chart();
     setChart(chart); // the view owns the chart, the chart its series, axes and marker items
+    delete placeholder;
     setRenderHint(QPainter::Antialiasing);
     setMouseTracking(true);
     setMinimumSize(320, 185); // not 200: the Metrics | What-if tab bar took those 45 px

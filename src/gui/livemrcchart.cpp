@@ -24,7 +24,7 @@ std::optional<double> missRatioAt(const std::vector<MrcPoint> &curve, double cap
         return std::nullopt;
     if (capacity <= 0)
         return 1.0; // an empty cache misses every request
-    if (capacity < double(curve.front().capacity)) { // from (0, 100%) to the first point
+    if (capacity <= double(curve.front().capacity)) { // from (0, 100%) to the first point
         const MrcPoint &f = curve.front();
         return 1.0 + (f.missRatio - 1.0) * capacity / double(f.capacity);
     }
