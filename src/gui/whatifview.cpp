@@ -60,6 +60,30 @@ LiveChart::Spec comparisonSpec(const QStringList &policies)
     return spec;
 }
 
+/// Whether two shadow snapshots are the same publication (the consumer publishes a few
+/// times a second; the GUI samples at up to 10 Hz).
+bool samePublication(const ShadowSnapshot &a, const ShadowSnapshot &b)
+{
+    auto requests = [](const ShadowSnapshot &s) {
+        quint64 n = 0;
+        for (const ShadowPolicyStats &p : s.policies)
+            n += p.requests + p.intervalRequests;
+        return n;
+    };
+    return a.offered == b.offered && a.sampled == b.sampled && a.dropped == b.dropped
+        && a.rateChanges == b.rateChanges && a.samplingRate == b.samplingRate
+        && a.liveCapacity == b.liveCapacity && a.unit == b.unit
+        && a.policies.size() == b.policies.size() && a.lruCurve.size() == b.lruCurve.size()
+        && requests(a) == requests(b);
+}
+
+/// A word-wrapped label relayouts the page on every setText(): only when the text changes.
+void setLabelText(QLabel *label, const QString &text)
+{
+    if (label->text() != text)
+        label->setText(text);
+}
+
 QString percentText(std::optional<double> ratio)
 {
     return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : QObject::tr("n/a");
@@ -245,8 +269,11 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
         m_comparison->append(realSeries + 1, t, *r * 100.0);
     show(realSeries);
 
-    if (shadows) {
+    // Shadow snapshots are published a few times a second and ticks come at up to 10 Hz: a
+    // snapshot already shown adds no point, no table update and no relayout.
+    if (shadows && !(m_shadows && samePublication(*m_shadows, *shadows))) {
         m_shadows = shadows;
+        m_mrcDirty = true;
         QList<PolicyStanding> standings;
         for (const ShadowPolicyStats &p : shadows->policies) {
             // A ratio of nothing is no ratio: no point, "n/a" in the table.
@@ -270,27 +297,29 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
         m_ranking->setStandings(standings);
         updateBestLabel();
         const bool curve = !shadows->lruCurve.empty();
-        m_readoutLabel->setText(
+        setLabelText(m_readoutLabel,
             tr("LRU at 2× capacity: hit ratio %1 (now %2)")
                 .arg(percentText(curve ? std::optional<double>(shadows->hitRatioAtDoubleCapacity)
                                        : std::nullopt),
                     percentText(
                         curve ? std::optional<double>(shadows->hitRatioNow) : std::nullopt)));
+        updateSamplingLabel();
     }
-    updateSamplingLabel();
+    if (!shadows)
+        updateSamplingLabel();
 
     if (!isVisible())
         return; // collected; drawn when the page is shown
     if (m_minRenderIntervalMs > 0 && m_lastRender.isValid()
         && m_lastRender.elapsed() < m_minRenderIntervalMs)
         return;
-    render();
+    renderDue();
 }
 
 void WhatIfView::updateSamplingLabel()
 {
     if (!m_shadows) {
-        m_samplingLabel->setText(
+        setLabelText(m_samplingLabel,
             m_shadowsEnabled ? tr("Shadows: waiting for the run…") : tr("Shadows: off"));
         m_samplingLabel->setToolTip({});
         return;
@@ -302,9 +331,9 @@ void WhatIfView::updateSamplingLabel()
         : tr("%1% of keys (sampled)").arg(QString::number(rate * 100.0, 'g', 3));
     const QString dropped = locale.toString(qulonglong(m_shadows->dropped));
     // Turned off mid-run, the shadows keep what they saw: say so, with the rate they saw it at.
-    m_samplingLabel->setText(m_shadowsEnabled
-            ? tr("Shadows see %1, %2 dropped").arg(share, dropped)
-            : tr("Shadows paused: they saw %1, %2 dropped").arg(share, dropped));
+    setLabelText(m_samplingLabel,
+        m_shadowsEnabled ? tr("Shadows see %1, %2 dropped").arg(share, dropped)
+                         : tr("Shadows paused: they saw %1, %2 dropped").arg(share, dropped));
     m_samplingLabel->setToolTip(
         tr("%1 requests offered to the shadows, %2 fed to them (%3%), %4 dropped when the "
            "shadows fell behind; the sampling rate changed %5 times. Workers never wait for the "
@@ -326,9 +355,9 @@ void WhatIfView::updateBestLabel()
         rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return !s.real && s.hitRatio; });
     const auto real
         = std::find_if(rows.cbegin(), rows.cend(), [](const PolicyStanding &s) { return s.real; });
-    m_caveatLabel->hide();
     if (best == rows.cend() || real == rows.cend() || !real->hitRatio) {
         m_bestLabel->clear();
+        m_caveatLabel->hide();
         return;
     }
     auto points = [](double a, double b) {
@@ -340,24 +369,29 @@ void WhatIfView::updateBestLabel()
     const auto twin = std::find_if(rows.cbegin(), rows.cend(),
         [&](const PolicyStanding &s) { return !s.real && s.id == real->id && s.hitRatio; });
     if (twin == rows.cend() || twin == best) {
-        m_bestLabel->setText(tr("Best here: %1, hit ratio %2 (%3 the real cache)")
-                                 .arg(best->name, percentText(best->hitRatio),
-                                     points(*best->hitRatio, *real->hitRatio)));
+        setLabelText(m_bestLabel,
+            tr("Best here: %1, hit ratio %2 (%3 the real cache)")
+                .arg(best->name, percentText(best->hitRatio),
+                    points(*best->hitRatio, *real->hitRatio)));
     } else {
-        m_bestLabel->setText(tr("Best here: %1, hit ratio %2 (%3 %4 on the same keys, %5 the "
-                                "real cache)")
-                                 .arg(best->name, percentText(best->hitRatio),
-                                     points(*best->hitRatio, *twin->hitRatio), twin->name,
-                                     points(*best->hitRatio, *real->hitRatio)));
+        setLabelText(m_bestLabel,
+            tr("Best here: %1, hit ratio %2 (%3 %4 on the same keys, %5 the "
+               "real cache)")
+                .arg(best->name, percentText(best->hitRatio),
+                    points(*best->hitRatio, *twin->hitRatio), twin->name,
+                    points(*best->hitRatio, *real->hitRatio)));
     }
-    // The twin's gap to the real cache is the shadows' own error at this sampling rate.
-    if (twin != rows.cend() && std::abs(*twin->hitRatio - *real->hitRatio) >= 0.02) {
-        m_caveatLabel->setText(
+    // The twin's gap to the real cache is the shadows' own error at this sampling rate. Shown
+    // or hidden only when that changes: each toggle relayouts the window (5 ms a tick).
+    const bool coarse = twin != rows.cend() && std::abs(*twin->hitRatio - *real->hitRatio) >= 0.02;
+    if (coarse) {
+        setLabelText(m_caveatLabel,
             tr("The %1 shadow reads %2 the real %1 cache: at this sampling rate and capacity "
                "the shadows' estimates are coarse. Compare the policies with each other.")
                 .arg(twin->name, points(*twin->hitRatio, *real->hitRatio)));
-        m_caveatLabel->show();
     }
+    if (m_caveatLabel->isVisibleTo(this) != coarse)
+        m_caveatLabel->setVisible(coarse);
 }
 
 void WhatIfView::addMarker(double t, const QString &label) { m_comparison->addMarker(t, label); }
@@ -394,16 +428,40 @@ void WhatIfView::showEvent(QShowEvent *event)
     render();
 }
 
+double WhatIfView::liveViewEnd() const
+{
+    // As ChartPanel: the live view ends on the next sixth of the span, so time labels stay round.
+    const double step = m_span / 6;
+    return std::max(m_span, std::ceil(m_latest / step - 1e-9) * step);
+}
+
 void WhatIfView::render()
 {
     if (m_hasData)
         m_lastRender.start();
-    // As ChartPanel: the live view ends on the next sixth of the span, so time labels stay round.
-    const double step = m_span / 6;
-    const double end = std::max(m_span, std::ceil(m_latest / step - 1e-9) * step);
+    const double end = liveViewEnd();
     m_comparison->render(end - m_span, end);
-    if (m_shadows)
+    m_comparisonDrawnLast = true;
+    if (m_shadows && m_mrcDirty) {
         m_mrc->setCurve(m_shadows->lruCurve, m_shadows->liveCapacity, m_shadows->unit);
+        m_mrcDirty = false;
+    }
+}
+
+void WhatIfView::renderDue()
+{
+    // One chart per paced render, taking turns: thirteen antialiased lines and the curve in
+    // one go held the GUI thread twice as long as a render of the live charts.
+    m_lastRender.start();
+    if (m_shadows && m_mrcDirty && m_comparisonDrawnLast) {
+        m_mrc->setCurve(m_shadows->lruCurve, m_shadows->liveCapacity, m_shadows->unit);
+        m_mrcDirty = false;
+        m_comparisonDrawnLast = false;
+        return;
+    }
+    const double end = liveViewEnd();
+    m_comparison->render(end - m_span, end);
+    m_comparisonDrawnLast = true;
 }
 
 } // namespace CacheScope

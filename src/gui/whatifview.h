@@ -76,7 +76,9 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void render();
+    void render(); // both charts
+    void renderDue(); // one chart, taking turns (paced ticks)
+    double liveViewEnd() const;
     void updateSamplingLabel();
     void updateBestLabel();
 
@@ -99,6 +101,8 @@ private:
     int m_minRenderIntervalMs = 0;
     QElapsedTimer m_lastRender;
     std::optional<ShadowSnapshot> m_shadows; // the latest, drawn by render()
+    bool m_mrcDirty = false; // m_shadows not drawn on the curve chart yet
+    bool m_comparisonDrawnLast = false;
 };
 
 } // namespace CacheScope

@@ -288,6 +288,13 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
                             ->pen()
                             .widthF());
 
+    // The same publication again (ticks outpace the shadows' snapshots): the real cache gets its
+    // point, the shadows none.
+    view.addSample(0.52, realSnapshot(5), u"lru"_s, shadowSnapshot(5, 0.125));
+    QCOMPARE(
+        chart->buffer(view.seriesIndex(u"arc"_s, WhatIfView::RatioKind::Cumulative)).size(), 5);
+    QCOMPARE(chart->buffer(view.seriesIndex({}, WhatIfView::RatioKind::Cumulative)).size(), 6);
+
     // The axis narrows to the lines (45% to 70%, a point of margin, in tens): 40..80.
     const auto *axis = qobject_cast<QValueAxis *>(chart->leftAxis());
     QVERIFY(axis);
@@ -310,7 +317,7 @@ void tst_WhatIf::pageShowsSnapshotsAndSamplingRate()
     QVERIFY2(view.caveatText().startsWith(u"The LRU shadow reads 5.0 points above the real LRU"_s),
         qPrintable(view.caveatText()));
     // A real cache whose policy no shadow runs (none here): no twin, no caveat.
-    view.addSample(0.55, realSnapshot(5), u"sieve"_s, shadowSnapshot(5, 0.125));
+    view.addSample(0.55, realSnapshot(5), u"sieve"_s, shadowSnapshot(50, 0.125));
     QCOMPARE(view.bestText(),
         u"Best here: S3-FIFO, hit ratio 70.0% (25.0 points above the real cache)"_s);
     QVERIFY(view.caveatText().isEmpty());
