@@ -435,7 +435,7 @@ void tst_WhatIf::runWithShadowsFillsThePage()
                    .data(PolicyRankingModel::ValueRole)
                    .isValid(),
         5000);
-    QVERIFY2(w->history().size() <= 30, qPrintable(u"took %1 ticks"_s.arg(w->history().size())));
+    QVERIFY2(w->history().size() <= 10, qPrintable(u"took %1 ticks"_s.arg(w->history().size())));
     QVERIFY(ranking->rowOf({}, true) >= 0);
     QVERIFY(ranking->rowOf(u"lru"_s) >= 0);
     QVERIFY(ranking->rowOf(u"s3fifo"_s) >= 0);
