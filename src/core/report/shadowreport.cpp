@@ -74,7 +74,7 @@ QString shadowSnapshotText(const ShadowSnapshot &s)
                       .arg(unitName(s.unit), formatSamplingRate(s.samplingRate),
                           QString::number(s.sampled), QString::number(s.offered),
                           QString::number(s.dropped), QString::number(s.rateChanges));
-    Table table({ u"rank"_s, u"policy"_s, u"hit%"_s, u"interval_hit%"_s, u"requests"_s, u"hits"_s,
+    Table table({ u"rank"_s, u"policy"_s, u"hit%"_s, u"interval_hit%"_s, u"sampled_req"_s, u"sampled_hits"_s,
         u"shadow_capacity"_s, u"rate"_s });
     table.setTextColumn(1);
     int rank = 0;
@@ -86,6 +86,9 @@ QString shadowSnapshotText(const ShadowSnapshot &s)
             formatSamplingRate(s.samplingRate) });
     }
     out += table.toText();
+    out += u"hit% and interval_hit%: estimates for the whole stream at the live capacity "
+           u"(SHARDS-adjusted); sampled_req/sampled_hits: the shadow's own counts on sampled keys, "
+           u"cold starts after each rate change included\n"_s;
     if (s.lruCurve.empty())
         out += u"at 2× capacity: n/a (no sampled request yet)\n"_s;
     else
