@@ -142,7 +142,11 @@ private:
     EngineState m_state = EngineState::Idle;
     std::unique_ptr<ResultCache> m_cache;
     std::unique_ptr<ShadowSet> m_shadows; // the current (or last) run's, like m_cache
-    ShadowConfig m_shadowDefaults;
+    ShadowConfig m_shadowDefaults = [] {
+        ShadowConfig c;
+        c.minShadowEntries = 64; // see ShadowConfig: no miniature cache under 64 entries
+        return c;
+    }();
     std::shared_ptr<Run> m_run;
     RequestObserver m_observer;
     quint64 m_workloadVersion = 0;

@@ -313,6 +313,7 @@ struct ShadowSet::Consumer
         }
         for (const QString &id : std::as_const(ids))
             shadows.push_back({ id, nullptr, 0, 0, 0, 0 });
+        exponent = std::min(exponent, exponentCap());
         newEpoch();
         curve.reset(threshold(), unit);
         entries.reserve(std::size_t(c.ringCapacity));
@@ -398,11 +399,30 @@ struct ShadowSet::Consumer
             resetCurve();
     }
 
+    /// The lowest rate's exponent for the capacity now: minRate's, raised so that a shadow in
+    /// object mode keeps at least minShadowEntries entries.
+    int exponentCap() const
+    {
+        int cap = maxExponent;
+        if (config.minShadowEntries > 0 && unit == SizeUnit::Objects) {
+            int k = 0;
+            while (k < cap && (capacity >> (k + 1)) >= config.minShadowEntries)
+                ++k;
+            cap = k;
+        }
+        return cap;
+    }
+
     void applyCapacity(qint64 newCapacity, SizeUnit newUnit)
     {
         const bool unitChanged = newUnit != unit;
         capacity = newCapacity;
         unit = newUnit;
+        if (exponent > exponentCap()) { // a smaller cache: rise to its floor (keeps the shadows)
+            setExponent(exponentCap());
+            if (!unitChanged)
+                return;
+        }
         if (unitChanged) {
             closeSegment();
             newEpoch();
@@ -489,7 +509,8 @@ struct ShadowSet::Consumer
         if (!config.adaptive)
             return false;
         const bool overBudget = used > allowed && !fewKeys;
-        if ((dropping || overBudget) && exponent < maxExponent) {
+        const int cap = exponentCap();
+        if ((dropping || overBudget) && exponent < cap) {
             // Fall towards the rate that fits the budget (cost is about proportional to the
             // rate), so a start at rate 1 under millions of requests/s settles in a few windows
             // instead of one epoch per halving; at most 1/8 per window, as one window (the
@@ -497,7 +518,7 @@ struct ShadowSet::Consumer
             int steps = 1;
             if (overBudget)
                 steps = std::clamp(int(std::ceil(std::log2(used / allowed))), 1, maxStepsPerWindow);
-            setExponent(std::min(maxExponent, exponent + steps));
+            setExponent(std::min(cap, exponent + steps));
             return true;
         }
         // Headroom: well under budget, or so few keys that twice as many still count as few.

@@ -390,6 +390,44 @@ private slots:
         QVERIFY(s.dropped > 0);
     }
 
+    /// With minShadowEntries, overload never shrinks a shadow below that many entries: an LRU
+    /// of 1000 stops at 1/8 (125 entries; 1/16 would leave 62), an LRU of 100 stays at rate 1,
+    /// and a capacity cut live raises the rate to the new floor.
+    void rateStopsAtTheShadowEntryFloor()
+    {
+        FakeClocks clocks;
+        ShadowConfig config;
+        config.capacity = 1000;
+        config.ringCapacity = 64;
+        config.minShadowEntries = 64;
+        clocks.install(config);
+        const std::unique_ptr<ShadowSet> set = ShadowSet::create(config).value();
+        ShadowProducer &producer = set->producer(0);
+        set->drain();
+        Key next = 0;
+        const auto overload = [&] {
+            for (int i = 0; i < 10; ++i) {
+                for (int k = 0; k < 64 * 64 * 8; ++k)
+                    producer.offer(next++, 1); // overflows the ring at every rate
+                clocks.advance(100, 0.01);
+                set->drain();
+            }
+        };
+        overload();
+        ShadowSnapshot s = set->snapshot();
+        QCOMPARE(s.samplingRate, 1.0 / 8);
+        QVERIFY(s.dropped > 0); // at the floor the overload shows as drops, never hidden
+        for (const ShadowPolicyStats &p : s.policies)
+            QCOMPARE(p.capacity, qint64(125));
+
+        set->setCapacity(100, SizeUnit::Objects);
+        overload();
+        s = set->snapshot();
+        QCOMPARE(s.samplingRate, 1.0);
+        for (const ShadowPolicyStats &p : s.policies)
+            QCOMPARE(p.capacity, qint64(100));
+    }
+
     /// A second of using under a quarter of the budget doubles the rate, up to 1; the shadows
     /// keep their contents and grow.
     void rateRisesWithHeadroom()
