@@ -509,7 +509,9 @@ struct ShadowSet::Consumer
         if (!config.adaptive)
             return false;
         const bool overBudget = used > allowed && !fewKeys;
-        const int cap = exponentCap();
+        // The entry floor holds against the CPU budget (accuracy first: a small cache's shadows
+        // cost little), not against overflowing rings, which would lose keys at random.
+        const int cap = dropping ? maxExponent : exponentCap();
         if ((dropping || overBudget) && exponent < cap) {
             // Fall towards the rate that fits the budget (cost is about proportional to the
             // rate), so a start at rate 1 under millions of requests/s settles in a few windows

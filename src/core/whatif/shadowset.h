@@ -35,8 +35,8 @@ struct ShadowConfig
     double minRate = 1.0 / 4096;
     /// Object mode: the rate never falls so low that a shadow holds fewer entries than this
     /// (capacity × rate), since miniature caches of a dozen entries misjudge the full-size one
-    /// (an LRU of 100 sampled at 1/8 read 8 points above the real cache). A consumer over budget
-    /// at this floor keeps its rate and, if it cannot keep up, drops (counted). 0: no floor.
+    /// (an LRU of 100 sampled at 1/8 read 8 points above the real cache). The floor holds against
+    /// the CPU budget; rings that overflow (keys lost at random) still lower the rate. 0: none.
     qint64 minShadowEntries = 0;
     /// Whether the rate follows the load (falls on drops or an exceeded CPU budget, rises with
     /// headroom). Off: the rate stays at initialRate and drops are only counted.

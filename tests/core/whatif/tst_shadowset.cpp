@@ -390,42 +390,60 @@ private slots:
         QVERIFY(s.dropped > 0);
     }
 
-    /// With minShadowEntries, overload never shrinks a shadow below that many entries: an LRU
-    /// of 1000 stops at 1/8 (125 entries; 1/16 would leave 62), an LRU of 100 stays at rate 1,
-    /// and a capacity cut live raises the rate to the new floor.
+    /// With minShadowEntries, a consumer over its CPU budget never shrinks a shadow below that
+    /// many entries: an LRU of 1000 stops at 1/8 (125 entries; 1/16 would leave 62), an LRU of
+    /// 100 stays at rate 1, and a capacity cut live raises the rate to the new floor. Rings that
+    /// overflow still lower it (keys would be lost at random otherwise).
     void rateStopsAtTheShadowEntryFloor()
     {
         FakeClocks clocks;
         ShadowConfig config;
         config.capacity = 1000;
-        config.ringCapacity = 64;
+        config.cpuBudget = 0.1;
+        config.ringCapacity = 1 << 16;
         config.minShadowEntries = 64;
         clocks.install(config);
         const std::unique_ptr<ShadowSet> set = ShadowSet::create(config).value();
         ShadowProducer &producer = set->producer(0);
         set->drain();
-        Key next = 0;
-        const auto overload = [&] {
-            for (int i = 0; i < 10; ++i) {
-                for (int k = 0; k < 64 * 64 * 8; ++k)
-                    producer.offer(next++, 1); // overflows the ring at every rate
-                clocks.advance(100, 0.01);
+        Key next = 1;
+        const auto overBudget = [&] {
+            for (int i = 0; i < 6; ++i) {
+                for (int k = 0; k < 40'000; ++k) // thousands sampled even at 1/16: no "few keys"
+                    producer.offer(next++, 1);
+                clocks.advance(110, 0.9, 1.1); // 9x over the budget every window
                 set->drain();
             }
         };
-        overload();
+        overBudget();
         ShadowSnapshot s = set->snapshot();
         QCOMPARE(s.samplingRate, 1.0 / 8);
-        QVERIFY(s.dropped > 0); // at the floor the overload shows as drops, never hidden
+        QCOMPARE(s.dropped, quint64(0));
         for (const ShadowPolicyStats &p : s.policies)
             QCOMPARE(p.capacity, qint64(125));
 
         set->setCapacity(100, SizeUnit::Objects);
-        overload();
+        overBudget();
         s = set->snapshot();
         QCOMPARE(s.samplingRate, 1.0);
         for (const ShadowPolicyStats &p : s.policies)
             QCOMPARE(p.capacity, qint64(100));
+
+        // Overflowing rings go below the floor.
+        ShadowConfig small = config;
+        small.ringCapacity = 64;
+        clocks.install(small);
+        const std::unique_ptr<ShadowSet> overflowing = ShadowSet::create(small).value();
+        ShadowProducer &flooding = overflowing->producer(0);
+        overflowing->drain();
+        for (int i = 0; i < 6; ++i) {
+            for (int k = 0; k < 64 * 64 * 8; ++k)
+                flooding.offer(next++, 1);
+            clocks.advance(110, 0.01);
+            overflowing->drain();
+        }
+        QVERIFY(overflowing->snapshot().samplingRate < 1.0 / 8);
+        QVERIFY(overflowing->snapshot().dropped > 0);
     }
 
     /// A second of using under a quarter of the budget doubles the rate, up to 1; the shadows
