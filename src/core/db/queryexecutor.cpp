@@ -85,55 +85,78 @@ enum : Oid {
     NumericOid = 1700,
 };
 
-/// One text-format value as QPSQL would give it (its type mapping, low-precision numerics).
-QVariant libpqValue(const PGresult *result, int row, int column, Oid type)
+/// The QVariant type QPSQL gives a column of this type OID (bigint kept signed).
+QMetaType libpqMetaType(Oid type)
 {
-    const bool null = PQgetisnull(result, row, column);
-    const char *text = PQgetvalue(result, row, column);
-    const int length = PQgetlength(result, row, column);
     switch (type) {
     case BoolOid:
-        return null ? QVariant(QMetaType::fromType<bool>()) : QVariant(text[0] == 't');
+        return QMetaType::fromType<bool>();
     case Int2Oid:
     case Int4Oid:
-        return null ? QVariant(QMetaType::fromType<int>())
-                    : QVariant(QByteArrayView(text, length).toInt());
+        return QMetaType::fromType<int>();
     case Int8Oid:
-        return null ? QVariant(QMetaType::fromType<qlonglong>())
-                    : QVariant(QByteArrayView(text, length).toLongLong());
+        return QMetaType::fromType<qlonglong>();
     case OidOid:
-        return null ? QVariant(QMetaType::fromType<uint>())
-                    : QVariant(QByteArrayView(text, length).toUInt());
+        return QMetaType::fromType<uint>();
     case Float4Oid:
     case Float8Oid:
     case NumericOid:
-        return null ? QVariant(QMetaType::fromType<double>())
-                    : QVariant(QByteArrayView(text, length).toDouble());
+        return QMetaType::fromType<double>();
     case DateOid:
-        return null ? QVariant(QMetaType::fromType<QDate>())
-                    : QVariant(QDate::fromString(QString::fromLatin1(text, length), Qt::ISODate));
+        return QMetaType::fromType<QDate>();
     case TimeOid:
-        return null
-            ? QVariant(QMetaType::fromType<QTime>())
-            : QVariant(QTime::fromString(QString::fromLatin1(text, length), Qt::ISODateWithMs));
+        return QMetaType::fromType<QTime>();
     case TimestampOid:
     case TimestampTzOid:
-        return null ? QVariant(QMetaType::fromType<QDateTime>())
-                    : QVariant(QDateTime::fromString(
-                        QString::fromLatin1(text, length), Qt::ISODateWithMs));
+        return QMetaType::fromType<QDateTime>();
+    case ByteaOid:
+        return QMetaType::fromType<QByteArray>();
+    default:
+        return QMetaType::fromType<QString>();
+    }
+}
+
+/// One text-format value as QPSQL would give it (its type mapping, low-precision numerics);
+/// SQL NULL is a null QVariant of the column's type.
+QVariant libpqValue(const PGresult *result, int row, int column, Oid type)
+{
+    if (PQgetisnull(result, row, column))
+        return QVariant(libpqMetaType(type));
+    const char *text = PQgetvalue(result, row, column);
+    const int length = PQgetlength(result, row, column);
+    const QByteArrayView bytes(text, length);
+    switch (type) {
+    case BoolOid:
+        return QVariant(text[0] == 't');
+    case Int2Oid:
+    case Int4Oid:
+        return QVariant(bytes.toInt());
+    case Int8Oid:
+        return QVariant(bytes.toLongLong());
+    case OidOid:
+        return QVariant(bytes.toUInt());
+    case Float4Oid:
+    case Float8Oid:
+    case NumericOid:
+        return QVariant(bytes.toDouble());
+    case DateOid:
+        return QVariant(QDate::fromString(QString::fromLatin1(text, length), Qt::ISODate));
+    case TimeOid:
+        return QVariant(QTime::fromString(QString::fromLatin1(text, length), Qt::ISODateWithMs));
+    case TimestampOid:
+    case TimestampTzOid:
+        return QVariant(
+            QDateTime::fromString(QString::fromLatin1(text, length), Qt::ISODateWithMs));
     case ByteaOid: {
-        if (null)
-            return QVariant(QMetaType::fromType<QByteArray>());
         size_t size = 0;
-        unsigned char *bytes
+        unsigned char *unescaped
             = PQunescapeBytea(reinterpret_cast<const unsigned char *>(text), &size);
-        QByteArray out(reinterpret_cast<const char *>(bytes), qsizetype(size));
-        PQfreemem(bytes);
+        QByteArray out(reinterpret_cast<const char *>(unescaped), qsizetype(size));
+        PQfreemem(unescaped);
         return out;
     }
     default:
-        return null ? QVariant(QMetaType::fromType<QString>())
-                    : QVariant(QString::fromUtf8(text, length));
+        return QVariant(QString::fromUtf8(text, length));
     }
 }
 
@@ -154,6 +177,7 @@ Result<Detail::PreparedQuery *> preparedQuery(
         return error;
     }
     auto prepared = std::make_unique<Detail::PreparedQuery>();
+    QString rejection; // the database's message when it refuses the statement
     if (PGconn *conn = state.libpq ? libpqHandle(db) : nullptr) {
         // A name never used before on any connection: a statement dropped from the map after
         // an error may still exist on a connection that survived it.
@@ -161,20 +185,18 @@ Result<Detail::PreparedQuery *> preparedQuery(
         prepared->libpqName = "cachescope_" + QByteArray::number(++serial);
         const ResultPtr result(PQprepare(conn, prepared->libpqName.constData(),
             sqlTemplate.positionalSql().toUtf8().constData(), 1, nullptr));
-        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-            error.message = u"is rejected by the database: "_s + libpqMessage(result.get(), conn);
-            state.suspect = true; // or the connection is gone: ping it before its next use
-            return error;
-        }
+        if (PQresultStatus(result.get()) != PGRES_COMMAND_OK)
+            rejection = libpqMessage(result.get(), conn);
     } else {
         prepared->query = QSqlQuery(db);
         prepared->query.setForwardOnly(true); // rows are read once, in order: no client cache
-        if (!prepared->query.prepare(sqlTemplate.sql())) {
-            error.message = u"is rejected by the database: "_s
-                + databaseMessage(prepared->query.lastError());
-            state.suspect = true; // or the connection is gone: ping it before its next use
-            return error;
-        }
+        if (!prepared->query.prepare(sqlTemplate.sql()))
+            rejection = databaseMessage(prepared->query.lastError());
+    }
+    if (!rejection.isEmpty()) {
+        error.message = u"is rejected by the database: "_s + rejection;
+        state.suspect = true; // or the connection is gone: ping it before its next use
+        return error;
     }
     prepared->driver = db.driver();
     Detail::PreparedQuery *raw = prepared.get();
@@ -214,6 +236,22 @@ Result<void> prepareTemplate(QSqlDatabase &db, const SqlTemplate &sqlTemplate)
 
 namespace {
 
+/// A failed execution: the error names the connection, the template and the key. The connection
+/// may be gone (server restarted): it is checked before its next use, and the statement
+/// prepared again then, since a new connection does not know the old statements.
+Error queryFailed(const QSqlDatabase &db, Detail::ConnectionState &state,
+    const SqlTemplate &sqlTemplate, qint64 key, const QString &message)
+{
+    Error error;
+    error.message = u"query '%1' failed: %2"_s.arg(sqlTemplate.name(), message);
+    error.file = describe(db, state);
+    error.field = u"key"_s;
+    error.value = QString::number(key);
+    state.suspect = true;
+    state.prepared.erase(sqlTemplate.sql());
+    return error;
+}
+
 /// execute() of a statement prepared with libpq: PQexecPrepared with the key as its one text
 /// parameter (extended protocol: no statement text to parse on the server).
 Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &state,
@@ -231,17 +269,9 @@ Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &stat
             conn, statement.libpqName.constData(), 1, values, nullptr, nullptr, 0));
     }
     const ExecStatusType status = answer ? PQresultStatus(answer.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        Error error;
-        error.message = u"query '%1' failed: %2"_s.arg(sqlTemplate.name(),
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return queryFailed(db, state, sqlTemplate, key,
             conn ? libpqMessage(answer.get(), conn) : u"the connection is not open"_s);
-        error.file = describe(db, state);
-        error.field = u"key"_s;
-        error.value = QString::number(key);
-        state.suspect = true; // as in execute(): ping before reuse, prepare again
-        state.prepared.erase(sqlTemplate.sql());
-        return error;
-    }
     const PGresult *rows = answer.get();
     if (status == PGRES_TUPLES_OK) {
         const int columnCount = PQnfields(rows);
@@ -291,19 +321,8 @@ Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qi
     QueryResult result;
     result.simulatedDelayMs = state.simulatedDelayMs;
     Detail::simulateRoundTrip(state.simulatedDelayMs);
-    if (!query.exec()) {
-        Error error;
-        error.message = u"query '%1' failed: %2"_s.arg(
-            sqlTemplate.name(), databaseMessage(query.lastError()));
-        error.file = describe(db, state);
-        error.field = u"key"_s;
-        error.value = QString::number(key);
-        // The connection may be gone (server restarted): check it before its next use, and
-        // prepare again then, since a new connection does not know the old statements.
-        state.suspect = true;
-        state.prepared.erase(sqlTemplate.sql());
-        return error;
-    }
+    if (!query.exec()) // the message is read before queryFailed() drops the statement
+        return queryFailed(db, state, sqlTemplate, key, databaseMessage(query.lastError()));
     if (query.isSelect()) {
         if (statement.columns.isEmpty()) {
             const QSqlRecord record = query.record();
