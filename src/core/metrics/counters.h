@@ -82,10 +82,6 @@ public:
         std::atomic<quint64> &v = m_values[int(counter)].value;
         v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     }
-    void addEvictionOwned(EvictionReason reason, quint64 n = 1) noexcept
-    {
-        addOwned(Counter(int(Counter::EvictedCapacity) + int(reason)), n);
-    }
     quint64 value(Counter counter) const noexcept
     {
         return m_values[int(counter)].value.load(std::memory_order_relaxed);
