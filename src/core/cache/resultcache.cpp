@@ -1,5 +1,6 @@
 #include "core/cache/resultcache.h"
 
+#include "core/cache/shardlock.h"
 #include "core/cache/shardstore.h"
 #include "core/policy/policyregistry.h"
 
@@ -50,7 +51,7 @@ qint64 monotonicMs()
 /// outlives its map entry.
 struct Flight
 {
-    std::condition_variable done;
+    std::condition_variable_any done;
     std::optional<Result<CachedResult>> result; // the first loader's answer
     std::thread::id leader; // the thread that started the flight
     int loaders = 0; // calls running a loader for it (several when single-flight is off)
@@ -74,7 +75,7 @@ Result<CachedResult> callLoader(Key key, Result<CachedResult> (*call)(void *), v
 
 struct alignas(cacheLineBytes) ResultCache::Shard
 {
-    std::mutex mutex;
+    ShardLock mutex;
     std::unique_ptr<ShardStore> store;
     QHash<Key, std::shared_ptr<Flight>> flights;
     quint64 tick = 0; // use counter: StoredEntry::lastUse
