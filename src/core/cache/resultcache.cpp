@@ -1,5 +1,8 @@
 #include "core/cache/resultcache.h"
 
+#include "core/cache/epoch.h"
+#include "core/cache/readbuffer.h"
+#include "core/cache/shardindex.h"
 #include "core/cache/shardlock.h"
 #include "core/cache/shardstore.h"
 #include "core/policy/policyregistry.h"
@@ -75,16 +78,27 @@ Result<CachedResult> callLoader(Key key, Result<CachedResult> (*call)(void *), v
 
 struct alignas(cacheLineBytes) ResultCache::Shard
 {
+    // Lock-free side: lookups read the index inside an EpochGuard and record hits here.
+    ShardIndex index; // find() without the lock; changes under it
+    ReadBuffer reads; // hit recency for the store, and the hit and miss counts
+
     ShardLock mutex;
+    // Guarded by the mutex.
     std::unique_ptr<ShardStore> store;
     QHash<Key, std::shared_ptr<Flight>> flights;
-    quint64 tick = 0; // use counter: StoredEntry::lastUse
-    quint64 seenEvictions = 0; // store->evictedTotal() already counted
-    quint64 seenReplaced = 0; // store->replacedTotal() already counted
+    quint64 tick = 0; // use counter: CacheEntry::lastUse
+    qint64 byteCount = 0;
+    ShardStore::EvictedList evictedKeys; // the store's report, scratch
+    struct Retired
+    {
+        quint64 stamp; // Epoch::current() once unlinked
+        CacheEntry *entry;
+        ShardIndex::Table *table;
+    };
+    std::vector<Retired> retired; // oldest first
+    std::size_t reclaimAt = reclaimBatch;
 
     // Written under the mutex, read without it by stats() and entries().
-    std::atomic<quint64> hits { 0 };
-    std::atomic<quint64> misses { 0 };
     std::atomic<quint64> inserts { 0 };
     std::atomic<quint64> rejected { 0 };
     std::atomic<quint64> replaced { 0 };
@@ -95,47 +109,196 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     std::atomic<qint64> entries { 0 };
     std::atomic<qint64> bytes { 0 };
 
-    void evicted(EvictionReason reason, quint64 n = 1) { bump(evictions[int(reason)], n); }
+    static constexpr std::size_t reclaimBatch = 64;
+    static constexpr std::size_t maxSpareEntries = 256;
 
-    /// After a change to the store: count its capacity evictions, publish its size.
-    void publish()
+    Shard() = default;
+    Shard(const Shard &) = delete;
+    Shard &operator=(const Shard &) = delete;
+    std::vector<CacheEntry *> spareEntries; // reclaimed, for the next misses
+
+    ~Shard()
     {
-        const quint64 total = store->evictedTotal();
-        if (total != seenEvictions) {
-            evicted(EvictionReason::Capacity, total - seenEvictions);
-            seenEvictions = total;
+        // No reader can run any more (the cache is going away): free everything now, the
+        // store first (its nodes live inside the entries).
+        store.reset();
+        index.forEach([](CacheEntry *e) { delete e; });
+        for (const Retired &r : retired) {
+            delete r.entry;
+            delete r.table;
         }
-        const quint64 replacedNow = store->replacedTotal();
-        if (replacedNow != seenReplaced) {
-            bump(replaced, replacedNow - seenReplaced); // not an eviction
-            seenReplaced = replacedNow;
-        }
-        entries.store(store->entryCount(), relaxed);
-        bytes.store(store->bytes(), relaxed);
+        for (CacheEntry *e : spareEntries)
+            delete e;
     }
 
-    /// The live entry for key, marked used; an expired one is removed (Expired) and missed.
-    StoredEntry *findLive(Key key, qint64 ttlMs, const ResultCache &cache)
+    void evicted(EvictionReason reason, quint64 n = 1) { bump(evictions[int(reason)], n); }
+    void publish()
     {
-        StoredEntry *entry = store->find(key);
-        if (!entry)
+        entries.store(index.size(), relaxed);
+        bytes.store(byteCount, relaxed);
+    }
+
+    CacheEntry *newEntry(Key key, CachedResult value)
+    {
+        CacheEntry *e;
+        if (spareEntries.empty()) {
+            e = new CacheEntry;
+        } else {
+            e = spareEntries.back();
+            spareEntries.pop_back();
+        }
+        e->key = key;
+        e->value = std::move(value);
+        e->lastUse = ++tick;
+        e->sizeBytes = e->value.sizeBytes;
+        return e;
+    }
+    /// An entry no reader can reach any more (never published, or reclaimed).
+    void recycle(CacheEntry *e)
+    {
+        if (spareEntries.size() >= maxSpareEntries) {
+            delete e;
+            return;
+        }
+        e->value = {}; // the rows go now
+        spareEntries.push_back(e);
+    }
+
+    // Reclamation: what lock-free readers may still hold is reused two epochs later.
+    void retire(CacheEntry *entry, ShardIndex::Table *table)
+    {
+        retired.push_back({ Epoch::current(), entry, table });
+        if (retired.size() < reclaimAt)
+            return;
+        Epoch::tryAdvance();
+        const auto safe = std::find_if(retired.begin(), retired.end(),
+            [](const Retired &r) { return !Epoch::isSafe(r.stamp); });
+        for (auto it = retired.begin(); it != safe; ++it) {
+            if (it->entry)
+                recycle(it->entry);
+            delete it->table;
+        }
+        retired.erase(retired.begin(), safe);
+        // A reader pinned in an old epoch holds everything back: look again after as many more.
+        reclaimAt = std::max(reclaimBatch, 2 * retired.size());
+    }
+
+    /// Takes key's entry out of the index (the store has let it go or is told by the caller).
+    bool unlink(Key key, EvictionReason reason)
+    {
+        CacheEntry *e = index.erase(key);
+        if (!e)
+            return false;
+        forget(e, reason);
+        return true;
+    }
+    void forget(CacheEntry *e, EvictionReason reason)
+    {
+        byteCount -= e->sizeBytes;
+        evicted(reason);
+        retire(e, nullptr);
+    }
+    /// Removes a resident key from store and index for a reason other than capacity.
+    bool drop(Key key, EvictionReason reason)
+    {
+        if (!index.find(key))
+            return false;
+        store->remove(key);
+        return unlink(key, reason);
+    }
+    /// Unlinks what the store reported evicted.
+    void applyEvictions()
+    {
+        for (const ShardStore::Evicted &v : evictedKeys) {
+            if (v.entry) {
+                index.erase(v.entry);
+                forget(v.entry, EvictionReason::Capacity);
+            } else {
+                unlink(v.key, EvictionReason::Capacity);
+            }
+        }
+        evictedKeys.clear();
+    }
+
+    /// A hit reaching the store: its recency and the entry's use tick.
+    void replay(Key key)
+    {
+        if (CacheEntry *e = index.find(key)) {
+            e->lastUse = ++tick;
+            store->touch(key, e->value);
+        }
+    }
+    void drain(unsigned stripe)
+    {
+        reads.drain(stripe, [this](Key k) { replay(k); });
+    }
+    void drainAll()
+    {
+        reads.drainAll([this](Key k) { replay(k); });
+    }
+    /// After a lock-free hit: queue it for the store. A full stripe is drained at once if the
+    /// lock is free (always, on one thread, so one thread sees exact LRU); otherwise the hit's
+    /// recency is dropped, as Caffeine drops it.
+    void recordHit(Key key, unsigned stripe)
+    {
+        reads.countHit(stripe);
+        if (reads.offer(stripe, key) != ReadBuffer::Offer::Full)
+            return;
+        if (!mutex.try_lock())
+            return;
+        drainAll();
+        mutex.unlock();
+        reads.offer(stripe, key);
+    }
+
+    /// The live entry for key under the lock (own hits replayed first, so one thread's order
+    /// holds); an expired one is removed (Expired) and missed.
+    CacheEntry *findLive(Key key, qint64 ttlMs, const ResultCache &cache)
+    {
+        CacheEntry *e = index.find(key);
+        if (!e)
             return nullptr;
-        if (ttlMs > 0 && cache.isExpired(entry->value, ttlMs)) {
-            store->remove(key);
-            evicted(EvictionReason::Expired);
+        if (ttlMs > 0 && cache.isExpired(e->value, ttlMs)) {
+            drop(key, EvictionReason::Expired);
             publish();
             return nullptr;
         }
-        entry->lastUse = ++tick;
-        return entry;
+        return e;
     }
 
     bool insertLocked(Key key, CachedResult value)
     {
-        const bool admitted = store->insert(key, StoredEntry { std::move(value), ++tick });
-        bump(admitted ? inserts : rejected);
+        // A value already held leaves either way; when the new one is admitted it takes the
+        // old one's place in one store, so concurrent readers never miss the key meanwhile.
+        CacheEntry *old = index.find(key);
+        if (old) {
+            store->remove(key);
+            byteCount -= old->sizeBytes;
+            bump(replaced); // not an eviction
+        }
+        CacheEntry *entry = newEntry(key, std::move(value));
+        if (!store->admit(*entry, evictedKeys)) {
+            recycle(entry); // never published
+            if (old) {
+                index.erase(old);
+                retire(old, nullptr);
+            }
+            applyEvictions();
+            bump(rejected);
+            publish();
+            return false;
+        }
+        byteCount += entry->sizeBytes;
+        if (old) {
+            index.replace(old, entry);
+            retire(old, nullptr);
+        } else if (ShardIndex::Table *retiredTable = index.insert(entry)) {
+            retire(nullptr, retiredTable);
+        }
+        applyEvictions();
+        bump(inserts);
         publish();
-        return admitted;
+        return true;
     }
 
     /// Loads in flight for key will not store their (possibly older) value.
@@ -216,27 +379,46 @@ std::optional<CachedResult> ResultCache::lookup(Key key)
 {
     Shard &s = shardFor(key);
     const qint64 ttl = ttlMs();
-    std::lock_guard lock(s.mutex);
-    if (const StoredEntry *entry = s.findLive(key, ttl, *this)) {
-        bump(s.hits);
-        return entry->value;
+    unsigned stripe;
+    {
+        EpochGuard guard;
+        stripe = guard.threadIndex();
+        const CacheEntry *e = s.index.find(key);
+        if (!e) {
+            s.reads.countMiss(stripe);
+            return std::nullopt;
+        }
+        if (ttl <= 0 || !isExpired(e->value, ttl)) {
+            std::optional<CachedResult> value(e->value); // a reference count, under the guard
+            s.recordHit(key, stripe);
+            return value;
+        }
     }
-    bump(s.misses);
+    // Expired: remove it under the lock, unless a fresh value replaced it meanwhile.
+    std::lock_guard lock(s.mutex);
+    s.drain(stripe);
+    if (CacheEntry *e = s.findLive(key, ttl, *this)) {
+        s.reads.countHit(stripe);
+        s.replay(key);
+        return e->value;
+    }
+    s.reads.countMiss(stripe);
     return std::nullopt;
 }
 
 bool ResultCache::contains(Key key) const
 {
-    Shard &s = shardFor(key);
-    std::lock_guard lock(s.mutex);
-    return s.store->contains(key);
+    EpochGuard guard;
+    return shardFor(key).index.find(key) != nullptr;
 }
 
 bool ResultCache::insert(Key key, CachedResult value)
 {
     Shard &s = shardFor(key);
     value.insertedMs = now();
+    const unsigned stripe = Epoch::threadIndex();
     std::lock_guard lock(s.mutex);
+    s.drain(stripe); // this thread's earlier hits reach the policy before its insert
     return s.insertLocked(key, std::move(value));
 }
 
@@ -244,9 +426,7 @@ bool ResultCache::invalidate(Key key)
 {
     Shard &s = shardFor(key);
     std::lock_guard lock(s.mutex);
-    const bool held = s.store->remove(key);
-    if (held)
-        s.evicted(EvictionReason::Invalidated);
+    const bool held = s.drop(key, EvictionReason::Invalidated);
     s.detachFlight(key);
     s.publish();
     return held;
@@ -257,7 +437,11 @@ void ResultCache::clear()
     for (int i = 0; i < m_shardCount; ++i) {
         Shard &s = m_shards[i];
         std::lock_guard lock(s.mutex);
-        s.evicted(EvictionReason::Invalidated, s.store->takeAll().size());
+        s.drainAll();
+        std::vector<Key> keys;
+        s.index.forEach([&keys](const CacheEntry *e) { keys.push_back(e->key); });
+        for (Key k : keys)
+            s.drop(k, EvictionReason::Invalidated);
         for (const std::shared_ptr<Flight> &flight : std::as_const(s.flights))
             flight->stale = true;
         s.flights.clear();
@@ -269,12 +453,24 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
 {
     Shard &s = shardFor(key);
     const qint64 ttl = ttlMs();
+    unsigned stripe;
+    {
+        EpochGuard guard;
+        stripe = guard.threadIndex();
+        if (const CacheEntry *e = s.index.find(key); e && (ttl <= 0 || !isExpired(e->value, ttl))) {
+            CachedResult value = e->value;
+            s.recordHit(key, stripe);
+            return { std::move(value), LoadOutcome::Hit };
+        }
+    }
     std::unique_lock lock(s.mutex);
-    if (const StoredEntry *entry = s.findLive(key, ttl, *this)) {
-        bump(s.hits);
+    s.drain(stripe);
+    if (const CacheEntry *entry = s.findLive(key, ttl, *this)) {
+        s.reads.countHit(stripe); // stored by another caller since the lock-free look
+        s.replay(key);
         return { entry->value, LoadOutcome::Hit };
     }
-    bump(s.misses);
+    s.reads.countMiss(stripe);
 
     std::shared_ptr<Flight> flight = s.flights.value(key);
     if (flight && !flight->result && isSingleFlight()) {
@@ -303,8 +499,10 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
     lock.lock();
     if (loaded) {
         loaded->insertedMs = stamp;
-        if (!flight->stale)
+        if (!flight->stale) {
+            s.drain(stripe);
             s.insertLocked(key, *loaded);
+        }
     } else {
         bump(s.loadErrors);
     }
@@ -335,24 +533,24 @@ Result<void> ResultCache::rebuild(const QString &policyId, qint64 capacity, Size
     for (int i = 0; i < m_shardCount; ++i) {
         Shard &s = m_shards[i];
         std::lock_guard lock(s.mutex);
-        std::vector<std::pair<Key, StoredEntry>> entries = s.store->takeAll();
-        s.publish();
-        std::sort(entries.begin(), entries.end(),
-            [](const auto &a, const auto &b) { return a.second.lastUse < b.second.lastUse; });
+        s.drainAll(); // every recorded use counts in the order below
+        std::vector<CacheEntry *> held;
+        held.reserve(std::size_t(s.index.size()));
+        s.index.forEach([&held](CacheEntry *e) { held.push_back(e); });
+        std::sort(held.begin(), held.end(),
+            [](const CacheEntry *a, const CacheEntry *b) { return a->lastUse < b->lastUse; });
         s.store = std::move(fresh[std::size_t(i)]);
-        s.seenEvictions = 0;
-        s.seenReplaced = 0;
-        quint64 expired = 0;
-        quint64 dropped = 0;
-        for (auto &[key, entry] : entries) {
-            if (ttl > 0 && isExpired(entry.value, ttl))
-                ++expired;
-            else if (!s.store->insert(key, std::move(entry)))
-                ++dropped;
+        // The values stay where readers find them; the new store takes their keys, oldest
+        // use first, and what it evicts or refuses leaves the index.
+        for (CacheEntry *e : held) {
+            const Key key = e->key;
+            if (ttl > 0 && isExpired(e->value, ttl))
+                s.unlink(key, EvictionReason::Expired);
+            else if (!s.store->admit(*e, s.evictedKeys))
+                s.unlink(key, EvictionReason::Capacity);
+            s.applyEvictions();
         }
-        s.evicted(EvictionReason::Expired, expired);
-        s.evicted(EvictionReason::Capacity, dropped);
-        s.publish(); // adds what the new policy evicted while taking the entries in
+        s.publish();
     }
     m_policy = policyId;
     m_capacity.store(capacity, relaxed);
@@ -378,7 +576,18 @@ Result<void> ResultCache::setCapacity(qint64 capacity, SizeUnit unit)
     for (int i = 0; i < m_shardCount; ++i) {
         Shard &s = m_shards[i];
         std::lock_guard lock(s.mutex);
-        s.store->setCapacity(shardCapacity(i, capacity));
+        s.drainAll();
+        const qint64 shardCap = shardCapacity(i, capacity);
+        if (shardCap == 0) {
+            std::vector<Key> keys;
+            s.index.forEach([&keys](const CacheEntry *e) { keys.push_back(e->key); });
+            for (Key k : keys) {
+                s.store->remove(k);
+                s.unlink(k, EvictionReason::Capacity);
+            }
+        }
+        s.store->setCapacity(shardCap, s.evictedKeys);
+        s.applyEvictions();
         s.publish();
     }
     m_capacity.store(capacity, relaxed);
@@ -423,8 +632,8 @@ ResultCacheStats ResultCache::stats() const
     ResultCacheStats st;
     for (int i = 0; i < m_shardCount; ++i) {
         const Shard &s = m_shards[i];
-        st.hits += s.hits.load(relaxed);
-        st.misses += s.misses.load(relaxed);
+        st.hits += s.reads.hits();
+        st.misses += s.reads.misses();
         st.inserts += s.inserts.load(relaxed);
         st.rejected += s.rejected.load(relaxed);
         st.replaced += s.replaced.load(relaxed);
@@ -442,12 +651,12 @@ ResultCacheStats ResultCache::stats() const
 int ResultCache::defaultShardCount(int threads)
 {
     const int t = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
-    return int(std::bit_ceil(unsigned(std::clamp(4 * t, 1, maxShards))));
+    return int(std::bit_ceil(unsigned(std::clamp(8 * t, 1, maxShards))));
 }
 
 int ResultCache::automaticShardCount(int threads, qint64 capacity, SizeUnit unit)
 {
-    const qint64 minPerShard = unit == SizeUnit::Bytes ? 64 * 1024 : 64;
+    const qint64 minPerShard = unit == SizeUnit::Bytes ? 128 * 1024 : 128;
     int shards = defaultShardCount(threads);
     while (shards > 1 && capacity / shards < minPerShard)
         shards /= 2;

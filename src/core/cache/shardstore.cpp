@@ -3,27 +3,28 @@
 #include "core/cache/resultcache.h"
 #include "core/policy/policyregistry.h"
 
+#include <QCache>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope {
 
 namespace {
 
-/// Stores nothing: the "none" baseline, where every lookup misses.
+/// Holds nothing: the "none" baseline, where every lookup misses.
 class NoneStore final : public ShardStore
 {
 public:
-    StoredEntry *find(Key) override { return nullptr; }
-    bool contains(Key) const override { return false; }
-    bool insert(Key, StoredEntry) override { return false; }
-    bool remove(Key) override { return false; }
-    void setCapacity(qint64) override { }
-    std::vector<std::pair<Key, StoredEntry>> takeAll() override { return {}; }
+    void touch(Key, const CachedResult &) override { }
+    bool admit(CacheEntry &, EvictedList &) override { return false; }
+    void remove(Key) override { }
+    void setCapacity(qint64, EvictedList &) override { }
 };
 
-/// A real QCache<Key, Slot> holding the values, cost 1 per entry or the result's bytes, as
-/// ARCHITECTURE.md asks. QCache deletes what it evicts (in insert() and setMaxCost()) without
-/// saying so; each Slot's destructor tells the store, unless the store deletes it itself.
+/// A real QCache<Key, Slot> deciding residency, cost 1 per entry or the result's bytes, as
+/// ARCHITECTURE.md asks: object() on a replayed hit is its LRU update, insert() and
+/// setMaxCost() trim it. QCache deletes what it evicts without saying so; each Slot's
+/// destructor reports its key while the store listens (inside admit() and setCapacity()).
 class QCacheStore final : public ShardStore
 {
 public:
@@ -34,102 +35,53 @@ public:
     }
     ~QCacheStore() override
     {
-        m_selfRemoving = true;
+        m_sink = nullptr;
         m_cache.clear();
     }
 
-    StoredEntry *find(Key key) override
-    {
-        Slot *slot = m_cache.object(key); // relinks to the front: the LRU update
-        return slot ? &slot->entry : nullptr;
-    }
-    bool contains(Key key) const override { return m_cache.contains(key); }
-    bool insert(Key key, StoredEntry entry) override
+    void touch(Key key, const CachedResult &) override { m_cache.object(key); }
+    bool admit(CacheEntry &entry, EvictedList &evicted) override
     {
         const qint64 cost = costOf(entry.value, m_unit);
-        // Qt 6.4's insert() deletes the object at once when cost > maxCost: never offer it,
-        // but drop the older value all the same.
-        if (cost > m_cache.maxCost()) {
-            if (remove(key))
-                ++m_replaced;
+        // Qt 6.4's insert() deletes the object at once when cost > maxCost: never offer it.
+        if (cost > m_cache.maxCost())
             return false;
-        }
-        ++m_entries;
-        m_bytes += entry.value.sizeBytes;
-        // One hash lookup: QCache replaces a held key itself, and the old Slot's destructor,
-        // seeing this key, counts a replacement rather than an eviction.
-        m_insertingKey = key;
-        m_inserting = true;
-        m_cache.insert(key, new Slot { std::move(entry), key, this }, cost);
-        m_inserting = false;
+        static_assert(sizeof(Slot) <= sizeof(entry.storeNode));
+        Slot *slot = ::new (static_cast<void *>(entry.storeNode)) Slot { &entry, this };
+        m_sink = &evicted;
+        m_cache.insert(entry.key, slot, cost); // the key is not held: no replacement
+        m_sink = nullptr;
         return true;
     }
-    bool remove(Key key) override
+    void remove(Key key) override { delete m_cache.take(key); }
+    void setCapacity(qint64 capacity, EvictedList &evicted) override
     {
-        Slot *slot = m_cache.take(key);
-        if (!slot)
-            return false;
-        dropSelf(slot);
-        return true;
-    }
-    void setCapacity(qint64 capacity) override { m_cache.setMaxCost(capacity); }
-    std::vector<std::pair<Key, StoredEntry>> takeAll() override
-    {
-        std::vector<std::pair<Key, StoredEntry>> out;
-        const QList<Key> keys = m_cache.keys();
-        out.reserve(std::size_t(keys.size()));
-        for (Key key : keys) {
-            Slot *slot = m_cache.take(key);
-            out.emplace_back(key, std::move(slot->entry));
-            dropSelf(slot);
-        }
-        return out;
+        m_sink = &evicted;
+        m_cache.setMaxCost(capacity);
+        m_sink = nullptr;
     }
 
 private:
+    /// QCache's object: built inside its CacheEntry, so QCache's `delete` ends its life and
+    /// frees nothing (the entry's memory is the shard's, reclaimed once readers are done).
     struct Slot
     {
-        StoredEntry entry;
-        Key key;
+        CacheEntry *entry;
         QCacheStore *owner;
-        Slot(StoredEntry e, Key k, QCacheStore *o)
-            : entry(std::move(e))
-            , key(k)
-            , owner(o)
+        ~Slot()
         {
+            if (owner->m_sink)
+                owner->m_sink->push_back({ 0, entry });
         }
-        ~Slot() { owner->slotDeleted(key, entry.value.sizeBytes); }
-        Slot(const Slot &) = delete;
-        Slot &operator=(const Slot &) = delete;
+        static void operator delete(void *) noexcept { }
     };
-
-    void slotDeleted(Key key, qint64 sizeBytes)
-    {
-        --m_entries;
-        m_bytes -= sizeBytes;
-        if (m_selfRemoving)
-            return;
-        if (m_inserting && key == m_insertingKey)
-            ++m_replaced;
-        else
-            ++m_evicted;
-    }
-    void dropSelf(Slot *slot)
-    {
-        m_selfRemoving = true;
-        delete slot;
-        m_selfRemoving = false;
-    }
 
     QCache<Key, Slot> m_cache;
     SizeUnit m_unit;
-    bool m_selfRemoving = false; // deleting a Slot ourselves: remove(), takeAll(), teardown
-    bool m_inserting = false;
-    Key m_insertingKey = 0;
+    EvictedList *m_sink = nullptr; // where QCache's own deletions are reported
 };
 
-/// A registry policy deciding residency over keys and sizes, with the values beside it in a
-/// QHash. Invariant: a key is in m_values exactly when the policy holds it.
+/// A registry policy deciding residency over keys and costs.
 class PolicyStore final : public ShardStore
 {
 public:
@@ -140,102 +92,43 @@ public:
     {
     }
 
-    StoredEntry *find(Key key) override
+    void touch(Key key, const CachedResult &value) override
     {
-        const auto it = m_values.find(key);
-        if (it == m_values.end())
-            return nullptr;
-        const bool hit = m_policy->access(request(key, it->value));
-        Q_ASSERT(hit); // the values and the policy hold the same keys
+        const bool hit = m_policy->access(request(key, value));
+        Q_ASSERT(hit); // the index and the policy hold the same keys
         Q_UNUSED(hit);
-        return &*it;
     }
-    bool contains(Key key) const override { return m_values.contains(key); }
-    bool insert(Key key, StoredEntry entry) override
+    bool admit(CacheEntry &entry, EvictedList &evicted) override
     {
-        if (const auto held = m_values.find(key); held != m_values.end()) {
-            m_policy->remove(key); // the newer value enters as a new object
-            forget(held);
-            ++m_replaced;
-        }
         if (m_capacity == 0)
             return false;
-        m_policy->access(request(key, entry.value)); // a miss: the policy admits and evicts
+        m_policy->access(request(entry.key, entry.value)); // a miss: admits and evicts
         for (Key victim : m_policy->lastEvicted()) {
-            const auto it = m_values.find(victim);
-            if (it == m_values.end())
-                continue; // the newcomer itself, rejected by an admission filter
-            forget(it);
-            ++m_evicted;
+            if (victim != entry.key) // the newcomer itself, refused by an admission filter
+                evicted.push_back({ victim, nullptr });
         }
-        if (!m_policy->contains(key))
-            return false;
-        ++m_entries;
-        m_bytes += entry.value.sizeBytes;
-        m_values.insert(key, std::move(entry));
-        return true;
+        return m_policy->contains(entry.key);
     }
-    bool remove(Key key) override
-    {
-        const auto it = m_values.find(key);
-        if (it == m_values.end())
-            return false;
-        m_policy->remove(key);
-        forget(it);
-        return true;
-    }
-    void setCapacity(qint64 capacity) override
+    void remove(Key key) override { m_policy->remove(key); }
+    void setCapacity(qint64 capacity, EvictedList &evicted) override
     {
         m_capacity = capacity;
-        if (capacity == 0) {
-            // Some policies split their capacity into queues and cannot shrink to nothing:
-            // drop every key here and keep the policy's last size until it grows again.
-            for (auto it = m_values.begin(); it != m_values.end();) {
-                m_policy->remove(it.key());
-                it = forget(it);
-                ++m_evicted;
-            }
+        // Some policies split their capacity into queues and cannot shrink to nothing: at 0
+        // the shard has removed every key, and the policy keeps its last size until it grows.
+        if (capacity == 0)
             return;
-        }
         m_policy->setCapacity(capacity);
-        for (Key victim : m_policy->lastEvicted()) {
-            const auto it = m_values.find(victim);
-            if (it != m_values.end()) {
-                forget(it);
-                ++m_evicted;
-            }
-        }
-    }
-    std::vector<std::pair<Key, StoredEntry>> takeAll() override
-    {
-        std::vector<std::pair<Key, StoredEntry>> out;
-        out.reserve(std::size_t(m_values.size()));
-        for (auto it = m_values.begin(); it != m_values.end(); ++it) {
-            m_policy->remove(it.key());
-            out.emplace_back(it.key(), std::move(it.value()));
-        }
-        m_values.clear();
-        m_entries = 0;
-        m_bytes = 0;
-        return out;
+        for (Key victim : m_policy->lastEvicted())
+            evicted.push_back({ victim, nullptr });
     }
 
 private:
-    using Values = QHash<Key, StoredEntry>;
-
     Request request(Key key, const CachedResult &value) const
     {
         return Request { key, -1, quint32(costOf(value, m_unit)), 0 };
     }
-    Values::iterator forget(Values::iterator it)
-    {
-        --m_entries;
-        m_bytes -= it->value.sizeBytes;
-        return m_values.erase(it);
-    }
 
     std::unique_ptr<CachePolicy> m_policy;
-    Values m_values;
     SizeUnit m_unit;
     qint64 m_capacity;
 };

@@ -154,22 +154,23 @@ void tst_ResultCache::optIsRefused()
 
 void tst_ResultCache::shardCounts()
 {
-    QCOMPARE(ResultCache::defaultShardCount(1), 4);
-    QCOMPARE(ResultCache::defaultShardCount(2), 8);
-    QCOMPARE(ResultCache::defaultShardCount(3), 16);
+    QCOMPARE(ResultCache::defaultShardCount(1), 8);
+    QCOMPARE(ResultCache::defaultShardCount(2), 16);
+    QCOMPARE(ResultCache::defaultShardCount(3), 32);
     QCOMPARE(ResultCache::defaultShardCount(10'000), 1024);
-    QVERIFY(ResultCache::defaultShardCount() >= 4);
+    QVERIFY(ResultCache::defaultShardCount() >= 8);
     ResultCacheConfig c;
     c.shardCount = 5;
     QCOMPARE(make(c)->shardCount(), 8);
     c.capacity = 3; // never more shards than entries: each keeps room for one
     QCOMPARE(make(c)->shardCount(), 2);
 
-    // Automatic: at least 64 entries (64 KiB) a shard, so an LRU of 100 stays one LRU (with
+    // Automatic: at least 128 entries (128 KiB) a shard, so an LRU of 100 stays one LRU (with
     // 64 shards of one or two entries it hit 0.23 where cachetools' single LRU hit 0.27).
     QCOMPARE(ResultCache::automaticShardCount(10, 100, SizeUnit::Objects), 1);
-    QCOMPARE(ResultCache::automaticShardCount(10, 128, SizeUnit::Objects), 2);
+    QCOMPARE(ResultCache::automaticShardCount(10, 256, SizeUnit::Objects), 2);
     QCOMPARE(ResultCache::automaticShardCount(10, 10'000, SizeUnit::Objects), 64);
+    QCOMPARE(ResultCache::automaticShardCount(2, 10'000, SizeUnit::Objects), 16);
     QCOMPARE(ResultCache::automaticShardCount(2, 1 << 20, SizeUnit::Bytes), 8);
     QCOMPARE(ResultCache::automaticShardCount(2, 100'000, SizeUnit::Bytes), 1);
     ResultCacheConfig automatic;
