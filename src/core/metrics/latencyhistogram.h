@@ -54,7 +54,8 @@ public:
     void recordOwned(qint64 ns) noexcept
     {
         const qint64 v = clamp(ns);
-        std::atomic<quint64> &bucket = m_counts[bucketIndex(v)];
+        // Most cache hits land in the first bucket: no bucket arithmetic for them.
+        std::atomic<quint64> &bucket = m_counts[v == lowestNs ? 0 : bucketIndex(v)];
         bucket.store(bucket.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         m_totalNs.store(
             m_totalNs.load(std::memory_order_relaxed) + quint64(v), std::memory_order_relaxed);
