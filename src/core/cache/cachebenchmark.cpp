@@ -99,7 +99,7 @@ struct ThreadTotals
 };
 
 template <typename Cache>
-void runWorker(Cache &cache, const std::vector<Key> &pool, const std::vector<CachedResult> &values,
+void runWorker(Cache &cache, const std::vector<Key> &pool,
     const BenchCacheConfig &config, int index, std::latch &start, const std::atomic<bool> &stop,
     ThreadTotals &totals)
 {
@@ -111,6 +111,13 @@ void runWorker(Cache &cache, const std::vector<Key> &pool, const std::vector<Cac
                                                           : quint64(config.readRatio * 0x1.0p64));
     const bool allReads = config.readRatio >= 1.0;
     Counters counters; // what the engine would bump; local, so no line is shared
+    // The values this thread "loads" on a miss: its own, as each engine miss makes a new result
+    // (shared between threads, their reference counts would bounce between cores on every put).
+    std::vector<CachedResult> values(valueCount);
+    for (int i = 0; i < valueCount; ++i) {
+        values[std::size_t(i)].rows = { QVariantList { i } };
+        values[std::size_t(i)].sizeBytes = 64;
+    }
     quint64 ops = 0;
     quint64 reads = 0;
     quint64 hits = 0;
@@ -161,17 +168,13 @@ template <typename Cache>
 BenchCacheResult runWith(
     Cache &cache, const BenchCacheConfig &config, const std::atomic<bool> *cancel)
 {
-    // The key pool and the values are made before the clock starts: only the cache is timed.
+    // The key pool (and each thread's values) are made before the clock starts: only the cache
+    // is timed.
     std::vector<Key> pool(std::size_t(1) << poolBits);
     const ZipfSampler zipf(config.keys, config.alpha);
     Xoshiro256 rng { config.seed };
     for (Key &k : pool)
         k = zipf.sample(rng);
-    std::vector<CachedResult> values(valueCount);
-    for (int i = 0; i < valueCount; ++i) {
-        values[std::size_t(i)].rows = { QVariantList { i } };
-        values[std::size_t(i)].sizeBytes = 64;
-    }
 
     std::atomic<bool> stop { false };
     std::latch start(config.threads + 1);
@@ -179,9 +182,8 @@ BenchCacheResult runWith(
     std::vector<std::thread> workers;
     workers.reserve(std::size_t(config.threads));
     for (int t = 0; t < config.threads; ++t) {
-        workers.emplace_back(runWorker<Cache>, std::ref(cache), std::cref(pool), std::cref(values),
-            std::cref(config), t, std::ref(start), std::cref(stop),
-            std::ref(totals[std::size_t(t)]));
+        workers.emplace_back(runWorker<Cache>, std::ref(cache), std::cref(pool), std::cref(config),
+            t, std::ref(start), std::cref(stop), std::ref(totals[std::size_t(t)]));
     }
     start.arrive_and_wait();
     const auto began = SteadyClock::now();
