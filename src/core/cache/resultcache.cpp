@@ -223,10 +223,8 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     /// A hit reaching the store: its recency and the entry's use tick.
     void replay(Key key)
     {
-        if (CacheEntry *e = index.find(key)) {
+        if (CacheEntry *e = store->touch(key, index))
             e->lastUse = ++tick;
-            store->touch(key, e->value);
-        }
     }
     void drain(unsigned stripe)
     {

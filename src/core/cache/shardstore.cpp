@@ -15,7 +15,7 @@ namespace {
 class NoneStore final : public ShardStore
 {
 public:
-    void touch(Key, const CachedResult &) override { }
+    CacheEntry *touch(Key, const ShardIndex &) override { return nullptr; }
     bool admit(CacheEntry &, EvictedList &) override { return false; }
     void remove(Key) override { }
     void setCapacity(qint64, EvictedList &) override { }
@@ -39,7 +39,11 @@ public:
         m_cache.clear();
     }
 
-    void touch(Key key, const CachedResult &) override { m_cache.object(key); }
+    CacheEntry *touch(Key key, const ShardIndex &) override
+    {
+        const Slot *slot = m_cache.object(key); // relinks: the LRU update
+        return slot ? slot->entry : nullptr; // no probe of the index
+    }
     bool admit(CacheEntry &entry, EvictedList &evicted) override
     {
         const qint64 cost = costOf(entry.value, m_unit);
@@ -92,11 +96,15 @@ public:
     {
     }
 
-    void touch(Key key, const CachedResult &value) override
+    CacheEntry *touch(Key key, const ShardIndex &index) override
     {
-        const bool hit = m_policy->access(request(key, value));
-        Q_ASSERT(hit); // the index and the policy hold the same keys
-        Q_UNUSED(hit);
+        CacheEntry *e = index.find(key);
+        if (e) {
+            const bool hit = m_policy->access(request(key, e->value));
+            Q_ASSERT(hit); // the index and the policy hold the same keys
+            Q_UNUSED(hit);
+        }
+        return e;
     }
     bool admit(CacheEntry &entry, EvictedList &evicted) override
     {

@@ -29,10 +29,10 @@ public:
 
     virtual ~ShardStore() = default;
 
-    /// A resident key was read (a hit replayed from the read buffer): the policy's recency and
-    /// frequency update. key must be resident (the shard's index and its store hold the same
-    /// keys).
-    virtual void touch(Key key, const CachedResult &value) = 0;
+    /// A key was read (a hit replayed from the read buffer): the policy's recency and frequency
+    /// update. Returns the key's entry (found in the store's own node, or in `index`), or
+    /// nullptr if the key has left since (the index and the store hold the same keys).
+    virtual CacheEntry *touch(Key key, const ShardIndex &index) = 0;
     /// Admits an entry whose key is not resident, appending the keys it evicted for room to
     /// `evicted` (never its own); false if the policy refused it (larger than the shard,
     /// capacity 0, an admission filter, `none`). The store may keep a node in
