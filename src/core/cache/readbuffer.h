@@ -14,7 +14,6 @@ namespace CacheScope {
 /// Each stripe is a bounded multi-producer ring (Vyukov's sequence-numbered slots) drained by
 /// one consumer at a time (the lock holder). Lossy by design: a full stripe whose drain cannot
 /// take the lock drops the hit (only the policy's recency misses it, never a value or a count).
-/// The stripe also carries the hit and miss counts of the threads that write it.
 class ReadBuffer
 {
 public:
@@ -68,29 +67,6 @@ public:
             drain(i, f);
     }
 
-    void countHit(unsigned stripe)
-    {
-        m_stripes[stripe % stripeCount].hits.fetch_add(1, std::memory_order_relaxed);
-    }
-    void countMiss(unsigned stripe)
-    {
-        m_stripes[stripe % stripeCount].misses.fetch_add(1, std::memory_order_relaxed);
-    }
-    quint64 hits() const
-    {
-        quint64 n = 0;
-        for (const Stripe &s : m_stripes)
-            n += s.hits.load(std::memory_order_relaxed);
-        return n;
-    }
-    quint64 misses() const
-    {
-        quint64 n = 0;
-        for (const Stripe &s : m_stripes)
-            n += s.misses.load(std::memory_order_relaxed);
-        return n;
-    }
-
 private:
     struct Slot
     {
@@ -100,13 +76,53 @@ private:
     struct alignas(cacheLineBytes) Stripe
     {
         std::atomic<quint32> tail { 0 };
-        std::atomic<quint64> hits { 0 };
-        std::atomic<quint64> misses { 0 };
-        std::array<Slot, slotsPerStripe> ring;
+        // The drainer writes the slots' sequences: not on the tail's line.
+        alignas(cacheLineBytes) std::array<Slot, slotsPerStripe> ring;
     };
 
     std::array<Stripe, stripeCount> m_stripes;
     std::array<quint32, stripeCount> m_heads {}; // the consumer's: guarded by the shard lock
+};
+
+/// The hit and miss counts of one ResultCache: a cache line per thread, indexed by
+/// Epoch::threadIndex(), which no two live threads share, so the owner adds with a plain load
+/// and store (no locked instruction on the hit path). A thread that takes over an exited
+/// thread's index continues its counts (the index changes hands with release and acquire).
+/// Threads past the table share one line and add atomically.
+class ThreadCounters
+{
+public:
+    static constexpr unsigned ownedSlots = 64;
+
+    void addHit(unsigned thread) { add(thread, 0); }
+    void addMiss(unsigned thread) { add(thread, 1); }
+    quint64 hits() const { return sum(0); }
+    quint64 misses() const { return sum(1); }
+
+private:
+    struct alignas(cacheLineBytes) Slot
+    {
+        std::array<std::atomic<quint64>, 2> n {};
+    };
+    void add(unsigned thread, int which)
+    {
+        if (thread < ownedSlots) {
+            std::atomic<quint64> &c = m_slots[thread].n[std::size_t(which)];
+            c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        } else {
+            m_shared.n[std::size_t(which)].fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+    quint64 sum(int which) const
+    {
+        quint64 n = m_shared.n[std::size_t(which)].load(std::memory_order_relaxed);
+        for (const Slot &slot : m_slots)
+            n += slot.n[std::size_t(which)].load(std::memory_order_relaxed);
+        return n;
+    }
+
+    std::array<Slot, ownedSlots> m_slots;
+    Slot m_shared;
 };
 
 } // namespace CacheScope

@@ -239,7 +239,6 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     /// recency is dropped, as Caffeine drops it.
     void recordHit(Key key, unsigned stripe)
     {
-        reads.countHit(stripe);
         if (reads.offer(stripe, key) != ReadBuffer::Offer::Full)
             return;
         if (!mutex.try_lock())
@@ -343,6 +342,7 @@ Result<std::unique_ptr<ResultCache>> ResultCache::create(
 
 ResultCache::ResultCache(const ResultCacheConfig &config, int shardCount, Clock clock)
     : m_shards(std::make_unique<Shard[]>(std::size_t(shardCount)))
+    , m_counters(std::make_unique<ThreadCounters>())
     , m_shardCount(shardCount)
     , m_shardMask(quint64(shardCount - 1))
     , m_seed(config.seed)
@@ -359,7 +359,12 @@ ResultCache::~ResultCache() = default;
 
 ResultCache::Shard &ResultCache::shardFor(Key key) const
 {
-    return m_shards[mixKey(key) & m_shardMask];
+    // Not mixKey()'s bits: the policies index their own tables (KeyIndexMap, the W-TinyLFU
+    // sketch) by mixKey(key)'s low bits, and the shard index by its high ones. With the shard
+    // taken from the low bits too, every key of a 16-shard cache shared 4 of them, so a policy
+    // used one slot in 16 of its table (long probe runs) and one sketch block in 16.
+    // Fibonacci hashing of the key itself is independent of both (10 bits: maxShards).
+    return m_shards[((key * 0x9E3779B97F4A7C15ULL) >> 54) & m_shardMask];
 }
 
 qint64 ResultCache::shardCapacity(int index, qint64 capacity) const
@@ -383,11 +388,12 @@ std::optional<CachedResult> ResultCache::lookup(Key key)
         stripe = guard.threadIndex();
         const CacheEntry *e = s.index.find(key);
         if (!e) {
-            s.reads.countMiss(stripe);
+            m_counters->addMiss(stripe);
             return std::nullopt;
         }
         if (ttl <= 0 || !isExpired(e->value, ttl)) {
             std::optional<CachedResult> value(e->value); // a reference count, under the guard
+            m_counters->addHit(stripe);
             s.recordHit(key, stripe);
             return value;
         }
@@ -396,11 +402,11 @@ std::optional<CachedResult> ResultCache::lookup(Key key)
     std::lock_guard lock(s.mutex);
     s.drain(stripe);
     if (CacheEntry *e = s.findLive(key, ttl, *this)) {
-        s.reads.countHit(stripe);
+        m_counters->addHit(stripe);
         s.replay(key);
         return e->value;
     }
-    s.reads.countMiss(stripe);
+    m_counters->addMiss(stripe);
     return std::nullopt;
 }
 
@@ -457,6 +463,7 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
         stripe = guard.threadIndex();
         if (const CacheEntry *e = s.index.find(key); e && (ttl <= 0 || !isExpired(e->value, ttl))) {
             CachedResult value = e->value;
+            m_counters->addHit(stripe);
             s.recordHit(key, stripe);
             return { std::move(value), LoadOutcome::Hit };
         }
@@ -464,11 +471,11 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
     std::unique_lock lock(s.mutex);
     s.drain(stripe);
     if (const CacheEntry *entry = s.findLive(key, ttl, *this)) {
-        s.reads.countHit(stripe); // stored by another caller since the lock-free look
+        m_counters->addHit(stripe); // stored by another caller since the lock-free look
         s.replay(key);
         return { entry->value, LoadOutcome::Hit };
     }
-    s.reads.countMiss(stripe);
+    m_counters->addMiss(stripe);
 
     std::shared_ptr<Flight> flight = s.flights.value(key);
     if (flight && !flight->result && isSingleFlight()) {
@@ -628,10 +635,11 @@ qint64 ResultCache::bytes() const
 ResultCacheStats ResultCache::stats() const
 {
     ResultCacheStats st;
+    st.hits = m_counters->hits();
+    st.misses = m_counters->misses();
     for (int i = 0; i < m_shardCount; ++i) {
         const Shard &s = m_shards[i];
-        st.hits += s.reads.hits();
-        st.misses += s.reads.misses();
+
         st.inserts += s.inserts.load(relaxed);
         st.rejected += s.rejected.load(relaxed);
         st.replaced += s.replaced.load(relaxed);

@@ -18,6 +18,7 @@
 namespace CacheScope {
 
 class ShardStore;
+class ThreadCounters;
 
 struct ResultCacheConfig
 {
@@ -190,6 +191,7 @@ private:
     Result<void> rebuild(const QString &policyId, qint64 capacity, SizeUnit unit);
 
     std::unique_ptr<Shard[]> m_shards;
+    std::unique_ptr<ThreadCounters> m_counters; // hits and misses, per thread
     int m_shardCount;
     quint64 m_shardMask;
     quint64 m_seed;

@@ -193,8 +193,8 @@ private:
         return old;
     }
 
-    std::atomic<Table *> m_table;
-    quint64 m_live = 0;
+    std::atomic<Table *> m_table; // read by every lookup: its line is not written per insert
+    alignas(64) quint64 m_live = 0;
     quint64 m_tombstones = 0;
 };
 

@@ -59,6 +59,7 @@ private slots:
     void pinnedReaderHoldsReclamationBack();
     void guardsNest();
     void readBufferKeepsOrderAndFills();
+    void threadCountersAddUp();
     void readBufferSharedStripeLosesNothingItKept();
     void concurrentReadersSeeWholeEntries();
     void replacingNeverShowsAMiss();
@@ -193,11 +194,41 @@ void tst_LockFreeRead::readBufferKeepsOrderAndFills()
     drained.clear();
     buffer.drainAll([&](Key k) { drained.push_back(k); });
     QCOMPARE(drained, std::vector<Key> { 99 });
-    buffer.countHit(2);
-    buffer.countHit(6); // stripes wrap: 6 is stripe 2
-    buffer.countMiss(1);
-    QCOMPARE(buffer.hits(), 2u);
-    QCOMPARE(buffer.misses(), 1u);
+}
+
+void tst_LockFreeRead::threadCountersAddUp()
+{
+    // Owned slots (plain load and store), the shared overflow slot (atomic adds from several
+    // threads at once), and a thread index reused after its thread exited.
+    ThreadCounters counters;
+    counters.addHit(0);
+    counters.addHit(ThreadCounters::ownedSlots - 1);
+    counters.addMiss(3);
+    std::vector<std::thread> overflow;
+    for (int t = 0; t < 3; ++t) {
+        overflow.emplace_back([&counters, t] {
+            for (int i = 0; i < 10'000; ++i)
+                counters.addHit(ThreadCounters::ownedSlots + unsigned(t));
+        });
+    }
+    for (std::thread &t : overflow)
+        t.join();
+    QCOMPARE(counters.hits(), 30'002u);
+    QCOMPARE(counters.misses(), 1u);
+
+    auto cache = make({ u"qcache"_s, 100, SizeUnit::Objects, 1, 0, false, 42 });
+    cache->insert(1, valueFor(1));
+    for (int round = 0; round < 4; ++round) { // each thread likely reuses the last one's index
+        std::thread t([&] {
+            for (int i = 0; i < 1000; ++i) {
+                QVERIFY(cache->lookup(1));
+                QVERIFY(!cache->lookup(2));
+            }
+        });
+        t.join();
+    }
+    QCOMPARE(cache->stats().hits, 4000u);
+    QCOMPARE(cache->stats().misses, 4000u);
 }
 
 void tst_LockFreeRead::readBufferSharedStripeLosesNothingItKept()
