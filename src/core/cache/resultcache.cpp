@@ -80,7 +80,7 @@ struct alignas(cacheLineBytes) ResultCache::Shard
 {
     // Lock-free side: lookups read the index inside an EpochGuard and record hits here.
     ShardIndex index; // find() without the lock; changes under it
-    ReadBuffer reads; // hit recency for the store, and the hit and miss counts
+    ReadBuffer reads; // hits on their way to the store (recency, frequency)
 
     ShardLock mutex;
     // Guarded by the mutex.
@@ -97,6 +97,7 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     };
     std::vector<Retired> retired; // oldest first
     std::size_t reclaimAt = reclaimBatch;
+    std::vector<CacheEntry *> spareEntries; // reclaimed, for the next misses
 
     // Written under the mutex, read without it by stats() and entries().
     std::atomic<quint64> inserts { 0 };
@@ -115,7 +116,6 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     Shard() = default;
     Shard(const Shard &) = delete;
     Shard &operator=(const Shard &) = delete;
-    std::vector<CacheEntry *> spareEntries; // reclaimed, for the next misses
 
     ~Shard()
     {
