@@ -198,13 +198,24 @@ struct alignas(cacheLineBytes) ResultCache::Shard
         evicted(reason);
         retire(e, nullptr);
     }
-    /// Removes a resident key from store and index for a reason other than capacity.
+    /// Removes a resident key from store and index (the store does not evict it itself).
     bool drop(Key key, EvictionReason reason)
     {
-        if (!index.find(key))
+        CacheEntry *e = index.erase(key);
+        if (!e)
             return false;
         store->remove(key);
-        return unlink(key, reason);
+        forget(e, reason);
+        return true;
+    }
+    /// drop() for every key held.
+    void dropAll(EvictionReason reason)
+    {
+        std::vector<Key> keys;
+        keys.reserve(std::size_t(index.size()));
+        index.forEach([&keys](const CacheEntry *e) { keys.push_back(e->key); });
+        for (Key k : keys)
+            drop(k, reason);
     }
     /// Unlinks what the store reported evicted.
     void applyEvictions()
@@ -248,8 +259,7 @@ struct alignas(cacheLineBytes) ResultCache::Shard
         reads.offer(stripe, key);
     }
 
-    /// The live entry for key under the lock (own hits replayed first, so one thread's order
-    /// holds); an expired one is removed (Expired) and missed.
+    /// The live entry for key under the lock; an expired one is removed (Expired) and missed.
     CacheEntry *findLive(Key key, qint64 ttlMs, const ResultCache &cache)
     {
         CacheEntry *e = index.find(key);
@@ -260,6 +270,21 @@ struct alignas(cacheLineBytes) ResultCache::Shard
             publish();
             return nullptr;
         }
+        return e;
+    }
+    /// A lookup under the lock, after the lock-free one found nothing live: replays this
+    /// thread's hits first (so one thread's order holds), then counts a hit or a miss.
+    CacheEntry *lookupLocked(Key key, qint64 ttlMs, unsigned stripe, const ResultCache &cache,
+        ThreadCounters &counters)
+    {
+        drain(stripe);
+        CacheEntry *e = findLive(key, ttlMs, cache);
+        if (!e) {
+            counters.addMiss(stripe);
+            return nullptr;
+        }
+        counters.addHit(stripe); // stored (or replaced) by another caller since the first look
+        replay(key);
         return e;
     }
 
@@ -400,13 +425,8 @@ std::optional<CachedResult> ResultCache::lookup(Key key)
     }
     // Expired: remove it under the lock, unless a fresh value replaced it meanwhile.
     std::lock_guard lock(s.mutex);
-    s.drain(stripe);
-    if (CacheEntry *e = s.findLive(key, ttl, *this)) {
-        m_counters->addHit(stripe);
-        s.replay(key);
+    if (const CacheEntry *e = s.lookupLocked(key, ttl, stripe, *this, *m_counters))
         return e->value;
-    }
-    m_counters->addMiss(stripe);
     return std::nullopt;
 }
 
@@ -442,10 +462,7 @@ void ResultCache::clear()
         Shard &s = m_shards[i];
         std::lock_guard lock(s.mutex);
         s.drainAll();
-        std::vector<Key> keys;
-        s.index.forEach([&keys](const CacheEntry *e) { keys.push_back(e->key); });
-        for (Key k : keys)
-            s.drop(k, EvictionReason::Invalidated);
+        s.dropAll(EvictionReason::Invalidated);
         for (const std::shared_ptr<Flight> &flight : std::as_const(s.flights))
             flight->stale = true;
         s.flights.clear();
@@ -469,13 +486,8 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
         }
     }
     std::unique_lock lock(s.mutex);
-    s.drain(stripe);
-    if (const CacheEntry *entry = s.findLive(key, ttl, *this)) {
-        m_counters->addHit(stripe); // stored by another caller since the lock-free look
-        s.replay(key);
+    if (const CacheEntry *entry = s.lookupLocked(key, ttl, stripe, *this, *m_counters))
         return { entry->value, LoadOutcome::Hit };
-    }
-    m_counters->addMiss(stripe);
 
     std::shared_ptr<Flight> flight = s.flights.value(key);
     if (flight && !flight->result && isSingleFlight()) {
@@ -583,14 +595,8 @@ Result<void> ResultCache::setCapacity(qint64 capacity, SizeUnit unit)
         std::lock_guard lock(s.mutex);
         s.drainAll();
         const qint64 shardCap = shardCapacity(i, capacity);
-        if (shardCap == 0) {
-            std::vector<Key> keys;
-            s.index.forEach([&keys](const CacheEntry *e) { keys.push_back(e->key); });
-            for (Key k : keys) {
-                s.store->remove(k);
-                s.unlink(k, EvictionReason::Capacity);
-            }
-        }
+        if (shardCap == 0)
+            s.dropAll(EvictionReason::Capacity); // some policies cannot shrink to nothing
         s.store->setCapacity(shardCap, s.evictedKeys);
         s.applyEvictions();
         s.publish();
@@ -639,7 +645,6 @@ ResultCacheStats ResultCache::stats() const
     st.misses = m_counters->misses();
     for (int i = 0; i < m_shardCount; ++i) {
         const Shard &s = m_shards[i];
-
         st.inserts += s.inserts.load(relaxed);
         st.rejected += s.rejected.load(relaxed);
         st.replaced += s.replaced.load(relaxed);
