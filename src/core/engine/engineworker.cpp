@@ -73,19 +73,15 @@ public:
                 break;
             }
             if (m_run.isPaused()) {
-                m_chained = false;
                 waitWhilePaused();
                 m_scheduled = false; // the open-loop schedule restarts on resume
                 continue;
             }
-            if (m_run.settingsVersion() != m_version) {
-                m_chained = false;
+            if (m_run.settingsVersion() != m_version)
                 reload();
-            }
 
             qint64 intendedNs = 0;
             if (m_settings->loadModel == LoadModel::OpenLoop) {
-                m_chained = false;
                 const qint64 now = steadyNowNs();
                 if (!m_scheduled) {
                     m_nextNs = now;
@@ -98,14 +94,10 @@ public:
             }
 
             const bool failed = serveOne(intendedNs);
-            if (failed) {
-                m_chained = false;
+            if (failed)
                 sleepUntil(steadyNowNs() + m_backoffNs);
-            } else if (m_settings->loadModel == LoadModel::ClosedLoop
-                && m_settings->thinkTimeMs > 0) {
-                m_chained = false;
+            else if (m_settings->loadModel == LoadModel::ClosedLoop && m_settings->thinkTimeMs > 0)
                 sleepUntil(steadyNowNs() + qint64(m_settings->thinkTimeMs) * 1'000'000);
-            }
         }
     }
 
@@ -120,6 +112,7 @@ private:
     /// Sleeps until deadlineNs; false when woken early by a change.
     bool sleepUntil(qint64 deadlineNs)
     {
+        m_chained = false; // the next request is not issued when the last one was done
         const std::chrono::steady_clock::time_point deadline { std::chrono::nanoseconds(
             deadlineNs) };
         std::unique_lock lock(m_slot.waitMutex);
@@ -128,6 +121,7 @@ private:
 
     void waitWhilePaused()
     {
+        m_chained = false;
         std::unique_lock lock(m_slot.waitMutex);
         m_slot.wake.wait(lock, [this] {
             return !m_run.isPaused() || m_run.isStopping() || m_index >= m_run.threadTarget();
@@ -136,6 +130,7 @@ private:
 
     void reload()
     {
+        m_chained = false;
         m_version = m_run.settingsVersion();
         const std::shared_ptr<const WorkerSettings> previous
             = std::exchange(m_settings, m_run.settings());
@@ -172,6 +167,20 @@ private:
         return u < s.rangeUpTo ? m_run.range : m_run.aggregate;
     }
 
+    /// A request's issue time: the last one's done time when they ran back to back.
+    qint64 issued(const Stamps &stamps) const
+    {
+        return m_chained && !stamps.isSteady() ? m_doneTicks : stamps.now();
+    }
+    /// A request's done time, kept as the next one's issue time (TickClock stamps only).
+    qint64 done(const Stamps &stamps)
+    {
+        const qint64 t = stamps.now();
+        m_doneTicks = t;
+        m_chained = !stamps.isSteady();
+        return t;
+    }
+
     /// Runs one request; true when it failed (the caller backs off).
     bool serveOne(qint64 intendedNs)
     {
@@ -189,7 +198,7 @@ private:
         // second read cost 10-15% of an all-hits run). The worker's own bookkeeping between
         // the two, tens of nanoseconds, counts into the latency (whose first bucket is 1 µs).
         const Stamps stamps(observing || intendedNs != 0);
-        const qint64 issuedNs = m_chained && !stamps.isSteady() ? m_doneTicks : stamps.now();
+        const qint64 issuedNs = issued(stamps);
         if (isWrite) {
             Result<QueryResult> written = execute(m_run.database, m_run.id, m_run.write, parameter);
             if (observing)
@@ -210,9 +219,7 @@ private:
                         shadow->invalidate(m_run.custom->cacheKey(parameter));
                 }
             }
-            const qint64 doneNs = stamps.now();
-            m_doneTicks = doneNs;
-            m_chained = !stamps.isSteady();
+            const qint64 doneNs = done(stamps);
             const bool late = m_run.isStopping(); // a late result of a stopped run: dropped
             if (!late) {
                 Counters &counters = m_slot.counters;
@@ -252,9 +259,7 @@ private:
                   value.sizeBytes = loaded->approximateBytes;
                   return value;
               });
-        const qint64 doneNs = stamps.now();
-        m_doneTicks = doneNs;
-        m_chained = !stamps.isSteady();
+        const qint64 doneNs = done(stamps);
         const bool ok = answer.result.has_value();
         const bool late = m_run.isStopping();
         if (!late) {
