@@ -71,8 +71,8 @@ public:
     {
         ConsoleReporter::ReportRuns(runs);
         for (const Run &r : runs)
-            seconds[r.benchmark_name()] = r.GetAdjustedRealTime()
-                    / benchmark::GetTimeUnitMultiplier(r.time_unit);
+            seconds[r.benchmark_name()]
+                = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit);
     }
     std::map<std::string, double> seconds;
 };
@@ -95,12 +95,14 @@ int main(int argc, char **argv)
     countUnique(g_requests, &unique, &bytes);
     g_capacities = curveCapacities(qint64(unique), 20);
 
-    benchmark::RegisterBenchmark("zipf0.99_2M/replay_lru_x20", replay20)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("zipf0.99_2M/exact_curve", exactCurve)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("zipf0.99_2M/replay_lru_x20", replay20)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("zipf0.99_2M/exact_curve", exactCurve)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("zipf0.99_2M/shards_rate0.01", shards, 0.01, qint64(0))
-            ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("zipf0.99_2M/shards_size8192", shards, 1.0, qint64(8192))
-            ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond);
     RatioReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
 

@@ -38,7 +38,11 @@ std::vector<Workload> &workloads()
 class PlainLru
 {
 public:
-    explicit PlainLru(std::size_t capacity) : m_capacity(capacity) { m_map.reserve(capacity * 2); }
+    explicit PlainLru(std::size_t capacity)
+        : m_capacity(capacity)
+    {
+        m_map.reserve(capacity * 2);
+    }
     bool access(Key key)
     {
         auto it = m_map.find(key);
@@ -120,7 +124,8 @@ int main(int argc, char **argv)
     zipf.alpha = 0.99;
     workloads().push_back({ "zipf0.99_5M", generateRequests(zipf).value(), 27'000 });
     for (const char *t : { "lirs_multi1.trace", "cache2k_web07.trace" }) {
-        auto trace = loadTrace(QStringLiteral(CACHESCOPE_TEST_DATA) + u'/' + QString::fromLatin1(t));
+        auto trace
+            = loadTrace(QStringLiteral(CACHESCOPE_TEST_DATA) + u'/' + QString::fromLatin1(t));
         // 10% of the unique objects, a reference.csv capacity.
         const qint64 cap = qint64(trace->uniqueObjects / 10);
         workloads().push_back({ t, std::move(trace->requests), cap });
@@ -129,15 +134,18 @@ int main(int argc, char **argv)
         annotateNextAccess(w.requests);
 
     for (const Workload &w : workloads()) {
-        benchmark::RegisterBenchmark((w.name + "/plain_lru").c_str(), plainLru, &w)->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark((w.name + "/plain_lru").c_str(), plainLru, &w)
+            ->Unit(benchmark::kMillisecond);
         for (const PolicyInfo &info : policyRegistry())
-            benchmark::RegisterBenchmark((w.name + "/" + info.id.toStdString()).c_str(), policy, &w, info.id)
-                    ->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark(
+                (w.name + "/" + info.id.toStdString()).c_str(), policy, &w, info.id)
+                ->Unit(benchmark::kMillisecond);
     }
     RatioReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
 
-    std::printf("\nrequests/s relative to the plain std::unordered_map + std::list LRU, same run:\n");
+    std::printf(
+        "\nrequests/s relative to the plain std::unordered_map + std::list LRU, same run:\n");
     for (const Workload &w : workloads()) {
         const double base = reporter.rates[w.name + "/plain_lru"];
         if (base <= 0)
@@ -147,7 +155,7 @@ int main(int argc, char **argv)
             const double rate = reporter.rates[w.name + "/" + info.id.toStdString()];
             if (rate > 0)
                 std::printf("%-22s %-9s %7.2f M/s  x%.2f\n", "", info.id.toStdString().c_str(),
-                            rate / 1e6, rate / base);
+                    rate / 1e6, rate / base);
         }
     }
     benchmark::Shutdown();

@@ -8,15 +8,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::TestSupport {
 
-QString dataPath(const QString &name)
-{
-    return QStringLiteral(CACHESCOPE_TEST_DATA) + u'/' + name;
-}
+QString dataPath(const QString &name) { return QStringLiteral(CACHESCOPE_TEST_DATA) + u'/' + name; }
 
-QString cliPath()
-{
-    return QStringLiteral(CACHESCOPE_CLI_PATH);
-}
+QString cliPath() { return QStringLiteral(CACHESCOPE_CLI_PATH); }
 
 std::vector<Request> requestsFromKeys(std::initializer_list<Key> keys)
 {
@@ -28,7 +22,7 @@ std::vector<Request> requestsFromKeys(const std::vector<Key> &keys)
     std::vector<Request> out;
     out.reserve(keys.size());
     for (Key k : keys)
-        out.push_back(Request{ k, -1, 1, 0 });
+        out.push_back(Request { k, -1, 1, 0 });
     return out;
 }
 

@@ -16,23 +16,24 @@ int benchCacheCommand(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(
-            u"In-process get-or-put benchmark of the ResultCache with no database (after Caffeine's\n"
-            "GetPutBenchmark): threads walk a pre-drawn zipf key stream; a read that misses puts a\n"
-            "small value. Prints operations per second and the hit ratio."_s);
+        u"In-process get-or-put benchmark of the ResultCache with no database (after Caffeine's\n"
+        "GetPutBenchmark): threads walk a pre-drawn zipf key stream; a read that misses puts a\n"
+        "small value. Prints operations per second and the hit ratio."_s);
     p.addHelpOption();
     p.addOptions({
-            { u"policy"_s, u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s)
-                      + u", or std-lru (a std::mutex around std::unordered_map + std::list, the baseline). Default qcache."_s,
-              u"ID"_s },
-            { u"threads"_s, u"Worker threads (default 2)."_s, u"N"_s },
-            { u"seconds"_s, u"Measured duration (default 5)."_s, u"S"_s },
-            { u"capacity"_s, u"Cache capacity in entries (default 10000)."_s, u"N"_s },
-            { u"keys"_s, u"Key space (default 1000000)."_s, u"N"_s },
-            { u"alpha"_s, u"Zipf exponent (default 0.99; 0 is uniform)."_s, u"A"_s },
-            { u"read-ratio"_s, u"Share of reads; the rest are puts (default 1.0)."_s, u"R"_s },
-            { u"shards"_s, u"Shard count (default: from the thread count)."_s, u"N"_s },
-            { u"metrics"_s, u"Time every operation and record it as the live engine does."_s },
-            { u"output"_s, u"table (default) or json."_s, u"FORMAT"_s },
+        { u"policy"_s,
+            u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s)
+                + u", or std-lru (a std::mutex around std::unordered_map + std::list, the baseline). Default qcache."_s,
+            u"ID"_s },
+        { u"threads"_s, u"Worker threads (default 2)."_s, u"N"_s },
+        { u"seconds"_s, u"Measured duration (default 5)."_s, u"S"_s },
+        { u"capacity"_s, u"Cache capacity in entries (default 10000)."_s, u"N"_s },
+        { u"keys"_s, u"Key space (default 1000000)."_s, u"N"_s },
+        { u"alpha"_s, u"Zipf exponent (default 0.99; 0 is uniform)."_s, u"A"_s },
+        { u"read-ratio"_s, u"Share of reads; the rest are puts (default 1.0)."_s, u"R"_s },
+        { u"shards"_s, u"Shard count (default: from the thread count)."_s, u"N"_s },
+        { u"metrics"_s, u"Time every operation and record it as the live engine does."_s },
+        { u"output"_s, u"table (default) or json."_s, u"FORMAT"_s },
     });
     if (!parseOrFail(p, args, u"bench-cache"_s))
         return exitUsage;
@@ -72,12 +73,10 @@ int benchCacheCommand(const QStringList &args)
         return fail(r.error());
     const BenchCacheResult &b = r.value();
     if (output.value() == u"json"_s) {
-        QJsonObject o{ { u"policy"_s, b.policy },
-                       { u"threads"_s, b.threads },
-                       { u"seconds"_s, b.seconds },
-                       { u"ops"_s, qint64(b.ops) },
-                       { u"ops_per_second"_s, b.opsPerSecond },
-                       { u"hit_ratio"_s, b.hitRatio ? QJsonValue(*b.hitRatio) : QJsonValue() } };
+        QJsonObject o { { u"policy"_s, b.policy }, { u"threads"_s, b.threads },
+            { u"seconds"_s, b.seconds }, { u"ops"_s, qint64(b.ops) },
+            { u"ops_per_second"_s, b.opsPerSecond },
+            { u"hit_ratio"_s, b.hitRatio ? QJsonValue(*b.hitRatio) : QJsonValue() } };
         if (config.recordMetrics) {
             o[u"p50_hit_ns"_s] = b.p50HitNs;
             o[u"p99_hit_ns"_s] = b.p99HitNs;
@@ -85,11 +84,12 @@ int benchCacheCommand(const QStringList &args)
         out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << u'\n';
         return 0;
     }
-    Table t({ u"policy"_s, u"threads"_s, u"seconds"_s, u"ops"_s, u"ops_per_second"_s, u"hit_ratio"_s });
+    Table t(
+        { u"policy"_s, u"threads"_s, u"seconds"_s, u"ops"_s, u"ops_per_second"_s, u"hit_ratio"_s });
     t.setTextColumn(0);
     t.addRow({ b.policy, QString::number(b.threads), QString::number(b.seconds, 'f', 2),
-               QString::number(b.ops), formatRate(b.opsPerSecond),
-               b.hitRatio ? formatRatio(*b.hitRatio) : u"n/a"_s });
+        QString::number(b.ops), formatRate(b.opsPerSecond),
+        b.hitRatio ? formatRatio(*b.hitRatio) : u"n/a"_s });
     out() << t.toText();
     return 0;
 }

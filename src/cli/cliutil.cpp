@@ -7,10 +7,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 
-int fail(const Error &error, int status)
-{
-    return fail(error.toString(), status);
-}
+int fail(const Error &error, int status) { return fail(error.toString(), status); }
 
 int fail(const QString &message, int status)
 {
@@ -35,7 +32,7 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
     }
     if (!parser.positionalArguments().isEmpty()) {
         fail(u"unexpected argument '"_s + parser.positionalArguments().constFirst()
-             + u"' (see cachescope-cli "_s + command + u" --help)"_s);
+            + u"' (see cachescope-cli "_s + command + u" --help)"_s);
         return false;
     }
     return true;
@@ -45,13 +42,14 @@ void printHelp(const QCommandLineParser &parser, const QString &command, const Q
 {
     QString text = parser.helpText();
     const qsizetype eol = text.indexOf(u'\n');
-    text.replace(0, eol, u"Usage: cachescope-cli "_s + command + u' '
-                         + (synopsis.isEmpty() ? u"[options]"_s : synopsis));
+    text.replace(0, eol,
+        u"Usage: cachescope-cli "_s + command + u' '
+            + (synopsis.isEmpty() ? u"[options]"_s : synopsis));
     out() << text;
 }
 
-Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
-                             qint64 min, qint64 max)
+Result<qint64> integerOption(
+    const QCommandLineParser &parser, const QString &name, qint64 fallback, qint64 min, qint64 max)
 {
     if (!parser.isSet(name))
         return fallback;
@@ -60,16 +58,16 @@ Result<qint64> integerOption(const QCommandLineParser &parser, const QString &na
     const qint64 v = text.toLongLong(&ok);
     const QString option = u"--"_s + name;
     if (!ok)
-        return Error{ u"is not an integer"_s, {}, 0, option, text };
+        return Error { u"is not an integer"_s, {}, 0, option, text };
     if (v < min)
-        return Error{ u"must be at least "_s + QString::number(min), {}, 0, option, text };
+        return Error { u"must be at least "_s + QString::number(min), {}, 0, option, text };
     if (v > max)
-        return Error{ u"must be at most "_s + QString::number(max), {}, 0, option, text };
+        return Error { u"must be at most "_s + QString::number(max), {}, 0, option, text };
     return v;
 }
 
-Result<double> realOption(const QCommandLineParser &parser, const QString &name, double fallback,
-                          double min, double max)
+Result<double> realOption(
+    const QCommandLineParser &parser, const QString &name, double fallback, double min, double max)
 {
     if (!parser.isSet(name))
         return fallback;
@@ -78,20 +76,20 @@ Result<double> realOption(const QCommandLineParser &parser, const QString &name,
     const double v = text.toDouble(&ok);
     const QString option = u"--"_s + name;
     if (!ok || !std::isfinite(v))
-        return Error{ u"is not a number"_s, {}, 0, option, text };
+        return Error { u"is not a number"_s, {}, 0, option, text };
     if (v < min || v > max)
-        return Error{ u"must be between "_s + QString::number(min) + u" and "_s
-                              + QString::number(max),
-                      {}, 0, option, text };
+        return Error { u"must be between "_s + QString::number(min) + u" and "_s
+                + QString::number(max),
+            {}, 0, option, text };
     return v;
 }
 
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
-                             const QString &fallback, const QStringList &allowed)
+    const QString &fallback, const QStringList &allowed)
 {
     const QString v = parser.isSet(name) ? parser.value(name).trimmed() : fallback;
     if (!allowed.contains(v))
-        return Error{ u"must be one of: "_s + allowed.join(u", "_s), {}, 0, u"--"_s + name, v };
+        return Error { u"must be one of: "_s + allowed.join(u", "_s), {}, 0, u"--"_s + name, v };
     return v;
 }
 

@@ -24,14 +24,15 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
 
 /// Prints the command's --help with a usage line naming the command ("cachescope-cli run
 /// [options]"), whatever the binary's path.
-void printHelp(const QCommandLineParser &parser, const QString &command, const QString &synopsis = {});
+void printHelp(
+    const QCommandLineParser &parser, const QString &command, const QString &synopsis = {});
 
 Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
-                             qint64 min, qint64 max = std::numeric_limits<qint64>::max());
-Result<double> realOption(const QCommandLineParser &parser, const QString &name, double fallback,
-                          double min, double max);
+    qint64 min, qint64 max = std::numeric_limits<qint64>::max());
+Result<double> realOption(
+    const QCommandLineParser &parser, const QString &name, double fallback, double min, double max);
 /// One of `allowed`; the error lists them.
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
-                             const QString &fallback, const QStringList &allowed);
+    const QString &fallback, const QStringList &allowed);
 
 } // namespace CacheScope::Cli

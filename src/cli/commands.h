@@ -21,7 +21,7 @@ int mrcCommand(const QStringList &args);
 /// A request stream loaded from --trace or generated from --workload (simulate, mrc).
 struct Stream
 {
-    QString name;   // trace path or a description of the synthetic workload
+    QString name; // trace path or a description of the synthetic workload
     QString format; // trace format, or "synthetic"
     std::vector<Request> requests;
     quint64 uniqueObjects = 0;

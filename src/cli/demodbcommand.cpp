@@ -14,15 +14,16 @@ int demoDbCommand(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(
-            u"Creates (or re-creates) the demo database: customers (100k rows), products (50k) and\n"
-            "orders (1M) times --rows-scale, with indexes, deterministic from --seed. Without\n"
-            "connection options it is the SQLite file the app and `run` use by default."_s);
+        u"Creates (or re-creates) the demo database: customers (100k rows), products (50k) and\n"
+        "orders (1M) times --rows-scale, with indexes, deterministic from --seed. Without\n"
+        "connection options it is the SQLite file the app and `run` use by default."_s);
     p.addHelpOption();
     addDatabaseOptions(p);
     p.addOptions({
-            { u"rows-scale"_s, u"Multiply the row counts (default 1; 0.01 for a quick one)."_s, u"X"_s },
-            { u"seed"_s, u"Seed of the generated data (default 42)."_s, u"S"_s },
-            { u"quiet"_s, u"No progress output."_s },
+        { u"rows-scale"_s, u"Multiply the row counts (default 1; 0.01 for a quick one)."_s,
+            u"X"_s },
+        { u"seed"_s, u"Seed of the generated data (default 42)."_s, u"S"_s },
+        { u"quiet"_s, u"No progress output."_s },
     });
     if (!parseOrFail(p, args, u"demo-db"_s))
         return exitUsage;
@@ -54,7 +55,8 @@ int demoDbCommand(const QStringList &args)
     };
     if (!quiet)
         err << "creating the demo database at " << settings->description() << Qt::endl;
-    const Result<void> created = createDemoDatabase(settings.value(), scale.value(), quint64(seed.value()), progress);
+    const Result<void> created
+        = createDemoDatabase(settings.value(), scale.value(), quint64(seed.value()), progress);
     if (!created)
         return fail(created.error(), exitRuntime);
     const DemoDatabaseInfo info = DemoDatabaseInfo::forScale(scale.value(), quint64(seed.value()));

@@ -55,5 +55,5 @@ int main(int argc, char **argv)
     if (command == u"mrc"_s)
         return Cli::mrcCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-                     + u"'; commands: simulate, run, demo-db, bench-cache, mrc (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc (see cachescope-cli --help)"_s);
 }

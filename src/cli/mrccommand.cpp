@@ -22,29 +22,38 @@ struct Curve
     QString policy;
     QString method; // exact, shards or replay
     std::vector<MrcPoint> points;
-    double rate = 1;           // shards: the final sampling rate
-    qint64 sampledKeys = 0;    // shards
+    double rate = 1; // shards: the final sampling rate
+    qint64 sampledKeys = 0; // shards
 };
 
 void addOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
-            u"Miss-ratio curves: the miss ratio of each policy against the cache capacity over a\n"
-            "trace or a synthetic workload. LRU's comes from stack distances in one pass (exact) or\n"
-            "from a SHARDS sample; other policies are replayed at each capacity in parallel."_s);
+        u"Miss-ratio curves: the miss ratio of each policy against the cache capacity over a\n"
+        "trace or a synthetic workload. LRU's comes from stack distances in one pass (exact) or\n"
+        "from a SHARDS sample; other policies are replayed at each capacity in parallel."_s);
     p.addHelpOption();
     addStreamOptions(p);
     p.addOptions({
-            { u"policy"_s, u"Policies, comma-separated, or 'all' (default lru). Ids: "_s + policyIdList() + u'.', u"ID[,ID...]"_s },
-            { u"method"_s, u"LRU's curve: exact (default, one pass) or shards (sampled)."_s, u"exact|shards"_s },
-            { u"rate"_s, u"SHARDS: fixed sampling rate in (0, 1] (default 0.01)."_s, u"R"_s },
-            { u"sample-size"_s, u"SHARDS: fixed sample size in keys instead of a fixed rate."_s, u"N"_s },
-            { u"points"_s, u"Capacities evenly spaced up to the unique objects/bytes (default 20)."_s, u"N"_s },
-            { u"spacing"_s, u"--points spacing: linear (default) or log."_s, u"linear|log"_s },
-            { u"capacity"_s, u"Capacities instead of --points, as in simulate: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes."_s, u"C[,C...]"_s },
-            { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
-            { u"threads"_s, u"Replays in parallel (default: one per core)."_s, u"N"_s },
-            { u"output"_s, u"table (default), csv or json (an object, or an array of them for several policies)."_s, u"FORMAT"_s },
+        { u"policy"_s,
+            u"Policies, comma-separated, or 'all' (default lru). Ids: "_s + policyIdList() + u'.',
+            u"ID[,ID...]"_s },
+        { u"method"_s, u"LRU's curve: exact (default, one pass) or shards (sampled)."_s,
+            u"exact|shards"_s },
+        { u"rate"_s, u"SHARDS: fixed sampling rate in (0, 1] (default 0.01)."_s, u"R"_s },
+        { u"sample-size"_s, u"SHARDS: fixed sample size in keys instead of a fixed rate."_s,
+            u"N"_s },
+        { u"points"_s, u"Capacities evenly spaced up to the unique objects/bytes (default 20)."_s,
+            u"N"_s },
+        { u"spacing"_s, u"--points spacing: linear (default) or log."_s, u"linear|log"_s },
+        { u"capacity"_s,
+            u"Capacities instead of --points, as in simulate: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes."_s,
+            u"C[,C...]"_s },
+        { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
+        { u"threads"_s, u"Replays in parallel (default: one per core)."_s, u"N"_s },
+        { u"output"_s,
+            u"table (default), csv or json (an object, or an array of them for several policies)."_s,
+            u"FORMAT"_s },
     });
 }
 
@@ -52,8 +61,9 @@ QJsonObject curveJson(const Curve &c, const Stream &stream, SizeUnit unit)
 {
     QJsonArray points;
     for (const MrcPoint &pt : c.points)
-        points.append(QJsonObject{ { u"capacity"_s, pt.capacity }, { u"miss_ratio"_s, pt.missRatio } });
-    QJsonObject o{
+        points.append(
+            QJsonObject { { u"capacity"_s, pt.capacity }, { u"miss_ratio"_s, pt.missRatio } });
+    QJsonObject o {
         { u"policy"_s, c.policy },
         { u"method"_s, c.method },
         { u"size_unit"_s, unit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s },
@@ -83,14 +93,17 @@ int mrcCommand(const QStringList &args)
         return 0;
     }
     if (p.isSet(u"trace"_s) == p.isSet(u"workload"_s))
-        return fail(u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli mrc --help)"_s);
+        return fail(
+            u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli mrc --help)"_s);
     if (p.isSet(u"rate"_s) && p.isSet(u"sample-size"_s))
         return fail(u"give at most one of --rate and --sample-size"_s);
     if (p.isSet(u"points"_s) && p.isSet(u"capacity"_s))
         return fail(u"give at most one of --points and --capacity"_s);
 
-    const auto unitName = choiceOption(p, u"size-unit"_s, u"objects"_s, { u"objects"_s, u"bytes"_s });
-    const auto output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    const auto unitName
+        = choiceOption(p, u"size-unit"_s, u"objects"_s, { u"objects"_s, u"bytes"_s });
+    const auto output
+        = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
     const auto method = choiceOption(p, u"method"_s, u"exact"_s, { u"exact"_s, u"shards"_s });
     const auto spacing = choiceOption(p, u"spacing"_s, u"linear"_s, { u"linear"_s, u"log"_s });
     for (const auto *r : { &unitName, &output, &method, &spacing })
@@ -106,15 +119,16 @@ int mrcCommand(const QStringList &args)
     if (!rate)
         return fail(rate.error());
     const SizeUnit unit = unitName.value() == u"bytes"_s ? SizeUnit::Bytes : SizeUnit::Objects;
-    ShardsConfig shardsConfig{ rate.value(), sampleSize.value(), unit };
+    ShardsConfig shardsConfig { rate.value(), sampleSize.value(), unit };
     if (sampleSize.value() > 0)
         shardsConfig.rate = 1.0; // the fixed-size variant starts by sampling every key
     if (const Result<void> valid = shardsConfig.validate(); !valid)
         return fail(valid.error());
-    const Result<QStringList> policies = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"lru"_s);
+    const Result<QStringList> policies
+        = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"lru"_s);
     if (!policies)
         return fail(policies.error());
-    Result<std::vector<CapacitySpec>> capacitySpecs = std::vector<CapacitySpec>{};
+    Result<std::vector<CapacitySpec>> capacitySpecs = std::vector<CapacitySpec> {};
     if (p.isSet(u"capacity"_s))
         capacitySpecs = parseCapacities(p.value(u"capacity"_s), unit);
     if (!capacitySpecs)
@@ -129,7 +143,8 @@ int mrcCommand(const QStringList &args)
     std::vector<qint64> capacities;
     if (p.isSet(u"capacity"_s)) {
         for (const CapacitySpec &spec : capacitySpecs.value()) {
-            Result<qint64> c = resolveCapacity(spec, stream->uniqueObjects, stream->uniqueBytes, unit);
+            Result<qint64> c
+                = resolveCapacity(spec, stream->uniqueObjects, stream->uniqueBytes, unit);
             if (!c)
                 return fail(c.error());
             capacities.push_back(c.value());
@@ -137,8 +152,10 @@ int mrcCommand(const QStringList &args)
         std::sort(capacities.begin(), capacities.end());
         capacities.erase(std::unique(capacities.begin(), capacities.end()), capacities.end());
     } else {
-        const quint64 unique = unit == SizeUnit::Bytes ? stream->uniqueBytes : stream->uniqueObjects;
-        capacities = curveCapacities(qint64(unique), int(points.value()), spacing.value() == u"log"_s);
+        const quint64 unique
+            = unit == SizeUnit::Bytes ? stream->uniqueBytes : stream->uniqueObjects;
+        capacities
+            = curveCapacities(qint64(unique), int(points.value()), spacing.value() == u"log"_s);
     }
 
     std::vector<Curve> curves;
@@ -146,7 +163,7 @@ int mrcCommand(const QStringList &args)
     bool needsFuture = false;
     for (const QString &id : policies.value()) {
         if (id == u"lru"_s) {
-            Curve c{ id, method.value(), {} };
+            Curve c { id, method.value(), {} };
             if (method.value() == u"shards"_s) {
                 ShardsEstimator shards(shardsConfig);
                 shards.accessBatch(stream->requests);
@@ -174,7 +191,8 @@ int mrcCommand(const QStringList &args)
             annotateNextAccess(stream->requests); // opt: the lower bound needs the future
             options.nextAccessAnnotated = true;
         }
-        const Result<std::vector<SimulationResult>> results = runSimulations(stream->requests, jobs, options);
+        const Result<std::vector<SimulationResult>> results
+            = runSimulations(stream->requests, jobs, options);
         if (!results)
             return fail(results.error(), exitRuntime);
         for (const SimulationResult &r : results.value()) {
@@ -186,7 +204,8 @@ int mrcCommand(const QStringList &args)
 
     if (output.value() == u"json"_s) {
         if (curves.size() == 1) {
-            out() << QJsonDocument(curveJson(curves.front(), stream.value(), unit)).toJson(QJsonDocument::Indented);
+            out() << QJsonDocument(curveJson(curves.front(), stream.value(), unit))
+                         .toJson(QJsonDocument::Indented);
         } else {
             QJsonArray arr;
             for (const Curve &c : curves)
@@ -200,7 +219,8 @@ int mrcCommand(const QStringList &args)
     table.setTextColumn(1);
     for (const Curve &c : curves)
         for (const MrcPoint &pt : c.points)
-            table.addRow({ c.policy, c.method, QString::number(pt.capacity), formatRatio(pt.missRatio) });
+            table.addRow(
+                { c.policy, c.method, QString::number(pt.capacity), formatRatio(pt.missRatio) });
     if (output.value() == u"csv"_s) {
         out() << table.toCsv();
         return 0;
@@ -211,8 +231,8 @@ int mrcCommand(const QStringList &args)
         out() << u", "_s << stream->uniqueBytes << u" unique bytes"_s;
     for (const Curve &c : curves)
         if (c.method == u"shards"_s)
-            out() << u"; SHARDS rate "_s << QString::number(c.rate, 'g', 4) << u", "_s << c.sampledKeys
-                  << u" sampled keys"_s;
+            out() << u"; SHARDS rate "_s << QString::number(c.rate, 'g', 4) << u", "_s
+                  << c.sampledKeys << u" sampled keys"_s;
     out() << u"\n\n"_s << table.toText();
     return 0;
 }

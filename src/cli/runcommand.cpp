@@ -21,45 +21,58 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-std::atomic<bool> g_interrupted{ false };
+std::atomic<bool> g_interrupted { false };
 
-void onSignal(int)
-{
-    g_interrupted.store(true);
-}
+void onSignal(int) { g_interrupted.store(true); }
 
 void addOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
-            u"Runs a live workload against a real database through the result cache and prints one\n"
-            "line per interval (like vmstat) and a final summary. Without connection options it\n"
-            "uses the SQLite demo database, created on first use."_s);
+        u"Runs a live workload against a real database through the result cache and prints one\n"
+        "line per interval (like vmstat) and a final summary. Without connection options it\n"
+        "uses the SQLite demo database, created on first use."_s);
     p.addHelpOption();
     addDatabaseOptions(p);
     p.addOptions({
-            { u"threads"_s, u"Worker threads (default 4)."_s, u"N"_s },
-            { u"policy"_s, u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s) + u" (default qcache; none = no cache)."_s, u"ID"_s },
-            { u"capacity"_s, u"Cache capacity: entries (N) or bytes (NKB, NMB, NGB). Default 10000."_s, u"N|NKB|NMB"_s },
-            { u"ttl-ms"_s, u"Expire entries this long after they were written (default 0: never)."_s, u"N"_s },
-            { u"single-flight"_s, u"Concurrent misses on one key wait for one query."_s },
-            { u"shards"_s, u"Cache shards (default: from the thread count)."_s, u"N"_s },
-            { u"workload"_s, u"Key distribution: "_s + workloadKinds().join(u'|') + u" (default zipf)."_s, u"KIND"_s },
-            { u"keys"_s, u"Keys drawn from 1..N (default 100000, the demo's customers)."_s, u"N"_s },
-            { u"alpha"_s, u"zipf/shifting exponent (default 0.99)."_s, u"A"_s },
-            { u"hot-keys"_s, u"hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
-            { u"hot-requests"_s, u"hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
-            { u"shift-every"_s, u"shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
-            { u"seed"_s, u"Seed of the key streams (default 42)."_s, u"S"_s },
-            { u"query"_s, u"point, range, aggregate, or mix (60% point, 30% range, 10% aggregate). Default point."_s, u"Q"_s },
-            { u"sql"_s, u"Your own read template with :key placeholders (instead of --query)."_s, u"SQL"_s },
-            { u"write-ratio"_s, u"Share of requests that UPDATE a customer and invalidate its results (default 0)."_s, u"R"_s },
-            { u"rate"_s, u"Open loop: target requests/s over all workers (default: closed loop)."_s, u"RPS"_s },
-            { u"think-ms"_s, u"Closed loop: pause between a worker's requests (default 0)."_s, u"N"_s },
-            { u"duration"_s, u"How long to run: 10s, 500ms, 2m (default 10s)."_s, u"T"_s },
-            { u"interval-ms"_s, u"Report interval (default 1000)."_s, u"N"_s },
-            { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
-            { u"shadows"_s, u"Shadow policies: every policy beside the run on sampled keys; prints\n"
-                            "their ranking and the LRU hit ratio at 2x capacity (table and json)."_s },
+        { u"threads"_s, u"Worker threads (default 4)."_s, u"N"_s },
+        { u"policy"_s,
+            u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s)
+                + u" (default qcache; none = no cache)."_s,
+            u"ID"_s },
+        { u"capacity"_s, u"Cache capacity: entries (N) or bytes (NKB, NMB, NGB). Default 10000."_s,
+            u"N|NKB|NMB"_s },
+        { u"ttl-ms"_s, u"Expire entries this long after they were written (default 0: never)."_s,
+            u"N"_s },
+        { u"single-flight"_s, u"Concurrent misses on one key wait for one query."_s },
+        { u"shards"_s, u"Cache shards (default: from the thread count)."_s, u"N"_s },
+        { u"workload"_s,
+            u"Key distribution: "_s + workloadKinds().join(u'|') + u" (default zipf)."_s,
+            u"KIND"_s },
+        { u"keys"_s, u"Keys drawn from 1..N (default 100000, the demo's customers)."_s, u"N"_s },
+        { u"alpha"_s, u"zipf/shifting exponent (default 0.99)."_s, u"A"_s },
+        { u"hot-keys"_s, u"hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
+        { u"hot-requests"_s, u"hotspot: fraction of requests to hot keys (default 0.8)."_s,
+            u"F"_s },
+        { u"shift-every"_s, u"shifting: requests between hot-set moves (default 100000)."_s,
+            u"N"_s },
+        { u"seed"_s, u"Seed of the key streams (default 42)."_s, u"S"_s },
+        { u"query"_s,
+            u"point, range, aggregate, or mix (60% point, 30% range, 10% aggregate). Default point."_s,
+            u"Q"_s },
+        { u"sql"_s, u"Your own read template with :key placeholders (instead of --query)."_s,
+            u"SQL"_s },
+        { u"write-ratio"_s,
+            u"Share of requests that UPDATE a customer and invalidate its results (default 0)."_s,
+            u"R"_s },
+        { u"rate"_s, u"Open loop: target requests/s over all workers (default: closed loop)."_s,
+            u"RPS"_s },
+        { u"think-ms"_s, u"Closed loop: pause between a worker's requests (default 0)."_s, u"N"_s },
+        { u"duration"_s, u"How long to run: 10s, 500ms, 2m (default 10s)."_s, u"T"_s },
+        { u"interval-ms"_s, u"Report interval (default 1000)."_s, u"N"_s },
+        { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+        { u"shadows"_s,
+            u"Shadow policies: every policy beside the run on sampled keys; prints\n"
+            "their ranking and the LRU hit ratio at 2x capacity (table and json)."_s },
     });
 }
 
@@ -68,38 +81,43 @@ Result<qint64> parseDurationMs(const QString &text)
     static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
     const auto m = re.match(text);
     if (!m.hasMatch())
-        return Error{ u"is not a duration (e.g. 10s, 500ms, 2m)"_s, {}, 0, u"--duration"_s, text };
+        return Error { u"is not a duration (e.g. 10s, 500ms, 2m)"_s, {}, 0, u"--duration"_s, text };
     const double v = m.captured(1).toDouble();
     const QString unit = m.captured(2);
-    const double ms = unit == u"ms"_s ? v : unit == u"m"_s ? v * 60000 : unit == u"h"_s ? v * 3600000 : v * 1000;
+    const double ms = unit == u"ms"_s ? v
+        : unit == u"m"_s              ? v * 60000
+        : unit == u"h"_s              ? v * 3600000
+                                      : v * 1000;
     if (ms < 1)
-        return Error{ u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
+        return Error { u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
     return qint64(ms);
 }
 
 Result<std::pair<qint64, SizeUnit>> parseCacheCapacity(const QString &text)
 {
-    static const QRegularExpression re(u"^\\s*(-?\\d+)\\s*([KMG]i?B?)?\\s*$"_s,
-                                       QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(
+        u"^\\s*(-?\\d+)\\s*([KMG]i?B?)?\\s*$"_s, QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(text);
     if (!m.hasMatch())
-        return Error{ u"is not a capacity (entries like 10000, or bytes like 64MB)"_s, {}, 0,
-                      u"--capacity"_s, text };
+        return Error { u"is not a capacity (entries like 10000, or bytes like 64MB)"_s, {}, 0,
+            u"--capacity"_s, text };
     const qint64 v = m.captured(1).toLongLong();
     if (v <= 0)
-        return Error{ u"must be greater than 0"_s, {}, 0, u"--capacity"_s, text };
+        return Error { u"must be greater than 0"_s, {}, 0, u"--capacity"_s, text };
     const QString unit = m.captured(2).toUpper();
     if (unit.isEmpty())
-        return std::pair{ v, SizeUnit::Objects };
-    const qint64 mult = unit.startsWith(u'K') ? 1024 : unit.startsWith(u'M') ? 1024 * 1024 : qint64(1) << 30;
-    return std::pair{ v * mult, SizeUnit::Bytes };
+        return std::pair { v, SizeUnit::Objects };
+    const qint64 mult = unit.startsWith(u'K') ? 1024
+        : unit.startsWith(u'M')               ? 1024 * 1024
+                                              : qint64(1) << 30;
+    return std::pair { v * mult, SizeUnit::Bytes };
 }
 
 QJsonObject latencyJson(const LatencySummary &l)
 {
     auto us = [](qint64 ns) { return double(ns) / 1000.0; };
     return { { u"p50"_s, us(l.p50Ns) }, { u"p95"_s, us(l.p95Ns) }, { u"p99"_s, us(l.p99Ns) },
-             { u"p999"_s, us(l.p999Ns) }, { u"max"_s, us(l.maxNs) }, { u"count"_s, qint64(l.count) } };
+        { u"p999"_s, us(l.p999Ns) }, { u"max"_s, us(l.maxNs) }, { u"count"_s, qint64(l.count) } };
 }
 
 /// One report line: an interval (counts of that interval) or the final summary (whole run).
@@ -120,13 +138,16 @@ struct Line
 class Reporter
 {
 public:
-    explicit Reporter(QString format) : m_format(std::move(format)) { }
+    explicit Reporter(QString format)
+        : m_format(std::move(format))
+    {
+    }
 
     void print(const Line &l)
     {
         const std::optional<double> ratio = l.counts.hitRatio();
         if (m_format == u"json"_s) {
-            QJsonObject o{
+            QJsonObject o {
                 { u"t_ms"_s, l.tMs },
                 { u"requests"_s, qint64(l.counts.requests) },
                 { u"hits"_s, qint64(l.counts.hits) },
@@ -135,13 +156,17 @@ public:
                 { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
                 { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
                 { u"evictions_by_reason"_s,
-                  QJsonObject{ { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
-                               { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
-                               { u"invalidated"_s, qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
+                    QJsonObject {
+                        { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
+                        { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
+                        { u"invalidated"_s,
+                            qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
                 { u"requests_per_second"_s, l.requestsPerSecond },
                 { u"entries"_s, l.entries },
                 { u"bytes"_s, l.bytes },
-                { u"latency_us"_s, QJsonObject{ { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
+                { u"latency_us"_s,
+                    QJsonObject {
+                        { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
                 { u"errors"_s, qint64(l.counts.errors) },
                 { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
             };
@@ -160,18 +185,25 @@ public:
         };
         const QStringList cells = {
             l.final ? u"total"_s : QString::number(double(l.tMs) / 1000.0, 'f', 1),
-            m_format == u"csv"_s ? QString::number(l.requestsPerSecond, 'f', 0) : formatRate(l.requestsPerSecond),
+            m_format == u"csv"_s ? QString::number(l.requestsPerSecond, 'f', 0)
+                                 : formatRate(l.requestsPerSecond),
             ratio ? QString::number(*ratio * 100.0, 'f', 1) : u"n/a"_s,
-            QString::number(l.counts.hits), QString::number(l.counts.misses),
-            QString::number(l.counts.writes), QString::number(l.counts.evictionsTotal()),
-            QString::number(l.entries), QString::number(l.bytes),
-            us(l.hit.p50Ns), us(l.hit.p99Ns), us(l.miss.p50Ns), us(l.miss.p99Ns), us(l.miss.p999Ns),
+            QString::number(l.counts.hits),
+            QString::number(l.counts.misses),
+            QString::number(l.counts.writes),
+            QString::number(l.counts.evictionsTotal()),
+            QString::number(l.entries),
+            QString::number(l.bytes),
+            us(l.hit.p50Ns),
+            us(l.hit.p99Ns),
+            us(l.miss.p50Ns),
+            us(l.miss.p99Ns),
+            us(l.miss.p999Ns),
             QString::number(l.counts.errors),
         };
-        static const QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s, u"misses"_s,
-                                             u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s,
-                                             u"hit_p50_us"_s, u"hit_p99_us"_s, u"miss_p50_us"_s,
-                                             u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        static const QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s,
+            u"misses"_s, u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s, u"hit_p50_us"_s,
+            u"hit_p99_us"_s, u"miss_p50_us"_s, u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
         if (m_format == u"csv"_s) {
             if (!m_headerDone)
                 out() << headers.join(u',') << u'\n';
@@ -233,8 +265,10 @@ int runCommand(const QStringList &args)
     const auto hotRequests = realOption(p, u"hot-requests"_s, 0.8, 0, 1);
     const auto writeRatio = realOption(p, u"write-ratio"_s, 0, 0, 1);
     const auto rate = realOption(p, u"rate"_s, 0, 0.001, 1e9);
-    const auto output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
-    const auto query = choiceOption(p, u"query"_s, u"point"_s, { u"point"_s, u"range"_s, u"aggregate"_s, u"mix"_s });
+    const auto output
+        = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    const auto query = choiceOption(
+        p, u"query"_s, u"point"_s, { u"point"_s, u"range"_s, u"aggregate"_s, u"mix"_s });
     for (const auto *r : { &threads, &ttl, &shards, &keys, &shift, &seed, &think, &interval })
         if (!*r)
             return fail(r->error());
@@ -244,7 +278,8 @@ int runCommand(const QStringList &args)
     for (const auto *r : { &output, &query })
         if (!*r)
             return fail(r->error());
-    const Result<qint64> duration = parseDurationMs(p.isSet(u"duration"_s) ? p.value(u"duration"_s) : u"10s"_s);
+    const Result<qint64> duration
+        = parseDurationMs(p.isSet(u"duration"_s) ? p.value(u"duration"_s) : u"10s"_s);
     if (!duration)
         return fail(duration.error());
     if (p.isSet(u"sql"_s) && p.isSet(u"query"_s))
@@ -275,8 +310,8 @@ int runCommand(const QStringList &args)
     } else if (query.value() == u"mix"_s) {
         config.mix = { 0.6, 0.3, 0.1 };
     } else {
-        config.mix = { query.value() == u"point"_s ? 1.0 : 0.0, query.value() == u"range"_s ? 1.0 : 0.0,
-                       query.value() == u"aggregate"_s ? 1.0 : 0.0 };
+        config.mix = { query.value() == u"point"_s ? 1.0 : 0.0,
+            query.value() == u"range"_s ? 1.0 : 0.0, query.value() == u"aggregate"_s ? 1.0 : 0.0 };
     }
     config.writeRatio = writeRatio.value();
     config.shadows = p.isSet(u"shadows"_s);
@@ -316,16 +351,16 @@ int runCommand(const QStringList &args)
     signalPoll.setInterval(50);
 
     auto toLine = [](const MetricsSnapshot &s, const CounterValues &counts, bool final,
-                     const LatencySummary &hit, const LatencySummary &miss, double intervalMs) {
+                      const LatencySummary &hit, const LatencySummary &miss, double intervalMs) {
         const double seconds = intervalMs / 1000.0;
-        return Line{ s.elapsedMs, counts,
-                     seconds > 0 ? double(counts.requests) / seconds : 0,
-                     seconds > 0 ? double(counts.errors) / seconds : 0,
-                     s.entries, s.bytes, hit, miss, final };
+        return Line { s.elapsedMs, counts, seconds > 0 ? double(counts.requests) / seconds : 0,
+            seconds > 0 ? double(counts.errors) / seconds : 0, s.entries, s.bytes, hit, miss,
+            final };
     };
     QObject::connect(&tick, &QTimer::timeout, &engine, [&] {
         const MetricsSnapshot s = sampler.sample(engine.reading());
-        reporter.print(toLine(s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs)));
+        reporter.print(
+            toLine(s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs)));
     });
     QObject::connect(&deadline, &QTimer::timeout, &engine, [&] { engine.stop(); });
     QObject::connect(&signalPoll, &QTimer::timeout, &engine, [&] {
@@ -350,12 +385,13 @@ int runCommand(const QStringList &args)
         const MetricsReading end = engine.reading();
         const MetricsSnapshot whole = makeSnapshot(start, end);
         Line final = toLine(whole, whole.total, true, whole.totalHitLatency, whole.totalMissLatency,
-                            double(whole.elapsedMs));
+            double(whole.elapsedMs));
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         reporter.print(final);
         if (whole.total.errors > 0) {
-            fail(u"the run ended with "_s + QString::number(whole.total.errors) + u" database errors"_s,
-                 exitRuntime);
+            fail(u"the run ended with "_s + QString::number(whole.total.errors)
+                    + u" database errors"_s,
+                exitRuntime);
             status = exitRuntime;
         }
         finished = true;

@@ -19,16 +19,20 @@ namespace {
 void addOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
-            u"Replays a trace or a synthetic workload through cache policies and reports hits,\n"
-            "misses and speed for every (policy, capacity) pair over the same request stream."_s);
+        u"Replays a trace or a synthetic workload through cache policies and reports hits,\n"
+        "misses and speed for every (policy, capacity) pair over the same request stream."_s);
     p.addHelpOption();
     addStreamOptions(p);
     p.addOptions({
-            { u"policy"_s, u"Policies, comma-separated, or 'all' (default all). Ids: "_s + policyIdList() + u'.', u"ID[,ID...]"_s },
-            { u"capacity"_s, u"Capacities, comma-separated: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes, floor-rounded (default 10%)."_s, u"C[,C...]"_s },
-            { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
-            { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
-            { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
+        { u"policy"_s,
+            u"Policies, comma-separated, or 'all' (default all). Ids: "_s + policyIdList() + u'.',
+            u"ID[,ID...]"_s },
+        { u"capacity"_s,
+            u"Capacities, comma-separated: objects, bytes with K/M/G (byte mode), or a percentage of the unique objects/bytes, floor-rounded (default 10%)."_s,
+            u"C[,C...]"_s },
+        { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
+        { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
+        { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
     });
 }
 
@@ -37,21 +41,28 @@ void addOptions(QCommandLineParser &p)
 void addStreamOptions(QCommandLineParser &p)
 {
     p.addOptions({
-            { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
-            { u"format"_s, u"Trace format: txt, csv, oraclegeneral, vscsi, u32be (default: detect)."_s, u"F"_s },
-            { u"csv-key-col"_s, u"CSV: 1-based column of the key (default 1)."_s, u"N"_s },
-            { u"csv-size-col"_s, u"CSV: 1-based column of the object size."_s, u"N"_s },
-            { u"csv-time-col"_s, u"CSV: 1-based column of the timestamp."_s, u"N"_s },
-            { u"csv-header"_s, u"CSV: the first line is a header."_s },
-            { u"csv-delimiter"_s, u"CSV: field delimiter (default ',')."_s, u"C"_s },
-            { u"workload"_s, u"Synthetic stream instead of a trace: "_s + workloadKinds().join(u'|') + u'.', u"KIND"_s },
-            { u"keys"_s, u"Synthetic: number of distinct keys (default 100000)."_s, u"N"_s },
-            { u"requests"_s, u"Synthetic: number of requests (default 1000000)."_s, u"N"_s },
-            { u"alpha"_s, u"Synthetic zipf/shifting: exponent (default 0.99)."_s, u"A"_s },
-            { u"hot-keys"_s, u"Synthetic hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
-            { u"hot-requests"_s, u"Synthetic hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
-            { u"shift-every"_s, u"Synthetic shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
-            { u"seed"_s, u"Seed for synthetic streams and randomised policies (default 42)."_s, u"S"_s },
+        { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
+        { u"format"_s, u"Trace format: txt, csv, oraclegeneral, vscsi, u32be (default: detect)."_s,
+            u"F"_s },
+        { u"csv-key-col"_s, u"CSV: 1-based column of the key (default 1)."_s, u"N"_s },
+        { u"csv-size-col"_s, u"CSV: 1-based column of the object size."_s, u"N"_s },
+        { u"csv-time-col"_s, u"CSV: 1-based column of the timestamp."_s, u"N"_s },
+        { u"csv-header"_s, u"CSV: the first line is a header."_s },
+        { u"csv-delimiter"_s, u"CSV: field delimiter (default ',')."_s, u"C"_s },
+        { u"workload"_s,
+            u"Synthetic stream instead of a trace: "_s + workloadKinds().join(u'|') + u'.',
+            u"KIND"_s },
+        { u"keys"_s, u"Synthetic: number of distinct keys (default 100000)."_s, u"N"_s },
+        { u"requests"_s, u"Synthetic: number of requests (default 1000000)."_s, u"N"_s },
+        { u"alpha"_s, u"Synthetic zipf/shifting: exponent (default 0.99)."_s, u"A"_s },
+        { u"hot-keys"_s, u"Synthetic hotspot: fraction of keys that are hot (default 0.2)."_s,
+            u"F"_s },
+        { u"hot-requests"_s,
+            u"Synthetic hotspot: fraction of requests to hot keys (default 0.8)."_s, u"F"_s },
+        { u"shift-every"_s,
+            u"Synthetic shifting: requests between hot-set moves (default 100000)."_s, u"N"_s },
+        { u"seed"_s, u"Seed for synthetic streams and randomised policies (default 42)."_s,
+            u"S"_s },
     });
 }
 
@@ -81,7 +92,7 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
             if (d == u"\\t"_s || d == u"tab"_s)
                 d = u"\t"_s;
             if (d.size() != 1)
-                return Error{ u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
+                return Error { u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
             options.csv.delimiter = d.front();
         }
         Result<LoadedTrace> trace = loadTrace(p.value(u"trace"_s), options);
@@ -118,14 +129,14 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
     spec.hotRequestFraction = hotRequests.value();
     spec.sizedObjects = unit == SizeUnit::Bytes;
     if (spec.requests == 0)
-        return Error{ u"must be a positive number of requests: the stream must be finite"_s,
-                      {}, 0, u"--requests"_s, u"0"_s };
+        return Error { u"must be a positive number of requests: the stream must be finite"_s, {}, 0,
+            u"--requests"_s, u"0"_s };
     Result<std::vector<Request>> generated = generateRequests(spec);
     if (!generated)
         return generated.error();
     s.requests = std::move(generated).value();
     s.name = spec.kind + u"(keys="_s + QString::number(spec.keys) + u",requests="_s
-            + QString::number(spec.requests) + u",seed="_s + QString::number(spec.seed) + u')';
+        + QString::number(spec.requests) + u",seed="_s + QString::number(spec.seed) + u')';
     s.format = u"synthetic"_s;
     countUnique(s.requests, &s.uniqueObjects, &s.uniqueBytes);
     return s;
@@ -143,8 +154,8 @@ Result<QStringList> policyList(const QString &text)
     for (const QString &raw : text.split(u',')) {
         const QString id = raw.trimmed();
         if (!findPolicy(id))
-            return Error{ u"is not a policy; valid ids: "_s + policyIdList() + u", all"_s, {}, 0,
-                          u"--policy"_s, id };
+            return Error { u"is not a policy; valid ids: "_s + policyIdList() + u", all"_s, {}, 0,
+                u"--policy"_s, id };
         if (!ids.contains(id))
             ids << id;
     }
@@ -156,7 +167,7 @@ namespace {
 QJsonObject resultJson(const SimulationResult &r)
 {
     const PolicyStats &s = r.stats;
-    return QJsonObject{
+    return QJsonObject {
         { u"policy"_s, r.policy },
         { u"capacity"_s, r.capacity },
         { u"size_unit"_s, r.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s },
@@ -185,10 +196,13 @@ int simulateCommand(const QStringList &args)
         return 0;
     }
     if (p.isSet(u"trace"_s) == p.isSet(u"workload"_s))
-        return fail(u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli simulate --help)"_s);
+        return fail(
+            u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli simulate --help)"_s);
 
-    const auto unitName = choiceOption(p, u"size-unit"_s, u"objects"_s, { u"objects"_s, u"bytes"_s });
-    const auto output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    const auto unitName
+        = choiceOption(p, u"size-unit"_s, u"objects"_s, { u"objects"_s, u"bytes"_s });
+    const auto output
+        = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
     const auto threads = integerOption(p, u"threads"_s, 0, 1, 1024);
     for (const auto *r : { &unitName, &output })
         if (!*r)
@@ -196,10 +210,12 @@ int simulateCommand(const QStringList &args)
     if (!threads)
         return fail(threads.error());
     const SizeUnit unit = unitName.value() == u"bytes"_s ? SizeUnit::Bytes : SizeUnit::Objects;
-    const Result<QStringList> policies = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"all"_s);
+    const Result<QStringList> policies
+        = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"all"_s);
     if (!policies)
         return fail(policies.error());
-    const auto capacities = parseCapacities(p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"10%"_s, unit);
+    const auto capacities
+        = parseCapacities(p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"10%"_s, unit);
     if (!capacities)
         return fail(capacities.error());
 
@@ -234,7 +250,8 @@ int simulateCommand(const QStringList &args)
             break;
         }
     }
-    const Result<std::vector<SimulationResult>> results = runSimulations(stream->requests, jobs, options);
+    const Result<std::vector<SimulationResult>> results
+        = runSimulations(stream->requests, jobs, options);
     if (!results)
         return fail(results.error(), exitRuntime);
 
@@ -242,7 +259,7 @@ int simulateCommand(const QStringList &args)
         QJsonArray arr;
         for (const SimulationResult &r : results.value())
             arr.append(resultJson(r));
-        const QJsonObject doc{
+        const QJsonObject doc {
             { u"trace"_s, stream->name },
             { u"format"_s, stream->format },
             { u"requests"_s, qint64(stream->requests.size()) },
@@ -253,18 +270,19 @@ int simulateCommand(const QStringList &args)
         out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
         return 0;
     }
-    Table table({ u"policy"_s, u"capacity"_s, u"requests"_s, u"hits"_s, u"misses"_s,
-                  u"miss_ratio"_s, u"byte_miss_ratio"_s, u"evictions"_s, u"seconds"_s,
-                  u"requests_per_second"_s });
+    Table table(
+        { u"policy"_s, u"capacity"_s, u"requests"_s, u"hits"_s, u"misses"_s, u"miss_ratio"_s,
+            u"byte_miss_ratio"_s, u"evictions"_s, u"seconds"_s, u"requests_per_second"_s });
     table.setTextColumn(0);
     for (const SimulationResult &r : results.value()) {
         const PolicyStats &s = r.stats;
         const bool csv = output.value() == u"csv"_s;
         table.addRow({ r.policy, QString::number(r.capacity), QString::number(s.requests),
-                       QString::number(s.hits), QString::number(s.misses), formatRatio(s.missRatio()),
-                       formatRatio(s.byteMissRatio()), QString::number(s.evictions),
-                       QString::number(r.seconds, 'f', 4),
-                       csv ? QString::number(r.requestsPerSecond(), 'f', 0) : formatRate(r.requestsPerSecond()) });
+            QString::number(s.hits), QString::number(s.misses), formatRatio(s.missRatio()),
+            formatRatio(s.byteMissRatio()), QString::number(s.evictions),
+            QString::number(r.seconds, 'f', 4),
+            csv ? QString::number(r.requestsPerSecond(), 'f', 0)
+                : formatRate(r.requestsPerSecond()) });
     }
     if (output.value() == u"csv"_s) {
         out() << table.toCsv();

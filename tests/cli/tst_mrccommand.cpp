@@ -39,7 +39,7 @@ Run cli(const QStringList &args)
     if (!p.waitForFinished(120000))
         qFatal("cachescope-cli did not finish");
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
+        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
 }
 
 QJsonDocument json(const Run &r)
@@ -51,17 +51,15 @@ QJsonDocument json(const Run &r)
     return d;
 }
 
-QString web07()
-{
-    return CacheScope::TestSupport::dataPath(u"cache2k_web07.trace"_s);
-}
+QString web07() { return CacheScope::TestSupport::dataPath(u"cache2k_web07.trace"_s); }
 } // namespace
 
 void tst_MrcCommand::exactJsonMatchesReference()
 {
     // reference.csv and tst_simulatecommand: cache2k_web07 (76,118 requests) at 204 objects:
     // lru 46321 misses, opt 35488.
-    const Run r = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--capacity"_s, u"204,1%"_s, u"--output"_s, u"json"_s });
+    const Run r = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--capacity"_s, u"204,1%"_s,
+        u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     const QJsonObject o = json(r).object();
@@ -74,19 +72,21 @@ void tst_MrcCommand::exactJsonMatchesReference()
     QCOMPARE(pts[0].toObject()[u"miss_ratio"_s].toDouble(), 46321.0 / 76118.0);
 
     const Run opt = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"opt"_s, u"--capacity"_s,
-                          u"204"_s, u"--output"_s, u"json"_s });
+        u"204"_s, u"--output"_s, u"json"_s });
     QCOMPARE(opt.exitCode, 0);
     const QJsonObject oo = json(opt).object();
     QCOMPARE(oo[u"method"_s].toString(), u"replay"_s);
-    QCOMPARE(oo[u"points"_s].toArray()[0].toObject()[u"miss_ratio"_s].toDouble(), 35488.0 / 76118.0);
+    QCOMPARE(
+        oo[u"points"_s].toArray()[0].toObject()[u"miss_ratio"_s].toDouble(), 35488.0 / 76118.0);
 }
 
 void tst_MrcCommand::pointsSpanUniqueObjects()
 {
     // lirs_multi1: 2,606 unique keys; 4 points are 652, 1303, 1955, 2606; at 2,606 only the
     // 2,606 cold misses of 15,858 requests remain.
-    const Run r = cli({ u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
-                        u"--points"_s, u"4"_s, u"--output"_s, u"json"_s });
+    const Run r
+        = cli({ u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
+            u"--points"_s, u"4"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray pts = json(r).object()[u"points"_s].toArray();
     QCOMPARE(pts.size(), 4);
@@ -104,10 +104,12 @@ void tst_MrcCommand::pointsSpanUniqueObjects()
 void tst_MrcCommand::shardsOnWorkload()
 {
     const QStringList base = { u"mrc"_s, u"--workload"_s, u"zipf"_s, u"--keys"_s, u"20000"_s,
-                               u"--requests"_s, u"300000"_s, u"--points"_s, u"10"_s, u"--output"_s, u"json"_s };
+        u"--requests"_s, u"300000"_s, u"--points"_s, u"10"_s, u"--output"_s, u"json"_s };
     const Run exact = cli(base);
-    const Run shards = cli(base + QStringList{ u"--method"_s, u"shards"_s, u"--rate"_s, u"0.1"_s });
-    const Run fixed = cli(base + QStringList{ u"--method"_s, u"shards"_s, u"--sample-size"_s, u"2000"_s });
+    const Run shards
+        = cli(base + QStringList { u"--method"_s, u"shards"_s, u"--rate"_s, u"0.1"_s });
+    const Run fixed
+        = cli(base + QStringList { u"--method"_s, u"shards"_s, u"--sample-size"_s, u"2000"_s });
     for (const Run *r : { &exact, &shards, &fixed })
         QCOMPARE(r->exitCode, 0);
     const QJsonObject e = json(exact).object();
@@ -124,17 +126,20 @@ void tst_MrcCommand::shardsOnWorkload()
         QCOMPARE(sp.size(), ep.size());
         double error = 0;
         for (qsizetype i = 0; i < ep.size(); ++i) {
-            QCOMPARE(sp[i].toObject()[u"capacity"_s].toInteger(), ep[i].toObject()[u"capacity"_s].toInteger());
-            error += std::abs(sp[i].toObject()[u"miss_ratio"_s].toDouble() - ep[i].toObject()[u"miss_ratio"_s].toDouble());
+            QCOMPARE(sp[i].toObject()[u"capacity"_s].toInteger(),
+                ep[i].toObject()[u"capacity"_s].toInteger());
+            error += std::abs(sp[i].toObject()[u"miss_ratio"_s].toDouble()
+                - ep[i].toObject()[u"miss_ratio"_s].toDouble());
         }
-        QVERIFY2(error / double(ep.size()) < 0.02, qPrintable(QString::number(error / double(ep.size()))));
+        QVERIFY2(error / double(ep.size()) < 0.02,
+            qPrintable(QString::number(error / double(ep.size()))));
     }
 }
 
 void tst_MrcCommand::severalPoliciesGiveAnArray()
 {
     const Run r = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"lru,fifo,opt"_s,
-                        u"--points"_s, u"5"_s, u"--output"_s, u"json"_s });
+        u"--points"_s, u"5"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray arr = json(r).array();
     QCOMPARE(arr.size(), 3);
@@ -145,19 +150,21 @@ void tst_MrcCommand::severalPoliciesGiveAnArray()
     const QJsonArray opt = arr[2].toObject()[u"points"_s].toArray();
     QCOMPARE(opt.size(), 5);
     for (qsizetype i = 0; i < 5; ++i) // Belady's bound
-        QVERIFY(opt[i].toObject()[u"miss_ratio"_s].toDouble() <= lru[i].toObject()[u"miss_ratio"_s].toDouble());
+        QVERIFY(opt[i].toObject()[u"miss_ratio"_s].toDouble()
+            <= lru[i].toObject()[u"miss_ratio"_s].toDouble());
 }
 
 void tst_MrcCommand::csvAndTable()
 {
-    const QStringList base = { u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
-                               u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
-    const Run csv = cli(base + QStringList{ u"--output"_s, u"csv"_s });
+    const QStringList base
+        = { u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
+              u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
+    const Run csv = cli(base + QStringList { u"--output"_s, u"csv"_s });
     QCOMPARE(csv.exitCode, 0);
     // Miss ratios from tst_simulatecommand's csv rows at 130 objects.
     QCOMPARE(csv.out.trimmed().split(u'\n'),
-             QStringList({ u"policy,method,capacity,miss_ratio"_s, u"lru,exact,130,0.761571"_s,
-                           u"arc,replay,130,0.555871"_s }));
+        QStringList({ u"policy,method,capacity,miss_ratio"_s, u"lru,exact,130,0.761571"_s,
+            u"arc,replay,130,0.555871"_s }));
     const Run table = cli(base);
     QCOMPARE(table.exitCode, 0);
     QVERIFY(table.out.contains(u"15858 requests, 2606 unique objects"_s));
@@ -169,24 +176,36 @@ void tst_MrcCommand::badInput_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     const QString trace = CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s);
-    QTest::newRow("rate 0") << QStringList{ u"--trace"_s, trace, u"--method"_s, u"shards"_s, u"--rate"_s, u"0"_s } << u"--rate"_s;
-    QTest::newRow("rate 2") << QStringList{ u"--trace"_s, trace, u"--rate"_s, u"2"_s } << u"--rate"_s;
-    QTest::newRow("rate text") << QStringList{ u"--trace"_s, trace, u"--rate"_s, u"x"_s } << u"--rate"_s;
-    QTest::newRow("method") << QStringList{ u"--trace"_s, trace, u"--method"_s, u"magic"_s } << u"--method"_s;
-    QTest::newRow("policy") << QStringList{ u"--trace"_s, trace, u"--policy"_s, u"lru,nope"_s } << u"nope"_s;
-    QTest::newRow("rate and size") << QStringList{ u"--trace"_s, trace, u"--rate"_s, u"0.1"_s, u"--sample-size"_s, u"10"_s } << u"--sample-size"_s;
-    QTest::newRow("sample size 0") << QStringList{ u"--trace"_s, trace, u"--sample-size"_s, u"0"_s } << u"--sample-size"_s;
-    QTest::newRow("points 0") << QStringList{ u"--trace"_s, trace, u"--points"_s, u"0"_s } << u"--points"_s;
-    QTest::newRow("capacity") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"-3"_s } << u"--capacity"_s;
-    QTest::newRow("no stream") << QStringList{ u"--points"_s, u"3"_s } << u"--trace"_s;
-    QTest::newRow("missing trace") << QStringList{ u"--trace"_s, u"/nonexistent.trace"_s } << u"nonexistent"_s;
+    QTest::newRow("rate 0") << QStringList { u"--trace"_s, trace, u"--method"_s, u"shards"_s,
+        u"--rate"_s, u"0"_s }
+                            << u"--rate"_s;
+    QTest::newRow("rate 2") << QStringList { u"--trace"_s, trace, u"--rate"_s, u"2"_s }
+                            << u"--rate"_s;
+    QTest::newRow("rate text") << QStringList { u"--trace"_s, trace, u"--rate"_s, u"x"_s }
+                               << u"--rate"_s;
+    QTest::newRow("method") << QStringList { u"--trace"_s, trace, u"--method"_s, u"magic"_s }
+                            << u"--method"_s;
+    QTest::newRow("policy") << QStringList { u"--trace"_s, trace, u"--policy"_s, u"lru,nope"_s }
+                            << u"nope"_s;
+    QTest::newRow("rate and size")
+        << QStringList { u"--trace"_s, trace, u"--rate"_s, u"0.1"_s, u"--sample-size"_s, u"10"_s }
+        << u"--sample-size"_s;
+    QTest::newRow("sample size 0")
+        << QStringList { u"--trace"_s, trace, u"--sample-size"_s, u"0"_s } << u"--sample-size"_s;
+    QTest::newRow("points 0") << QStringList { u"--trace"_s, trace, u"--points"_s, u"0"_s }
+                              << u"--points"_s;
+    QTest::newRow("capacity") << QStringList { u"--trace"_s, trace, u"--capacity"_s, u"-3"_s }
+                              << u"--capacity"_s;
+    QTest::newRow("no stream") << QStringList { u"--points"_s, u"3"_s } << u"--trace"_s;
+    QTest::newRow("missing trace")
+        << QStringList { u"--trace"_s, u"/nonexistent.trace"_s } << u"nonexistent"_s;
 }
 
 void tst_MrcCommand::badInput()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run r = cli(QStringList{ u"mrc"_s } + args);
+    const Run r = cli(QStringList { u"mrc"_s } + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.out.isEmpty());
     QVERIFY2(r.err.startsWith(u"cachescope-cli: "_s), qPrintable(r.err));

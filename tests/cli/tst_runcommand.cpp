@@ -54,7 +54,7 @@ Run cli(const QStringList &args, int timeoutMs = 120000)
         return { -2, QString::fromUtf8(p.readAllStandardOutput()), u"timeout"_s };
     }
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
+        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
 }
 
 QList<QJsonObject> jsonLines(const QString &out)
@@ -70,7 +70,8 @@ void tst_RunCommand::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(u"demo.sqlite"_s);
-    const Run r = cli({ u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
+    const Run r
+        = cli({ u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 }
 
@@ -78,7 +79,7 @@ void tst_RunCommand::demoDbCreatesTables()
 {
     QVERIFY(QFileInfo(m_db).size() > 10000);
     const Run r = cli({ u"demo-db"_s, u"--database"_s, m_dir.filePath(u"again.sqlite"_s),
-                        u"--rows-scale"_s, u"0.001"_s });
+        u"--rows-scale"_s, u"0.001"_s });
     QCOMPARE(r.exitCode, 0);
     // 0.001 x (100k customers, 50k products, 1M orders)
     QVERIFY2(r.out.contains(u"100 customers, 50 products, 1000 orders"_s), qPrintable(r.out));
@@ -89,9 +90,9 @@ void tst_RunCommand::onlyColdMissesWhenKeysFit()
 {
     // 50 keys, capacity 1000, point reads only: every key misses once, everything else hits.
     // One worker: two workers may both miss a key before either has stored it.
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s, u"--capacity"_s, u"1000"_s,
-                        u"--threads"_s, u"1"_s, u"--duration"_s, u"1500ms"_s, u"--interval-ms"_s, u"300"_s,
-                        u"--output"_s, u"json"_s });
+    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s, u"--capacity"_s,
+        u"1000"_s, u"--threads"_s, u"1"_s, u"--duration"_s, u"1500ms"_s, u"--interval-ms"_s,
+        u"300"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QList<QJsonObject> lines = jsonLines(r.out);
     QVERIFY(lines.size() >= 3);
@@ -107,7 +108,8 @@ void tst_RunCommand::onlyColdMissesWhenKeysFit()
     QCOMPARE(final[u"evictions"_s].toInteger(), 0);
     const QJsonObject lat = final[u"latency_us"_s].toObject();
     QVERIFY(lat[u"hit"_s].toObject()[u"p50"_s].toDouble() > 0);
-    QVERIFY(lat[u"miss"_s].toObject()[u"p99"_s].toDouble() >= lat[u"miss"_s].toObject()[u"p50"_s].toDouble());
+    QVERIFY(lat[u"miss"_s].toObject()[u"p99"_s].toDouble()
+        >= lat[u"miss"_s].toObject()[u"p50"_s].toDouble());
     // Interval lines count their interval only: together they never exceed the whole run.
     qint64 sum = 0;
     qint64 lastT = 0;
@@ -124,7 +126,7 @@ void tst_RunCommand::onlyColdMissesWhenKeysFit()
 void tst_RunCommand::tableOutputHasSummary()
 {
     const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"100"_s, u"--duration"_s,
-                        u"600ms"_s, u"--interval-ms"_s, u"200"_s, u"--query"_s, u"mix"_s });
+        u"600ms"_s, u"--interval-ms"_s, u"200"_s, u"--query"_s, u"mix"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(r.out.contains(u"hit%"_s));
     QVERIFY(r.out.contains(u"total"_s));
@@ -132,8 +134,8 @@ void tst_RunCommand::tableOutputHasSummary()
 
 void tst_RunCommand::writesInvalidate()
 {
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"20"_s, u"--write-ratio"_s, u"0.2"_s,
-                        u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
+    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"20"_s, u"--write-ratio"_s,
+        u"0.2"_s, u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonObject final = jsonLines(r.out).last();
     QVERIFY(final[u"writes"_s].toInteger() > 0);
@@ -146,24 +148,25 @@ void tst_RunCommand::badOptions_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("negative threads") << QStringList{ u"--threads"_s, u"-3"_s }
+    QTest::newRow("negative threads") << QStringList { u"--threads"_s, u"-3"_s }
                                       << u"cachescope-cli: --threads: '-3' must be at least 1"_s;
-    QTest::newRow("capacity 0") << QStringList{ u"--capacity"_s, u"0"_s }
+    QTest::newRow("capacity 0") << QStringList { u"--capacity"_s, u"0"_s }
                                 << u"cachescope-cli: --capacity: '0' must be greater than 0"_s;
-    QTest::newRow("capacity junk") << QStringList{ u"--capacity"_s, u"big"_s }
+    QTest::newRow("capacity junk") << QStringList { u"--capacity"_s, u"big"_s }
                                    << u"cachescope-cli: --capacity: 'big' is not a capacity"_s;
-    QTest::newRow("bad policy") << QStringList{ u"--policy"_s, u"mru"_s } << u"cachescope-cli: "_s;
-    QTest::newRow("opt is offline") << QStringList{ u"--policy"_s, u"opt"_s } << u"cachescope-cli: "_s;
-    QTest::newRow("bad duration") << QStringList{ u"--duration"_s, u"soon"_s }
+    QTest::newRow("bad policy") << QStringList { u"--policy"_s, u"mru"_s } << u"cachescope-cli: "_s;
+    QTest::newRow("opt is offline")
+        << QStringList { u"--policy"_s, u"opt"_s } << u"cachescope-cli: "_s;
+    QTest::newRow("bad duration") << QStringList { u"--duration"_s, u"soon"_s }
                                   << u"cachescope-cli: --duration: 'soon' is not a duration"_s;
-    QTest::newRow("write ratio") << QStringList{ u"--write-ratio"_s, u"1.5"_s }
-                                 << u"cachescope-cli: --write-ratio: '1.5' must be between 0 and 1"_s;
-    QTest::newRow("missing sqlite file") << QStringList{ u"--database"_s, u"/nonexistent/x.sqlite"_s }
-                                         << u"cachescope-cli: "_s;
-    QTest::newRow("bad driver") << QStringList{ u"--driver"_s, u"oracle"_s }
+    QTest::newRow("write ratio") << QStringList { u"--write-ratio"_s,
+        u"1.5"_s } << u"cachescope-cli: --write-ratio: '1.5' must be between 0 and 1"_s;
+    QTest::newRow("missing sqlite file")
+        << QStringList { u"--database"_s, u"/nonexistent/x.sqlite"_s } << u"cachescope-cli: "_s;
+    QTest::newRow("bad driver") << QStringList { u"--driver"_s, u"oracle"_s }
                                 << u"cachescope-cli: --driver: 'oracle' is not a database driver"_s;
     QTest::newRow("bad pg protocol")
-        << QStringList{ u"--driver"_s, u"postgres"_s, u"--pg-protocol"_s, u"binary"_s }
+        << QStringList { u"--driver"_s, u"postgres"_s, u"--pg-protocol"_s, u"binary"_s }
         << u"cachescope-cli: --pg-protocol: 'binary' is not a PostgreSQL statement protocol"_s;
 }
 
@@ -175,8 +178,10 @@ void tst_RunCommand::badOptions()
     if (!args.contains(u"--database"_s) && !args.contains(u"--driver"_s))
         full << u"--database"_s << m_db;
     const Run r = cli(full + args, 30000);
-    QVERIFY2(r.exitCode == 2 || (r.exitCode == 1 && QLatin1StringView(QTest::currentDataTag()) == "missing sqlite file"_L1),
-             qPrintable(QString::number(r.exitCode) + u" "_s + r.err));
+    QVERIFY2(r.exitCode == 2
+            || (r.exitCode == 1
+                && QLatin1StringView(QTest::currentDataTag()) == "missing sqlite file"_L1),
+        qPrintable(QString::number(r.exitCode) + u" "_s + r.err));
     QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     QVERIFY(r.err.trimmed().size() > 30); // says what is wrong, not just the prefix
 }
@@ -184,7 +189,7 @@ void tst_RunCommand::badOptions()
 void tst_RunCommand::badSqlTemplate()
 {
     const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--duration"_s, u"500ms"_s, u"--sql"_s,
-                        u"SELEC name FROM customers WHERE id = :key"_s });
+        u"SELEC name FROM customers WHERE id = :key"_s });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(u"SELEC name"_s), qPrintable(r.err));
     QVERIFY2(r.err.contains(u"syntax error"_s), qPrintable(r.err)); // the database's own message
@@ -195,8 +200,9 @@ void tst_RunCommand::unreachablePostgres()
 {
     QElapsedTimer t;
     t.start();
-    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--host"_s, u"127.0.0.1"_s, u"--port"_s,
-                        u"1"_s, u"--duration"_s, u"1s"_s }, 60000);
+    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--host"_s, u"127.0.0.1"_s,
+                          u"--port"_s, u"1"_s, u"--duration"_s, u"1s"_s },
+        60000);
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(u"127.0.0.1:1"_s), qPrintable(r.err));
     QVERIFY(t.elapsed() < 30000); // never a hang
@@ -206,10 +212,11 @@ void tst_RunCommand::postgresRun()
 {
     if (qEnvironmentVariableIsEmpty("CACHESCOPE_PG_PORT"))
         QSKIP("no PostgreSQL: start one with pgenv=$(scripts/pg start); eval \"$pgenv\"");
-    const Run created = cli({ u"demo-db"_s, u"--driver"_s, u"postgres"_s, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
+    const Run created = cli(
+        { u"demo-db"_s, u"--driver"_s, u"postgres"_s, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
     QVERIFY2(created.exitCode == 0, qPrintable(created.err));
-    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"30"_s, u"--threads"_s, u"1"_s, u"--duration"_s, u"1s"_s,
-                        u"--output"_s, u"json"_s });
+    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"30"_s,
+        u"--threads"_s, u"1"_s, u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonObject final = jsonLines(r.out).last();
     QCOMPARE(final[u"misses"_s].toInteger(), 30);
@@ -220,7 +227,7 @@ void tst_RunCommand::benchCache()
 {
     for (const QString &policy : { u"qcache"_s, u"wtinylfu"_s, u"std-lru"_s }) {
         const Run r = cli({ u"bench-cache"_s, u"--policy"_s, policy, u"--seconds"_s, u"0.3"_s,
-                            u"--keys"_s, u"100000"_s, u"--capacity"_s, u"1000"_s, u"--output"_s, u"json"_s });
+            u"--keys"_s, u"100000"_s, u"--capacity"_s, u"1000"_s, u"--output"_s, u"json"_s });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o[u"policy"_s].toString(), policy);

@@ -53,9 +53,9 @@ private:
     /// of a core, so the rate stays 1 and every shadow sees every read. Each key misses once.
     QStringList smallRun() const
     {
-        return { u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s, u"--capacity"_s,
-            u"1000"_s, u"--threads"_s, u"1"_s, u"--rate"_s, u"2000"_s, u"--duration"_s,
-            u"1500ms"_s, u"--interval-ms"_s, u"500"_s, u"--shadows"_s };
+        return { u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s, u"--capacity"_s, u"1000"_s,
+            u"--threads"_s, u"1"_s, u"--rate"_s, u"2000"_s, u"--duration"_s, u"1500ms"_s,
+            u"--interval-ms"_s, u"500"_s, u"--shadows"_s };
     }
 
 private slots:
@@ -63,8 +63,8 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(u"demo.sqlite"_s);
-        const Run r = cli({ u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s,
-            u"--quiet"_s });
+        const Run r = cli(
+            { u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     }
 
@@ -107,7 +107,8 @@ private slots:
             const double ratio = p[u"hit_ratio"_s].toDouble();
             QCOMPARE(ratio, double(requests - 50) / double(requests));
             // Ranked by hit ratio, ties by id.
-            QVERIFY(ratio < previous || (ratio == previous && p[u"policy"_s].toString() > previousId));
+            QVERIFY(
+                ratio < previous || (ratio == previous && p[u"policy"_s].toString() > previousId));
             previous = ratio;
             previousId = p[u"policy"_s].toString();
         }
@@ -122,14 +123,16 @@ private slots:
         const double coldOnly = double(requests - 50) / double(requests);
         QVERIFY(std::abs(shadows[u"hit_ratio_now"_s].toDouble() - coldOnly) < 1e-9);
         QVERIFY(std::abs(shadows[u"hit_ratio_at_2x"_s].toDouble() - coldOnly) < 1e-9);
-        QVERIFY(std::abs(curve.last()[u"miss_ratio"_s].toDouble() - 50.0 / double(requests)) < 1e-9);
+        QVERIFY(
+            std::abs(curve.last()[u"miss_ratio"_s].toDouble() - 50.0 / double(requests)) < 1e-9);
     }
 
     void tableShowsRankingAndDoubleCapacity()
     {
         const Run r = cli(smallRun());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const qsizetype at = r.out.indexOf(u"shadow policies at capacity 1000 (objects): sampling rate 1,"_s);
+        const qsizetype at
+            = r.out.indexOf(u"shadow policies at capacity 1000 (objects): sampling rate 1,"_s);
         QVERIFY2(at > 0, qPrintable(r.out));
         QVERIFY(r.out.indexOf(u"total"_s) < at); // after the final summary
         const QString table = r.out.mid(at);

@@ -43,7 +43,7 @@ Run cli(const QStringList &args)
     if (!p.waitForFinished(120000))
         qFatal("cachescope-cli did not finish");
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-             QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
+        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
 }
 
 QJsonObject json(const Run &r)
@@ -59,9 +59,9 @@ QJsonObject json(const Run &r)
 void tst_SimulateCommand::jsonMatchesReference()
 {
     // reference.csv: cache2k_web07 at 204 objects: lru 46321, sieve 43904, opt 35488 misses.
-    const Run r = cli({ u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"cache2k_web07.trace"_s),
-                        u"--policy"_s, u"lru,sieve,opt"_s, u"--capacity"_s, u"204"_s,
-                        u"--output"_s, u"json"_s });
+    const Run r = cli({ u"simulate"_s, u"--trace"_s,
+        TestSupport::dataPath(u"cache2k_web07.trace"_s), u"--policy"_s, u"lru,sieve,opt"_s,
+        u"--capacity"_s, u"204"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     const QJsonObject o = json(r);
@@ -71,8 +71,8 @@ void tst_SimulateCommand::jsonMatchesReference()
     QCOMPARE(o[u"unique_bytes"_s].toInteger(), 20484); // no sizes: every object is 1
     const QJsonArray results = o[u"results"_s].toArray();
     QCOMPARE(results.size(), 3);
-    const QList<std::pair<QString, qint64>> expected = { { u"lru"_s, 46321 }, { u"sieve"_s, 43904 },
-                                                          { u"opt"_s, 35488 } };
+    const QList<std::pair<QString, qint64>> expected
+        = { { u"lru"_s, 46321 }, { u"sieve"_s, 43904 }, { u"opt"_s, 35488 } };
     for (int i = 0; i < 3; ++i) {
         const QJsonObject res = results[i].toObject();
         QCOMPARE(res[u"policy"_s].toString(), expected[i].first);
@@ -93,7 +93,7 @@ void tst_SimulateCommand::percentCapacitiesFloor()
 {
     // lirs_multi1 has 2,606 unique keys: 1% floors to 26, 10% to 260 (reference.csv rows).
     const Run r = cli({ u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
-                        u"--policy"_s, u"fifo"_s, u"--capacity"_s, u"1%,10%"_s, u"--output"_s, u"json"_s });
+        u"--policy"_s, u"fifo"_s, u"--capacity"_s, u"1%,10%"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray results = json(r)[u"results"_s].toArray();
     QCOMPARE(results.size(), 2);
@@ -105,9 +105,10 @@ void tst_SimulateCommand::percentCapacitiesFloor()
 
 void tst_SimulateCommand::tableAndCsv()
 {
-    const QStringList base = { u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
-                               u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
-    const Run csv = cli(base + QStringList{ u"--output"_s, u"csv"_s });
+    const QStringList base
+        = { u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
+              u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
+    const Run csv = cli(base + QStringList { u"--output"_s, u"csv"_s });
     QCOMPARE(csv.exitCode, 0);
     const QStringList lines = csv.out.trimmed().split(u'\n');
     QCOMPARE(lines.size(), 3);
@@ -130,9 +131,8 @@ void tst_SimulateCommand::tableAndCsv()
 void tst_SimulateCommand::syntheticIsReproducible()
 {
     const QStringList args = { u"simulate"_s, u"--workload"_s, u"zipf"_s, u"--keys"_s, u"5000"_s,
-                               u"--requests"_s, u"50000"_s, u"--alpha"_s, u"0.9"_s, u"--seed"_s, u"7"_s,
-                               u"--policy"_s, u"lru,random"_s, u"--capacity"_s, u"500"_s,
-                               u"--output"_s, u"json"_s };
+        u"--requests"_s, u"50000"_s, u"--alpha"_s, u"0.9"_s, u"--seed"_s, u"7"_s, u"--policy"_s,
+        u"lru,random"_s, u"--capacity"_s, u"500"_s, u"--output"_s, u"json"_s };
     const Run a = cli(args);
     const Run b = cli(args);
     QCOMPARE(a.exitCode, 0);
@@ -140,7 +140,8 @@ void tst_SimulateCommand::syntheticIsReproducible()
     const QJsonArray rb = json(b)[u"results"_s].toArray();
     QCOMPARE(ra.size(), 2);
     for (int i = 0; i < 2; ++i)
-        QCOMPARE(ra[i].toObject()[u"misses"_s].toInteger(), rb[i].toObject()[u"misses"_s].toInteger());
+        QCOMPARE(
+            ra[i].toObject()[u"misses"_s].toInteger(), rb[i].toObject()[u"misses"_s].toInteger());
     QCOMPARE(json(a)[u"format"_s].toString(), u"synthetic"_s);
     QCOMPARE(json(a)[u"requests"_s].toInteger(), 50000);
     // A skewed stream on a 10% cache hits far more often than 10% of the time.
@@ -151,14 +152,15 @@ void tst_SimulateCommand::optOnSynthetic()
 {
     // opt needs the future: fine on a finite synthetic stream and never worse than lru.
     const Run r = cli({ u"simulate"_s, u"--workload"_s, u"hotspot"_s, u"--keys"_s, u"2000"_s,
-                        u"--requests"_s, u"20000"_s, u"--policy"_s, u"lru,opt"_s, u"--capacity"_s,
-                        u"100"_s, u"--output"_s, u"json"_s });
+        u"--requests"_s, u"20000"_s, u"--policy"_s, u"lru,opt"_s, u"--capacity"_s, u"100"_s,
+        u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray res = json(r)[u"results"_s].toArray();
-    QVERIFY(res[1].toObject()[u"misses"_s].toInteger() <= res[0].toObject()[u"misses"_s].toInteger());
+    QVERIFY(
+        res[1].toObject()[u"misses"_s].toInteger() <= res[0].toObject()[u"misses"_s].toInteger());
     // ... and refused on an unbounded one.
     const Run bad = cli({ u"simulate"_s, u"--workload"_s, u"zipf"_s, u"--requests"_s, u"0"_s,
-                          u"--policy"_s, u"opt"_s });
+        u"--policy"_s, u"opt"_s });
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains(u"--requests: '0'"_s), qPrintable(bad.err));
     QVERIFY(bad.out.isEmpty());
@@ -169,33 +171,35 @@ void tst_SimulateCommand::badInput_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     const QString trace = TestSupport::dataPath(u"lirs_multi1.trace"_s);
-    QTest::newRow("unknown policy") << QStringList{ u"--trace"_s, trace, u"--policy"_s, u"lru,mru"_s }
-                                    << u"cachescope-cli: --policy: 'mru' is not a policy; valid ids: lru, fifo"_s;
-    QTest::newRow("capacity 0") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"0"_s }
+    QTest::newRow("unknown policy")
+        << QStringList { u"--trace"_s, trace, u"--policy"_s, u"lru,mru"_s }
+        << u"cachescope-cli: --policy: 'mru' is not a policy; valid ids: lru, fifo"_s;
+    QTest::newRow("capacity 0") << QStringList { u"--trace"_s, trace, u"--capacity"_s, u"0"_s }
                                 << u"cachescope-cli: --capacity: '0' must be greater than 0"_s;
-    QTest::newRow("negative capacity") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"-4"_s }
-                                       << u"cachescope-cli: --capacity: '-4' must be greater than 0"_s;
-    QTest::newRow("capacity not a number") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"lots"_s }
-                                           << u"cachescope-cli: --capacity: 'lots' is not a number"_s;
-    QTest::newRow("percentage too small") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"0.01%"_s }
-                                          << u"cachescope-cli: --capacity: '0.01%' is 0 objects of a trace with 2606 unique objects"_s;
-    QTest::newRow("suffix in object mode") << QStringList{ u"--trace"_s, trace, u"--capacity"_s, u"4K"_s }
-                                           << u"cachescope-cli: --capacity: '4K' has a size suffix"_s;
-    QTest::newRow("negative threads") << QStringList{ u"--trace"_s, trace, u"--threads"_s, u"-2"_s }
-                                      << u"cachescope-cli: --threads: '-2' must be at least 1"_s;
-    QTest::newRow("missing file") << QStringList{ u"--trace"_s, u"/nonexistent/x.trace"_s }
+    QTest::newRow("negative capacity") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
+        u"-4"_s } << u"cachescope-cli: --capacity: '-4' must be greater than 0"_s;
+    QTest::newRow("capacity not a number") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
+        u"lots"_s } << u"cachescope-cli: --capacity: 'lots' is not a number"_s;
+    QTest::newRow("percentage too small") << QStringList {
+        u"--trace"_s, trace, u"--capacity"_s, u"0.01%"_s
+    } << u"cachescope-cli: --capacity: '0.01%' is 0 objects of a trace with 2606 unique objects"_s;
+    QTest::newRow("suffix in object mode") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
+        u"4K"_s } << u"cachescope-cli: --capacity: '4K' has a size suffix"_s;
+    QTest::newRow("negative threads") << QStringList { u"--trace"_s, trace, u"--threads"_s,
+        u"-2"_s } << u"cachescope-cli: --threads: '-2' must be at least 1"_s;
+    QTest::newRow("missing file") << QStringList { u"--trace"_s, u"/nonexistent/x.trace"_s }
                                   << u"cachescope-cli: /nonexistent/x.trace"_s;
-    QTest::newRow("no source") << QStringList{ u"--policy"_s, u"lru"_s }
-                               << u"cachescope-cli: give exactly one of --trace FILE or --workload KIND"_s;
-    QTest::newRow("bad output") << QStringList{ u"--trace"_s, trace, u"--output"_s, u"xml"_s }
-                                << u"cachescope-cli: --output: 'xml' must be one of: table, csv, json"_s;
-    QTest::newRow("unknown option") << QStringList{ u"--trace"_s, trace, u"--capacty"_s, u"4"_s }
+    QTest::newRow("no source") << QStringList { u"--policy"_s,
+        u"lru"_s } << u"cachescope-cli: give exactly one of --trace FILE or --workload KIND"_s;
+    QTest::newRow("bad output") << QStringList { u"--trace"_s, trace, u"--output"_s,
+        u"xml"_s } << u"cachescope-cli: --output: 'xml' must be one of: table, csv, json"_s;
+    QTest::newRow("unknown option") << QStringList { u"--trace"_s, trace, u"--capacty"_s, u"4"_s }
                                     << u"cachescope-cli: Unknown option 'capacty'"_s;
-    QTest::newRow("bad workload") << QStringList{ u"--workload"_s, u"gauss"_s }
+    QTest::newRow("bad workload") << QStringList { u"--workload"_s, u"gauss"_s }
                                   << u"cachescope-cli: --workload: 'gauss'"_s;
-    QTest::newRow("bad alpha") << QStringList{ u"--workload"_s, u"zipf"_s, u"--alpha"_s, u"x"_s }
+    QTest::newRow("bad alpha") << QStringList { u"--workload"_s, u"zipf"_s, u"--alpha"_s, u"x"_s }
                                << u"cachescope-cli: --alpha: 'x' is not a number"_s;
-    QTest::newRow("bad format") << QStringList{ u"--trace"_s, trace, u"--format"_s, u"parquet"_s }
+    QTest::newRow("bad format") << QStringList { u"--trace"_s, trace, u"--format"_s, u"parquet"_s }
                                 << u"cachescope-cli: --format: 'parquet'"_s;
 }
 
@@ -203,7 +207,7 @@ void tst_SimulateCommand::badInput()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run r = cli(QStringList{ u"simulate"_s } + args);
+    const Run r = cli(QStringList { u"simulate"_s } + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // no partial results
@@ -217,9 +221,11 @@ void tst_SimulateCommand::malformedTraceNamesLine()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("1\n2\n3\nfour\n5\n");
     f.close();
-    const Run r = cli({ u"simulate"_s, u"--trace"_s, path, u"--policy"_s, u"lru"_s, u"--capacity"_s, u"2"_s });
+    const Run r = cli(
+        { u"simulate"_s, u"--trace"_s, path, u"--policy"_s, u"lru"_s, u"--capacity"_s, u"2"_s });
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.err.startsWith(u"cachescope-cli: "_s + path + u":4: key: 'four'"_s), qPrintable(r.err));
+    QVERIFY2(
+        r.err.startsWith(u"cachescope-cli: "_s + path + u":4: key: 'four'"_s), qPrintable(r.err));
     QVERIFY(r.out.isEmpty());
 
     const QString empty = dir.filePath(u"empty.txt"_s);
@@ -236,7 +242,7 @@ void tst_SimulateCommand::helpListsOptions()
     const Run r = cli({ u"simulate"_s, u"--help"_s });
     QCOMPARE(r.exitCode, 0);
     for (const char *opt : { "--trace", "--format", "--workload", "--policy", "--capacity",
-                             "--size-unit", "--threads", "--output", "wtinylfu" })
+             "--size-unit", "--threads", "--output", "wtinylfu" })
         QVERIFY2(r.out.contains(QLatin1StringView(opt)), opt);
     const Run top = cli({});
     QCOMPARE(top.exitCode, 2);

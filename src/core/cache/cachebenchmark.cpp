@@ -99,9 +99,8 @@ struct ThreadTotals
 };
 
 template <typename Cache>
-void runWorker(Cache &cache, const std::vector<Key> &pool,
-    const BenchCacheConfig &config, int index, std::latch &start, const std::atomic<bool> &stop,
-    ThreadTotals &totals)
+void runWorker(Cache &cache, const std::vector<Key> &pool, const BenchCacheConfig &config,
+    int index, std::latch &start, const std::atomic<bool> &stop, ThreadTotals &totals)
 {
     const std::size_t mask = pool.size() - 1;
     std::size_t at = (pool.size() / std::size_t(config.threads)) * std::size_t(index);
@@ -252,8 +251,9 @@ Result<BenchCacheResult> runCacheBenchmark(
     ResultCacheConfig cacheConfig;
     cacheConfig.policy = config.policy;
     cacheConfig.capacity = config.capacity;
-    cacheConfig.shardCount = config.shardCount > 0 ? config.shardCount
-                                                   : ResultCache::automaticShardCount(config.threads, config.capacity, SizeUnit::Objects);
+    cacheConfig.shardCount = config.shardCount > 0
+        ? config.shardCount
+        : ResultCache::automaticShardCount(config.threads, config.capacity, SizeUnit::Objects);
     cacheConfig.seed = config.seed;
     auto cache = ResultCache::create(cacheConfig);
     if (!cache)

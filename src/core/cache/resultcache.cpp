@@ -274,8 +274,8 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     }
     /// A lookup under the lock, after the lock-free one found nothing live: replays this
     /// thread's hits first (so one thread's order holds), then counts a hit or a miss.
-    CacheEntry *lookupLocked(Key key, qint64 ttlMs, unsigned stripe, const ResultCache &cache,
-        ThreadCounters &counters)
+    CacheEntry *lookupLocked(
+        Key key, qint64 ttlMs, unsigned stripe, const ResultCache &cache, ThreadCounters &counters)
     {
         drain(stripe);
         CacheEntry *e = findLive(key, ttlMs, cache);

@@ -265,8 +265,8 @@ Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &stat
         const QByteArray parameter = QByteArray::number(key);
         const char *values[1] = { parameter.constData() };
         Detail::simulateRoundTrip(state.simulatedDelayMs);
-        answer.reset(PQexecPrepared(
-            conn, statement.libpqName.constData(), 1, values, nullptr, nullptr, 0));
+        answer.reset(
+            PQexecPrepared(conn, statement.libpqName.constData(), 1, values, nullptr, nullptr, 0));
     }
     const ExecStatusType status = answer ? PQresultStatus(answer.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)

@@ -247,18 +247,17 @@ private:
 
         const SqlTemplate &read = pickRead();
         const Key key = read.cacheKey(parameter);
-        const LoadResult answer
-            = m_run.cache->getOrLoad(key, [&]() -> Result<CachedResult> {
-                  Result<QueryResult> loaded = execute(m_run.database, m_run.id, read, parameter);
-                  if (observing)
-                      connection = threadConnectionName();
-                  if (!loaded)
-                      return loaded.error();
-                  CachedResult value;
-                  value.rows = std::move(loaded->rows);
-                  value.sizeBytes = loaded->approximateBytes;
-                  return value;
-              });
+        const LoadResult answer = m_run.cache->getOrLoad(key, [&]() -> Result<CachedResult> {
+            Result<QueryResult> loaded = execute(m_run.database, m_run.id, read, parameter);
+            if (observing)
+                connection = threadConnectionName();
+            if (!loaded)
+                return loaded.error();
+            CachedResult value;
+            value.rows = std::move(loaded->rows);
+            value.sizeBytes = loaded->approximateBytes;
+            return value;
+        });
         const qint64 doneNs = done(stamps);
         const bool ok = answer.result.has_value();
         const bool late = m_run.isStopping();
@@ -284,8 +283,8 @@ private:
             }
             if (ok) {
                 if (ShadowProducer *shadow = shadowProducer())
-                    shadow->offer(key,
-                        quint32(std::clamp<qint64>(answer.result->sizeBytes, 1, UINT32_MAX)));
+                    shadow->offer(
+                        key, quint32(std::clamp<qint64>(answer.result->sizeBytes, 1, UINT32_MAX)));
             }
         }
         if (observing) {

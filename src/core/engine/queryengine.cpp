@@ -139,8 +139,8 @@ Result<void> QueryEngine::start(const RunConfig &config)
         return valid;
     ResultCacheConfig cacheConfig = config.cache;
     if (cacheConfig.shardCount == 0)
-        cacheConfig.shardCount = ResultCache::automaticShardCount(config.threads, cacheConfig.capacity,
-                                                                  cacheConfig.sizeUnit);
+        cacheConfig.shardCount = ResultCache::automaticShardCount(
+            config.threads, cacheConfig.capacity, cacheConfig.sizeUnit);
     Result<std::unique_ptr<ResultCache>> cache = ResultCache::create(cacheConfig);
     if (!cache)
         return cache.error();

@@ -16,19 +16,19 @@ namespace CacheScope {
 /// unique objects (unique bytes in byte mode), resolved once the trace is known.
 struct CapacitySpec
 {
-    QString text;        // "1%", "4096", "64M"
+    QString text; // "1%", "4096", "64M"
     qint64 absolute = 0; // when !isPercent
-    double percent = 0;  // when isPercent
+    double percent = 0; // when isPercent
     bool isPercent = false;
 };
 
 /// Parses "1%,10%,4096" (and K/M/G suffixes, powers of 1024, in byte mode). Errors name the
 /// option and the offending item.
-Result<std::vector<CapacitySpec>> parseCapacities(const QString &text, SizeUnit unit,
-                                                  const QString &option = QStringLiteral("--capacity"));
+Result<std::vector<CapacitySpec>> parseCapacities(
+    const QString &text, SizeUnit unit, const QString &option = QStringLiteral("--capacity"));
 /// floor(percent × unique / 100) or the absolute value; an Error when that is 0.
-Result<qint64> resolveCapacity(const CapacitySpec &spec, quint64 uniqueObjects, quint64 uniqueBytes,
-                               SizeUnit unit);
+Result<qint64> resolveCapacity(
+    const CapacitySpec &spec, quint64 uniqueObjects, quint64 uniqueBytes, SizeUnit unit);
 
 /// Fills Request::nextAccess (0-based index of the next request for the same key, -1 if none)
 /// in one backward pass, for policies that need the future (opt).
@@ -46,8 +46,8 @@ struct SimulationResult
     qint64 capacity = 0;
     SizeUnit sizeUnit = SizeUnit::Objects;
     PolicyStats stats;
-    double seconds = 0;            // this pair's own simulation time, reading excluded
-    std::size_t memoryBytes = 0;   // policy metadata at the end of the run
+    double seconds = 0; // this pair's own simulation time, reading excluded
+    std::size_t memoryBytes = 0; // policy metadata at the end of the run
     qint64 residentObjects = 0;
 
     double requestsPerSecond() const { return seconds > 0 ? double(stats.requests) / seconds : 0; }
@@ -70,7 +70,6 @@ struct SimulationOptions
 /// nextAccess) so nothing runs unless all can. Results come back in job order. Blocks the
 /// calling thread: call it from a worker, never from the GUI thread.
 Result<std::vector<SimulationResult>> runSimulations(const std::vector<Request> &requests,
-                                                     const std::vector<SimulationJob> &jobs,
-                                                     const SimulationOptions &options);
+    const std::vector<SimulationJob> &jobs, const SimulationOptions &options);
 
 } // namespace CacheScope

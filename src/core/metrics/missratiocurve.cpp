@@ -12,10 +12,7 @@ namespace {
 
 constexpr double hashSpace = 9007199254740992.0; // 2^53: hashes are the top 53 bits of mixKey
 
-quint64 sampleHash(Key key)
-{
-    return mixKey(key) >> 11;
-}
+quint64 sampleHash(Key key) { return mixKey(key) >> 11; }
 
 /// Sorts (distance, weight) pairs and merges equal distances.
 void mergeDistances(std::vector<std::pair<qint64, double>> &d)
@@ -34,8 +31,10 @@ void mergeDistances(std::vector<std::pair<qint64, double>> &d)
 } // namespace
 
 MissRatioCurve::MissRatioCurve(std::vector<std::pair<qint64, double>> distances, double coldWeight,
-                               double totalWeight, SizeUnit unit)
-    : m_cold(coldWeight), m_total(totalWeight), m_unit(unit)
+    double totalWeight, SizeUnit unit)
+    : m_cold(coldWeight)
+    , m_total(totalWeight)
+    , m_unit(unit)
 {
     mergeDistances(distances);
     m_distances.reserve(distances.size());
@@ -208,17 +207,18 @@ MissRatioCurve exactLruCurve(std::span<const Request> requests, SizeUnit unit)
 Result<void> ShardsConfig::validate() const
 {
     if (!(rate > 0 && rate <= 1))
-        return Error{ u"must be a sampling rate in (0, 1]"_s, {}, 0, u"--rate"_s, QString::number(rate) };
+        return Error { u"must be a sampling rate in (0, 1]"_s, {}, 0, u"--rate"_s,
+            QString::number(rate) };
     if (sampleSize < 0)
-        return Error{ u"must be a positive number of keys"_s, {}, 0, u"--sample-size"_s,
-                      QString::number(sampleSize) };
+        return Error { u"must be a positive number of keys"_s, {}, 0, u"--sample-size"_s,
+            QString::number(sampleSize) };
     return {};
 }
 
 ShardsEstimator::ShardsEstimator(const ShardsConfig &config)
-    : m_config(config),
-      m_threshold(quint64(std::llround(config.rate * hashSpace))),
-      m_tracker(config.sampleSize > 0 ? std::size_t(config.sampleSize) * 4 : 4096)
+    : m_config(config)
+    , m_threshold(quint64(std::llround(config.rate * hashSpace)))
+    , m_tracker(config.sampleSize > 0 ? std::size_t(config.sampleSize) * 4 : 4096)
 {
     Q_ASSERT(config.validate().has_value());
 }
@@ -272,10 +272,7 @@ void ShardsEstimator::shrinkSample()
     m_scale *= rate() / oldRate;
 }
 
-double ShardsEstimator::rate() const
-{
-    return double(m_threshold) / hashSpace;
-}
+double ShardsEstimator::rate() const { return double(m_threshold) / hashSpace; }
 
 MissRatioCurve ShardsEstimator::curve() const
 {

@@ -32,7 +32,7 @@ public:
     /// `coldWeight`: first requests of a key (a miss at every capacity); `totalWeight`: the
     /// denominator, normally all requests.
     MissRatioCurve(std::vector<std::pair<qint64, double>> distances, double coldWeight,
-                   double totalWeight, SizeUnit unit);
+        double totalWeight, SizeUnit unit);
 
     /// Weighted misses of an LRU cache of this capacity (the exact miss count for exact curves).
     double misses(qint64 capacity) const;
@@ -47,7 +47,7 @@ public:
 
 private:
     std::vector<qint64> m_distances; // sorted, unique
-    std::vector<double> m_suffix;    // m_suffix[i]: weight of distances >= m_distances[i]; one extra 0
+    std::vector<double> m_suffix; // m_suffix[i]: weight of distances >= m_distances[i]; one extra 0
     double m_cold = 0;
     double m_total = 0;
     SizeUnit m_unit = SizeUnit::Objects;
@@ -76,12 +76,12 @@ private:
     void add(std::size_t position, qint64 delta);
     qint64 prefix(std::size_t position) const; // sum of positions 0..position
 
-    KeyIndexMap m_map;                // key -> slot
-    std::vector<qint64> m_lastPos;    // slot -> position of the key's latest request
+    KeyIndexMap m_map; // key -> slot
+    std::vector<qint64> m_lastPos; // slot -> position of the key's latest request
     std::vector<quint32> m_freeSlots;
-    std::vector<qint64> m_tree;       // Fenwick tree, 1-based
-    std::vector<qint64> m_weight;     // position -> weight (0 when dead)
-    std::vector<quint32> m_slotAt;    // position -> slot, KeyIndexMap::npos when dead
+    std::vector<qint64> m_tree; // Fenwick tree, 1-based
+    std::vector<qint64> m_weight; // position -> weight (0 when dead)
+    std::vector<quint32> m_slotAt; // position -> slot, KeyIndexMap::npos when dead
     std::size_t m_next = 0;
     qint64 m_total = 0;
 };

@@ -2,7 +2,8 @@
 
 namespace CacheScope {
 
-ArcPolicy::ArcPolicy(const PolicyConfig &config) : PolicyBase(config)
+ArcPolicy::ArcPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
         // Resident objects plus ghosts: at most 2c directory entries.
@@ -30,7 +31,7 @@ void ArcPolicy::trimDirectory(qint64 incoming)
     while (m_bytes[T1] + m_bytes[B1] + incoming > m_capacity && !m_lists[B1].isEmpty())
         drop(B1);
     while (m_bytes[T1] + m_bytes[T2] + m_bytes[B1] + m_bytes[B2] + incoming > 2 * m_capacity
-           && !m_lists[B2].isEmpty())
+        && !m_lists[B2].isEmpty())
         drop(B2);
 }
 

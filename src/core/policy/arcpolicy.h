@@ -23,8 +23,7 @@ class ArcPolicy final : public PolicyBase<ArcPolicy>
 public:
     explicit ArcPolicy(const PolicyConfig &config);
 
-    template <bool Record>
-    bool step(const Request &r);
+    template <bool Record> bool step(const Request &r);
 
     /// One REPLACE as on a new key; for PolicyBase's shrinking path.
     Victim evict() { return replace(false); }
@@ -66,7 +65,7 @@ private:
     Victim drop(ListId from)
     {
         const quint32 i = m_lists[from].popBack();
-        const Victim v{ m_nodes[i].key, m_nodes[i].size };
+        const Victim v { m_nodes[i].key, m_nodes[i].size };
         m_bytes[from] -= v.size;
         m_map.erase(v.key);
         m_nodes.release(i);
@@ -77,8 +76,7 @@ private:
     {
         const qint64 t1 = m_bytes[T1];
         const bool fromT1 = t1 > 0
-                && ((requestInB2 && double(t1) == m_p) || double(t1) > m_p
-                    || m_lists[T2].isEmpty());
+            && ((requestInB2 && double(t1) == m_p) || double(t1) > m_p || m_lists[T2].isEmpty());
         const quint32 i = m_lists[fromT1 ? T1 : T2].back();
         moveTo(i, fromT1 ? B1 : B2);
         return { m_nodes[i].key, m_nodes[i].size };
@@ -92,8 +90,7 @@ private:
     double m_p = 0.0;
 };
 
-template <bool Record>
-bool ArcPolicy::step(const Request &r)
+template <bool Record> bool ArcPolicy::step(const Request &r)
 {
     const quint32 size = requestSize(r);
     ++m_stats.requests;
@@ -150,7 +147,7 @@ bool ArcPolicy::step(const Request &r)
         }
     }
     while (m_bytes[T1] + m_bytes[T2] + m_bytes[B1] + m_bytes[B2] + qint64(size) > 2 * m_capacity
-           && !m_lists[B2].isEmpty())
+        && !m_lists[B2].isEmpty())
         drop(B2);
     while (m_used + qint64(size) > m_capacity) {
         const Victim v = replace(false);

@@ -45,7 +45,8 @@ class CachePolicy
 {
 public:
     explicit CachePolicy(const PolicyConfig &config)
-        : m_capacity(config.capacity), m_sizeUnit(config.sizeUnit)
+        : m_capacity(config.capacity)
+        , m_sizeUnit(config.sizeUnit)
     {
     }
     virtual ~CachePolicy() = default;
@@ -99,8 +100,7 @@ struct Victim
 ///   bool contains(Key) const; qint64 entryCount() const; std::size_t memoryBytes() const;
 /// A policy whose miss path does not fit find/evict/insert (W-TinyLFU's admission) may define
 /// its own `template <bool Record> bool step(const Request &)` that hides the one here.
-template <typename Derived>
-class PolicyBase : public CachePolicy
+template <typename Derived> class PolicyBase : public CachePolicy
 {
 public:
     using CachePolicy::CachePolicy;
@@ -117,10 +117,7 @@ public:
             d.template step<false>(r);
     }
     bool contains(Key key) const override { return static_cast<const Derived &>(*this).has(key); }
-    bool remove(Key key) override
-    {
-        return self().erase(key);
-    }
+    bool remove(Key key) override { return self().erase(key); }
     void setCapacity(qint64 capacity) override
     {
         m_evicted.clear();
@@ -129,8 +126,7 @@ public:
             evictOne<true>();
     }
 
-    template <bool Record>
-    bool step(const Request &r)
+    template <bool Record> bool step(const Request &r)
     {
         Derived &d = self();
         const quint32 size = requestSize(r);
@@ -160,8 +156,7 @@ protected:
         return m_sizeUnit == SizeUnit::Objects ? 1u : r.size;
     }
 
-    template <bool Record>
-    void evictOne()
+    template <bool Record> void evictOne()
     {
         const Victim v = self().evict();
         m_used -= v.size;
@@ -171,8 +166,7 @@ protected:
     }
 
     /// For policies that evict from their own step(): accounts one eviction.
-    template <bool Record>
-    void noteEviction(Key key, quint32 size)
+    template <bool Record> void noteEviction(Key key, quint32 size)
     {
         m_used -= size;
         ++m_stats.evictions;

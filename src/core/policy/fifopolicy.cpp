@@ -2,7 +2,8 @@
 
 namespace CacheScope {
 
-FifoPolicy::FifoPolicy(const PolicyConfig &config) : PolicyBase(config)
+FifoPolicy::FifoPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
         m_map.reserve(std::size_t(config.capacity) + 1);

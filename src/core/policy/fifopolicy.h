@@ -24,7 +24,7 @@ public:
     Victim evict()
     {
         const quint32 i = m_list.popBack();
-        const Victim v{ m_nodes[i].key, m_nodes[i].size };
+        const Victim v { m_nodes[i].key, m_nodes[i].size };
         m_map.erase(v.key);
         m_nodes.release(i);
         return v;
@@ -44,7 +44,7 @@ private:
     };
     KeyIndexMap m_map;
     NodePool<Node> m_nodes;
-    IndexList<NodePool<Node>> m_list{ &m_nodes };
+    IndexList<NodePool<Node>> m_list { &m_nodes };
 };
 
 } // namespace CacheScope

@@ -84,7 +84,8 @@ public:
                 break;
             const std::size_t home = mixKey(m_slots[j].key) & m_mask;
             // Move j into the hole unless its home lies cyclically in (hole, j].
-            const bool homeBetween = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+            const bool homeBetween
+                = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
             if (!homeBetween) {
                 m_slots[hole] = m_slots[j];
                 hole = j;
@@ -115,7 +116,7 @@ private:
     {
         std::vector<Slot> old;
         old.swap(m_slots);
-        m_slots.assign(newSize, Slot{});
+        m_slots.assign(newSize, Slot {});
         m_mask = newSize - 1;
         m_size = 0;
         for (const Slot &s : old) {

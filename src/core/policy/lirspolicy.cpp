@@ -8,7 +8,8 @@ namespace {
 constexpr qint64 ghostMultiplier = 2; // non-resident entries kept, relative to the capacity
 } // namespace
 
-LirsPolicy::LirsPolicy(const PolicyConfig &config) : PolicyBase(config)
+LirsPolicy::LirsPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     computeShares();
     if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
@@ -25,10 +26,7 @@ void LirsPolicy::computeShares()
     m_ghostCap = ghostMultiplier * m_capacity;
 }
 
-Victim LirsPolicy::evict()
-{
-    return evictFromQueue();
-}
+Victim LirsPolicy::evict() { return evictFromQueue(); }
 
 bool LirsPolicy::erase(Key key)
 {

@@ -25,8 +25,7 @@ class LirsPolicy final : public PolicyBase<LirsPolicy>
 public:
     explicit LirsPolicy(const PolicyConfig &config);
 
-    template <bool Record>
-    bool step(const Request &r);
+    template <bool Record> bool step(const Request &r);
 
     /// Evicts the front of Q (demoting S's bottom LIR block first if Q is empty).
     Victim evict();
@@ -60,8 +59,7 @@ private:
         bool resident = false;
     };
     /// Presents one pair of links of the pool's nodes to IndexList.
-    template <Links Node::*Member>
-    struct View
+    template <Links Node::*Member> struct View
     {
         NodePool<Node> *pool;
         Links &operator[](quint32 i) { return (*pool)[i].*Member; }
@@ -111,7 +109,7 @@ private:
             demoteBottomLir();
         const quint32 i = m_queue.popBack();
         Node &n = m_nodes[i];
-        const Victim v{ n.key, n.size };
+        const Victim v { n.key, n.size };
         n.resident = false;
         --m_residentCount;
         if (n.inS) {
@@ -145,11 +143,11 @@ private:
 
     KeyIndexMap m_map;
     NodePool<Node> m_nodes;
-    SView m_sView{ &m_nodes };
-    QView m_qView{ &m_nodes };
-    IndexList<SView> m_stack{ &m_sView };  // front = top (most recent)
-    IndexList<QView> m_queue{ &m_qView };  // front = end (newest), back = next victim
-    IndexList<QView> m_ghosts{ &m_qView }; // non-resident, newest first
+    SView m_sView { &m_nodes };
+    QView m_qView { &m_nodes };
+    IndexList<SView> m_stack { &m_sView }; // front = top (most recent)
+    IndexList<QView> m_queue { &m_qView }; // front = end (newest), back = next victim
+    IndexList<QView> m_ghosts { &m_qView }; // non-resident, newest first
     qint64 m_lirBytes = 0;
     qint64 m_lirCap = 0;
     qint64 m_ghostBytes = 0;
@@ -157,8 +155,7 @@ private:
     qint64 m_residentCount = 0;
 };
 
-template <bool Record>
-bool LirsPolicy::step(const Request &r)
+template <bool Record> bool LirsPolicy::step(const Request &r)
 {
     const quint32 size = requestSize(r);
     ++m_stats.requests;

@@ -11,8 +11,7 @@ constexpr quint32 nilIndex = UINT32_MAX;
 
 /// Flat storage for policy entries with a free list: indices stay valid until freed, so
 /// lists and maps can refer to entries by 32-bit index. Node must be default-constructible.
-template <typename Node>
-class NodePool
+template <typename Node> class NodePool
 {
 public:
     quint32 allocate()
@@ -20,7 +19,7 @@ public:
         if (m_free != nilIndex) {
             const quint32 i = m_free;
             m_free = m_nextFree[i];
-            m_nodes[i] = Node{};
+            m_nodes[i] = Node {};
             return i;
         }
         m_nodes.emplace_back();
@@ -52,11 +51,13 @@ private:
 
 /// An intrusive doubly linked list over nodes that have `quint32 prev, next` members.
 /// Front is the most recent end, back the oldest. The list does not own the nodes.
-template <typename Pool>
-class IndexList
+template <typename Pool> class IndexList
 {
 public:
-    explicit IndexList(Pool *pool = nullptr) : m_pool(pool) { }
+    explicit IndexList(Pool *pool = nullptr)
+        : m_pool(pool)
+    {
+    }
     void setPool(Pool *pool) { m_pool = pool; }
 
     bool isEmpty() const { return m_head == nilIndex; }

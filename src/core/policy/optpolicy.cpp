@@ -2,7 +2,8 @@
 
 namespace CacheScope {
 
-OptPolicy::OptPolicy(const PolicyConfig &config) : PolicyBase(config)
+OptPolicy::OptPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
         m_map.reserve(std::size_t(config.capacity) + 1);
@@ -20,7 +21,7 @@ Victim OptPolicy::evict()
         Node &n = m_nodes[top.node];
         if (n.stamp != top.stamp)
             continue; // superseded by a later touch, or the object is gone
-        const Victim v{ n.key, n.size };
+        const Victim v { n.key, n.size };
         n.stamp = 0;
         m_map.erase(v.key);
         m_nodes.release(top.node);

@@ -59,7 +59,7 @@ private:
     };
     struct HeapEntry
     {
-        quint64 next;  // next access, never = UINT64_MAX
+        quint64 next; // next access, never = UINT64_MAX
         quint64 stamp; // unique per touch: older touches first among equal next accesses
         quint32 node;
     };

@@ -19,8 +19,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope {
 namespace {
 
-template <typename P>
-std::unique_ptr<CachePolicy> create(const PolicyConfig &config)
+template <typename P> std::unique_ptr<CachePolicy> create(const PolicyConfig &config)
 {
     return std::make_unique<P>(config);
 }
@@ -33,27 +32,27 @@ const std::vector<PolicyInfo> &policyRegistry()
         { u"lru"_s, u"LRU"_s, u"least recently used"_s, false, create<LruPolicy> },
         { u"fifo"_s, u"FIFO"_s, u"first in, first out"_s, false, create<FifoPolicy> },
         { u"lfu"_s, u"LFU"_s, u"least frequently used while resident, LRU among equals"_s, false,
-          create<LfuPolicy> },
+            create<LfuPolicy> },
         { u"random"_s, u"Random"_s, u"evicts a uniformly random entry (seeded)"_s, false,
-          create<RandomPolicy> },
+            create<RandomPolicy> },
         { u"clock"_s, u"CLOCK"_s, u"second chance with one reference bit"_s, false,
-          create<ClockPolicy> },
+            create<ClockPolicy> },
         { u"arc"_s, u"ARC"_s, u"recency and frequency lists balanced by ghost hits"_s, false,
-          create<ArcPolicy> },
+            create<ArcPolicy> },
         { u"twoq"_s, u"2Q"_s, u"FIFO probation, ghost queue and LRU main queue"_s, false,
-          create<TwoQPolicy> },
+            create<TwoQPolicy> },
         { u"lirs"_s, u"LIRS"_s, u"low inter-reference recency set with a small HIR queue"_s, false,
-          create<LirsPolicy> },
+            create<LirsPolicy> },
         { u"sieve"_s, u"SIEVE"_s, u"FIFO with a visited bit and a sweeping hand"_s, false,
-          create<SievePolicy> },
+            create<SievePolicy> },
         { u"s3fifo"_s, u"S3-FIFO"_s, u"small, main and ghost FIFO queues"_s, false,
-          create<S3FifoPolicy> },
+            create<S3FifoPolicy> },
         { u"wtinylfu"_s, u"W-TinyLFU"_s, u"LRU window, frequency-sketch admission, segmented LRU"_s,
-          false, create<WTinyLfuPolicy> },
+            false, create<WTinyLfuPolicy> },
         { u"qcache"_s, u"QCache"_s, u"Qt's QCache as a policy (LRU by cost)"_s, false,
-          create<QCachePolicy> },
+            create<QCachePolicy> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
-          create<OptPolicy> },
+            create<OptPolicy> },
     };
     return registry;
 }
@@ -79,12 +78,12 @@ Result<std::unique_ptr<CachePolicy>> createPolicy(QStringView id, const PolicyCo
 {
     const PolicyInfo *info = findPolicy(id);
     if (!info)
-        return Error{ u"is not a policy; valid ids: "_s + policyIdList(), {}, 0, u"policy"_s,
-                      id.toString() };
+        return Error { u"is not a policy; valid ids: "_s + policyIdList(), {}, 0, u"policy"_s,
+            id.toString() };
     if (config.capacity <= 0)
-        return Error{ u"must be a positive number of "_s
-                              + (config.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s),
-                      {}, 0, u"capacity"_s, QString::number(config.capacity) };
+        return Error { u"must be a positive number of "_s
+                + (config.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s),
+            {}, 0, u"capacity"_s, QString::number(config.capacity) };
     return info->create(config);
 }
 

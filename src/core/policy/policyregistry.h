@@ -14,9 +14,9 @@ namespace CacheScope {
 /// One row per policy: read by the CLI, the GUI and the conformance test.
 struct PolicyInfo
 {
-    QString id;          // libCacheSim's name: "lru", "s3fifo"
+    QString id; // libCacheSim's name: "lru", "s3fifo"
     QString displayName; // "S3-FIFO"
-    QString summary;     // one line for --help and tooltips
+    QString summary; // one line for --help and tooltips
     bool needsFuture = false; // offline only (opt): requests must carry nextAccess
     std::unique_ptr<CachePolicy> (*create)(const PolicyConfig &) = nullptr;
 };

@@ -4,7 +4,8 @@
 
 namespace CacheScope {
 
-TwoQPolicy::TwoQPolicy(const PolicyConfig &config) : PolicyBase(config)
+TwoQPolicy::TwoQPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     computeShares();
     if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {

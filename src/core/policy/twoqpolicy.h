@@ -65,12 +65,12 @@ public:
             n.list = A1out;
             m_lists[A1out].pushFront(i);
             m_bytes[A1out] += n.size;
-            const Victim v{ n.key, n.size };
+            const Victim v { n.key, n.size };
             trimGhosts();
             return v;
         }
         const quint32 i = m_lists[Am].popBack();
-        const Victim v{ m_nodes[i].key, m_nodes[i].size };
+        const Victim v { m_nodes[i].key, m_nodes[i].size };
         forget(i); // Am's victim leaves no ghost: it has not been used for a while
         return v;
     }

@@ -6,7 +6,7 @@
 namespace CacheScope {
 
 namespace {
-constexpr quint64 sketchStartWidth = 256;       // byte mode: objects, until the cache holds more
+constexpr quint64 sketchStartWidth = 256; // byte mode: objects, until the cache holds more
 constexpr quint64 sketchEagerWidth = 1ULL << 20; // object mode: sized up front up to this
 } // namespace
 
@@ -33,12 +33,13 @@ void WTinyLfuPolicy::Sketch::halve()
     m_samples /= 2;
 }
 
-WTinyLfuPolicy::WTinyLfuPolicy(const PolicyConfig &config) : PolicyBase(config)
+WTinyLfuPolicy::WTinyLfuPolicy(const PolicyConfig &config)
+    : PolicyBase(config)
 {
     computeShares();
     if (config.sizeUnit == SizeUnit::Objects) {
-        m_sketch.resize(std::min(quint64(config.capacity), sketchEagerWidth),
-                        10 * quint64(config.capacity));
+        m_sketch.resize(
+            std::min(quint64(config.capacity), sketchEagerWidth), 10 * quint64(config.capacity));
         if (config.capacity < (1 << 24)) {
             m_map.reserve(std::size_t(config.capacity) + 1);
             m_nodes.reserve(std::size_t(config.capacity) + 1);

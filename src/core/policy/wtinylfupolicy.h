@@ -31,8 +31,7 @@ class WTinyLfuPolicy final : public PolicyBase<WTinyLfuPolicy>
 public:
     explicit WTinyLfuPolicy(const PolicyConfig &config);
 
-    template <bool Record>
-    bool step(const Request &r);
+    template <bool Record> bool step(const Request &r);
 
     /// Evicts outside the admission contest (shrinking): probation, then protected, then window.
     Victim evict();
@@ -82,7 +81,7 @@ private:
             const quint64 *block = m_blocks + (h & m_blockMask) * 8;
             const quint32 bits = quint32(h >> 32);
             return int(std::min(std::min(count(block, bits, 0), count(block, bits, 1)),
-                                std::min(count(block, bits, 2), count(block, bits, 3))));
+                std::min(count(block, bits, 2), count(block, bits, 3))));
         }
         /// Counters per row: 32 per block.
         quint64 width() const { return (m_blockMask + 1) * 32; }
@@ -147,7 +146,7 @@ private:
     Victim drop(quint32 i)
     {
         const Node &n = m_nodes[i];
-        const Victim v{ n.key, n.size };
+        const Victim v { n.key, n.size };
         m_lists[n.list].unlink(i);
         m_bytes[n.list] -= n.size;
         m_map.erase(n.key);
@@ -164,8 +163,7 @@ private:
     Sketch m_sketch;
 };
 
-template <bool Record>
-bool WTinyLfuPolicy::step(const Request &r)
+template <bool Record> bool WTinyLfuPolicy::step(const Request &r)
 {
     const quint32 size = requestSize(r);
     ++m_stats.requests;
@@ -216,11 +214,10 @@ bool WTinyLfuPolicy::step(const Request &r)
         const quint32 victim = m_lists[Probation].back();
         if (candidate == nilIndex) {
             // No contest (e.g. remove() had made room in the window): plain eviction.
-            loser = victim != nilIndex ? victim
-                    : !m_lists[Protected].isEmpty() ? m_lists[Protected].back()
-                                                    : m_lists[Window].back();
-        } else if (victim == candidate
-                   || candidateFreq <= m_sketch.estimate(m_nodes[victim].key)) {
+            loser = victim != nilIndex          ? victim
+                : !m_lists[Protected].isEmpty() ? m_lists[Protected].back()
+                                                : m_lists[Window].back();
+        } else if (victim == candidate || candidateFreq <= m_sketch.estimate(m_nodes[victim].key)) {
             loser = candidate;
             candidate = m_nodes[candidate].prev; // the next newer candidate, if any
             if (candidate != nilIndex)

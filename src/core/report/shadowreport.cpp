@@ -47,8 +47,8 @@ QJsonObject shadowSnapshotJson(const ShadowSnapshot &s)
     }
     QJsonArray curve;
     for (const MrcPoint &point : s.lruCurve)
-        curve.append(QJsonObject { { u"capacity"_s, point.capacity },
-            { u"miss_ratio"_s, point.missRatio } });
+        curve.append(QJsonObject {
+            { u"capacity"_s, point.capacity }, { u"miss_ratio"_s, point.missRatio } });
     const bool hasCurve = !s.lruCurve.empty();
     return {
         { u"sampling_rate"_s, s.samplingRate },
@@ -69,21 +69,20 @@ QJsonObject shadowSnapshotJson(const ShadowSnapshot &s)
 QString shadowSnapshotText(const ShadowSnapshot &s)
 {
     QString out = u"shadow policies at capacity %1 (%2): sampling rate %3, %4 of %5 reads seen, "
-                  "%6 dropped, rate changed %7 times\n"_s
-                      .arg(s.liveCapacity)
+                  "%6 dropped, rate changed %7 times\n"_s.arg(s.liveCapacity)
                       .arg(unitName(s.unit), formatSamplingRate(s.samplingRate),
                           QString::number(s.sampled), QString::number(s.offered),
                           QString::number(s.dropped), QString::number(s.rateChanges));
-    Table table({ u"rank"_s, u"policy"_s, u"hit%"_s, u"interval_hit%"_s, u"sampled_req"_s, u"sampled_hits"_s,
-        u"shadow_capacity"_s, u"rate"_s });
+    Table table({ u"rank"_s, u"policy"_s, u"hit%"_s, u"interval_hit%"_s, u"sampled_req"_s,
+        u"sampled_hits"_s, u"shadow_capacity"_s, u"rate"_s });
     table.setTextColumn(1);
     int rank = 0;
     for (const ShadowPolicyStats &p : s.policies) {
-        table.addRow({ QString::number(++rank), p.policy,
-            p.requests ? percent(p.hitRatio) : u"n/a"_s,
-            p.intervalRequests ? percent(p.intervalHitRatio) : u"n/a"_s,
-            QString::number(p.requests), QString::number(p.hits), QString::number(p.capacity),
-            formatSamplingRate(s.samplingRate) });
+        table.addRow(
+            { QString::number(++rank), p.policy, p.requests ? percent(p.hitRatio) : u"n/a"_s,
+                p.intervalRequests ? percent(p.intervalHitRatio) : u"n/a"_s,
+                QString::number(p.requests), QString::number(p.hits), QString::number(p.capacity),
+                formatSamplingRate(s.samplingRate) });
     }
     out += table.toText();
     out += u"hit% and interval_hit%: estimates for the whole stream at the live capacity "

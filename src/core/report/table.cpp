@@ -59,10 +59,7 @@ QString Table::toCsv() const
     return out;
 }
 
-QString formatRatio(double ratio)
-{
-    return QString::number(ratio, 'f', 6);
-}
+QString formatRatio(double ratio) { return QString::number(ratio, 'f', 6); }
 
 QString formatRate(double perSecond)
 {

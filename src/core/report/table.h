@@ -12,7 +12,10 @@ namespace CacheScope {
 class Table
 {
 public:
-    explicit Table(QStringList headers) : m_headers(std::move(headers)) { }
+    explicit Table(QStringList headers)
+        : m_headers(std::move(headers))
+    {
+    }
 
     void addRow(QStringList cells) { m_rows.push_back(std::move(cells)); }
     /// Marks a column as left-aligned text (default: right-aligned, for numbers).

@@ -232,7 +232,8 @@ Result<void> ShadowConfig::validate() const
         if (!info)
             return bad(u"policy"_s, id, u"is not a policy; valid ids: "_s + policyIdList());
         if (info->needsFuture)
-            return bad(u"policy"_s, id, u"needs the future requests: it cannot shadow a live run"_s);
+            return bad(
+                u"policy"_s, id, u"needs the future requests: it cannot shadow a live run"_s);
     }
     return {};
 }
@@ -496,8 +497,8 @@ struct ShadowSet::Consumer
         // and the consumer's allowance falls with them); an idle floor keeps a paused run from
         // driving the rate down.
         const double used = double(cpu - windowCpuNs);
-        const double allowed = std::max(config.cpuBudget * double(process - windowProcessNs),
-            idleCores * double(elapsed));
+        const double allowed = std::max(
+            config.cpuBudget * double(process - windowProcessNs), idleCores * double(elapsed));
         const bool dropping = dropped > windowDropped;
         const quint64 sampledInWindow = sampled - windowSampled;
         const bool fewKeys = sampledInWindow < fewKeysPerWindow;

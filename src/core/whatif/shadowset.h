@@ -83,8 +83,8 @@ public:
         if (shadowSampleHash(key) >= threshold)
             return;
         if (!m_ring.tryPush({ key, sizeBytes ? sizeBytes : 1u, ShadowRing::Kind::Read }))
-            m_dropped.store(m_dropped.load(std::memory_order_relaxed) + 1,
-                std::memory_order_relaxed);
+            m_dropped.store(
+                m_dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
     /// A write invalidated `key` in the real cache: the shadows drop it too.
     void invalidate(Key key) noexcept
@@ -93,8 +93,7 @@ public:
         if (threshold == 0 || shadowSampleHash(key) >= threshold)
             return;
         if (!m_ring.tryPush({ key, 0, ShadowRing::Kind::Invalidate }))
-            m_droppedInvalidations.store(
-                m_droppedInvalidations.load(std::memory_order_relaxed) + 1,
+            m_droppedInvalidations.store(m_droppedInvalidations.load(std::memory_order_relaxed) + 1,
                 std::memory_order_relaxed);
     }
 

@@ -15,11 +15,11 @@ namespace CacheScope {
 struct WorkloadSpec
 {
     QString kind = QStringLiteral("zipf"); // uniform, zipf, hotspot, scan, shifting
-    quint64 keys = 100000;       // key space: keys are 1..keys before scrambling
-    quint64 requests = 1000000;  // length of a finite stream (simulate); 0 = unbounded
-    double alpha = 0.99;         // zipf and shifting exponent
-    double hotKeyFraction = 0.2;      // hotspot: this fraction of the keys ...
-    double hotRequestFraction = 0.8;  // ... takes this fraction of the requests
+    quint64 keys = 100000; // key space: keys are 1..keys before scrambling
+    quint64 requests = 1000000; // length of a finite stream (simulate); 0 = unbounded
+    double alpha = 0.99; // zipf and shifting exponent
+    double hotKeyFraction = 0.2; // hotspot: this fraction of the keys ...
+    double hotRequestFraction = 0.8; // ... takes this fraction of the requests
     quint64 shiftEvery = 100000; // shifting: the hot set moves every N requests
     quint64 seed = 42;
     /// Independent draw streams over one key space (the live engine gives each worker its own):
@@ -52,11 +52,18 @@ public:
     virtual Key next() = 0;
     /// The size of an object under this spec (1 unless sizedObjects).
     quint32 sizeOf(Key key) const;
-    Request nextRequest() { const Key k = next(); return Request{ k, -1, sizeOf(k), 0 }; }
+    Request nextRequest()
+    {
+        const Key k = next();
+        return Request { k, -1, sizeOf(k), 0 };
+    }
     const WorkloadSpec &spec() const { return m_spec; }
 
 protected:
-    explicit KeyGenerator(const WorkloadSpec &spec) : m_spec(spec) { }
+    explicit KeyGenerator(const WorkloadSpec &spec)
+        : m_spec(spec)
+    {
+    }
     WorkloadSpec m_spec;
 };
 

@@ -17,7 +17,8 @@ struct Request
     /// SimulationRunner::annotateNextAccess() for policies that need the future (opt).
     qint64 nextAccess = -1;
     quint32 size = 1; // bytes, or 1 in object mode
-    quint32 time = 0; // seconds since the first request of the trace, saturated; not used by policies
+    quint32 time
+        = 0; // seconds since the first request of the trace, saturated; not used by policies
 };
 
 static_assert(sizeof(Request) == 24);

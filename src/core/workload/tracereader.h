@@ -25,7 +25,7 @@ QStringList traceFormatNames();
 
 struct CsvOptions
 {
-    int keyColumn = 1;  // 1-based
+    int keyColumn = 1; // 1-based
     int sizeColumn = 0; // 0: none (size 1)
     int timeColumn = 0; // 0: none
     bool header = false;
@@ -49,8 +49,8 @@ public:
     /// Opens a trace; with TraceFormat::Auto the format is detected from the extension
     /// (after stripping a compression suffix) and the content. Ambiguous: an Error asking for
     /// --format.
-    static Result<std::unique_ptr<TraceReader>> open(const QString &path,
-                                                     const TraceOptions &options = {});
+    static Result<std::unique_ptr<TraceReader>> open(
+        const QString &path, const TraceOptions &options = {});
 
     /// Appends up to `max` requests to `out`; returns how many were appended (0 at the end).
     virtual Result<qsizetype> read(std::vector<Request> &out, qsizetype max) = 0;
@@ -83,8 +83,8 @@ struct LoadedTrace
 /// Reads a whole trace (the trace is read once; simulations share the vector).
 /// `cancel`, if given, is polled between chunks; `progress` gets bytes consumed / file size.
 Result<LoadedTrace> loadTrace(const QString &path, const TraceOptions &options = {},
-                              const std::atomic<bool> *cancel = nullptr,
-                              const std::function<void(qint64, qint64)> &progress = {});
+    const std::atomic<bool> *cancel = nullptr,
+    const std::function<void(qint64, qint64)> &progress = {});
 
 /// Counts unique keys and unique bytes of a request vector.
 void countUnique(const std::vector<Request> &requests, quint64 *objects, quint64 *bytes);

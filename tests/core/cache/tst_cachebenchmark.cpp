@@ -90,7 +90,7 @@ void tst_CacheBenchmark::runsAndReports()
     // among the ~90% of operations that are reads (however slow the build, e.g. under TSan).
     QVERIFY(r->hitRatio);
     QVERIFY2(*r->hitRatio >= 1.0 - 2.0 * double(c.keys) / (0.8 * double(r->ops)),
-             qPrintable(QString::number(*r->hitRatio) + u" over "_s + QString::number(r->ops)));
+        qPrintable(QString::number(*r->hitRatio) + u" over "_s + QString::number(r->ops)));
     QVERIFY(r->entries > 0 && r->entries <= 1000);
     if (c.recordMetrics)
         QVERIFY(r->p50HitNs >= 1000 && r->p99HitNs >= r->p50HitNs);

@@ -202,8 +202,7 @@ private slots:
         QVERIFY(plainValue(plain, u"SELECT pg_terminate_backend(?)"_s, { pid }).toBool());
         // Qt says so when the dead connection's prepared statement is dropped; expected here.
         if (protocol == PostgresProtocol::Qt)
-            QTest::ignoreMessage(
-                QtWarningMsg, QRegularExpression(u"^Unable to free statement"_s));
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^Unable to free statement"_s));
         const auto failed = run(SqlTemplate::point(), 1);
         QVERIFY(!failed);
         QCOMPARE(failed.error().field, u"key"_s);

@@ -127,11 +127,11 @@ private slots:
             s->sampled, s->offered);
         QVERIFY2(std::abs(lru->hitRatio - real) < 0.05,
             qPrintable(u"shadow lru %1, real lru %2 (rate %3, %4 rate changes, %5 dropped)"_s
-                    .arg(lru->hitRatio)
-                    .arg(real)
-                    .arg(s->samplingRate)
-                    .arg(s->rateChanges)
-                    .arg(s->dropped)));
+                           .arg(lru->hitRatio)
+                           .arg(real)
+                           .arg(s->samplingRate)
+                           .arg(s->rateChanges)
+                           .arg(s->dropped)));
         QVERIFY2(std::abs(s->hitRatioNow - real) < 0.05,
             qPrintable(u"SHARDS LRU %1, real %2"_s.arg(s->hitRatioNow).arg(real)));
         checkRanked(*s);
@@ -174,8 +174,8 @@ private slots:
         QVERIFY(!engine.shadowSnapshot());
         QVERIFY(engine.setShadows(true));
         QVERIFY(engine.config().shadows);
-        QTRY_VERIFY_WITH_TIMEOUT(engine.shadowSnapshot() && engine.shadowSnapshot()->offered > 1'000,
-            waitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            engine.shadowSnapshot() && engine.shadowSnapshot()->offered > 1'000, waitMs);
         QVERIFY(engine.setShadows(false));
         const quint64 readsAtPause = reads(engine.reading());
         QTRY_VERIFY_WITH_TIMEOUT(reads(engine.reading()) > readsAtPause + 5'000, waitMs);

@@ -55,8 +55,8 @@ quint64 uniqueKeys(const std::vector<Request> &requests)
     return objects;
 }
 
-quint64 replayMisses(const std::vector<Request> &requests, qint64 capacity,
-                     SizeUnit unit = SizeUnit::Objects)
+quint64 replayMisses(
+    const std::vector<Request> &requests, qint64 capacity, SizeUnit unit = SizeUnit::Objects)
 {
     auto lru = createPolicy(u"lru", { capacity, unit, 42 });
     lru.value()->accessBatch(requests);
@@ -114,7 +114,9 @@ void tst_MissRatioCurve::exactEqualsReplay()
     for (const qint64 c : caps) {
         const quint64 replay = replayMisses(reqs, c);
         if (curve.misses(c) != double(replay))
-            QFAIL(qPrintable(u"capacity %1: curve %2 misses, replay %3"_s.arg(c).arg(curve.misses(c)).arg(replay)));
+            QFAIL(qPrintable(u"capacity %1: curve %2 misses, replay %3"_s.arg(c)
+                                 .arg(curve.misses(c))
+                                 .arg(replay)));
     }
 }
 
@@ -127,7 +129,9 @@ void tst_MissRatioCurve::byteModeEqualsReplay()
     for (qint64 c = 16384; c <= 40'000'000; c = c * 5 / 4) {
         const quint64 replay = replayMisses(reqs, c, SizeUnit::Bytes);
         if (curve.misses(c) != double(replay))
-            QFAIL(qPrintable(u"capacity %1: curve %2 misses, replay %3"_s.arg(c).arg(curve.misses(c)).arg(replay)));
+            QFAIL(qPrintable(u"capacity %1: curve %2 misses, replay %3"_s.arg(c)
+                                 .arg(curve.misses(c))
+                                 .arg(replay)));
     }
 }
 
@@ -171,7 +175,8 @@ void tst_MissRatioCurve::shardsFixedRate()
 {
     QFETCH(QString, name);
     QFETCH(double, rate);
-    const std::vector<Request> reqs = name.isEmpty() ? zipf(100000, 1000000, 0.9) : sharedTrace(name);
+    const std::vector<Request> reqs
+        = name.isEmpty() ? zipf(100000, 1000000, 0.9) : sharedTrace(name);
     const MissRatioCurve exact = exactLruCurve(reqs);
     ShardsEstimator shards({ rate, 0, SizeUnit::Objects });
     shards.accessBatch(reqs);
@@ -191,7 +196,8 @@ void tst_MissRatioCurve::shardsFixedSize()
     shards.accessBatch(reqs);
     QCOMPARE(shards.sampledKeys(), std::size_t(4096));
     // 4096 of ~100k keys: the rate settles near 0.04.
-    QVERIFY2(shards.rate() > 0.02 && shards.rate() < 0.08, qPrintable(QString::number(shards.rate())));
+    QVERIFY2(
+        shards.rate() > 0.02 && shards.rate() < 0.08, qPrintable(QString::number(shards.rate())));
     const double mae = meanAbsoluteError(shards.curve(), exact, qint64(uniqueKeys(reqs)));
     qInfo("mean absolute error %.5f at rate %.4f", mae, shards.rate());
     QVERIFY2(mae < 0.01, qPrintable(QString::number(mae)));
@@ -199,9 +205,9 @@ void tst_MissRatioCurve::shardsFixedSize()
 
 void tst_MissRatioCurve::capacities()
 {
-    QCOMPARE(curveCapacities(100, 4), (std::vector<qint64>{ 25, 50, 75, 100 }));
-    QCOMPARE(curveCapacities(3, 10), (std::vector<qint64>{ 1, 2, 3 }));
-    QCOMPARE(curveCapacities(1000, 4, true), (std::vector<qint64>{ 1, 10, 100, 1000 }));
+    QCOMPARE(curveCapacities(100, 4), (std::vector<qint64> { 25, 50, 75, 100 }));
+    QCOMPARE(curveCapacities(3, 10), (std::vector<qint64> { 1, 2, 3 }));
+    QCOMPARE(curveCapacities(1000, 4, true), (std::vector<qint64> { 1, 10, 100, 1000 }));
     QVERIFY(curveCapacities(0, 4).empty());
 }
 

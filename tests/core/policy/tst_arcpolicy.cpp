@@ -20,10 +20,7 @@ private slots:
 };
 
 namespace {
-Request req(Key key, quint32 size = 1)
-{
-    return Request{ key, -1, size, 0 };
-}
+Request req(Key key, quint32 size = 1) { return Request { key, -1, size, 0 }; }
 } // namespace
 
 void tst_ArcPolicy::followsPaperCases()
@@ -45,9 +42,16 @@ void tst_ArcPolicy::followsPaperCases()
         double p;
     };
     const std::vector<Step> steps = {
-        { 1, false, {}, 0 }, { 2, false, {}, 0 }, { 3, false, {}, 0 }, { 1, true, {}, 0 },
-        { 4, false, { 2 }, 0 }, { 2, false, { 3 }, 1 }, { 5, false, { 1 }, 1 },
-        { 1, false, { 4 }, 0 }, { 6, false, { 5 }, 0 }, { 3, false, { 6 }, 0 },
+        { 1, false, {}, 0 },
+        { 2, false, {}, 0 },
+        { 3, false, {}, 0 },
+        { 1, true, {}, 0 },
+        { 4, false, { 2 }, 0 },
+        { 2, false, { 3 }, 1 },
+        { 5, false, { 1 }, 1 },
+        { 1, false, { 4 }, 0 },
+        { 6, false, { 5 }, 0 },
+        { 3, false, { 6 }, 0 },
     };
     ArcPolicy arc({ 3, SizeUnit::Objects, 1 });
     int n = 0;
@@ -74,9 +78,9 @@ void tst_ArcPolicy::fullT1EvictsWithoutGhost()
     for (Key k : { 1, 2 })
         QVERIFY(!arc.access(req(k)));
     QVERIFY(!arc.access(req(3)));
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 1 });
     QVERIFY(!arc.access(req(1)));
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 2 });
     QCOMPARE(arc.target(), 0.0);
 }
 
@@ -86,7 +90,7 @@ void tst_ArcPolicy::ghostHitIsAMiss()
     ArcPolicy arc({ 2, SizeUnit::Objects, 1 });
     for (Key k : { 1, 2, 1, 3 }) // 1 -> T2; 3: REPLACE moves 2 (T1's LRU) to B1
         arc.access(req(k));
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 2 });
     QVERIFY(!arc.contains(2));
     QVERIFY(!arc.remove(2)); // only a ghost
     QVERIFY(!arc.access(req(2)));
@@ -104,15 +108,15 @@ void tst_ArcPolicy::byteMode()
     QVERIFY(!arc.access(req(1, 50)));
     QVERIFY(!arc.access(req(2, 30)));
     QVERIFY(!arc.access(req(3, 40)));
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 1 });
     QCOMPARE(arc.used(), 70);
     QVERIFY(arc.access(req(3, 40)));
     QVERIFY(!arc.access(req(4, 40)));
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 2 });
     QCOMPARE(arc.used(), 80);
     QVERIFY(!arc.access(req(2, 30)));
     QCOMPARE(arc.target(), 30.0);
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 4 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 4 });
     QCOMPARE(arc.used(), 70);
     QVERIFY(!arc.access(req(5, 101))); // larger than the cache: not admitted
     QVERIFY(arc.lastEvicted().empty());
@@ -145,12 +149,12 @@ void tst_ArcPolicy::shrinkKeepsGhostsBounded()
     for (Key k : { 1, 2, 3, 4, 1, 2 })
         arc.access(req(k));
     arc.setCapacity(2);
-    QCOMPARE(arc.lastEvicted(), (std::vector<Key>{ 3, 4 }));
+    QCOMPARE(arc.lastEvicted(), (std::vector<Key> { 3, 4 }));
     QCOMPARE(arc.used(), 2);
     QVERIFY(arc.contains(1) && arc.contains(2));
     // |T1|+|B1| <= c still holds: both ghosts fit (2 <= 2), a third new key drops ghost 3.
     QVERIFY(!arc.access(req(5))); // case IV.A: drop ghost 3, REPLACE: T1 empty -> T2's 1
-    QCOMPARE(arc.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(arc.lastEvicted(), std::vector<Key> { 1 });
     QVERIFY(!arc.access(req(4))); // 4's ghost survived: case II, p = 1
     QCOMPARE(arc.target(), 1.0);
     arc.setCapacity(1);

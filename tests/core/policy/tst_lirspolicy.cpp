@@ -22,10 +22,7 @@ private slots:
 };
 
 namespace {
-Request req(Key key, quint32 size = 1)
-{
-    return Request{ key, -1, size, 0 };
-}
+Request req(Key key, quint32 size = 1) { return Request { key, -1, size, 0 }; }
 
 struct Step
 {
@@ -62,16 +59,16 @@ void tst_LirsPolicy::followsPaper()
     //  3      resident HIR in S: LIR; bottom LIR 2 -> Q = [2]; S = [3 5 1nr], pruned to [3 5]
     LirsPolicy lirs({ 3, SizeUnit::Objects, 1 });
     replay(lirs,
-           { { 1, false, {} }, { 2, false, {} }, { 3, false, {} }, { 4, false, { 3 } },
-             { 3, false, { 4 } }, { 2, true, {} }, { 5, false, { 1 } }, { 1, false, { 5 } },
-             { 5, false, { 1 } }, { 3, true, {} }, { 3, true, {} } });
+        { { 1, false, {} }, { 2, false, {} }, { 3, false, {} }, { 4, false, { 3 } },
+            { 3, false, { 4 } }, { 2, true, {} }, { 5, false, { 1 } }, { 1, false, { 5 } },
+            { 5, false, { 1 } }, { 3, true, {} }, { 3, true, {} } });
     for (Key k : { 2, 3, 5 })
         QVERIFY(lirs.contains(k));
     QCOMPARE(lirs.entryCount(), 3);
     QCOMPARE(lirs.nonResidentCount(), 0);
     // 2 is now the only resident HIR block: the next miss evicts it, not a LIR block.
     QVERIFY(!lirs.access(req(6)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 2 });
 }
 
 void tst_LirsPolicy::loopLargerThanCache()
@@ -98,8 +95,8 @@ void tst_LirsPolicy::capacityOne()
     // turns LIR and, over the LIR share of 0, straight back to HIR; 2 is evicted. 1 then hits.
     LirsPolicy lirs({ 1, SizeUnit::Objects, 1 });
     replay(lirs,
-           { { 1, false, {} }, { 2, false, { 1 } }, { 1, false, { 2 } }, { 1, true, {} },
-             { 1, true, {} }, { 3, false, { 1 } } });
+        { { 1, false, {} }, { 2, false, { 1 } }, { 1, false, { 2 } }, { 1, true, {} },
+            { 1, true, {} }, { 3, false, { 1 } } });
     QCOMPARE(lirs.used(), 1);
     QVERIFY(lirs.contains(3));
 }
@@ -122,9 +119,9 @@ void tst_LirsPolicy::nonResidentEntriesAreBounded()
     // A remembered key turns LIR on its return (the bottom LIR 1 is demoted and goes next);
     // a forgotten one is new, HIR.
     QVERIFY(!lirs.access(req(10998)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 10999 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 10999 });
     QVERIFY(!lirs.access(req(10)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 1 });
 }
 
 void tst_LirsPolicy::byteMode()
@@ -142,13 +139,13 @@ void tst_LirsPolicy::byteMode()
     QVERIFY(!lirs.access(req(3, 100)));
     QCOMPARE(lirs.used(), 1000);
     QVERIFY(!lirs.access(req(4, 50)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 3 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 3 });
     QCOMPARE(lirs.used(), 950);
     QVERIFY(!lirs.access(req(3, 100)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 1 });
     QCOMPARE(lirs.used(), 650);
     QVERIFY(!lirs.access(req(5, 400)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 2 });
     QCOMPARE(lirs.used(), 550);
     QVERIFY(lirs.access(req(3, 100)));
     QVERIFY(!lirs.access(req(6, 1001))); // larger than the cache: not admitted
@@ -179,13 +176,13 @@ void tst_LirsPolicy::shrinkDemotesLir()
     for (Key k = 1; k <= 10; ++k)
         lirs.access(req(k));
     lirs.setCapacity(5);
-    QCOMPARE(lirs.lastEvicted(), (std::vector<Key>{ 10, 1, 2, 3, 4 }));
+    QCOMPARE(lirs.lastEvicted(), (std::vector<Key> { 10, 1, 2, 3, 4 }));
     QCOMPARE(lirs.used(), 5);
     for (Key k = 5; k <= 9; ++k)
         QVERIFY(lirs.contains(k));
     QCOMPARE(lirs.nonResidentCount(), 1); // 10 was still in S
     QVERIFY(!lirs.access(req(11)));
-    QCOMPARE(lirs.lastEvicted(), std::vector<Key>{ 5 });
+    QCOMPARE(lirs.lastEvicted(), std::vector<Key> { 5 });
 }
 
 QTEST_GUILESS_MAIN(tst_LirsPolicy)

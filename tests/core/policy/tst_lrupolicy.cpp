@@ -27,7 +27,7 @@ void tst_LruPolicy::evictsLeastRecentlyUsed()
         QVERIFY(!lru.access({ k, -1, 1, 0 }));
     QVERIFY(lru.access({ 1, -1, 1, 0 }));
     QVERIFY(!lru.access({ 4, -1, 1, 0 }));
-    QCOMPARE(lru.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(lru.lastEvicted(), std::vector<Key> { 2 });
     QVERIFY(lru.contains(1));
     QVERIFY(!lru.contains(2));
     QCOMPARE(lru.stats().hits, 1u);
@@ -42,7 +42,7 @@ void tst_LruPolicy::fifoIgnoresHits()
     for (Key k : { 1, 2, 3, 1 })
         fifo.access({ k, -1, 1, 0 });
     QVERIFY(!fifo.access({ 4, -1, 1, 0 }));
-    QCOMPARE(fifo.lastEvicted(), std::vector<Key>{ 1 }); // 1 was hit but is still the oldest
+    QCOMPARE(fifo.lastEvicted(), std::vector<Key> { 1 }); // 1 was hit but is still the oldest
 }
 
 void tst_LruPolicy::beladyAnomaly()
@@ -74,7 +74,7 @@ void tst_LruPolicy::removeAndShrink()
     QCOMPARE(lru.used(), 3);
     QCOMPARE(lru.stats().evictions, 0u); // invalidation is not an eviction
     lru.setCapacity(1);
-    QCOMPARE(lru.lastEvicted(), (std::vector<Key>{ 1, 3 }));
+    QCOMPARE(lru.lastEvicted(), (std::vector<Key> { 1, 3 }));
     QCOMPARE(lru.entryCount(), 1);
     QVERIFY(lru.contains(4));
 }
@@ -88,7 +88,7 @@ void tst_LruPolicy::byteModeRejectsOversized()
     QCOMPARE(lru.entryCount(), 2);
     QVERIFY(lru.lastEvicted().empty());
     QVERIFY(!lru.access({ 4, -1, 20, 0 })); // 60+30+20 > 100: evicts 1 (60 bytes)
-    QCOMPARE(lru.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(lru.lastEvicted(), std::vector<Key> { 1 });
     QCOMPARE(lru.used(), 50);
     QCOMPARE(lru.stats().bytesMissed, 211u);
 }

@@ -46,12 +46,12 @@ void tst_OptPolicy::beladyString_data()
     // 3 slots: at 3 (key 4) {1@4 2@5 3@9}: evict 3; at 6 (5) {1@7 2@8 4@10}: evict 4; at 9 (3)
     // 1 and 2 are never used again: the older touch, 1 (at 7), goes; at 10 (4) {2 never,
     // 5@11, 3 never}: 2 (touched at 8) goes. 7 misses.
-    QTest::newRow("3 slots") << qint64(3) << quint64(7) << std::vector<Key>{ 3, 4, 1, 2 };
+    QTest::newRow("3 slots") << qint64(3) << quint64(7) << std::vector<Key> { 3, 4, 1, 2 };
     // 4 slots: at 6 (5) {1@7 2@8 3@9 4@10}: evict 4; at 10 (4) 1, 2, 3 never: 1 goes. 6 misses.
-    QTest::newRow("4 slots") << qint64(4) << quint64(6) << std::vector<Key>{ 4, 1 };
+    QTest::newRow("4 slots") << qint64(4) << quint64(6) << std::vector<Key> { 4, 1 };
     // 1 slot: every change of key is a miss and evicts the previous key.
     QTest::newRow("1 slot") << qint64(1) << quint64(12)
-                            << std::vector<Key>{ 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4 };
+                            << std::vector<Key> { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4 };
 }
 
 void tst_OptPolicy::beladyString()
@@ -59,8 +59,8 @@ void tst_OptPolicy::beladyString()
     QFETCH(qint64, capacity);
     QFETCH(quint64, misses);
     QFETCH(std::vector<Key>, victims);
-    const auto reqs =
-            withNextAccess(TestSupport::requestsFromKeys({ 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 }));
+    const auto reqs
+        = withNextAccess(TestSupport::requestsFromKeys({ 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 }));
     OptPolicy opt({ capacity, SizeUnit::Objects, 1 });
     std::vector<Key> evicted;
     for (const Request &r : reqs) {
@@ -86,13 +86,13 @@ void tst_OptPolicy::evictsFurthestNextUse()
     QVERIFY(!opt.access({ 2, 50, 1, 0 }));
     QVERIFY(opt.access({ 1, 100, 1, 0 }));
     QVERIFY(!opt.access({ 3, 60, 1, 0 }));
-    QCOMPARE(opt.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(opt.lastEvicted(), std::vector<Key> { 1 });
     // Never again (-1) beats any finite distance; no bypass: 4 is inserted anyway.
     QVERIFY(!opt.access({ 4, -1, 1, 0 }));
-    QCOMPARE(opt.lastEvicted(), std::vector<Key>{ 3 });
+    QCOMPARE(opt.lastEvicted(), std::vector<Key> { 3 });
     QVERIFY(opt.contains(4));
     QVERIFY(!opt.access({ 5, 70, 1, 0 }));
-    QCOMPARE(opt.lastEvicted(), std::vector<Key>{ 4 });
+    QCOMPARE(opt.lastEvicted(), std::vector<Key> { 4 });
 }
 
 void tst_OptPolicy::byteModeEvictsUntilFits()
@@ -102,19 +102,19 @@ void tst_OptPolicy::byteModeEvictsUntilFits()
     // At 3 b hits (now never again). At 4 d fits (100). At 5 a needs 60: b, c, d are never
     // used again; the oldest touches go first, c (2), b (3), d (4): all three.
     std::vector<Request> reqs = { { 1, 0, 60, 0 }, { 2, 0, 30, 0 }, { 3, 0, 20, 0 },
-                                  { 2, 0, 30, 0 }, { 4, 0, 50, 0 }, { 1, 0, 60, 0 } };
+        { 2, 0, 30, 0 }, { 4, 0, 50, 0 }, { 1, 0, 60, 0 } };
     reqs = withNextAccess(reqs);
     OptPolicy opt({ 100, SizeUnit::Bytes, 1 });
     QVERIFY(!opt.access(reqs[0]));
     QVERIFY(!opt.access(reqs[1]));
     QVERIFY(!opt.access(reqs[2]));
-    QCOMPARE(opt.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(opt.lastEvicted(), std::vector<Key> { 1 });
     QCOMPARE(opt.used(), 50);
     QVERIFY(opt.access(reqs[3]));
     QVERIFY(!opt.access(reqs[4]));
     QCOMPARE(opt.used(), 100);
     QVERIFY(!opt.access(reqs[5]));
-    QCOMPARE(opt.lastEvicted(), (std::vector<Key>{ 3, 2, 4 }));
+    QCOMPARE(opt.lastEvicted(), (std::vector<Key> { 3, 2, 4 }));
     QCOMPARE(opt.used(), 60);
     QVERIFY(!opt.access({ 9, -1, 101, 0 })); // larger than the cache: not admitted
     QCOMPARE(opt.entryCount(), 1);
@@ -132,10 +132,10 @@ void tst_OptPolicy::removeAndShrink()
     QCOMPARE(opt.used(), 3);
     QCOMPARE(opt.stats().evictions, 0u);
     opt.setCapacity(1); // furthest first: 4 (30), then 3 (20); 2's stale heap entry is skipped
-    QCOMPARE(opt.lastEvicted(), (std::vector<Key>{ 4, 3 }));
+    QCOMPARE(opt.lastEvicted(), (std::vector<Key> { 4, 3 }));
     QVERIFY(opt.contains(1));
     QVERIFY(!opt.access({ 2, -1, 1, 0 }));
-    QCOMPARE(opt.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(opt.lastEvicted(), std::vector<Key> { 1 });
 }
 
 void tst_OptPolicy::largeTraceIsFast()

@@ -50,9 +50,9 @@ std::vector<Request> skewedStream(std::size_t n, quint64 seed, bool sized)
 void tst_PolicyConformance::registryIsComplete()
 {
     // The ids the foundation issue names, as libCacheSim spells them.
-    const QStringList expected = { u"lru"_s, u"fifo"_s, u"lfu"_s, u"random"_s, u"clock"_s,
-                                   u"sieve"_s, u"arc"_s, u"twoq"_s, u"lirs"_s, u"s3fifo"_s,
-                                   u"wtinylfu"_s, u"qcache"_s, u"opt"_s };
+    const QStringList expected
+        = { u"lru"_s, u"fifo"_s, u"lfu"_s, u"random"_s, u"clock"_s, u"sieve"_s, u"arc"_s, u"twoq"_s,
+              u"lirs"_s, u"s3fifo"_s, u"wtinylfu"_s, u"qcache"_s, u"opt"_s };
     for (const QString &id : expected)
         QVERIFY2(findPolicy(id), qPrintable(id));
     QCOMPARE(qsizetype(policyRegistry().size()), expected.size());
@@ -73,8 +73,8 @@ void tst_PolicyConformance::invariants()
 {
     QFETCH(QString, policy);
     QFETCH(qint64, capacity);
-    std::vector<Request> reqs =
-            TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(u"lirs_multi1.trace"_s));
+    std::vector<Request> reqs
+        = TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(u"lirs_multi1.trace"_s));
     annotateNextAccess(reqs);
     auto p = createPolicy(policy, { capacity, SizeUnit::Objects, 7 });
     QVERIFY(p);
@@ -163,7 +163,8 @@ void tst_PolicyConformance::unknownPolicyListsIds()
 {
     auto p = createPolicy(u"mru", { 10, SizeUnit::Objects, 1 });
     QVERIFY(!p);
-    QVERIFY(p.error().toString().startsWith(u"policy: 'mru' is not a policy; valid ids: lru, fifo"_s));
+    QVERIFY(
+        p.error().toString().startsWith(u"policy: 'mru' is not a policy; valid ids: lru, fifo"_s));
 }
 
 QTEST_GUILESS_MAIN(tst_PolicyConformance)

@@ -64,7 +64,7 @@ void tst_Reference::matchesLibCacheSim_data()
         const QString trace = QString::fromLatin1(c[0]);
         const QString policy = QString::fromLatin1(c[1]);
         QTest::addRow("%s %s %s", c[0].constData(), c[1].constData(), c[2].constData())
-                << trace << policy << c[2].toLongLong() << c[3].toULongLong() << c[4].toULongLong();
+            << trace << policy << c[2].toLongLong() << c[3].toULongLong() << c[4].toULongLong();
         ++rows;
     }
     QCOMPARE(rows, 56);
@@ -77,8 +77,8 @@ void tst_Reference::matchesLibCacheSim()
     QFETCH(qint64, capacity);
     QFETCH(quint64, requests);
     QFETCH(quint64, misses);
-    const std::vector<Request> reqs =
-            withNextAccess(TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(trace)));
+    const std::vector<Request> reqs
+        = withNextAccess(TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(trace)));
     QCOMPARE(quint64(reqs.size()), requests);
     if (!findPolicy(policy))
         QSKIP("policy not in the registry yet");

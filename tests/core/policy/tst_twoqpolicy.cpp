@@ -19,10 +19,7 @@ private slots:
 };
 
 namespace {
-Request req(Key key, quint32 size = 1)
-{
-    return Request{ key, -1, size, 0 };
-}
+Request req(Key key, quint32 size = 1) { return Request { key, -1, size, 0 }; }
 
 struct Step
 {
@@ -54,20 +51,37 @@ void tst_TwoQPolicy::followsPaper_data()
     //  10        |A1in| = 1 = Kin: Am's LRU 4 goes, with no ghost
     //  4         so 4 is new: 9 leaves A1in; A1in = [4 10], Am = [7 1]
     const std::vector<Step> fourSlots = {
-        { 1, false, {} },     { 2, false, {} },     { 3, false, {} },     { 4, false, {} },
-        { 1, true, {} },      { 5, false, { 1 } },  { 1, false, { 2 } },  { 6, false, { 3 } },
-        { 7, false, { 4 } },  { 2, false, { 5 } },  { 1, true, {} },      { 4, false, { 6 } },
-        { 8, false, { 7 } },  { 9, false, { 2 } },  { 1, true, {} },      { 7, false, { 8 } },
-        { 10, false, { 4 } }, { 4, false, { 9 } },
+        { 1, false, {} },
+        { 2, false, {} },
+        { 3, false, {} },
+        { 4, false, {} },
+        { 1, true, {} },
+        { 5, false, { 1 } },
+        { 1, false, { 2 } },
+        { 6, false, { 3 } },
+        { 7, false, { 4 } },
+        { 2, false, { 5 } },
+        { 1, true, {} },
+        { 4, false, { 6 } },
+        { 8, false, { 7 } },
+        { 9, false, { 2 } },
+        { 1, true, {} },
+        { 7, false, { 8 } },
+        { 10, false, { 4 } },
+        { 4, false, { 9 } },
     };
-    QTest::newRow("4 slots") << qint64(4) << fourSlots << std::vector<Key>{ 1, 4, 7, 10 };
+    QTest::newRow("4 slots") << qint64(4) << fourSlots << std::vector<Key> { 1, 4, 7, 10 };
     // 1 slot: Kin = Kout = 1. With Am empty A1in pages out even at Kin; a key found in A1out
     // goes to Am; Am's victim leaves no ghost, so the alternation never hits.
     const std::vector<Step> oneSlot = {
-        { 1, false, {} },    { 2, false, { 1 } }, { 1, false, { 2 } },
-        { 2, false, { 1 } }, { 2, true, {} },     { 1, false, { 2 } },
+        { 1, false, {} },
+        { 2, false, { 1 } },
+        { 1, false, { 2 } },
+        { 2, false, { 1 } },
+        { 2, true, {} },
+        { 1, false, { 2 } },
     };
-    QTest::newRow("1 slot") << qint64(1) << oneSlot << std::vector<Key>{ 1 };
+    QTest::newRow("1 slot") << qint64(1) << oneSlot << std::vector<Key> { 1 };
 }
 
 void tst_TwoQPolicy::followsPaper()
@@ -98,18 +112,18 @@ void tst_TwoQPolicy::byteMode()
     for (Key k : { 1, 2, 3 })
         QVERIFY(!q.access(req(k, k == 1 ? 40 : k == 2 ? 30 : 20)));
     QVERIFY(!q.access(req(4, 30)));
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 1 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 1 });
     QCOMPARE(q.used(), 80);
     QVERIFY(!q.access(req(1, 40)));
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 2 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 2 });
     QCOMPARE(q.used(), 90);
     QVERIFY(!q.access(req(5, 30)));
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 3 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 3 });
     QVERIFY(!q.access(req(6, 20)));
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 4 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 4 });
     QCOMPARE(q.used(), 90);
     QVERIFY(!q.access(req(2, 30)));
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 5 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 5 });
     QVERIFY(q.access(req(1, 40))); // Am
     QVERIFY(!q.access(req(7, 101))); // larger than the cache: not admitted
     QVERIFY(q.lastEvicted().empty());
@@ -140,12 +154,12 @@ void tst_TwoQPolicy::shrinkRecomputesShares()
     for (Key k = 1; k <= 8; ++k)
         q.access(req(k));
     q.setCapacity(4);
-    QCOMPARE(q.lastEvicted(), (std::vector<Key>{ 1, 2, 3, 4 }));
+    QCOMPARE(q.lastEvicted(), (std::vector<Key> { 1, 2, 3, 4 }));
     QCOMPARE(q.used(), 4);
     QVERIFY(!q.access(req(3))); // remembered: to Am, 5 leaves A1in
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 5 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 5 });
     QVERIFY(!q.access(req(2))); // forgotten: to A1in, 6 leaves A1in
-    QCOMPARE(q.lastEvicted(), std::vector<Key>{ 6 });
+    QCOMPARE(q.lastEvicted(), std::vector<Key> { 6 });
     QVERIFY(q.access(req(3)));
     QVERIFY(q.memoryBytes() > 0);
 }

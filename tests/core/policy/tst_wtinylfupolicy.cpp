@@ -22,10 +22,7 @@ private slots:
 };
 
 namespace {
-Request req(Key key, quint32 size = 1)
-{
-    return Request{ key, -1, size, 0 };
-}
+Request req(Key key, quint32 size = 1) { return Request { key, -1, size, 0 }; }
 
 struct Step
 {
@@ -46,10 +43,13 @@ void tst_WTinyLfuPolicy::admissionContest_data()
     // 1 slot: window 1, no main area. Each new key pushes the old one out as a candidate that
     // meets itself as probation's victim, so it is an LRU of one.
     const std::vector<Step> oneSlot = {
-        { 1, false, {} }, { 1, true, {} },   { 2, false, { 1 } },
-        { 2, true, {} },  { 1, false, { 2 } },
+        { 1, false, {} },
+        { 1, true, {} },
+        { 2, false, { 1 } },
+        { 2, true, {} },
+        { 1, false, { 2 } },
     };
-    QTest::newRow("1 slot") << qint64(1) << oneSlot << std::vector<Key>{ 1 };
+    QTest::newRow("1 slot") << qint64(1) << oneSlot << std::vector<Key> { 1 };
     // 2 slots: window 1, probation 1 (protected 0).
     //  1 2      1 moves to probation (cache not full: no contest)
     //  3        candidate 2 (f 1) vs victim 1 (f 1): not more frequent, 2 is evicted
@@ -59,10 +59,16 @@ void tst_WTinyLfuPolicy::admissionContest_data()
     //  2        candidate 3 (f 2) vs 1 (f 2): 3 out
     //  3        candidate 2 (f 3) vs 1 (f 2): admitted, 1 out
     const std::vector<Step> twoSlots = {
-        { 1, false, {} },    { 2, false, {} },    { 3, false, { 2 } }, { 1, true, {} },
-        { 2, false, { 3 } }, { 3, false, { 2 } }, { 2, false, { 3 } }, { 3, false, { 1 } },
+        { 1, false, {} },
+        { 2, false, {} },
+        { 3, false, { 2 } },
+        { 1, true, {} },
+        { 2, false, { 3 } },
+        { 3, false, { 2 } },
+        { 2, false, { 3 } },
+        { 3, false, { 1 } },
     };
-    QTest::newRow("2 slots") << qint64(2) << twoSlots << std::vector<Key>{ 2, 3 };
+    QTest::newRow("2 slots") << qint64(2) << twoSlots << std::vector<Key> { 2, 3 };
     // 10 slots: window 1, main 9 = protected 7 + probation 2.
     //  1..10    window [10], probation [9 .. 1]
     //  1..8     hits: 1..7 fill protected; promoting 8 demotes 1: probation [1 9]
@@ -76,12 +82,11 @@ void tst_WTinyLfuPolicy::admissionContest_data()
         tenSlots.push_back({ k, false, {} });
     for (Key k = 1; k <= 8; ++k)
         tenSlots.push_back({ k, true, {} });
-    for (const Step &s : std::vector<Step>{ { 11, false, { 10 } }, { 10, false, { 11 } },
-                                            { 12, false, { 9 } }, { 1, true, {} },
-                                            { 13, false, { 12 } } })
+    for (const Step &s : std::vector<Step> { { 11, false, { 10 } }, { 10, false, { 11 } },
+             { 12, false, { 9 } }, { 1, true, {} }, { 13, false, { 12 } } })
         tenSlots.push_back(s);
     QTest::newRow("10 slots") << qint64(10) << tenSlots
-                              << std::vector<Key>{ 1, 2, 3, 4, 5, 6, 7, 8, 10, 13 };
+                              << std::vector<Key> { 1, 2, 3, 4, 5, 6, 7, 8, 10, 13 };
 }
 
 void tst_WTinyLfuPolicy::admissionContest()
@@ -121,7 +126,7 @@ void tst_WTinyLfuPolicy::scanDoesNotDisplaceHotSet()
 
     WTinyLfuPolicy w({ 100, SizeUnit::Objects, 1 });
     LruPolicy lru({ 100, SizeUnit::Objects, 1 });
-    for (CachePolicy *p : std::initializer_list<CachePolicy *>{ &w, &lru }) {
+    for (CachePolicy *p : std::initializer_list<CachePolicy *> { &w, &lru }) {
         p->accessBatch(warm);
         p->accessBatch(scan);
         p->resetStats();
@@ -149,14 +154,14 @@ void tst_WTinyLfuPolicy::byteMode()
     for (Key k = 1; k <= 5; ++k)
         QVERIFY(w.access(req(k, 100)));
     QVERIFY(!w.access(req(11, 100)));
-    QCOMPARE(w.lastEvicted(), std::vector<Key>{ 11 });
+    QCOMPARE(w.lastEvicted(), std::vector<Key> { 11 });
     QVERIFY(!w.access(req(11, 100)));
-    QCOMPARE(w.lastEvicted(), std::vector<Key>{ 6 });
+    QCOMPARE(w.lastEvicted(), std::vector<Key> { 6 });
     QVERIFY(!w.access(req(12, 600)));
-    QCOMPARE(w.lastEvicted(), std::vector<Key>{ 12 });
+    QCOMPARE(w.lastEvicted(), std::vector<Key> { 12 });
     QCOMPARE(w.used(), 1000);
     QVERIFY(!w.access(req(12, 600)));
-    QCOMPARE(w.lastEvicted(), (std::vector<Key>{ 7, 8, 9, 10, 12 }));
+    QCOMPARE(w.lastEvicted(), (std::vector<Key> { 7, 8, 9, 10, 12 }));
     QCOMPARE(w.used(), 600);
     QVERIFY(!w.access(req(13, 1001))); // larger than the cache: not admitted
     QVERIFY(w.lastEvicted().empty());
@@ -177,7 +182,7 @@ void tst_WTinyLfuPolicy::removeAndShrink()
     QCOMPARE(w.stats().evictions, 0u);
     // 5 slots: window 1, protected 3, probation 1. Probation's LRU end goes first.
     w.setCapacity(5);
-    QCOMPARE(w.lastEvicted(), (std::vector<Key>{ 4, 5, 6, 7 }));
+    QCOMPARE(w.lastEvicted(), (std::vector<Key> { 4, 5, 6, 7 }));
     QCOMPARE(w.used(), 5);
     for (Key k : { 1, 3, 8, 9, 10 })
         QVERIFY(w.contains(k));

@@ -190,14 +190,13 @@ private slots:
             }
             QVERIFY2(shadow.hits == direct->stats().hits,
                 qPrintable(u"%1: shadow %2 hits, replay %3"_s.arg(shadow.policy)
-                        .arg(shadow.hits)
-                        .arg(direct->stats().hits)));
+                               .arg(shadow.hits)
+                               .arg(direct->stats().hits)));
             QCOMPARE(shadow.requests, direct->stats().requests);
             QCOMPARE(shadow.capacity, config.capacity);
             // At rate 1 the estimate is the plain ratio.
-            QVERIFY(std::abs(shadow.hitRatio
-                        - double(shadow.hits) / double(shadow.requests))
-                < 1e-12);
+            QVERIFY(
+                std::abs(shadow.hitRatio - double(shadow.hits) / double(shadow.requests)) < 1e-12);
         }
     }
 
@@ -238,16 +237,17 @@ private slots:
             const double exact = 1.0 - full->stats().missRatio();
             QVERIFY2(std::abs(shadow.hitRatio - exact) <= tolerance,
                 qPrintable(u"%1: estimated %2, full replay %3"_s.arg(shadow.policy)
-                        .arg(shadow.hitRatio)
-                        .arg(exact)));
+                               .arg(shadow.hitRatio)
+                               .arg(exact)));
         }
         const MissRatioCurve lru = exactLruCurve(requests);
         QVERIFY2(std::abs(s.hitRatioNow - (1.0 - lru.missRatio(capacity))) <= tolerance,
-            qPrintable(u"LRU now: %1 vs %2"_s.arg(s.hitRatioNow).arg(1.0 - lru.missRatio(capacity))));
-        QVERIFY2(std::abs(s.hitRatioAtDoubleCapacity - (1.0 - lru.missRatio(2 * capacity)))
-                <= tolerance,
+            qPrintable(
+                u"LRU now: %1 vs %2"_s.arg(s.hitRatioNow).arg(1.0 - lru.missRatio(capacity))));
+        QVERIFY2(
+            std::abs(s.hitRatioAtDoubleCapacity - (1.0 - lru.missRatio(2 * capacity))) <= tolerance,
             qPrintable(u"LRU at 2x: %1 vs %2"_s.arg(s.hitRatioAtDoubleCapacity)
-                    .arg(1.0 - lru.missRatio(2 * capacity))));
+                           .arg(1.0 - lru.missRatio(2 * capacity))));
         // The curve spans 1 to 4x the live capacity, in the live unit, rising capacities.
         QCOMPARE(s.lruCurve.front().capacity, qint64(1));
         QCOMPARE(s.lruCurve.back().capacity, 4 * capacity);
