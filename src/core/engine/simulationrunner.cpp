@@ -1,6 +1,6 @@
 #include "core/engine/simulationrunner.h"
 
-#include "core/policy/keyindexmap.h"
+#include "core/keyindexmap.h"
 #include "core/policy/policyregistry.h"
 
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 
 #include "core/metrics/counters.h"
 #include "core/metrics/latencyhistogram.h"
-#include "core/policy/cachepolicy.h"
+#include "core/sizeunit.h"
 
 #include <QMetaType>
 #include <QString>

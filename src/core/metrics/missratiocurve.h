@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/error.h"
-#include "core/policy/cachepolicy.h"
-#include "core/policy/keyindexmap.h"
+#include "core/sizeunit.h"
+#include "core/keyindexmap.h"
 #include "core/workload/request.h"
 
 #include <span>

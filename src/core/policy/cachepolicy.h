@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/sizeunit.h"
 #include "core/workload/request.h"
 
 #include <QtGlobal>
@@ -8,9 +9,6 @@
 #include <vector>
 
 namespace CacheScope {
-
-/// What capacity counts: objects (every object size 1) or bytes (objects carry sizes).
-enum class SizeUnit { Objects, Bytes };
 
 struct PolicyConfig
 {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/policy/cachepolicy.h"
-#include "core/policy/keyindexmap.h"
+#include "core/keyindexmap.h"
 #include "core/policy/nodelist.h"
 
 namespace CacheScope {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/metrics/missratiocurve.h"
-#include "core/policy/cachepolicy.h"
+#include "core/sizeunit.h"
 
 #include <QMetaType>
 #include <QString>

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/key.h"
+
 #include <QtGlobal>
 
 #include <cstdint>
 
 namespace CacheScope {
-
-using Key = quint64;
 
 /// One cache request as the policies see it: 24 bytes so a 5 M-request trace is 120 MB.
 /// Every request is a get (libCacheSim's convention); a miss inserts the object.
@@ -22,16 +22,5 @@ struct Request
 };
 
 static_assert(sizeof(Request) == 24);
-
-/// A 64-bit finaliser (splitmix64 / murmur3 fmix): spreads keys for hashing and scrambling.
-constexpr quint64 mixKey(quint64 x) noexcept
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 } // namespace CacheScope

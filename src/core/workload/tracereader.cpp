@@ -1,6 +1,6 @@
 #include "core/workload/tracereader.h"
 
-#include "core/policy/keyindexmap.h"
+#include "core/keyindexmap.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
 #include "core/workload/oraclegeneraltracereader.h"

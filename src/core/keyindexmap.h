@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/workload/request.h"
+#include "core/key.h"
 
 #include <cstdint>
 #include <vector>
