@@ -5,11 +5,8 @@ namespace CacheScope {
 ArcPolicy::ArcPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        // Resident objects plus ghosts: at most 2c directory entries.
-        m_map.reserve(2 * std::size_t(config.capacity) + 1);
-        m_nodes.reserve(2 * std::size_t(config.capacity) + 1);
-    }
+    // Resident objects plus ghosts: at most 2c directory entries.
+    reserveUpFront(config, 2 * config.capacity, m_map, m_nodes);
 }
 
 bool ArcPolicy::erase(Key key)

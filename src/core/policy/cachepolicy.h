@@ -148,6 +148,16 @@ public:
 protected:
     Derived &self() { return static_cast<Derived &>(*this); }
 
+    /// Sizes `tables` (each with reserve(n)) for `entries` entries plus the one a miss adds
+    /// before its eviction, up front: only in object mode and below 2^24 objects, where the
+    /// capacity bounds what the tables will hold. Byte mode and huge caches grow on demand.
+    template <typename... Tables>
+    static void reserveUpFront(const PolicyConfig &config, qint64 entries, Tables &...tables)
+    {
+        if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24))
+            (tables.reserve(std::size_t(entries) + 1), ...);
+    }
+
     /// The size the policy accounts: 1 in object mode.
     quint32 requestSize(const Request &r) const
     {

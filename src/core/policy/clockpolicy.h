@@ -1,20 +1,28 @@
 #pragma once
 
-#include "core/policy/cachepolicy.h"
-#include "core/keyindexmap.h"
-#include "core/policy/nodelist.h"
+#include "core/policy/linkedpolicy.h"
 
 namespace CacheScope {
+
+/// A CLOCK entry: a LinkedNode's fields and the reference bit (in their padding).
+struct ClockNode
+{
+    Key key = 0;
+    quint32 size = 0;
+    quint32 prev = nilIndex;
+    quint32 next = nilIndex;
+    bool referenced = false;
+};
 
 /// CLOCK (second chance): one reference bit per entry; new entries enter with the bit clear and
 /// a hit sets it. The hand evicts the first entry with a clear bit, clearing set bits as it
 /// passes. As in libCacheSim, the circle is a FIFO queue whose tail is under the hand: an entry
 /// given a second chance moves to the head, which is where the hand reaches it last.
 /// Corbató, "A Paging Experiment with the Multics System", MIT Project MAC, 1968.
-class ClockPolicy final : public PolicyBase<ClockPolicy>
+class ClockPolicy final : public LinkedPolicy<ClockPolicy, ClockNode>
 {
 public:
-    explicit ClockPolicy(const PolicyConfig &config);
+    using LinkedPolicy::LinkedPolicy;
 
     bool find(const Request &r)
     {
@@ -24,14 +32,6 @@ public:
         m_nodes[i].referenced = true;
         return true;
     }
-    void insert(const Request &r)
-    {
-        const quint32 i = m_nodes.allocate();
-        m_nodes[i].key = r.key;
-        m_nodes[i].size = requestSize(r);
-        m_list.pushFront(i);
-        m_map.insert(r.key, i);
-    }
     Victim evict()
     {
         quint32 i = m_list.back();
@@ -40,29 +40,8 @@ public:
             m_list.moveToFront(i);
             i = m_list.back();
         }
-        const Victim v { m_nodes[i].key, m_nodes[i].size };
-        m_list.unlink(i);
-        m_map.erase(v.key);
-        m_nodes.release(i);
-        return v;
+        return removeNode(i);
     }
-    bool erase(Key key);
-    bool has(Key key) const { return m_map.find(key) != KeyIndexMap::npos; }
-    qint64 entryCount() const override { return qint64(m_map.size()); }
-    std::size_t memoryBytes() const override { return m_map.memoryBytes() + m_nodes.memoryBytes(); }
-
-private:
-    struct Node
-    {
-        Key key = 0;
-        quint32 size = 0;
-        quint32 prev = nilIndex;
-        quint32 next = nilIndex;
-        bool referenced = false;
-    };
-    KeyIndexMap m_map;
-    NodePool<Node> m_nodes;
-    IndexList<NodePool<Node>> m_list { &m_nodes };
 };
 
 } // namespace CacheScope

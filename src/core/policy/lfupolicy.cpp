@@ -5,10 +5,7 @@ namespace CacheScope {
 LfuPolicy::LfuPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        m_map.reserve(std::size_t(config.capacity) + 1);
-        m_entries.reserve(std::size_t(config.capacity) + 1);
-    }
+    reserveUpFront(config, config.capacity, m_map, m_entries);
 }
 
 bool LfuPolicy::erase(Key key)

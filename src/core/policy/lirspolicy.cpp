@@ -12,11 +12,8 @@ LirsPolicy::LirsPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
     computeShares();
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        // Residents only: the non-resident entries grow the tables when a workload makes them.
-        m_map.reserve(std::size_t(config.capacity) + 1);
-        m_nodes.reserve(std::size_t(config.capacity) + 1);
-    }
+    // Residents only: the non-resident entries grow the tables when a workload makes them.
+    reserveUpFront(config, config.capacity, m_map, m_nodes);
 }
 
 void LirsPolicy::computeShares()

@@ -1,17 +1,15 @@
 #pragma once
 
-#include "core/policy/cachepolicy.h"
-#include "core/keyindexmap.h"
-#include "core/policy/nodelist.h"
+#include "core/policy/linkedpolicy.h"
 
 namespace CacheScope {
 
 /// LRU: a hit moves the entry to the front; the victim is the least recently used entry.
 /// Flat nodes in a doubly linked list found through an open-addressing map.
-class LruPolicy final : public PolicyBase<LruPolicy>
+class LruPolicy final : public LinkedPolicy<LruPolicy>
 {
 public:
-    explicit LruPolicy(const PolicyConfig &config);
+    using LinkedPolicy::LinkedPolicy;
 
     bool find(const Request &r)
     {
@@ -21,38 +19,7 @@ public:
         m_list.moveToFront(i);
         return true;
     }
-    void insert(const Request &r)
-    {
-        const quint32 i = m_nodes.allocate();
-        m_nodes[i].key = r.key;
-        m_nodes[i].size = requestSize(r);
-        m_list.pushFront(i);
-        m_map.insert(r.key, i);
-    }
-    Victim evict()
-    {
-        const quint32 i = m_list.popBack();
-        const Victim v { m_nodes[i].key, m_nodes[i].size };
-        m_map.erase(v.key);
-        m_nodes.release(i);
-        return v;
-    }
-    bool erase(Key key);
-    bool has(Key key) const { return m_map.find(key) != KeyIndexMap::npos; }
-    qint64 entryCount() const override { return qint64(m_map.size()); }
-    std::size_t memoryBytes() const override { return m_map.memoryBytes() + m_nodes.memoryBytes(); }
-
-private:
-    struct Node
-    {
-        Key key = 0;
-        quint32 size = 0;
-        quint32 prev = nilIndex;
-        quint32 next = nilIndex;
-    };
-    KeyIndexMap m_map;
-    NodePool<Node> m_nodes;
-    IndexList<NodePool<Node>> m_list { &m_nodes };
+    Victim evict() { return removeNode(m_list.back()); }
 };
 
 } // namespace CacheScope

@@ -5,11 +5,8 @@ namespace CacheScope {
 OptPolicy::OptPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        m_map.reserve(std::size_t(config.capacity) + 1);
-        m_nodes.reserve(std::size_t(config.capacity) + 1);
-        m_heap.reserve(2 * std::size_t(config.capacity) + 65);
-    }
+    reserveUpFront(config, config.capacity, m_map, m_nodes);
+    reserveUpFront(config, 2 * config.capacity + 64, m_heap);
 }
 
 Victim OptPolicy::evict()

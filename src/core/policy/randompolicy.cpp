@@ -12,11 +12,7 @@ RandomPolicy::RandomPolicy(const PolicyConfig &config)
         s += 0x9e3779b97f4a7c15ULL;
         word = mixKey(s);
     }
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        m_map.reserve(std::size_t(config.capacity) + 1);
-        m_keys.reserve(std::size_t(config.capacity) + 1);
-        m_sizes.reserve(std::size_t(config.capacity) + 1);
-    }
+    reserveUpFront(config, config.capacity, m_map, m_keys, m_sizes);
 }
 
 bool RandomPolicy::erase(Key key)

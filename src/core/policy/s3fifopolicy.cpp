@@ -8,12 +8,8 @@ S3FifoPolicy::S3FifoPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
     setTargets(config.capacity);
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        // Residents plus ghosts: up to capacity + main's capacity keys.
-        const std::size_t keys = std::size_t(config.capacity + m_ghostCapacity) + 1;
-        m_map.reserve(keys);
-        m_nodes.reserve(keys);
-    }
+    // Residents plus ghosts: up to capacity + main's capacity keys.
+    reserveUpFront(config, config.capacity + m_ghostCapacity, m_map, m_nodes);
 }
 
 void S3FifoPolicy::setTargets(qint64 capacity)

@@ -8,11 +8,8 @@ TwoQPolicy::TwoQPolicy(const PolicyConfig &config)
     : PolicyBase(config)
 {
     computeShares();
-    if (config.sizeUnit == SizeUnit::Objects && config.capacity < (1 << 24)) {
-        // Resident objects plus A1out's keys.
-        m_map.reserve(std::size_t(config.capacity + m_kout) + 1);
-        m_nodes.reserve(std::size_t(config.capacity + m_kout) + 1);
-    }
+    // Resident objects plus A1out's keys.
+    reserveUpFront(config, config.capacity + m_kout, m_map, m_nodes);
 }
 
 void TwoQPolicy::computeShares()

@@ -40,10 +40,7 @@ WTinyLfuPolicy::WTinyLfuPolicy(const PolicyConfig &config)
     if (config.sizeUnit == SizeUnit::Objects) {
         m_sketch.resize(
             std::min(quint64(config.capacity), sketchEagerWidth), 10 * quint64(config.capacity));
-        if (config.capacity < (1 << 24)) {
-            m_map.reserve(std::size_t(config.capacity) + 1);
-            m_nodes.reserve(std::size_t(config.capacity) + 1);
-        }
+        reserveUpFront(config, config.capacity, m_map, m_nodes);
     } else {
         m_sketch.resize(sketchStartWidth, 10 * sketchStartWidth);
     }
