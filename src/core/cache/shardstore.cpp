@@ -2,8 +2,7 @@
 
 #include "core/cache/resultcache.h"
 #include "core/policy/policyregistry.h"
-
-#include <QCache>
+#include "core/policy/qcacheadapter.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -21,43 +20,39 @@ public:
     void setCapacity(qint64, EvictedList &) override { }
 };
 
-/// A real QCache<Key, Slot> deciding residency, cost 1 per entry or the result's bytes, as
+/// A real QCache deciding residency, cost 1 per entry or the result's bytes, as
 /// ARCHITECTURE.md asks: object() on a replayed hit is its LRU update, insert() and
-/// setMaxCost() trim it. QCache deletes what it evicts without saying so; each Slot's
-/// destructor reports its key while the store listens (inside admit() and setCapacity()).
+/// setMaxCost() trim it. QCache deletes what it evicts without saying so; QCacheAdapter's
+/// nodes, built inside their CacheEntry (so QCache's `delete` ends their life and frees nothing:
+/// the entry's memory is the shard's, reclaimed once readers are done), report the entries
+/// while the store listens (inside admit() and setCapacity()).
 class QCacheStore final : public ShardStore
 {
 public:
     QCacheStore(qint64 capacity, SizeUnit unit)
-        : m_unit(unit)
+        : m_cache(this, capacity)
+        , m_unit(unit)
     {
-        m_cache.setMaxCost(capacity);
-    }
-    ~QCacheStore() override
-    {
-        m_sink = nullptr;
-        m_cache.clear();
     }
 
     CacheEntry *touch(Key key, const ShardIndex &) override
     {
-        const Slot *slot = m_cache.object(key); // relinks: the LRU update
-        return slot ? slot->entry : nullptr; // no probe of the index
+        CacheEntry **entry = m_cache.object(key); // relinks: the LRU update
+        return entry ? *entry : nullptr; // no probe of the index
     }
     bool admit(CacheEntry &entry, EvictedList &evicted) override
     {
         const qint64 cost = costOf(entry.value, m_unit);
-        // Qt 6.4's insert() deletes the object at once when cost > maxCost: never offer it.
-        if (cost > m_cache.maxCost())
+        if (!m_cache.fits(cost))
             return false;
-        static_assert(sizeof(Slot) <= sizeof(entry.storeNode));
-        Slot *slot = ::new (static_cast<void *>(entry.storeNode)) Slot { &entry, this };
+        static_assert(sizeof(Adapter::Stored) <= sizeof(entry.storeNode));
+        static_assert(alignof(Adapter::Stored) <= alignof(void *));
         m_sink = &evicted;
-        m_cache.insert(entry.key, slot, cost); // the key is not held: no replacement
+        m_cache.insertAt(entry.storeNode, entry.key, &entry, cost); // the key is not held
         m_sink = nullptr;
         return true;
     }
-    void remove(Key key) override { delete m_cache.take(key); }
+    void remove(Key key) override { m_cache.remove(key); }
     void setCapacity(qint64 capacity, EvictedList &evicted) override
     {
         m_sink = &evicted;
@@ -66,21 +61,16 @@ public:
     }
 
 private:
-    /// QCache's object: built inside its CacheEntry, so QCache's `delete` ends its life and
-    /// frees nothing (the entry's memory is the shard's, reclaimed once readers are done).
-    struct Slot
-    {
-        CacheEntry *entry;
-        QCacheStore *owner;
-        ~Slot()
-        {
-            if (owner->m_sink)
-                owner->m_sink->push_back({ 0, entry });
-        }
-        static void operator delete(void *) noexcept { }
-    };
+    using Adapter = QCacheAdapter<CacheEntry *, QCacheStore, true>;
+    friend Adapter;
 
-    QCache<Key, Slot> m_cache;
+    void qcacheDeleted(CacheEntry *entry)
+    {
+        if (m_sink)
+            m_sink->push_back({ 0, entry });
+    }
+
+    Adapter m_cache;
     SizeUnit m_unit;
     EvictedList *m_sink = nullptr; // where QCache's own deletions are reported
 };
