@@ -1,12 +1,12 @@
 #include "core/whatif/shadowset.h"
 
+#include "core/metrics/lrucurvesampler.h"
 #include "core/policy/policyregistry.h"
+#include "core/whatif/samplingrate.h"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <span>
 #include <thread>
 
@@ -20,15 +20,6 @@ namespace CacheScope {
 
 namespace {
 
-constexpr quint64 fullThreshold = quint64(1) << 53; // rate 1: every 53-bit hash is below it
-constexpr qint64 adaptWindowNs = 100'000'000; // the rate is judged over 100 ms of wall time
-constexpr double idleCores = 0.005; // a consumer under 0.5% of a core is never over budget
-// Below this many sampled requests in a window the consumer's time is its fixed overhead (its
-// wake-ups, the publications), which a lower rate would not reduce: the rate does not fall then,
-// and may rise. 1000 per 100 ms costs about 1% of a core.
-constexpr quint64 fewKeysPerWindow = 1000;
-constexpr int raiseAfterWindows = 10; // a second of headroom before the rate doubles
-constexpr int maxStepsPerWindow = 3; // the rate falls at most to 1/8 of itself per window
 // The consumer polls (workers never signal it: that would be a syscall on their path). It comes
 // back soon when a ring was filling up, else later: fewer wake-ups preempting a worker, and
 // larger batches, so each policy's few lines stay in cache through its batch (per sampled
@@ -37,175 +28,12 @@ constexpr auto busyPause = std::chrono::milliseconds(2); // a ring was over 1/4 
 constexpr auto calmPause = std::chrono::milliseconds(20);
 constexpr int curvePoints = 64; // points of the published LRU curve, up to 4 x the capacity
 
-qint64 steadyNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-qint64 cpuClockNs(clockid_t clock)
-{
-    timespec ts {};
-    if (clock_gettime(clock, &ts) == 0)
-        return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-    return -1;
-}
-
-/// CPU time of the calling thread: what the consumer costs, sleeps excluded.
-qint64 threadCpuNs()
-{
-    const qint64 ns = cpuClockNs(CLOCK_THREAD_CPUTIME_ID);
-    return ns >= 0 ? ns : steadyNs(); // no thread clock: wall time overestimates, never hides
-}
-
-/// CPU time of the whole process: the workers' and the consumer's.
-qint64 processCpuNs()
-{
-    const qint64 ns = cpuClockNs(CLOCK_PROCESS_CPUTIME_ID);
-    return ns >= 0 ? ns : steadyNs();
-}
-
-/// The exponent k of the largest power-of-two rate 2^-k not above `rate`.
-int rateExponent(double rate)
-{
-    int k = 0;
-    while (k < 52 && std::ldexp(1.0, -k) > rate * (1 + 1e-12))
-        ++k;
-    return k;
-}
-
 qint64 scaledCapacity(qint64 capacity, int exponent)
 {
     return std::max<qint64>(1, std::llround(std::ldexp(double(capacity), -exponent)));
 }
 
-/// SHARDS, fixed-size variant, over the shadows' sampled stream: its threshold never exceeds
-/// the shadows', so every key it would sample reaches it. Unlike ShardsEstimator, whose distance
-/// list grows with the distinct (rescaled) distances of a long run, it keeps a fixed histogram:
-/// exact up to 127, then 64 log-spaced buckets per power of two (1.6% resolution), so its memory
-/// is the tracker's (bounded by the sample size) plus 30 KB, however long the run.
-class LruCurveSampler
-{
-public:
-    LruCurveSampler(qint64 maxKeys, SizeUnit unit)
-        : m_maxKeys(std::max<qint64>(16, maxKeys))
-        , m_unit(unit)
-        , m_tracker(std::size_t(m_maxKeys) * 4)
-        , m_buckets(bucketCount, 0.0)
-    {
-    }
-
-    void reset(quint64 threshold, SizeUnit unit)
-    {
-        *this = LruCurveSampler(m_maxKeys, unit);
-        m_threshold = threshold;
-    }
-
-    quint64 threshold() const { return m_threshold; }
-    bool isFull() const { return qint64(m_heap.size()) >= m_maxKeys; }
-
-    void access(Key key, quint32 size, quint64 hash)
-    {
-        if (hash >= m_threshold)
-            return;
-        const qint64 weight = m_unit == SizeUnit::Bytes ? qint64(size) : 1;
-        const qint64 d = m_tracker.access(key, weight);
-        const double count = 1.0 / m_scale;
-        m_sampledWeight += count;
-        if (d < 0) {
-            m_cold += count;
-            m_heap.emplace_back(hash, key);
-            std::push_heap(m_heap.begin(), m_heap.end());
-            if (qint64(m_heap.size()) > m_maxKeys)
-                shrink();
-            return;
-        }
-        // d counts the key itself plus sampled others, which stand for (d - weight) / R.
-        const qint64 scaled = weight + std::llround(double(d - weight) / rate());
-        m_buckets[bucketOf(scaled)] += count;
-    }
-
-    /// The curve for `requests` requests of the whole stream since the last reset.
-    MissRatioCurve curve(quint64 requests) const
-    {
-        std::vector<std::pair<qint64, double>> distances;
-        for (std::size_t b = 1; b < m_buckets.size(); ++b)
-            if (m_buckets[b] != 0)
-                distances.emplace_back(representative(b), m_buckets[b] * m_scale);
-        // SHARDS_adj, as ShardsEstimator::curve() applies it.
-        const double expected = rate() * double(requests);
-        distances.emplace_back(1, expected - m_sampledWeight * m_scale);
-        return MissRatioCurve(std::move(distances), m_cold * m_scale, expected, m_unit);
-    }
-
-    double rate() const { return double(m_threshold) / double(fullThreshold); }
-
-private:
-    static constexpr std::size_t exactBuckets = 128;
-    static constexpr std::size_t bucketCount = exactBuckets + (63 - 7) * 64;
-
-    static std::size_t bucketOf(qint64 d)
-    {
-        if (d < qint64(exactBuckets))
-            return std::size_t(std::max<qint64>(d, 1));
-        const int e = std::bit_width(quint64(d)) - 1; // >= 7
-        const std::size_t sub = std::size_t(quint64(d) >> (e - 6)) & 63;
-        return std::min(bucketCount - 1, exactBuckets + std::size_t(e - 7) * 64 + sub);
-    }
-    static qint64 representative(std::size_t bucket)
-    {
-        if (bucket < exactBuckets)
-            return qint64(bucket);
-        const int e = int((bucket - exactBuckets) / 64) + 7;
-        const quint64 sub = (bucket - exactBuckets) % 64;
-        const quint64 lower = (64 + sub) << (e - 6);
-        return qint64(lower + ((quint64(1) << (e - 6)) >> 1));
-    }
-
-    void shrink()
-    {
-        // As ShardsEstimator: the largest hash leaves and becomes the threshold; counts so far
-        // are stored divided by m_scale, so the rescale is one multiplication.
-        std::pop_heap(m_heap.begin(), m_heap.end());
-        const auto [hash, key] = m_heap.back();
-        m_heap.pop_back();
-        m_tracker.remove(key);
-        const double oldRate = rate();
-        m_threshold = hash;
-        m_scale *= rate() / oldRate;
-    }
-
-    qint64 m_maxKeys;
-    SizeUnit m_unit;
-    quint64 m_threshold = fullThreshold;
-    StackDistanceTracker m_tracker;
-    std::vector<std::pair<quint64, Key>> m_heap; // max-heap of (hash, key) sampled
-    std::vector<double> m_buckets; // weights / m_scale by distance bucket
-    double m_cold = 0;
-    double m_sampledWeight = 0;
-    double m_scale = 1;
-};
-
 } // namespace
-
-std::size_t ShadowRing::popInto(std::vector<Entry> &out, std::size_t max)
-{
-    const std::size_t tail = m_tail.load(std::memory_order_relaxed);
-    if (m_headCopy - tail < max)
-        m_headCopy = m_head.load(std::memory_order_acquire);
-    const std::size_t n = std::min(max, m_headCopy - tail);
-    for (std::size_t i = 0; i < n; ++i)
-        out.push_back(m_entries[(tail + i) & m_mask]);
-    m_tail.store(tail + n, std::memory_order_release);
-    return n;
-}
-
-ShadowRing::ShadowRing(std::size_t capacity)
-    : m_mask(std::bit_ceil(std::max<std::size_t>(capacity, 2)) - 1)
-    , m_entries(new Entry[m_mask + 1])
-{
-}
 
 Result<void> ShadowConfig::validate() const
 {
@@ -269,8 +97,7 @@ struct ShadowSet::Consumer
     ShadowConfig config;
     qint64 capacity;
     SizeUnit unit;
-    int exponent; // the rate is 2^-exponent
-    int maxExponent;
+    SamplingRateController sampling;
     std::vector<Shadow> shadows;
     LruCurveSampler curve;
     quint64 curveBaseRequests = 0; // offered - dropped when the curve was reset
@@ -289,12 +116,6 @@ struct ShadowSet::Consumer
     std::vector<ShadowRing::Entry> entries;
     std::vector<Request> batch;
 
-    qint64 windowWallNs = 0;
-    qint64 windowCpuNs = 0;
-    qint64 windowProcessNs = 0;
-    quint64 windowDropped = 0;
-    quint64 windowSampled = 0;
-    int headroomWindows = 0;
     qint64 lastPublishNs = 0;
     std::vector<Published> history; // the last publications, oldest first
 
@@ -302,8 +123,7 @@ struct ShadowSet::Consumer
         : config(c)
         , capacity(c.capacity)
         , unit(c.sizeUnit)
-        , exponent(rateExponent(c.initialRate))
-        , maxExponent(std::max(exponent, rateExponent(c.minRate)))
+        , sampling(c)
         , curve(c.curveSampleKeys, c.sizeUnit)
     {
         QStringList ids = c.policies;
@@ -314,26 +134,20 @@ struct ShadowSet::Consumer
         }
         for (const QString &id : std::as_const(ids))
             shadows.push_back({ id, nullptr, 0, 0, 0, 0 });
-        exponent = std::min(exponent, exponentCap());
         newEpoch();
         curve.reset(threshold(), unit);
         entries.reserve(std::size_t(c.ringCapacity));
         batch.reserve(std::size_t(c.ringCapacity));
     }
 
-    quint64 threshold() const { return fullThreshold >> exponent; }
-    double rate() const { return std::ldexp(1.0, -exponent); }
-    qint64 wallNs() const { return config.wallClockNs ? config.wallClockNs() : steadyNs(); }
-    qint64 cpuNs() const { return config.cpuClockNs ? config.cpuClockNs() : threadCpuNs(); }
-    qint64 processNs() const
-    {
-        return config.processCpuClockNs ? config.processCpuClockNs() : processCpuNs();
-    }
+    quint64 threshold() const { return sampling.threshold(); }
+    double rate() const { return sampling.rate(); }
 
     /// Fresh shadows at the current rate and unit; what the old ones counted carries over.
     void newEpoch()
     {
-        const PolicyConfig policyConfig { scaledCapacity(capacity, exponent), unit, config.seed };
+        const PolicyConfig policyConfig { scaledCapacity(capacity, sampling.exponent()), unit,
+            config.seed };
         for (Shadow &s : shadows) {
             if (s.policy) {
                 s.baseHits += s.policy->stats().hits;
@@ -382,16 +196,15 @@ struct ShadowSet::Consumer
     void setExponent(int k)
     {
         closeSegment();
-        const bool falls = k > exponent;
-        exponent = k;
+        const bool falls = k > sampling.exponent();
+        sampling.setExponent(k);
         ++rateChanges;
-        headroomWindows = 0;
         if (falls) {
             newEpoch();
             resetCurve();
             return;
         }
-        const qint64 scaled = scaledCapacity(capacity, exponent);
+        const qint64 scaled = scaledCapacity(capacity, sampling.exponent());
         for (Shadow &s : shadows)
             s.policy->setCapacity(scaled);
         // The curve's own threshold may sit below the new rate; restart it there unless its
@@ -400,27 +213,14 @@ struct ShadowSet::Consumer
             resetCurve();
     }
 
-    /// The lowest rate's exponent for the capacity now: minRate's, raised so that a shadow in
-    /// object mode keeps at least minShadowEntries entries.
-    int exponentCap() const
-    {
-        int cap = maxExponent;
-        if (config.minShadowEntries > 0 && unit == SizeUnit::Objects) {
-            int k = 0;
-            while (k < cap && (capacity >> (k + 1)) >= config.minShadowEntries)
-                ++k;
-            cap = k;
-        }
-        return cap;
-    }
-
     void applyCapacity(qint64 newCapacity, SizeUnit newUnit)
     {
         const bool unitChanged = newUnit != unit;
         capacity = newCapacity;
         unit = newUnit;
-        if (exponent > exponentCap()) { // a smaller cache: rise to its floor (keeps the shadows)
-            setExponent(exponentCap());
+        const int cap = sampling.exponentCap(capacity, unit);
+        if (sampling.exponent() > cap) { // a smaller cache: rise to its floor (keeps the shadows)
+            setExponent(cap);
             if (!unitChanged)
                 return;
         }
@@ -430,7 +230,7 @@ struct ShadowSet::Consumer
             resetCurve();
             return;
         }
-        const qint64 scaled = scaledCapacity(capacity, exponent);
+        const qint64 scaled = scaledCapacity(capacity, sampling.exponent());
         for (Shadow &s : shadows)
             s.policy->setCapacity(scaled);
     }
@@ -474,67 +274,15 @@ struct ShadowSet::Consumer
         return n;
     }
 
-    /// Judges the last window: falls on drops or an exceeded CPU budget, rises with headroom.
-    /// True when the rate changed.
+    /// Judges the last window (SamplingRateController) and moves the rate if it says so. True
+    /// when the rate changed.
     bool adapt()
     {
-        const qint64 wall = wallNs();
-        if (windowWallNs != 0 && wall - windowWallNs < adaptWindowNs)
-            return false; // the CPU clocks are system calls: read once a window
-        const qint64 cpu = cpuNs();
-        const qint64 process = processNs();
-        if (windowWallNs == 0) {
-            windowWallNs = wall;
-            windowCpuNs = cpu;
-            windowProcessNs = process;
-            windowDropped = dropped;
-            windowSampled = sampled;
+        const std::optional<int> k = sampling.judge(dropped, sampled, capacity, unit);
+        if (!k)
             return false;
-        }
-        const qint64 elapsed = wall - windowWallNs;
-        // The budget is a share of what the whole process used in the window, so it holds
-        // however much of the machine the run gets (a loaded machine gives the workers less,
-        // and the consumer's allowance falls with them); an idle floor keeps a paused run from
-        // driving the rate down.
-        const double used = double(cpu - windowCpuNs);
-        const double allowed = std::max(
-            config.cpuBudget * double(process - windowProcessNs), idleCores * double(elapsed));
-        const bool dropping = dropped > windowDropped;
-        const quint64 sampledInWindow = sampled - windowSampled;
-        const bool fewKeys = sampledInWindow < fewKeysPerWindow;
-        windowWallNs = wall;
-        windowCpuNs = cpu;
-        windowProcessNs = process;
-        windowDropped = dropped;
-        windowSampled = sampled;
-        if (!config.adaptive)
-            return false;
-        const bool overBudget = used > allowed && !fewKeys;
-        // The entry floor holds against the CPU budget (accuracy first: a small cache's shadows
-        // cost little), not against overflowing rings, which would lose keys at random.
-        const int cap = dropping ? maxExponent : exponentCap();
-        if ((dropping || overBudget) && exponent < cap) {
-            // Fall towards the rate that fits the budget (cost is about proportional to the
-            // rate), so a start at rate 1 under millions of requests/s settles in a few windows
-            // instead of one epoch per halving; at most 1/8 per window, as one window (the
-            // first, while the workers warm up) can overstate the cost.
-            int steps = 1;
-            if (overBudget)
-                steps = std::clamp(int(std::ceil(std::log2(used / allowed))), 1, maxStepsPerWindow);
-            setExponent(std::min(cap, exponent + steps));
-            return true;
-        }
-        // Headroom: well under budget, or so few keys that twice as many still count as few.
-        const bool veryFewKeys = sampledInWindow < fewKeysPerWindow / 4;
-        if (!dropping && (used < allowed / 4 || veryFewKeys) && exponent > 0) {
-            if (++headroomWindows >= raiseAfterWindows) {
-                setExponent(exponent - 1);
-                return true;
-            }
-            return false;
-        }
-        headroomWindows = 0;
-        return false;
+        setExponent(*k);
+        return true;
     }
 
     ShadowSnapshot makeSnapshot()
@@ -683,7 +431,7 @@ ShadowSnapshot ShadowSet::snapshot() const
 double ShadowSet::samplingRate() const
 {
     std::lock_guard lock(m_mutex);
-    return double(m_activeThreshold) / double(fullThreshold);
+    return double(m_activeThreshold) / double(shardsHashSpace);
 }
 
 void ShadowSet::drain()
@@ -720,7 +468,7 @@ bool ShadowSet::processOnce(bool publish)
         if (!m_paused.load(std::memory_order_relaxed))
             m_threshold.store(m_activeThreshold, std::memory_order_relaxed);
     }
-    const qint64 now = c.wallNs();
+    const qint64 now = c.sampling.wallNs();
     if (publish || now - c.lastPublishNs >= c.config.publishIntervalMs * 1'000'000) {
         c.lastPublishNs = now;
         ShadowSnapshot snap = c.makeSnapshot();
