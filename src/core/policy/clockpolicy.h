@@ -22,7 +22,8 @@ struct ClockNode
 class ClockPolicy final : public LinkedPolicy<ClockPolicy, ClockNode>
 {
 public:
-    using LinkedPolicy::LinkedPolicy;
+    /// Defined in clockpolicy.cpp: see there.
+    explicit ClockPolicy(const PolicyConfig &config);
 
     bool find(const Request &r)
     {

@@ -8,7 +8,8 @@ namespace CacheScope {
 class FifoPolicy final : public LinkedPolicy<FifoPolicy>
 {
 public:
-    using LinkedPolicy::LinkedPolicy;
+    /// Defined in fifopolicy.cpp: see there.
+    explicit FifoPolicy(const PolicyConfig &config);
 
     bool find(const Request &r) { return m_map.find(r.key) != KeyIndexMap::npos; }
     Victim evict() { return removeNode(m_list.back()); }

@@ -9,7 +9,8 @@ namespace CacheScope {
 class LruPolicy final : public LinkedPolicy<LruPolicy>
 {
 public:
-    using LinkedPolicy::LinkedPolicy;
+    /// Defined in lrupolicy.cpp: see there.
+    explicit LruPolicy(const PolicyConfig &config);
 
     bool find(const Request &r)
     {

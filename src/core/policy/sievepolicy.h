@@ -22,7 +22,8 @@ struct SieveNode
 class SievePolicy final : public LinkedPolicy<SievePolicy, SieveNode>
 {
 public:
-    using LinkedPolicy::LinkedPolicy;
+    /// Defined in sievepolicy.cpp: see there.
+    explicit SievePolicy(const PolicyConfig &config);
 
     bool find(const Request &r)
     {

@@ -1,0 +1,13 @@
+#include "core/policy/sievepolicy.h"
+
+namespace CacheScope {
+
+// Out of line on purpose: the vtable, and with it the accessBatch() loop, is then compiled here,
+// in a small translation unit where GCC inlines find() and the map probes into the loop. Emitted
+// in policyregistry.cpp, among every other policy, the loop called KeyIndexMap::find().
+SievePolicy::SievePolicy(const PolicyConfig &config)
+    : LinkedPolicy(config)
+{
+}
+
+} // namespace CacheScope
