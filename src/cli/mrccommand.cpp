@@ -126,6 +126,7 @@ int mrcCommand(const QStringList &args)
         return fail(valid.error());
     ReplaySpec spec;
     spec.policies = (p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"lru"_s).split(u',');
+    // Without --capacity the --points capacities replace these (setCapacities() below).
     spec.capacities = p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"100%"_s;
     spec.sizeUnit = unit;
     spec.allowAllPolicies = true;
