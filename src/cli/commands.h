@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/engine/replayplan.h"
 #include "core/error.h"
 #include "core/policy/cachepolicy.h"
 #include "core/workload/request.h"
@@ -19,20 +20,11 @@ int benchCacheCommand(const QStringList &args);
 int mrcCommand(const QStringList &args);
 
 /// A request stream loaded from --trace or generated from --workload (simulate, mrc).
-struct Stream
-{
-    QString name; // trace path or a description of the synthetic workload
-    QString format; // trace format, or "synthetic"
-    std::vector<Request> requests;
-    quint64 uniqueObjects = 0;
-    quint64 uniqueBytes = 0;
-};
+using Stream = ReplayStream;
 
 /// --trace, --format, --csv-*, --workload and the synthetic options, --seed.
 void addStreamOptions(QCommandLineParser &parser);
 /// Reads the trace or generates the workload the options name (sized objects in byte mode).
 Result<Stream> loadStream(const QCommandLineParser &parser, SizeUnit unit);
-/// Parses --policy ("all" or comma-separated registry ids, deduplicated).
-Result<QStringList> policyList(const QString &text);
 
 } // namespace CacheScope::Cli

@@ -1,7 +1,7 @@
 #include "cliutil.h"
 #include "commands.h"
 
-#include "core/engine/simulationrunner.h"
+#include "core/engine/replayplan.h"
 #include "core/metrics/missratiocurve.h"
 #include "core/policy/policyregistry.h"
 #include "core/report/table.h"
@@ -124,15 +124,16 @@ int mrcCommand(const QStringList &args)
         shardsConfig.rate = 1.0; // the fixed-size variant starts by sampling every key
     if (const Result<void> valid = shardsConfig.validate(); !valid)
         return fail(valid.error());
-    const Result<QStringList> policies
-        = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"lru"_s);
-    if (!policies)
-        return fail(policies.error());
-    Result<std::vector<CapacitySpec>> capacitySpecs = std::vector<CapacitySpec> {};
-    if (p.isSet(u"capacity"_s))
-        capacitySpecs = parseCapacities(p.value(u"capacity"_s), unit);
-    if (!capacitySpecs)
-        return fail(capacitySpecs.error());
+    ReplaySpec spec;
+    spec.policies = (p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"lru"_s).split(u',');
+    // Without --capacity the --points capacities replace these (setCapacities() below).
+    spec.capacities = p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"100%"_s;
+    spec.sizeUnit = unit;
+    spec.allowAllPolicies = true;
+    spec.capacityOrder = CapacityOrder::Ascending;
+    Result<ReplayPlan> plan = ReplayPlan::create(spec);
+    if (!plan)
+        return fail(plan.error());
 
     Result<Stream> stream = loadStream(p, unit);
     if (!stream)
@@ -140,28 +141,20 @@ int mrcCommand(const QStringList &args)
     if (stream->requests.empty())
         return fail(stream->name + u": contains no requests"_s);
 
-    std::vector<qint64> capacities;
     if (p.isSet(u"capacity"_s)) {
-        for (const CapacitySpec &spec : capacitySpecs.value()) {
-            Result<qint64> c
-                = resolveCapacity(spec, stream->uniqueObjects, stream->uniqueBytes, unit);
-            if (!c)
-                return fail(c.error());
-            capacities.push_back(c.value());
-        }
-        std::sort(capacities.begin(), capacities.end());
-        capacities.erase(std::unique(capacities.begin(), capacities.end()), capacities.end());
+        if (const Result<void> resolved = plan->resolve(stream.value()); !resolved)
+            return fail(resolved.error());
     } else {
         const quint64 unique
             = unit == SizeUnit::Bytes ? stream->uniqueBytes : stream->uniqueObjects;
-        capacities
-            = curveCapacities(qint64(unique), int(points.value()), spacing.value() == u"log"_s);
+        plan->setCapacities(
+            curveCapacities(qint64(unique), int(points.value()), spacing.value() == u"log"_s));
     }
+    const std::vector<qint64> &capacities = plan->capacities();
 
     std::vector<Curve> curves;
-    std::vector<SimulationJob> jobs;
-    bool needsFuture = false;
-    for (const QString &id : policies.value()) {
+    QStringList replayed; // every policy but lru, whose curve comes from stack distances
+    for (const QString &id : plan->policies()) {
         if (id == u"lru"_s) {
             Curve c { id, method.value(), {} };
             if (method.value() == u"shards"_s) {
@@ -177,22 +170,17 @@ int mrcCommand(const QStringList &args)
             continue;
         }
         curves.push_back({ id, u"replay"_s, {} });
-        needsFuture = needsFuture || findPolicy(id)->needsFuture;
-        for (const qint64 capacity : capacities)
-            jobs.push_back({ id, capacity });
+        replayed << id;
     }
-    if (!jobs.empty()) {
+    if (!replayed.isEmpty()) {
         SimulationOptions options;
-        options.sizeUnit = unit;
         options.threads = int(threads.value());
         const auto seed = integerOption(p, u"seed"_s, 42, 0);
         options.seed = seed ? quint64(seed.value()) : 42;
-        if (needsFuture) {
-            annotateNextAccess(stream->requests); // opt: the lower bound needs the future
-            options.nextAccessAnnotated = true;
-        }
+        if (plan->needsFuture(replayed))
+            stream->annotateNextAccess(); // opt: the lower bound needs the future
         const Result<std::vector<SimulationResult>> results
-            = runSimulations(stream->requests, jobs, options);
+            = plan->run(stream.value(), options, plan->jobs(JobOrder::PolicyMajor, replayed));
         if (!results)
             return fail(results.error(), exitRuntime);
         for (const SimulationResult &r : results.value()) {

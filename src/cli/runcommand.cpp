@@ -4,6 +4,7 @@
 
 #include "core/cache/resultcache.h"
 #include "core/db/demodatabase.h"
+#include "core/engine/capacity.h"
 #include "core/engine/queryengine.h"
 #include "core/report/shadowreport.h"
 #include "core/report/table.h"
@@ -91,26 +92,6 @@ Result<qint64> parseDurationMs(const QString &text)
     if (ms < 1)
         return Error { u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
     return qint64(ms);
-}
-
-Result<std::pair<qint64, SizeUnit>> parseCacheCapacity(const QString &text)
-{
-    static const QRegularExpression re(
-        u"^\\s*(-?\\d+)\\s*([KMG]i?B?)?\\s*$"_s, QRegularExpression::CaseInsensitiveOption);
-    const auto m = re.match(text);
-    if (!m.hasMatch())
-        return Error { u"is not a capacity (entries like 10000, or bytes like 64MB)"_s, {}, 0,
-            u"--capacity"_s, text };
-    const qint64 v = m.captured(1).toLongLong();
-    if (v <= 0)
-        return Error { u"must be greater than 0"_s, {}, 0, u"--capacity"_s, text };
-    const QString unit = m.captured(2).toUpper();
-    if (unit.isEmpty())
-        return std::pair { v, SizeUnit::Objects };
-    const qint64 mult = unit.startsWith(u'K') ? 1024
-        : unit.startsWith(u'M')               ? 1024 * 1024
-                                              : qint64(1) << 30;
-    return std::pair { v * mult, SizeUnit::Bytes };
 }
 
 QJsonObject latencyJson(const LatencySummary &l)

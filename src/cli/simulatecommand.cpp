@@ -1,7 +1,7 @@
 #include "cliutil.h"
 #include "commands.h"
 
-#include "core/engine/simulationrunner.h"
+#include "core/engine/replayplan.h"
 #include "core/policy/policyregistry.h"
 #include "core/report/table.h"
 #include "core/workload/generator.h"
@@ -95,15 +95,7 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
                 return Error { u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
             options.csv.delimiter = d.front();
         }
-        Result<LoadedTrace> trace = loadTrace(p.value(u"trace"_s), options);
-        if (!trace)
-            return trace.error();
-        s.name = trace->path;
-        s.format = traceFormatName(trace->format);
-        s.requests = std::move(trace->requests);
-        s.uniqueObjects = trace->uniqueObjects;
-        s.uniqueBytes = trace->uniqueBytes;
-        return s;
+        return readReplayTrace(p.value(u"trace"_s), options);
     }
     WorkloadSpec spec;
     spec.kind = p.value(u"workload"_s);
@@ -140,26 +132,6 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
     s.format = u"synthetic"_s;
     countUnique(s.requests, &s.uniqueObjects, &s.uniqueBytes);
     return s;
-}
-
-Result<QStringList> policyList(const QString &text)
-{
-    if (text.trimmed() == u"all"_s) {
-        QStringList all;
-        for (const PolicyInfo &info : policyRegistry())
-            all << info.id;
-        return all;
-    }
-    QStringList ids;
-    for (const QString &raw : text.split(u',')) {
-        const QString id = raw.trimmed();
-        if (!findPolicy(id))
-            return Error { u"is not a policy; valid ids: "_s + policyIdList() + u", all"_s, {}, 0,
-                u"--policy"_s, id };
-        if (!ids.contains(id))
-            ids << id;
-    }
-    return ids;
 }
 
 namespace {
@@ -210,48 +182,30 @@ int simulateCommand(const QStringList &args)
     if (!threads)
         return fail(threads.error());
     const SizeUnit unit = unitName.value() == u"bytes"_s ? SizeUnit::Bytes : SizeUnit::Objects;
-    const Result<QStringList> policies
-        = policyList(p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"all"_s);
-    if (!policies)
-        return fail(policies.error());
-    const auto capacities
-        = parseCapacities(p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"10%"_s, unit);
-    if (!capacities)
-        return fail(capacities.error());
+    ReplaySpec spec;
+    spec.policies = (p.isSet(u"policy"_s) ? p.value(u"policy"_s) : u"all"_s).split(u',');
+    spec.capacities = p.isSet(u"capacity"_s) ? p.value(u"capacity"_s) : u"10%"_s;
+    spec.sizeUnit = unit;
+    spec.allowAllPolicies = true;
+    Result<ReplayPlan> plan = ReplayPlan::create(spec);
+    if (!plan)
+        return fail(plan.error());
 
     Result<Stream> stream = loadStream(p, unit);
     if (!stream)
         return fail(stream.error());
     if (stream->requests.empty())
         return fail(stream->name + u": contains no requests"_s);
-
-    std::vector<SimulationJob> jobs;
-    std::vector<qint64> resolved;
-    for (const CapacitySpec &spec : capacities.value()) {
-        Result<qint64> c = resolveCapacity(spec, stream->uniqueObjects, stream->uniqueBytes, unit);
-        if (!c)
-            return fail(c.error());
-        if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
-            continue; // 1% and 10 may resolve to the same capacity: simulate it once
-        resolved.push_back(c.value());
-        for (const QString &id : policies.value())
-            jobs.push_back({ id, c.value() });
-    }
+    if (const Result<void> resolved = plan->resolve(stream.value()); !resolved)
+        return fail(resolved.error());
+    if (plan->needsFuture())
+        stream->annotateNextAccess(); // one backward pass, no second read
 
     SimulationOptions options;
-    options.sizeUnit = unit;
     options.threads = int(threads.value());
     const auto seed = integerOption(p, u"seed"_s, 42, 0);
     options.seed = seed ? quint64(seed.value()) : 42;
-    for (const QString &id : policies.value()) {
-        if (findPolicy(id)->needsFuture) {
-            annotateNextAccess(stream->requests); // one backward pass, no second read
-            options.nextAccessAnnotated = true;
-            break;
-        }
-    }
-    const Result<std::vector<SimulationResult>> results
-        = runSimulations(stream->requests, jobs, options);
+    const Result<std::vector<SimulationResult>> results = plan->run(stream.value(), options);
     if (!results)
         return fail(results.error(), exitRuntime);
 

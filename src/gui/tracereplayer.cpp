@@ -2,8 +2,6 @@
 
 #include "queuedcontinuation.h"
 
-#include "core/policy/policyregistry.h"
-
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QtConcurrent>
@@ -20,7 +18,7 @@ struct TaskResult
     std::optional<Error> error;
     bool cancelled = false;
     TraceReplayOutcome outcome;
-    std::shared_ptr<const LoadedTrace> trace;
+    std::shared_ptr<const ReplayStream> trace;
 };
 
 QString traceKey(const TraceReplayRequest &r)
@@ -65,20 +63,19 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
         return Error { u"choose a trace file first"_s, {}, 0, u"trace"_s, {} };
     if (!QFileInfo(request.path).isFile())
         return Error { u"no such file"_s, request.path, 0, u"trace"_s, request.path };
-    if (request.policies.isEmpty())
-        return Error { u"choose at least one policy"_s, {}, 0, u"policy"_s, {} };
-    for (const QString &id : request.policies) {
-        if (!findPolicy(id))
-            return Error { u"is not a policy; valid ids: "_s + policyIdList(), {}, 0, u"policy"_s,
-                id };
-    }
-    Result<std::vector<CapacitySpec>> capacities
-        = parseCapacities(request.capacities, request.sizeUnit, u"capacities"_s);
-    if (!capacities)
-        return capacities.error();
+    ReplaySpec spec;
+    spec.policies = request.policies;
+    spec.capacities = request.capacities;
+    spec.sizeUnit = request.sizeUnit;
+    spec.policyOption = u"policy"_s;
+    spec.capacityOption = u"capacities"_s;
+    spec.capacityOrder = CapacityOrder::Ascending; // the chart's x axis
+    Result<ReplayPlan> plan = ReplayPlan::create(spec);
+    if (!plan)
+        return plan.error();
 
     const QString key = traceKey(request);
-    std::shared_ptr<const LoadedTrace> cached = m_cached.key == key ? m_cached.trace : nullptr;
+    std::shared_ptr<const ReplayStream> cached = m_cached.key == key ? m_cached.trace : nullptr;
     auto job = std::make_shared<Job>();
     m_job = job;
     m_running = true;
@@ -87,13 +84,14 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
     emit progressChanged(cached ? Phase::Simulating : Phase::Reading, 0);
 
     auto task
-        = QtConcurrent::run(&m_pool, [request, specs = std::move(capacities).value(), cached, job] {
+        = QtConcurrent::run(&m_pool, [request, replayPlan = std::move(plan).value(), cached, job] {
+              ReplayPlan replay = replayPlan;
               TaskResult r;
               QElapsedTimer clock;
               clock.start();
-              std::shared_ptr<const LoadedTrace> trace = cached;
+              std::shared_ptr<const ReplayStream> trace = cached;
               if (!trace) {
-                  Result<LoadedTrace> loaded = loadTrace(request.path, request.options,
+                  Result<ReplayStream> loaded = readReplayTrace(request.path, request.options,
                       &job->cancel, [job](qint64 done, qint64 total) {
                           job->done.store(done);
                           job->total.store(total);
@@ -106,54 +104,32 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
                       r.error = loaded.error();
                       return r;
                   }
-                  auto owned = std::make_shared<LoadedTrace>(std::move(loaded).value());
                   // Once per trace, whatever the policies: opt needs it, the rest ignore it.
-                  annotateNextAccess(owned->requests);
-                  trace = std::move(owned);
+                  loaded->annotateNextAccess();
+                  trace = std::make_shared<const ReplayStream>(std::move(loaded).value());
                   r.outcome.readSeconds = double(clock.nsecsElapsed()) / 1e9;
               } else {
                   r.outcome.traceReused = true;
               }
               r.trace = trace;
-              if (trace->requests.empty()) {
-                  r.error = Error { u"contains no requests"_s, request.path, 0, {}, {} };
+              if (const Result<void> ok = replay.resolve(*trace); !ok) {
+                  r.error = ok.error();
                   return r;
               }
-
-              std::vector<SimulationJob> jobs;
-              std::vector<qint64> resolved;
-              for (const CapacitySpec &spec : specs) {
-                  Result<qint64> c = resolveCapacity(
-                      spec, trace->uniqueObjects, trace->uniqueBytes, request.sizeUnit);
-                  if (!c) {
-                      r.error = c.error();
-                      return r;
-                  }
-                  if (std::find(resolved.begin(), resolved.end(), c.value()) != resolved.end())
-                      continue; // 1% and 10 may resolve to the same capacity
-                  resolved.push_back(c.value());
-              }
-              std::sort(resolved.begin(), resolved.end());
-              for (const qint64 capacity : resolved) {
-                  for (const QString &id : request.policies)
-                      jobs.push_back({ id, capacity });
-              }
+              const std::vector<qint64> &resolved = replay.capacities();
 
               job->phase.store(int(Phase::Simulating));
               job->done.store(0);
               job->total.store(0);
               SimulationOptions options;
-              options.sizeUnit = request.sizeUnit;
               options.threads = request.threads;
-              options.nextAccessAnnotated = true;
               options.cancel = &job->cancel;
               options.progress = [job](quint64 done, quint64 total) {
                   job->done.store(qint64(done));
                   job->total.store(qint64(total));
               };
               clock.restart();
-              Result<std::vector<SimulationResult>> results
-                  = runSimulations(trace->requests, jobs, options);
+              Result<std::vector<SimulationResult>> results = replay.run(*trace, options);
               if (job->cancel.load()) {
                   r.cancelled = true;
                   return r;
@@ -162,7 +138,7 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
                   r.error = results.error();
                   return r;
               }
-              if (request.policies.contains(u"lru"_s)) {
+              if (replay.policies().contains(u"lru"_s)) {
                   // One O(n log n) pass gives LRU at every capacity: the line the replayed LRU
                   // points must lie on.
                   const MissRatioCurve curve = exactLruCurve(trace->requests, request.sizeUnit);
@@ -175,8 +151,8 @@ Result<void> TraceReplayer::start(const TraceReplayRequest &request)
                   r.outcome.lruCurve = curve.points(at);
               }
               r.outcome.simulateSeconds = double(clock.nsecsElapsed()) / 1e9;
-              r.outcome.path = trace->path;
-              r.outcome.format = traceFormatName(trace->format);
+              r.outcome.path = trace->name;
+              r.outcome.format = trace->format;
               r.outcome.requests = qint64(trace->requests.size());
               r.outcome.uniqueObjects = trace->uniqueObjects;
               r.outcome.uniqueBytes = trace->uniqueBytes;

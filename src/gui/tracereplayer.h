@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/engine/simulationrunner.h"
+#include "core/engine/replayplan.h"
 #include "core/error.h"
 #include "core/metrics/missratiocurve.h"
 #include "core/workload/tracereader.h"
@@ -49,9 +49,10 @@ struct TraceReplayOutcome
 
 /// Runs a trace replay off the GUI thread: reads the trace (or reuses the one read for the
 /// previous replay of the same unchanged file), annotates next accesses for `opt`, then
-/// simulates every pair with runSimulations(). One replay at a time; cancel() stops it between
-/// chunks. Progress is polled from the owner's thread; results arrive through
-/// QFuture::then(this, ...), a generation counter dropping a cancelled replay's late answer.
+/// simulates every pair of its ReplayPlan (capacities ascending, capacity-major). One replay at a
+/// time; cancel() stops it between chunks. Progress is polled from the owner's thread; results
+/// arrive through QFuture::then(this, ...), a generation counter dropping a cancelled replay's late
+/// answer.
 class TraceReplayer : public QObject
 {
     Q_OBJECT
@@ -87,7 +88,7 @@ private:
     struct CachedTrace
     {
         QString key; // path, format, csv options, size and modification time
-        std::shared_ptr<const LoadedTrace> trace;
+        std::shared_ptr<const ReplayStream> trace;
     };
 
     QThreadPool m_pool;

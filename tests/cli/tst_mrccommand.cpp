@@ -196,6 +196,10 @@ void tst_MrcCommand::badInput_data()
                               << u"--points"_s;
     QTest::newRow("capacity") << QStringList { u"--trace"_s, trace, u"--capacity"_s, u"-3"_s }
                               << u"--capacity"_s;
+    QTest::newRow("capacity too large") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
+        u"99999999999999999999"_s } << u"--capacity: '99999999999999999999' is too large"_s;
+    QTest::newRow("capacity 0") << QStringList { u"--trace"_s, trace, u"--capacity"_s, u"1%,0"_s }
+                                << u"--capacity: '0' must be greater than 0"_s;
     QTest::newRow("no stream") << QStringList { u"--points"_s, u"3"_s } << u"--trace"_s;
     QTest::newRow("missing trace")
         << QStringList { u"--trace"_s, u"/nonexistent.trace"_s } << u"nonexistent"_s;

@@ -154,6 +154,16 @@ void tst_RunCommand::badOptions_data()
                                 << u"cachescope-cli: --capacity: '0' must be greater than 0"_s;
     QTest::newRow("capacity junk") << QStringList { u"--capacity"_s, u"big"_s }
                                    << u"cachescope-cli: --capacity: 'big' is not a capacity"_s;
+    QTest::newRow("capacity negative") << QStringList { u"--capacity"_s,
+        u"-5"_s } << u"cachescope-cli: --capacity: '-5' must be greater than 0"_s;
+    QTest::newRow("capacity too large")
+        << QStringList { u"--capacity"_s, u"99999999999999999999"_s }
+        << u"cachescope-cli: --capacity: '99999999999999999999' is too large"_s;
+    QTest::newRow("capacity too large by suffix")
+        << QStringList { u"--capacity"_s, u"9007199254740992KB"_s }
+        << u"cachescope-cli: --capacity: '9007199254740992KB' is too large"_s;
+    QTest::newRow("capacity percentage") << QStringList { u"--capacity"_s,
+        u"10%"_s } << u"cachescope-cli: --capacity: '10%' is not a capacity"_s;
     QTest::newRow("bad policy") << QStringList { u"--policy"_s, u"mru"_s } << u"cachescope-cli: "_s;
     QTest::newRow("opt is offline")
         << QStringList { u"--policy"_s, u"opt"_s } << u"cachescope-cli: "_s;

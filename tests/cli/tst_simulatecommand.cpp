@@ -178,6 +178,15 @@ void tst_SimulateCommand::badInput_data()
                                 << u"cachescope-cli: --capacity: '0' must be greater than 0"_s;
     QTest::newRow("negative capacity") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
         u"-4"_s } << u"cachescope-cli: --capacity: '-4' must be greater than 0"_s;
+    QTest::newRow("capacity too large")
+        << QStringList { u"--trace"_s, trace, u"--capacity"_s, u"10%,99999999999999999999"_s }
+        << u"cachescope-cli: --capacity: '99999999999999999999' is "
+           "too large\n"_s;
+    QTest::newRow("capacity too large by suffix") << QStringList {
+        u"--trace"_s, trace, u"--size-unit"_s, u"bytes"_s, u"--capacity"_s, u"9007199254740992K"_s
+    } << u"cachescope-cli: --capacity: '9007199254740992K' is too large\n"_s;
+    QTest::newRow("capacity empty item") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
+        u"10,,20"_s } << u"cachescope-cli: --capacity: '10,,20' has an empty item"_s;
     QTest::newRow("capacity not a number") << QStringList { u"--trace"_s, trace, u"--capacity"_s,
         u"lots"_s } << u"cachescope-cli: --capacity: 'lots' is not a number"_s;
     QTest::newRow("percentage too small") << QStringList {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/engine/capacity.h"
 #include "core/error.h"
 #include "core/policy/cachepolicy.h"
 #include "core/workload/request.h"
@@ -11,24 +12,6 @@
 #include <vector>
 
 namespace CacheScope {
-
-/// A capacity as the user wrote it: an absolute number, or a percentage of the trace's
-/// unique objects (unique bytes in byte mode), resolved once the trace is known.
-struct CapacitySpec
-{
-    QString text; // "1%", "4096", "64M"
-    qint64 absolute = 0; // when !isPercent
-    double percent = 0; // when isPercent
-    bool isPercent = false;
-};
-
-/// Parses "1%,10%,4096" (and K/M/G suffixes, powers of 1024, in byte mode). Errors name the
-/// option and the offending item.
-Result<std::vector<CapacitySpec>> parseCapacities(
-    const QString &text, SizeUnit unit, const QString &option = QStringLiteral("--capacity"));
-/// floor(percent × unique / 100) or the absolute value; an Error when that is 0.
-Result<qint64> resolveCapacity(
-    const CapacitySpec &spec, quint64 uniqueObjects, quint64 uniqueBytes, SizeUnit unit);
 
 /// Fills Request::nextAccess (0-based index of the next request for the same key, -1 if none)
 /// in one backward pass, for policies that need the future (opt).

@@ -1,12 +1,15 @@
 // Invariants every registry entry must keep, on a real trace and a synthetic skewed stream:
-// occupancy never exceeds capacity, hits + misses = requests, capacity 0 is an Error, and the
-// live interface (access/lastEvicted/remove/setCapacity) agrees with the batch one.
+// occupancy never exceeds capacity, hits + misses = requests, capacity 0 is an Error, the live
+// interface (access/lastEvicted/setCapacity) agrees with the batch one, and remove() (which
+// every policy supports: the live ResultCache invalidates through it) drops exactly the key,
+// its size, and nothing else, in object and byte mode.
 #include "core/engine/simulationrunner.h"
 #include "core/policy/policyregistry.h"
 #include "testsupport.h"
 
 #include <QTest>
 
+#include <unordered_map>
 #include <unordered_set>
 
 using namespace CacheScope;
@@ -24,6 +27,8 @@ private slots:
     void batchEqualsSingle();
     void byteMode_data() { invariants_data(); }
     void byteMode();
+    void removeContract_data();
+    void removeContract();
     void rejectsBadCapacity_data() { invariants_data(); }
     void rejectsBadCapacity();
     void unknownPolicyListsIds();
@@ -146,6 +151,99 @@ void tst_PolicyConformance::byteMode()
     QCOMPARE(qint64(c.lastEvicted().size()), before - c.entryCount());
     for (Key k : c.lastEvicted())
         QVERIFY(!c.contains(k));
+}
+
+void tst_PolicyConformance::removeContract_data()
+{
+    QTest::addColumn<QString>("policy");
+    QTest::addColumn<qint64>("capacity");
+    QTest::addColumn<bool>("bytes");
+    for (const PolicyInfo &info : policyRegistry())
+        for (qint64 c : { 1, 2, 3, 10, 100, 1000 })
+            for (bool bytes : { false, true })
+                QTest::addRow("%s %lld %s", qPrintable(info.id), c, bytes ? "bytes" : "objects")
+                    << info.id << (bytes ? c * 500 : c) << bytes;
+}
+
+void tst_PolicyConformance::removeContract()
+{
+    // Along a skewed stream, every 7th request removes the key just requested and every 11th
+    // one a key requested 50 requests before (deeper in the policy's queues: protected, LIR,
+    // main, Am...) when resident. Checked at every removal: it returns true once and then false,
+    // the key is gone, used() drops by its size (1 in object mode), entryCount() by one, and
+    // it is not counted as an eviction; removing an absent key changes nothing. Checked at every
+    // request: a removed key requested again is a miss and is resident again after it
+    // (re-insert), and no victim is a removed key that was not requested again since (a policy
+    // that kept it in its queues would evict it twice). Every 500 requests the sizes of the
+    // resident keys add up to used().
+    QFETCH(QString, policy);
+    QFETCH(qint64, capacity);
+    QFETCH(bool, bytes);
+    std::vector<Request> reqs = skewedStream(20000, 11, bytes);
+    annotateNextAccess(reqs);
+    auto p = createPolicy(policy, { capacity, bytes ? SizeUnit::Bytes : SizeUnit::Objects, 7 });
+    QVERIFY(p);
+    CachePolicy &c = *p.value();
+    std::unordered_map<Key, quint32> sizeOf; // every key seen
+    std::unordered_set<Key> removed; // removed and not requested since
+    quint64 removals = 0;
+    quint64 reinserts = 0;
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+        const Request &r = reqs[i];
+        const quint32 size = bytes ? r.size : 1;
+        sizeOf[r.key] = size;
+        const bool wasRemoved = removed.erase(r.key) > 0;
+        const bool hit = c.access(r);
+        for (Key v : c.lastEvicted())
+            QVERIFY2(!removed.contains(v),
+                qPrintable(u"request %1 evicted %2, removed before"_s.arg(i).arg(v)));
+        if (wasRemoved) {
+            QVERIFY2(!hit, qPrintable(u"request %1: removed key %2 hit"_s.arg(i).arg(r.key)));
+            const bool evictedAtOnce = std::find(c.lastEvicted().begin(), c.lastEvicted().end(),
+                                           r.key)
+                != c.lastEvicted().end(); // byte mode: larger than W-TinyLFU's window
+            if (qint64(size) <= capacity && !evictedAtOnce) {
+                QVERIFY2(c.contains(r.key),
+                    qPrintable(u"request %1: removed key %2 not re-inserted"_s.arg(i).arg(r.key)));
+                ++reinserts;
+            }
+        }
+        for (const Key k : { (i % 7 == 3) ? r.key : Key(~0ULL),
+                 (i % 11 == 5 && i >= 50) ? reqs[i - 50].key : Key(~0ULL) }) {
+            if (k == Key(~0ULL) || !c.contains(k))
+                continue;
+            const qint64 used = c.used();
+            const qint64 entries = c.entryCount();
+            const PolicyStats before = c.stats();
+            QVERIFY(c.remove(k));
+            QVERIFY(!c.contains(k));
+            QCOMPARE(c.used(), used - qint64(sizeOf[k]));
+            QCOMPARE(c.entryCount(), entries - 1);
+            QCOMPARE(c.stats().evictions, before.evictions); // an invalidation, not an eviction
+            QCOMPARE(c.stats().requests, before.requests);
+            QVERIFY(!c.remove(k)); // gone: a second remove finds nothing
+            QCOMPARE(c.used(), used - qint64(sizeOf[k]));
+            QCOMPARE(c.entryCount(), entries - 1);
+            removed.insert(k);
+            ++removals;
+        }
+        if (i % 500 == 499) {
+            qint64 sum = 0;
+            qint64 resident = 0;
+            for (const auto &[k, s] : sizeOf) {
+                if (c.contains(k)) {
+                    sum += s;
+                    ++resident;
+                }
+            }
+            QCOMPARE(sum, c.used());
+            QCOMPARE(resident, c.entryCount());
+        }
+    }
+    QVERIFY(!c.remove(Key(0x7fffffffffffULL))); // never requested
+    QVERIFY2(removals > 500, qPrintable(QString::number(removals)));
+    if (bytes ? capacity >= 500 * 3 : capacity >= 1)
+        QVERIFY2(reinserts > 100, qPrintable(QString::number(reinserts)));
 }
 
 void tst_PolicyConformance::rejectsBadCapacity()
