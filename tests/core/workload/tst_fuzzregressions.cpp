@@ -42,6 +42,9 @@ const std::map<QString, Body> &bodies()
         { u"bytesource"_s, &Fuzz::byteSource },
         { u"detect"_s, &Fuzz::detect },
         { u"sqltemplate"_s, &Fuzz::sqlTemplate },
+#ifdef CACHESCOPE_FUZZ_CONFIGJSON
+        { u"configjson"_s, &Fuzz::configJson },
+#endif
     };
     return map;
 }
@@ -71,6 +74,10 @@ void tst_FuzzRegressions::everyTargetHasABody()
     QVERIFY(!sources.isEmpty());
     for (const QString &source : sources) {
         const QString name = source.mid(5).chopped(4);
+#ifndef CACHESCOPE_FUZZ_CONFIGJSON
+        if (name == "configjson"_L1)
+            continue; // the JSON code is not in the core yet (fuzz/CMakeLists.txt)
+#endif
         QVERIFY2(bodies().count(name), qPrintable(u"no body for "_s + source));
     }
     // Every regression directory names a target.
