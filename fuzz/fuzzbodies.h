@@ -36,7 +36,10 @@
 #include <memory>
 #include <vector>
 
+#include <lzma.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #define FUZZ_CHECK(condition)                                                                      \
     do {                                                                                           \
@@ -139,6 +142,68 @@ inline int traceAs(TraceFormat format, const std::uint8_t *data, std::size_t siz
     TraceOptions options;
     options.format = format;
     readTrace(file.path(), options, !startsCompressed(data, size));
+    return 0;
+}
+
+/// `plain` gzip-, xz- or zstd-compressed (fast levels), as a file would be.
+inline QByteArray compress(const QByteArray &plain, int packing)
+{
+    QByteArray out;
+    if (packing == 1) {
+        z_stream z {};
+        FUZZ_CHECK(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+        out.resize(qsizetype(deflateBound(&z, uLong(plain.size()))) + 64);
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.constData()));
+        z.avail_in = uInt(plain.size());
+        z.next_out = reinterpret_cast<Bytef *>(out.data());
+        z.avail_out = uInt(out.size());
+        FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+        out.truncate(qsizetype(z.total_out));
+        deflateEnd(&z);
+    } else if (packing == 2) {
+        out.resize(plain.size() + plain.size() / 2 + 1024);
+        std::size_t used = 0;
+        FUZZ_CHECK(
+            lzma_easy_buffer_encode(0, LZMA_CHECK_CRC32, nullptr,
+                reinterpret_cast<const uint8_t *>(plain.constData()), std::size_t(plain.size()),
+                reinterpret_cast<uint8_t *>(out.data()), &used, std::size_t(out.size()))
+            == LZMA_OK);
+        out.truncate(qsizetype(used));
+    } else if (packing == 3) {
+        out.resize(qsizetype(ZSTD_compressBound(std::size_t(plain.size()))));
+        const std::size_t n = ZSTD_compress(
+            out.data(), std::size_t(out.size()), plain.constData(), std::size_t(plain.size()), 1);
+        FUZZ_CHECK(!ZSTD_isError(n));
+        out.truncate(qsizetype(n));
+    } else {
+        out = plain;
+    }
+    return out;
+}
+
+/// Valid compressed streams of any content, and inputs large enough to cross the readers'
+/// 1 MiB buffers and the decoders' 256 KiB input buffer. Byte 0: bits 0-1 the compression
+/// (none, gzip, xz, zstd), bits 2-4 the format (txt, csv, oraclegeneral, vscsi, u32be, then
+/// txt, csv, u32be again), bits 5-7 how often the rest is repeated (4^0 to 4^7 times, at most
+/// 2 MiB); the rest is the content.
+inline int packed(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 2)
+        return 0;
+    static constexpr TraceFormat formats[]
+        = { TraceFormat::Txt, TraceFormat::Csv, TraceFormat::OracleGeneral, TraceFormat::Vscsi,
+              TraceFormat::U32Be, TraceFormat::Txt, TraceFormat::Csv, TraceFormat::U32Be };
+    const int packing = data[0] & 3;
+    const TraceFormat format = formats[(data[0] >> 2) & 7];
+    const QByteArray content(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    const qsizetype times = std::min(qsizetype(1) << (((data[0] >> 5) & 7) * 2),
+        std::max<qsizetype>(1, (qsizetype(2) << 20) / content.size()));
+    const QByteArray file = compress(content.repeated(times), packing);
+    const InputFile input(
+        reinterpret_cast<const std::uint8_t *>(file.constData()), std::size_t(file.size()));
+    TraceOptions options;
+    options.format = format;
+    readTrace(input.path(), options, packing == 0);
     return 0;
 }
 

@@ -40,6 +40,7 @@ const std::map<QString, Body> &bodies()
             } },
         { u"csv"_s, &Fuzz::csv },
         { u"bytesource"_s, &Fuzz::byteSource },
+        { u"packed"_s, &Fuzz::packed },
         { u"detect"_s, &Fuzz::detect },
         { u"sqltemplate"_s, &Fuzz::sqlTemplate },
 #ifdef CACHESCOPE_FUZZ_CONFIGJSON
