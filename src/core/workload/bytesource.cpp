@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 
 using namespace Qt::Literals::StringLiterals;
@@ -17,6 +18,9 @@ namespace CacheScope {
 namespace {
 
 constexpr qsizetype rawBufferSize = qsizetype(1) << 18;
+/// xz(1) compresses with dictionaries of at most 1.5 GiB; a header asking for more (up to
+/// 4 GiB) is refused before the decoder allocates it.
+constexpr std::uint64_t xzMemoryLimit = std::uint64_t(1600) << 20;
 
 QString describe(lzma_ret rc)
 {
@@ -28,8 +32,9 @@ QString describe(lzma_ret rc)
     case LZMA_DATA_ERROR:
         return u"a header, block or checksum is invalid"_s;
     case LZMA_MEM_ERROR:
-    case LZMA_MEMLIMIT_ERROR:
         return u"out of memory"_s;
+    case LZMA_MEMLIMIT_ERROR:
+        return u"the dictionary is larger than xz(1) makes (needs more than 1600 MiB)"_s;
     default:
         return u"liblzma error "_s + QString::number(int(rc));
     }
@@ -141,7 +146,7 @@ private:
 class XzSource final : public CompressedSource
 {
 public:
-    XzSource() { m_ok = lzma_stream_decoder(&m_s, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK; }
+    XzSource() { m_ok = lzma_stream_decoder(&m_s, xzMemoryLimit, LZMA_CONCATENATED) == LZMA_OK; }
     ~XzSource() override { lzma_end(&m_s); }
     bool isValid() const { return m_ok; }
 

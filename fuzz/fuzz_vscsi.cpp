@@ -1,0 +1,7 @@
+// The vscsi reader (v1/v2 records, version detection) on any bytes, compressed or not.
+#include "fuzzbodies.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    return CacheScope::Fuzz::traceAs(CacheScope::TraceFormat::Vscsi, data, size);
+}

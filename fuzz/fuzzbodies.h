@@ -1,0 +1,386 @@
+#pragma once
+
+// The body of every fuzz target, shared by the libFuzzer executables (fuzz/fuzz_<name>.cpp,
+// built by the `fuzz` preset) and by the plain regression test that replays tests/data/fuzz/
+// in the normal build (tests/core/workload/tst_fuzzregressions.cpp). Header-only and free of
+// libFuzzer: each body takes the input bytes, must never crash, leak or trip a sanitizer
+// whatever they are, and checks a few invariants with FUZZ_CHECK (abort with a message).
+
+#include "core/db/sqltemplate.h"
+#include "core/error.h"
+#include "core/workload/bytesource.h"
+#include "core/workload/csvtracereader.h"
+#include "core/workload/traceformatdetector.h"
+#include "core/workload/tracereader.h"
+#include "core/workload/vscsitracereader.h"
+
+// The configuration JSON moves from src/gui to src/core/session (the session branch); its
+// target and body exist once it is there (fuzz/CMakeLists.txt tests for the same file).
+#if __has_include("core/session/configjson.h")
+#include "core/session/configjson.h"
+#define CACHESCOPE_FUZZ_CONFIGJSON 1
+#include <QJsonObject>
+#endif
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QDir>
+#include <QFile>
+#include <QString>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include <lzma.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#define FUZZ_CHECK(condition)                                                                      \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            std::fprintf(                                                                          \
+                stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, __LINE__, #condition);         \
+            std::abort();                                                                          \
+        }                                                                                          \
+    } while (false)
+
+namespace CacheScope::Fuzz {
+
+/// Bounds that keep one input fast and small whatever it decodes to (a few bytes of zstd can
+/// stand for a gigabyte): reading stops there, which is not an error.
+constexpr std::size_t maxRequests = std::size_t(1) << 20;
+constexpr qint64 maxDecodedBytes = qint64(1) << 26;
+
+/// The readers take a path: the input is written to one file per process (and per name, so
+/// the detector's extension rules see the name) in the temporary directory.
+class InputFile
+{
+public:
+    InputFile(const std::uint8_t *data, std::size_t size, const char *name = "input")
+        : m_path(QDir::tempPath() + QStringLiteral("/cachescope-fuzz-")
+            + QString::number(qint64(::getpid())) + QLatin1Char('-') + QLatin1String(name))
+    {
+        const QByteArray local = QFile::encodeName(m_path);
+        std::FILE *f = std::fopen(local.constData(), "wb");
+        FUZZ_CHECK(f != nullptr);
+        FUZZ_CHECK(size == 0 || std::fwrite(data, 1, size, f) == size);
+        FUZZ_CHECK(std::fclose(f) == 0);
+    }
+    ~InputFile() { std::remove(QFile::encodeName(m_path).constData()); }
+    InputFile(const InputFile &) = delete;
+    InputFile &operator=(const InputFile &) = delete;
+
+    const QString &path() const { return m_path; }
+
+private:
+    QString m_path;
+};
+
+inline bool startsCompressed(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView head(data, qsizetype(std::min<std::size_t>(size, 6)));
+    return head.startsWith("\x1f\x8b") || head.startsWith("\x28\xb5\x2f\xfd")
+        || head.startsWith(QByteArrayView("\xfd"
+                                          "7zXZ\0",
+            6));
+}
+
+/// Every error says what is wrong.
+inline void checkError(const Error &error) { FUZZ_CHECK(!error.message.isEmpty()); }
+
+/// Opens the input as `options` say and reads it in batches of varying size (partial records
+/// and lines across calls), checking what read() promises.
+inline void readTrace(const QString &path, const TraceOptions &options, bool plain)
+{
+    Result<std::unique_ptr<TraceReader>> opened = TraceReader::open(path, options);
+    if (!opened) {
+        checkError(opened.error());
+        return;
+    }
+    TraceReader &reader = **opened;
+    FUZZ_CHECK(reader.format() != TraceFormat::Auto);
+    FUZZ_CHECK(options.format == TraceFormat::Auto || reader.format() == options.format);
+    static constexpr qsizetype batches[] = { 1, 7, 4096, 65536 };
+    std::vector<Request> out;
+    for (std::size_t i = 0; out.size() < maxRequests; ++i) {
+        const qsizetype max = batches[i % std::size(batches)];
+        const std::size_t before = out.size();
+        const Result<qsizetype> n = reader.read(out, max);
+        if (!n) {
+            checkError(n.error());
+            return;
+        }
+        FUZZ_CHECK(*n >= 0 && *n <= max);
+        FUZZ_CHECK(out.size() == before + std::size_t(*n));
+        (void)reader.estimatedRequests();
+        if (plain)
+            FUZZ_CHECK(reader.bytesConsumed() <= reader.fileSize());
+        if (*n == 0) {
+            // The end stays the end.
+            const Result<qsizetype> again = reader.read(out, max);
+            FUZZ_CHECK(again && *again == 0);
+            break;
+        }
+    }
+    for (const Request &r : out) {
+        FUZZ_CHECK(r.size >= 1);
+        FUZZ_CHECK(r.nextAccess == -1);
+    }
+}
+
+/// A trace read as one format (txt, oraclegeneral, vscsi, u32be): the input is the file, which
+/// may be compressed (its magic bytes decide, as for a real trace).
+inline int traceAs(TraceFormat format, const std::uint8_t *data, std::size_t size)
+{
+    const InputFile file(data, size);
+    TraceOptions options;
+    options.format = format;
+    readTrace(file.path(), options, !startsCompressed(data, size));
+    return 0;
+}
+
+/// `plain` gzip-, xz- or zstd-compressed (fast levels), as a file would be.
+inline QByteArray compress(const QByteArray &plain, int packing)
+{
+    QByteArray out;
+    if (packing == 1) {
+        z_stream z {};
+        FUZZ_CHECK(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+        out.resize(qsizetype(deflateBound(&z, uLong(plain.size()))) + 64);
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.constData()));
+        z.avail_in = uInt(plain.size());
+        z.next_out = reinterpret_cast<Bytef *>(out.data());
+        z.avail_out = uInt(out.size());
+        FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+        out.truncate(qsizetype(z.total_out));
+        deflateEnd(&z);
+    } else if (packing == 2) {
+        out.resize(plain.size() + plain.size() / 2 + 1024);
+        std::size_t used = 0;
+        FUZZ_CHECK(
+            lzma_easy_buffer_encode(0, LZMA_CHECK_CRC32, nullptr,
+                reinterpret_cast<const uint8_t *>(plain.constData()), std::size_t(plain.size()),
+                reinterpret_cast<uint8_t *>(out.data()), &used, std::size_t(out.size()))
+            == LZMA_OK);
+        out.truncate(qsizetype(used));
+    } else if (packing == 3) {
+        out.resize(qsizetype(ZSTD_compressBound(std::size_t(plain.size()))));
+        const std::size_t n = ZSTD_compress(
+            out.data(), std::size_t(out.size()), plain.constData(), std::size_t(plain.size()), 1);
+        FUZZ_CHECK(!ZSTD_isError(n));
+        out.truncate(qsizetype(n));
+    } else {
+        out = plain;
+    }
+    return out;
+}
+
+/// Valid compressed streams of any content, and inputs large enough to cross the readers'
+/// 1 MiB buffers and the decoders' 256 KiB input buffer. Byte 0: bits 0-1 the compression
+/// (none, gzip, xz, zstd), bits 2-4 the format (txt, csv, oraclegeneral, vscsi, u32be, then
+/// txt, csv, u32be again), bits 5-7 how often the rest is repeated (4^0 to 4^7 times, at most
+/// 2 MiB); the rest is the content.
+inline int packed(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 2)
+        return 0;
+    static constexpr TraceFormat formats[]
+        = { TraceFormat::Txt, TraceFormat::Csv, TraceFormat::OracleGeneral, TraceFormat::Vscsi,
+              TraceFormat::U32Be, TraceFormat::Txt, TraceFormat::Csv, TraceFormat::U32Be };
+    const int packing = data[0] & 3;
+    const TraceFormat format = formats[(data[0] >> 2) & 7];
+    const QByteArray content(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    const qsizetype times = std::min(qsizetype(1) << (((data[0] >> 5) & 7) * 2),
+        std::max<qsizetype>(1, (qsizetype(2) << 20) / content.size()));
+    const QByteArray file = compress(content.repeated(times), packing);
+    const InputFile input(
+        reinterpret_cast<const std::uint8_t *>(file.constData()), std::size_t(file.size()));
+    TraceOptions options;
+    options.format = format;
+    readTrace(input.path(), options, packing == 0);
+    return 0;
+}
+
+/// CSV with its options: the first 4 bytes choose the key, size and time columns, the header
+/// flag and the delimiter (out-of-range values included, which validate() must refuse), the
+/// rest is the file.
+inline int csv(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 4)
+        return 0;
+    CsvOptions csv;
+    const bool wide = data[0] & 0x40;
+    csv.keyColumn = (data[0] & 0x3f) % 9 - 1; // -1 .. 7
+    csv.sizeColumn = wide ? data[1] * 40 : data[1] % 9 - 1; // up to 10200, as the CLI allows
+    csv.timeColumn = data[2] % 9 - 1;
+    csv.header = data[0] & 0x80;
+    csv.delimiter = QChar(char16_t(data[3] == 0xff ? 0x2c6 : data[3])); // one non-ASCII
+    const Result<void> valid = CsvTraceReader::validate(csv);
+    if (!valid)
+        checkError(valid.error());
+    const InputFile file(data + 4, size - 4);
+    TraceOptions options;
+    options.format = TraceFormat::Csv;
+    options.csv = csv;
+    readTrace(file.path(), options, !startsCompressed(data + 4, size - 4));
+    if (csv.keyColumn >= 1 && csv.sizeColumn >= 0 && csv.timeColumn >= 0) {
+        // The key hash is defined on any bytes.
+        (void)CsvTraceReader::hashKey(
+            reinterpret_cast<const char *>(data), reinterpret_cast<const char *>(data + size));
+    }
+    return 0;
+}
+
+/// Decompression on its own: the input is the file; peeks and reads of varying sizes must
+/// agree with each other and end cleanly (or with an Error).
+inline int byteSource(const std::uint8_t *data, std::size_t size)
+{
+    const InputFile file(data, size);
+    Result<std::unique_ptr<ByteSource>> opened = ByteSource::open(file.path());
+    if (!opened) {
+        checkError(opened.error());
+        return 0;
+    }
+    ByteSource &source = **opened;
+    FUZZ_CHECK((source.compression() != Compression::None) == startsCompressed(data, size));
+    static constexpr qsizetype chunks[] = { 1, 3, 4096, 100000 };
+    std::vector<char> buffer(100000);
+    for (std::size_t i = 0; source.position() < maxDecodedBytes; ++i) {
+        const qsizetype want = chunks[i % std::size(chunks)];
+        const Result<QByteArrayView> peeked = source.peek(want / 2 + 1);
+        if (!peeked) {
+            checkError(peeked.error());
+            return 0;
+        }
+        FUZZ_CHECK(peeked->size() <= want / 2 + 1);
+        const QByteArray copy = peeked->toByteArray();
+        const qint64 before = source.position();
+        const Result<qsizetype> n = source.read(buffer.data(), want);
+        if (!n) {
+            checkError(n.error());
+            return 0;
+        }
+        FUZZ_CHECK(*n >= 0 && *n <= want);
+        FUZZ_CHECK(source.position() == before + *n);
+        // What peek() showed is what read() returns.
+        FUZZ_CHECK(QByteArrayView(buffer.data(), std::min(*n, copy.size()))
+            == QByteArrayView(copy).first(std::min(*n, copy.size())));
+        if (source.compression() == Compression::None) {
+            FUZZ_CHECK(source.position() <= qint64(size));
+            FUZZ_CHECK(
+                *n == 0 || QByteArrayView(buffer.data(), *n) == QByteArrayView(data + before, *n));
+        }
+        (void)source.estimatedSize();
+        if (*n == 0) {
+            if (source.compression() == Compression::None)
+                FUZZ_CHECK(source.position() == qint64(size));
+            break;
+        }
+    }
+    FUZZ_CHECK(source.rawBytesRead() <= source.fileSize());
+    return 0;
+}
+
+/// Format detection: the content rules on the input (the first byte says whether it is the
+/// whole data and whether its size is known), the name rules and --format parsing on the input
+/// as text, then a whole open with --format auto, read through.
+inline int detect(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 1)
+        return 0;
+    const std::uint8_t flags = data[0];
+    const QByteArrayView sample(data + 1, qsizetype(size - 1));
+    const bool whole = flags & 1;
+    const qint64 decodedSize = flags & 2 ? -1 : sample.size() + (flags >> 2);
+    const TraceFormat format = TraceFormatDetector::fromContent(sample, whole, decodedSize);
+    FUZZ_CHECK(format != TraceFormat::Csv); // never guessed from content
+    FUZZ_CHECK(format == TraceFormatDetector::fromContent(sample, whole, decodedSize));
+    (void)TraceFormatDetector::looksLikeTxt(sample, whole);
+    (void)TraceFormatDetector::looksLikeVscsi(sample, decodedSize);
+    (void)TraceFormatDetector::looksLikeOracleGeneral(sample, decodedSize);
+    (void)TraceFormatDetector::looksLikeU32Be(sample, decodedSize);
+    (void)VscsiTraceReader::detectVersion(sample);
+
+    const QString text = QString::fromUtf8(sample.first(std::min<qsizetype>(sample.size(), 256)));
+    (void)TraceFormatDetector::fromName(text);
+    const Result<TraceFormat> parsed = parseTraceFormat(text);
+    if (parsed)
+        FUZZ_CHECK(traceFormatName(*parsed).compare(text, Qt::CaseInsensitive) == 0);
+    else
+        checkError(parsed.error());
+
+    // The whole pipeline with --format auto on a name that says nothing ("input").
+    const InputFile file(data + 1, size - 1);
+    const bool plain = !startsCompressed(data + 1, size - 1);
+    readTrace(file.path(), TraceOptions {}, plain);
+    if (plain) {
+        // loadTrace() reserves from an estimate and counts unique keys; a plain input is small.
+        const Result<LoadedTrace> loaded = loadTrace(file.path());
+        if (loaded) {
+            FUZZ_CHECK(!loaded->requests.empty());
+            FUZZ_CHECK(
+                loaded->uniqueObjects >= 1 && loaded->uniqueObjects <= loaded->requests.size());
+        } else {
+            checkError(loaded.error());
+        }
+    }
+    return 0;
+}
+
+/// SQL templates: the input (UTF-8, invalid sequences included) as a custom template and as a
+/// built-in name; placeholders are found outside quotes and comments.
+inline int sqlTemplate(const std::uint8_t *data, std::size_t size)
+{
+    const QString sql = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<SqlTemplate> custom = SqlTemplate::custom(sql);
+    if (custom) {
+        FUZZ_CHECK(custom->kind() == TemplateKind::Custom);
+        FUZZ_CHECK(custom->sql() == sql);
+        const QString positional = custom->positionalSql();
+        FUZZ_CHECK(positional.contains(QStringLiteral("$1")));
+        FUZZ_CHECK(custom->affectedKeys(42).isEmpty());
+        (void)custom->cacheKey(-1);
+    } else {
+        checkError(custom.error());
+    }
+    const Result<SqlTemplate> builtIn = SqlTemplate::builtIn(sql);
+    if (builtIn)
+        FUZZ_CHECK(builtIn->kind() != TemplateKind::Custom && !builtIn->positionalSql().isEmpty());
+    else
+        checkError(builtIn.error());
+    return 0;
+}
+
+#ifdef CACHESCOPE_FUZZ_CONFIGJSON
+/// The configuration JSON (saved configurations and scenario presets): the input is the file,
+/// loaded over the defaults. What loads, validated, is written and read back to the same JSON.
+inline int configJson(const std::uint8_t *data, std::size_t size)
+{
+    const InputFile file(data, size, "config.json");
+    const RunConfig base;
+    const Result<RunConfig> loaded = loadRunConfig(file.path(), base);
+    if (!loaded) {
+        checkError(loaded.error());
+        return 0;
+    }
+    const Result<void> valid = loaded->validate();
+    if (!valid)
+        checkError(valid.error());
+    const QJsonObject json = runConfigToJson(*loaded);
+    const Result<RunConfig> again = runConfigFromJson(json, base);
+    if (!again)
+        std::fprintf(stderr, "%s\n", qPrintable(again.error().toString()));
+    FUZZ_CHECK(again);
+    FUZZ_CHECK(runConfigToJson(*again) == json);
+    FUZZ_CHECK(sameWorkload(again->workload, loaded->workload));
+    return 0;
+}
+#endif
+
+} // namespace CacheScope::Fuzz
