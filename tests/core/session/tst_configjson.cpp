@@ -93,7 +93,8 @@ void tst_ConfigJson::malformedJsonNamesFileAndOffset()
     const Result<RunConfig> c = loadRunConfig(path, RunConfig {});
     QVERIFY(!c);
     QCOMPARE(c.error().file, path);
-    QVERIFY2(c.error().message.startsWith(u"is not a JSON object"_s), qPrintable(c.error().message));
+    QVERIFY2(
+        c.error().message.startsWith(u"is not a JSON object"_s), qPrintable(c.error().message));
     QVERIFY(c.error().offset > 0);
 
     const QString array = write(u"array.json"_s, "[1, 2]");
