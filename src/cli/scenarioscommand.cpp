@@ -29,7 +29,8 @@ int scenariosCommand(const QStringList &args)
     if (!p.positionalArguments().isEmpty())
         return fail(Error { u"is not an option of scenarios"_s, {}, 0, u"argument"_s,
             p.positionalArguments().first() });
-    const Result<QString> output = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"json"_s });
+    const Result<QString> output
+        = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"json"_s });
     if (!output)
         return fail(output.error());
 

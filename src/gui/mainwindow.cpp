@@ -127,7 +127,12 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
         "Ready. Pick a scenario and press Load & Start, or set the panels and press Start (F5)."));
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The session is a child, deleted after the widgets: it reports to this window no more.
+    m_session->disconnect(this);
+    m_session->databaseTasks()->disconnect(this);
+}
 
 ChartPanel *MainWindow::chartPanel() const { return m_ui->chartPanel; }
 

@@ -273,14 +273,12 @@ void tst_RunScenario::badInput_data()
                                     << QStringList { u"none.json"_s };
     QTest::newRow("malformed config") << QStringList { u"--config"_s, malformed }
                                       << QStringList { u"malformed.json"_s, u"JSON"_s };
-    QTest::newRow("bad config value")
-        << QStringList { u"--config"_s, badValue }
-        << QStringList { u"badvalue.json"_s, u"cache.capacity"_s, u"'big'"_s };
+    QTest::newRow("bad config value") << QStringList { u"--config"_s,
+        badValue } << QStringList { u"badvalue.json"_s, u"cache.capacity"_s, u"'big'"_s };
     QTest::newRow("broken scenario file") << QStringList { u"--scenario"_s, badScenario }
                                           << QStringList { u"badscenario.json"_s, u"title"_s };
-    QTest::newRow("scenario and config")
-        << QStringList { u"--scenario"_s, u"lru-100"_s, u"--config"_s, badValue }
-        << QStringList { u"--scenario or --config"_s };
+    QTest::newRow("scenario and config") << QStringList { u"--scenario"_s, u"lru-100"_s,
+        u"--config"_s, badValue } << QStringList { u"--scenario or --config"_s };
 }
 
 void tst_RunScenario::badInput()

@@ -73,7 +73,7 @@ RunSession::RunSession(const Options &options, QObject *parent)
     connect(m_engine, &QueryEngine::started, this, &RunSession::onStarted);
     connect(m_engine, &QueryEngine::startFailed, this, [this](const Error &e) {
         m_scenario.reset();
-        goIdle();
+        setState(State::Idle);
         emit failed(Failure::StartFailed, e);
         emit finished();
     });
@@ -84,7 +84,14 @@ RunSession::RunSession(const Options &options, QObject *parent)
     connect(m_engine, &QueryEngine::stateChanged, this, &RunSession::onEngineState);
 }
 
-RunSession::~RunSession() { m_tick.stop(); }
+RunSession::~RunSession()
+{
+    m_tick.stop();
+    // The engine and the tasks are children, deleted after this object's members: nothing they
+    // might still report reaches a half-destroyed session.
+    m_engine->disconnect(this);
+    m_tasks->disconnect(this);
+}
 
 void RunSession::shutDown()
 {
@@ -163,7 +170,7 @@ void RunSession::launchEngine()
     const Result<void> launched = m_engine->start(m_pendingConfig);
     if (!launched) {
         m_scenario.reset();
-        goIdle();
+        setState(State::Idle);
         emit failed(Failure::StartFailed, launched.error());
         emit finished();
         return;
@@ -459,8 +466,6 @@ void RunSession::runScenarioSteps(double t)
         emit configApplied(m_engine->config());
     }
 }
-
-void RunSession::goIdle() { setState(State::Idle); }
 
 void RunSession::setState(State state)
 {

@@ -153,7 +153,6 @@ private:
     void sample();
     void runScenarioSteps(double t);
     void setState(State state);
-    void goIdle();
 
     Options m_options;
     QueryEngine *m_engine = nullptr;
