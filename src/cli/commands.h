@@ -18,6 +18,7 @@ int runCommand(const QStringList &args);
 int demoDbCommand(const QStringList &args);
 int benchCacheCommand(const QStringList &args);
 int mrcCommand(const QStringList &args);
+int scenariosCommand(const QStringList &args);
 
 /// A request stream loaded from --trace or generated from --workload (simulate, mrc).
 using Stream = ReplayStream;

@@ -19,6 +19,7 @@ Commands:
   demo-db      Create or re-create the demo database (SQLite by default, or PostgreSQL).
   bench-cache  Benchmark the result cache alone (get-or-put, no database).
   mrc          Miss-ratio curves: miss ratio against capacity (exact LRU, SHARDS, replay).
+  scenarios    List the demo scenarios that `run --scenario ID` plays.
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
         return Cli::benchCacheCommand(args);
     if (command == u"mrc"_s)
         return Cli::mrcCommand(args);
+    if (command == u"scenarios"_s)
+        return Cli::scenariosCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, demo-db, bench-cache, mrc (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios (see cachescope-cli --help)"_s);
 }

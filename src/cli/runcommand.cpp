@@ -8,8 +8,11 @@
 #include "core/engine/queryengine.h"
 #include "core/report/shadowreport.h"
 #include "core/report/table.h"
+#include "core/session/configjson.h"
+#include "core/session/runsession.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -74,6 +77,22 @@ void addOptions(QCommandLineParser &p)
         { u"shadows"_s,
             u"Shadow policies: every policy beside the run on sampled keys; prints\n"
             "their ranking and the LRU hit ratio at 2x capacity (table and json)."_s },
+        { u"scenario"_s,
+            u"Play a demo scenario (id or title; see `cachescope-cli scenarios`) or a\n"
+            "scenario file (*.json, as in resources/scenarios): its configuration, then\n"
+            "its timed steps, each printed as a marker. Default duration: 10 s after\n"
+            "the last step."_s,
+            u"ID|FILE.json"_s },
+        { u"config"_s,
+            u"Start from a configuration file (File > Save configuration in the app);\n"
+            "options given beside it override it."_s,
+            u"FILE.json"_s },
+        { u"save-config"_s, u"Write the run's configuration as such a file before it starts."_s,
+            u"FILE.json"_s },
+        { u"csv"_s,
+            u"Write the run's time series (one row per interval, the app's Export time\n"
+            "series columns) to FILE at the end."_s,
+            u"FILE"_s },
     });
 }
 
@@ -215,6 +234,50 @@ private:
     bool m_headerDone = false;
 };
 
+/// The database options: any of them given replaces a configuration file's database.
+bool hasDatabaseOptions(const QCommandLineParser &p)
+{
+    for (const QString &name : { u"driver"_s, u"database"_s, u"host"_s, u"port"_s, u"user"_s,
+             u"password-env"_s, u"connection"_s, u"pg-protocol"_s, u"db-delay-ms"_s }) {
+        if (p.isSet(name))
+            return true;
+    }
+    return false;
+}
+
+/// --scenario: a built-in scenario's id or title, or a scenario file (*.json, the presets'
+/// format: resources/scenarios).
+Result<Scenario> findScenarioOption(const QString &name)
+{
+    if (name.endsWith(u".json"_s, Qt::CaseInsensitive)) {
+        QFile file(name);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error { file.errorString(), name, 0, u"--scenario"_s, name };
+        return parseScenario(file.readAll(), name);
+    }
+    QList<Error> errors;
+    const QList<Scenario> scenarios = loadBuiltInScenarios(&errors);
+    if (const Scenario *found = findScenario(scenarios, name))
+        return *found;
+    Error e = unknownScenarioError(scenarios, name);
+    e.field = u"--scenario"_s;
+    return e;
+}
+
+/// A marker line: a configuration change or a scenario step at `tMs` on the run's timeline.
+void printMarker(const QString &format, qint64 tMs, const QString &label)
+{
+    if (format == u"json"_s) {
+        out() << QJsonDocument(QJsonObject { { u"marker"_s, label }, { u"t_ms"_s, tMs } })
+                     .toJson(QJsonDocument::Compact)
+              << u'\n';
+    } else if (format == u"table"_s) {
+        out() << u"  --- "_s << QString::number(double(tMs) / 1000.0, 'f', 1) << u" s: "_s << label
+              << u'\n';
+    } // csv: the rows stay a table; the --csv file's config_change column has the changes
+    out().flush();
+}
+
 } // namespace
 
 int runCommand(const QStringList &args)
@@ -227,11 +290,9 @@ int runCommand(const QStringList &args)
         printHelp(p, u"run"_s);
         return 0;
     }
-    RunConfig config;
     Result<ConnectionSettings> db = databaseSettings(p, false);
     if (!db)
         return fail(db.error());
-    config.database = db.value();
 
     const auto threads = integerOption(p, u"threads"_s, 4, 1, 256);
     const auto ttl = integerOption(p, u"ttl-ms"_s, 0, 0);
@@ -259,15 +320,49 @@ int runCommand(const QStringList &args)
     for (const auto *r : { &output, &query })
         if (!*r)
             return fail(r->error());
-    const Result<qint64> duration
-        = parseDurationMs(p.isSet(u"duration"_s) ? p.value(u"duration"_s) : u"10s"_s);
-    if (!duration)
-        return fail(duration.error());
+    if (p.isSet(u"duration"_s)) {
+        if (const Result<qint64> d = parseDurationMs(p.value(u"duration"_s)); !d)
+            return fail(d.error());
+    }
     if (p.isSet(u"sql"_s) && p.isSet(u"query"_s))
         return fail(u"give --query or --sql, not both"_s);
+    if (p.isSet(u"scenario"_s) && p.isSet(u"config"_s))
+        return fail(u"give --scenario or --config, not both"_s);
 
-    config.threads = int(threads.value());
-    config.cache.policy = p.isSet(u"policy"_s) ? p.value(u"policy"_s).trimmed() : u"qcache"_s;
+    // What the run starts from: the defaults, a configuration file, or a scenario's preset
+    // (over the defaults, on the database the options name); the options given override it.
+    RunConfig config = defaultRunConfig(db->database);
+    config.database = db.value();
+    std::optional<Scenario> scenario;
+    if (p.isSet(u"scenario"_s)) {
+        const Result<Scenario> found = findScenarioOption(p.value(u"scenario"_s).trimmed());
+        if (!found)
+            return fail(found.error());
+        scenario = found.value();
+        Result<RunConfig> preset = scenarioRunConfig(*scenario, config, db.value());
+        if (!preset)
+            return fail(preset.error());
+        config = preset.value();
+        if (p.isSet(u"connection"_s))
+            config.database.connectionMode = db->connectionMode;
+        if (p.isSet(u"db-delay-ms"_s))
+            config.database.simulatedDelayMs = db->simulatedDelayMs;
+    } else if (p.isSet(u"config"_s)) {
+        Result<RunConfig> loaded = loadRunConfig(p.value(u"config"_s), config);
+        if (!loaded)
+            return fail(loaded.error());
+        config = loaded.value();
+        if (hasDatabaseOptions(p))
+            config.database = db.value();
+        else
+            config.database.password = db->password; // never in the file
+    }
+    config.workload.requests = 0;
+
+    if (p.isSet(u"threads"_s))
+        config.threads = int(threads.value());
+    if (p.isSet(u"policy"_s))
+        config.cache.policy = p.value(u"policy"_s).trimmed();
     if (p.isSet(u"capacity"_s)) {
         const auto cap = parseCacheCapacity(p.value(u"capacity"_s));
         if (!cap)
@@ -275,28 +370,45 @@ int runCommand(const QStringList &args)
         config.cache.capacity = cap->first;
         config.cache.sizeUnit = cap->second;
     }
-    config.cache.ttlMs = ttl.value();
-    config.cache.singleFlight = p.isSet(u"single-flight"_s);
-    config.cache.shardCount = int(shards.value());
-    config.workload.kind = p.isSet(u"workload"_s) ? p.value(u"workload"_s).trimmed() : u"zipf"_s;
-    config.workload.keys = quint64(keys.value());
-    config.workload.alpha = alpha.value();
-    config.workload.hotKeyFraction = hotKeys.value();
-    config.workload.hotRequestFraction = hotRequests.value();
-    config.workload.shiftEvery = quint64(shift.value());
-    config.workload.seed = quint64(seed.value());
-    config.workload.requests = 0;
+    if (p.isSet(u"ttl-ms"_s))
+        config.cache.ttlMs = ttl.value();
+    if (p.isSet(u"single-flight"_s))
+        config.cache.singleFlight = true;
+    if (p.isSet(u"shards"_s))
+        config.cache.shardCount = int(shards.value());
+    if (p.isSet(u"workload"_s))
+        config.workload.kind = p.value(u"workload"_s).trimmed();
+    if (p.isSet(u"keys"_s))
+        config.workload.keys = quint64(keys.value());
+    if (p.isSet(u"alpha"_s))
+        config.workload.alpha = alpha.value();
+    if (p.isSet(u"hot-keys"_s))
+        config.workload.hotKeyFraction = hotKeys.value();
+    if (p.isSet(u"hot-requests"_s))
+        config.workload.hotRequestFraction = hotRequests.value();
+    if (p.isSet(u"shift-every"_s))
+        config.workload.shiftEvery = quint64(shift.value());
+    if (p.isSet(u"seed"_s))
+        config.workload.seed = quint64(seed.value());
     if (p.isSet(u"sql"_s)) {
         config.customSql = p.value(u"sql"_s);
-    } else if (query.value() == u"mix"_s) {
-        config.mix = { 0.6, 0.3, 0.1 };
-    } else {
-        config.mix = { query.value() == u"point"_s ? 1.0 : 0.0,
-            query.value() == u"range"_s ? 1.0 : 0.0, query.value() == u"aggregate"_s ? 1.0 : 0.0 };
+    } else if (p.isSet(u"query"_s)) {
+        config.customSql.clear();
+        if (query.value() == u"mix"_s)
+            config.mix = { 0.6, 0.3, 0.1 };
+        else
+            config.mix = { query.value() == u"point"_s ? 1.0 : 0.0,
+                query.value() == u"range"_s ? 1.0 : 0.0,
+                query.value() == u"aggregate"_s ? 1.0 : 0.0 };
     }
-    config.writeRatio = writeRatio.value();
-    config.shadows = p.isSet(u"shadows"_s);
-    config.thinkTimeMs = int(think.value());
+    if (p.isSet(u"write-ratio"_s))
+        config.writeRatio = writeRatio.value();
+    if (p.isSet(u"shadows"_s))
+        config.shadows = true;
+    if (p.isSet(u"think-ms"_s)) {
+        config.loadModel = LoadModel::ClosedLoop;
+        config.thinkTimeMs = int(think.value());
+    }
     if (p.isSet(u"rate"_s)) {
         config.loadModel = LoadModel::OpenLoop;
         config.targetRate = rate.value();
@@ -304,86 +416,146 @@ int runCommand(const QStringList &args)
     if (Result<void> v = config.validate(); !v)
         return fail(v.error());
 
-    // The default SQLite demo is created on first use, as the app does.
-    if (config.database.driver == DatabaseDriver::Sqlite && !p.isSet(u"database"_s)) {
-        QTextStream err(stderr);
-        const Result<std::optional<DemoDatabaseInfo>> info = readDemoDatabaseInfo(config.database);
-        if (info && !info.value()) {
-            err << "creating the SQLite demo database at " << config.database.database
-                << " (first run; `cachescope-cli demo-db` re-creates it)" << Qt::endl;
-        }
-        const Result<DemoDatabaseInfo> ensured = ensureDemoDatabase(config.database);
-        if (!ensured)
-            return fail(ensured.error(), exitRuntime);
+    qint64 durationMs = 10000;
+    if (p.isSet(u"duration"_s))
+        durationMs = parseDurationMs(p.value(u"duration"_s)).value();
+    else if (scenario && !scenario->steps.isEmpty())
+        durationMs = scenario->steps.last().atMs + 10000; // the last step, then 10 s of it
+    if (p.isSet(u"save-config"_s)) {
+        if (Result<void> saved = saveRunConfig(config, p.value(u"save-config"_s)); !saved)
+            return fail(saved.error());
     }
 
-    QueryEngine engine;
+    // The default SQLite demo is created on first use, as the app does (off this thread, by
+    // the session, before it starts the engine).
+    const bool demo = config.database.driver == DatabaseDriver::Sqlite && !p.isSet(u"database"_s)
+        && config.database.database == defaultDemoDatabasePath();
+    if (demo) {
+        const Result<std::optional<DemoDatabaseInfo>> info = readDemoDatabaseInfo(config.database);
+        if (info && !info.value()) {
+            QTextStream(stderr) << "creating the SQLite demo database at "
+                                << config.database.database
+                                << " (first run; `cachescope-cli demo-db` re-creates it)"
+                                << Qt::endl;
+        }
+        if (!config.customSql.isEmpty()) { // the session prepares demo runs only
+            if (const Result<DemoDatabaseInfo> ensured = ensureDemoDatabase(config.database);
+                !ensured)
+                return fail(ensured.error(), exitRuntime);
+        }
+    }
+
+    RunSession::Options options;
+    options.prepareDemoDatabase = demo;
+    options.tickIntervalMs = int(interval.value());
+    // One history row per interval, for --csv (bounded: a day of 1 s intervals and more).
+    options.historyCapacity = p.isSet(u"csv"_s)
+        ? qsizetype(std::clamp<qint64>(durationMs / interval.value() + 16, 16, 100000))
+        : 16;
+    RunSession session(options);
+    QueryEngine &engine = *session.engine();
     Reporter reporter(output.value());
-    MetricsSampler sampler;
-    MetricsReading start;
     int status = 0;
     bool finished = false;
-    QTimer tick;
-    tick.setInterval(int(interval.value()));
+    bool starting = true; // inside session.start(): a refusal there is a usage error
+    bool stopRequested = false;
+    bool startFailed = false;
     QTimer deadline;
     deadline.setSingleShot(true);
-    deadline.setInterval(int(duration.value()));
+    deadline.setInterval(int(std::min<qint64>(durationMs, std::numeric_limits<int>::max())));
     QTimer signalPoll; // SIGINT/SIGTERM: stop cleanly and print the summary
     signalPoll.setInterval(50);
 
-    auto toLine = [](const MetricsSnapshot &s, const CounterValues &counts, bool final,
+    auto toLine = [](qint64 tMs, const MetricsSnapshot &s, const CounterValues &counts, bool final,
                       const LatencySummary &hit, const LatencySummary &miss, double intervalMs) {
         const double seconds = intervalMs / 1000.0;
-        return Line { s.elapsedMs, counts, seconds > 0 ? double(counts.requests) / seconds : 0,
+        return Line { tMs, counts, seconds > 0 ? double(counts.requests) / seconds : 0,
             seconds > 0 ? double(counts.errors) / seconds : 0, s.entries, s.bytes, hit, miss,
             final };
     };
-    QObject::connect(&tick, &QTimer::timeout, &engine, [&] {
-        const MetricsSnapshot s = sampler.sample(engine.reading());
-        reporter.print(
-            toLine(s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs)));
-    });
-    QObject::connect(&deadline, &QTimer::timeout, &engine, [&] { engine.stop(); });
-    QObject::connect(&signalPoll, &QTimer::timeout, &engine, [&] {
-        if (g_interrupted.load())
-            engine.stop();
-    });
-    QObject::connect(&engine, &QueryEngine::started, &engine, [&] {
-        tick.start();
-        deadline.start();
-    });
-    QObject::connect(&engine, &QueryEngine::startFailed, &engine, [&](const Error &e) {
-        fail(e, exitRuntime);
-        status = exitRuntime;
+    auto finish = [&](int code) {
+        status = code;
         finished = true;
-        QCoreApplication::exit(exitRuntime);
+        if (!starting)
+            QCoreApplication::exit(code);
+    };
+    QObject::connect(
+        &session, &RunSession::tick, &session, [&](double t, const MetricsSnapshot &s) {
+            if (stopRequested) // the partial interval at the end goes to the summary only
+                return;
+            reporter.print(toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
+                s.missLatency, double(s.intervalMs)));
+        });
+    QObject::connect(&session, &RunSession::marker, &session, [&](double t, const QString &label) {
+        printMarker(output.value(), qRound64(t * 1000.0), label);
     });
-    QObject::connect(&engine, &QueryEngine::errorOccurred, &engine, [](const Error &e) {
-        QTextStream(stderr) << "cachescope-cli: database error: " << e.toString() << Qt::endl;
+    auto stop = [&] {
+        stopRequested = true;
+        session.stop();
+    };
+    QObject::connect(&deadline, &QTimer::timeout, &session, stop);
+    QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
+        if (g_interrupted.load() && !stopRequested)
+            stop();
     });
-    QObject::connect(&engine, &QueryEngine::stopped, &engine, [&] {
-        tick.stop();
-        const MetricsReading end = engine.reading();
-        const MetricsSnapshot whole = makeSnapshot(start, end);
-        Line final = toLine(whole, whole.total, true, whole.totalHitLatency, whole.totalMissLatency,
-            double(whole.elapsedMs));
+    QObject::connect(&session, &RunSession::started, &session, [&](bool continued) {
+        if (!continued)
+            deadline.start();
+    });
+    QObject::connect(
+        &session, &RunSession::failed, &session, [&](RunSession::Failure failure, const Error &e) {
+            switch (failure) {
+            case RunSession::Failure::StartFailed:
+            case RunSession::Failure::DatabaseNotReady:
+                startFailed = true;
+                fail(e, starting ? exitUsage : exitRuntime);
+                status = starting ? exitUsage : exitRuntime;
+                break;
+            case RunSession::Failure::DatabaseError:
+                QTextStream(stderr)
+                    << "cachescope-cli: database error: " << e.toString() << Qt::endl;
+                break;
+            case RunSession::Failure::StepBroken:
+            case RunSession::Failure::StepRefused:
+                QTextStream(stderr)
+                    << "cachescope-cli: scenario step: " << e.toString() << Qt::endl;
+                break;
+            }
+        });
+    QObject::connect(&session, &RunSession::finished, &session, [&] {
+        if (startFailed) {
+            finish(status);
+            return;
+        }
+        const MetricsSnapshot whole = makeSnapshot({}, session.totalReading());
+        Line final = toLine(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
+            whole.totalMissLatency, double(whole.elapsedMs));
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         reporter.print(final);
+        int code = 0;
         if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors)
                     + u" database errors"_s,
                 exitRuntime);
-            status = exitRuntime;
+            code = exitRuntime;
         }
-        finished = true;
-        QCoreApplication::exit(status);
+        if (p.isSet(u"csv"_s)) {
+            if (Result<void> written = session.history().writeCsv(p.value(u"csv"_s)); !written)
+                code = fail(written.error(), exitRuntime);
+        }
+        finish(code);
     });
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     signalPoll.start();
-    if (Result<void> started = engine.start(config); !started)
-        return fail(started.error());
+    if (scenario)
+        session.startScenario(*scenario, config);
+    else
+        session.start(config);
+    starting = false;
+    if (finished)
+        return status;
     const int loop = QCoreApplication::exec();
     return finished ? status : loop;
 }

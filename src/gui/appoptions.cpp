@@ -2,10 +2,10 @@
 
 #include "mainwindow.h"
 #include "responsivenessprobe.h"
-#include "scenario.h"
 #include "tracereplaywidget.h"
 
 #include "core/db/demodatabase.h"
+#include "core/session/scenario.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -4,10 +4,8 @@
 
 #include "cachepanel.h"
 #include "chartpanel.h"
-#include "configjson.h"
 #include "countersmodel.h"
 #include "databasepanel.h"
-#include "databasetasks.h"
 #include "livechart.h"
 #include "logmodel.h"
 #include "messagebanner.h"
@@ -16,74 +14,38 @@
 #include "whatifview.h"
 #include "workloadpanel.h"
 
+#include "core/session/databasetasks.h"
+
 #include <QCloseEvent>
-#include <QFileDialog>
-#include <QFile>
-#include <QFileInfo>
 #include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QSaveFile>
 #include <QScrollBar>
-#include <QSettings>
 #include <QStyle>
 #include <QTableView>
 #include <QToolButton>
 
-#include <cmath>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope {
-namespace {
-
-QString formatElapsed(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    return u"%1:%2:%3"_s.arg(s / 3600, 2, 10, QChar(u'0'))
-        .arg((s / 60) % 60, 2, 10, QChar(u'0'))
-        .arg(s % 60, 2, 10, QChar(u'0'));
-}
-
-Result<void> writeFile(const QString &path, const QByteArray &bytes)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error { file.errorString(), path, 0, {}, {} };
-    file.write(bytes);
-    if (!file.commit())
-        return Error { file.errorString(), path, 0, {}, {} };
-    return {};
-}
-
-Result<void> savePng(const QPixmap &pixmap, const QString &path)
-{
-    if (pixmap.isNull())
-        return Error { u"nothing to save: the window is not shown"_s, path, 0, {}, {} };
-    if (!pixmap.save(path, "PNG"))
-        return Error { u"cannot write the PNG file"_s, path, 0, {}, {} };
-    return {};
-}
-
-} // namespace
 
 MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_options(options)
-    , m_history(ChartPanel::windowPoints)
 {
     if (m_options.demoDatabasePath.isEmpty())
         m_options.demoDatabasePath = defaultDemoDatabasePath();
     m_ui->setupUi(this);
     setWindowIcon(QIcon(u":/icons/cachescope.png"_s));
 
-    m_engine = new QueryEngine(this);
-    m_tasks = new DatabaseTasks(this);
+    RunSession::Options sessionOptions;
+    sessionOptions.demoRowsScale = m_options.demoRowsScale;
+    sessionOptions.tickIntervalMs = m_options.tickIntervalMs;
+    sessionOptions.historyCapacity = ChartPanel::windowPoints;
+    m_session = new RunSession(sessionOptions, this);
     m_log = new LogModel(2000, this);
     m_counters = new CountersModel(this);
 
@@ -130,16 +92,16 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     setUpActions();
     setUpStatusBar();
     setUpScenarios();
-    connectEngine();
+    connectSession();
 
     connect(databasePanel(), &DatabasePanel::testRequested, this, [this] {
         const ConnectionSettings settings = databasePanel()->settings();
         databasePanel()->setTestRunning();
         logInfo(tr("Testing the connection to %1…").arg(settings.description()));
-        m_tasks->testConnection(settings);
+        m_session->databaseTasks()->testConnection(settings);
     });
-    connect(
-        m_tasks, &DatabaseTasks::connectionTested, this, [this](bool ok, const QString &message) {
+    connect(m_session->databaseTasks(), &DatabaseTasks::connectionTested, this,
+        [this](bool ok, const QString &message) {
             databasePanel()->setTestResult(ok, message);
             if (ok) {
                 logInfo(tr("Connection test: %1").arg(message));
@@ -149,57 +111,6 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
                 reportError(tr("Connection test failed"), e);
             }
         });
-    connect(m_tasks, &DatabaseTasks::demoProgress, this, [this](qint64 done, qint64 total) {
-        m_progress->setVisible(true);
-        m_progress->setFormat(tr("creating the demo database %p%"));
-        m_progress->setValue(total > 0 ? int(done * 100 / total) : 0);
-    });
-    connect(m_tasks, &DatabaseTasks::demoReady, this, [this](const DemoDatabaseInfo &info) {
-        m_progress->hide();
-        m_cancelPrepare->hide();
-        if (m_runState != RunState::Preparing)
-            return;
-        if (m_startAfterStop) { // a scenario was picked meanwhile: the database is ready for it
-            m_prepareCancelled = false;
-            const RunConfig next = *m_startAfterStop;
-            m_startAfterStop.reset();
-            setRunState(RunState::Idle);
-            startWith(next, m_startAfterStopContinues);
-            return;
-        }
-        if (m_prepareCancelled) { // Stop came while only the metadata was being read
-            m_prepareCancelled = false;
-            m_scenario.reset();
-            setRunState(RunState::Idle);
-            logInfo(tr("Start cancelled while the demo database was being prepared"));
-            return;
-        }
-        logInfo(tr("Demo database ready: %L1 customers, %L2 products, %L3 orders (rows scale %4)")
-                    .arg(info.customers)
-                    .arg(info.products)
-                    .arg(info.orders)
-                    .arg(info.rowsScale));
-        launchEngine();
-    });
-    connect(m_tasks, &DatabaseTasks::demoFailed, this, [this](const Error &e) {
-        m_progress->hide();
-        m_cancelPrepare->hide();
-        setRunState(RunState::Idle);
-        const bool cancelled = m_prepareCancelled;
-        m_prepareCancelled = false;
-        if (m_startAfterStop) { // a scenario was picked while the database was being prepared
-            const RunConfig next = *m_startAfterStop;
-            m_startAfterStop.reset();
-            startWith(next, m_startAfterStopContinues);
-            return;
-        }
-        m_scenario.reset();
-        if (cancelled)
-            logInfo(tr("Start cancelled while the demo database was being prepared"));
-        else
-            reportError(tr("The database is not ready"), e);
-    });
-
     connect(workloadPanel(), &WorkloadPanel::changed, this, &MainWindow::onPanelChanged);
     connect(cachePanel(), &CachePanel::changed, this, &MainWindow::onPanelChanged);
     connect(databasePanel(), &DatabasePanel::changed, this, &MainWindow::onPanelChanged);
@@ -209,17 +120,19 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     connect(traceReplay(), &TraceReplayWidget::recentTracesChanged, this,
         &MainWindow::updateRecentTracesMenu);
 
-    m_tick.setInterval(m_options.tickIntervalMs);
-    connect(&m_tick, &QTimer::timeout, this, &MainWindow::tick);
-
     if (m_options.useSettings)
         restoreSettings();
-    setRunState(RunState::Idle);
+    updateRunState();
     logInfo(tr(
         "Ready. Pick a scenario and press Load & Start, or set the panels and press Start (F5)."));
 }
 
-MainWindow::~MainWindow() { m_tick.stop(); }
+MainWindow::~MainWindow()
+{
+    // The session is a child, deleted after the widgets: it reports to this window no more.
+    m_session->disconnect(this);
+    m_session->databaseTasks()->disconnect(this);
+}
 
 ChartPanel *MainWindow::chartPanel() const { return m_ui->chartPanel; }
 
@@ -266,65 +179,7 @@ void MainWindow::setUpActions()
                "<p>Traces replay through the same policies as libCacheSim counts them.</p>")
                 .arg(QCoreApplication::applicationVersion()));
     });
-
-    connect(m_ui->actionSaveConfig, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Save configuration"), u"cachescope-config.json"_s, tr("JSON (*.json)"));
-        if (path.isEmpty())
-            return;
-        if (Result<void> r = saveConfig(path); !r)
-            reportError(tr("Cannot save the configuration"), r.error());
-        else
-            logInfo(tr("Configuration saved to %1").arg(path));
-    });
-    connect(m_ui->actionOpenConfig, &QAction::triggered, this, [this] {
-        const QString path
-            = QFileDialog::getOpenFileName(this, tr("Open configuration"), {}, tr("JSON (*.json)"));
-        if (path.isEmpty())
-            return;
-        if (Result<void> r = loadConfig(path); !r)
-            reportError(tr("Cannot load the configuration"), r.error());
-    });
-    connect(m_ui->actionExportCsv, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export time series"), u"cachescope-timeseries.csv"_s, tr("CSV (*.csv)"));
-        if (path.isEmpty())
-            return;
-        if (Result<void> r = exportTimeSeries(path); !r)
-            reportError(tr("Cannot export the time series"), r.error());
-        else
-            logInfo(tr("Time series (%n rows) exported to %1", nullptr, int(m_history.size()))
-                        .arg(path));
-    });
-    connect(m_ui->actionSaveWindowPng, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Save window as PNG"), u"cachescope.png"_s, tr("PNG images (*.png)"));
-        if (path.isEmpty())
-            return;
-        if (Result<void> r = saveWindowImage(path); !r)
-            reportError(tr("Cannot save the window image"), r.error());
-        else
-            logInfo(tr("Window saved to %1").arg(path));
-    });
-    for (int id = 0; id < ChartPanel::ChartCount; ++id) {
-        LiveChart *chart = chartPanel()->chart(id);
-        auto *action = new QAction(tr("Save “%1” as PNG…").arg(chart->title()), this);
-        connect(action, &QAction::triggered, this, [this, id, chart] {
-            QString name = chart->title().toLower();
-            name.replace(u' ', u'-');
-            const QString path = QFileDialog::getSaveFileName(this, tr("Save chart as PNG"),
-                u"cachescope-"_s + name + u".png"_s, tr("PNG images (*.png)"));
-            if (path.isEmpty())
-                return;
-            if (Result<void> r = saveChartImage(id, path); !r)
-                reportError(tr("Cannot save the chart"), r.error());
-            else
-                logInfo(tr("Chart saved to %1").arg(path));
-        });
-        m_ui->menuExportChart->addAction(action);
-        chart->addAction(action);
-        chart->setContextMenuPolicy(Qt::ActionsContextMenu);
-    }
+    setUpFileActions();
 }
 
 void MainWindow::setUpStatusBar()
@@ -370,54 +225,60 @@ void MainWindow::setUpScenarios()
         [this](const QString &id) { startScenario(id); });
 }
 
-void MainWindow::connectEngine()
+void MainWindow::connectSession()
 {
-    connect(m_engine, &QueryEngine::started, this, &MainWindow::onStarted);
-    connect(m_engine, &QueryEngine::startFailed, this, [this](const Error &e) {
-        setRunState(RunState::Idle);
-        m_scenario.reset();
-        reportError(tr("The run could not start"), e);
+    connect(m_session, &RunSession::stateChanged, this, [this](RunSession::State state) {
+        updateRunState();
+        emit runStateChanged(state);
     });
-    connect(m_engine, &QueryEngine::stopped, this, &MainWindow::onStopped);
-    connect(m_engine, &QueryEngine::configChanged, this, &MainWindow::onConfigChanged);
-    connect(m_engine, &QueryEngine::errorOccurred, this,
-        [this](const Error &e) { reportError(tr("Database error during the run"), e); });
-    connect(m_engine, &QueryEngine::stateChanged, this, [this](EngineState state) {
-        switch (state) {
-        case EngineState::Running:
-            setRunState(RunState::Running);
-            break;
-        case EngineState::Paused:
-            setRunState(RunState::Paused);
-            break;
-        case EngineState::Stopping:
-            setRunState(RunState::Stopping);
-            break;
-        case EngineState::Starting:
-            setRunState(RunState::Starting);
-            break;
-        case EngineState::Idle:
-            if (m_runState != RunState::Preparing)
-                setRunState(RunState::Idle);
-            break;
+    connect(m_session, &RunSession::preparing, this, [this] {
+        statusBar()->showMessage(tr("Checking the demo database…"), 3000);
+        m_cancelPrepare->show();
+    });
+    connect(m_session, &RunSession::demoProgress, this, [this](qint64 done, qint64 total) {
+        m_progress->setVisible(true);
+        m_progress->setFormat(tr("creating the demo database %p%"));
+        m_progress->setValue(total > 0 ? int(done * 100 / total) : 0);
+    });
+    connect(m_session, &RunSession::started, this, [this](bool continued) {
+        if (!continued) {
+            clearCharts();
+            m_counters->clear();
         }
     });
+    connect(m_session, &RunSession::tick, this, &MainWindow::onTick);
+    connect(m_session, &RunSession::marker, this, &MainWindow::addMarker);
+    connect(m_session, &RunSession::changed, this, [this](const QString &description) {
+        m_log->add(LogModel::Level::Change, description);
+        statusBar()->showMessage(tr("Changed: %1").arg(description), 5000);
+    });
+    connect(m_session, &RunSession::configApplied, this, &MainWindow::setPanelConfig);
+    connect(m_session, &RunSession::info, this, &MainWindow::logInfo);
+    connect(m_session, &RunSession::failed, this, &MainWindow::onFailure);
 }
 
-RunConfig MainWindow::defaultConfig() const
+void MainWindow::onFailure(RunSession::Failure failure, const Error &error)
 {
-    RunConfig c;
-    c.database.driver = DatabaseDriver::Sqlite;
-    c.database.database = m_options.demoDatabasePath;
-    c.workload.kind = u"zipf"_s;
-    c.workload.keys = 100000;
-    c.workload.alpha = 0.99;
-    c.workload.requests = 0; // a live run is unbounded
-    c.threads = 4;
-    c.cache.policy = u"qcache"_s;
-    c.cache.capacity = 10000;
-    return c;
+    switch (failure) {
+    case RunSession::Failure::StartFailed:
+        reportError(tr("The run could not start"), error);
+        break;
+    case RunSession::Failure::DatabaseNotReady:
+        reportError(tr("The database is not ready"), error);
+        break;
+    case RunSession::Failure::DatabaseError:
+        reportError(tr("Database error during the run"), error);
+        break;
+    case RunSession::Failure::StepBroken:
+        reportError(tr("A scenario step is broken"), error);
+        break;
+    case RunSession::Failure::StepRefused:
+        reportError(tr("A scenario step was refused"), error);
+        break;
+    }
 }
+
+RunConfig MainWindow::defaultConfig() const { return defaultRunConfig(m_options.demoDatabasePath); }
 
 RunConfig MainWindow::panelConfig() const
 {
@@ -442,24 +303,13 @@ bool MainWindow::loadScenario(const QString &name)
 {
     const Scenario *s = findScenario(m_scenarios, name);
     if (!s) {
-        QStringList ids;
-        for (const Scenario &sc : std::as_const(m_scenarios))
-            ids << sc.id;
-        Error e;
-        e.message = u"is not a scenario; scenarios: "_s + ids.join(u", "_s);
-        e.field = u"scenario"_s;
-        e.value = name;
-        reportError(tr("Unknown scenario"), e);
+        reportError(tr("Unknown scenario"), unknownScenarioError(m_scenarios, name));
         return false;
     }
     // The scenario's settings over the defaults, keeping the database the user chose (apart
     // from the connection mode and simulated delay a scenario may set).
-    RunConfig base = defaultConfig();
-    base.database = databasePanel()->settings();
-    base.database.connectionMode = ConnectionMode::PerThread;
-    base.database.simulatedDelayMs = 0;
-    Result<RunConfig> config
-        = runConfigFromJson(s->config, base, u":/scenarios/"_s + s->id + u".json"_s);
+    const Result<RunConfig> config
+        = scenarioRunConfig(*s, defaultConfig(), databasePanel()->settings());
     if (!config) {
         reportError(tr("A scenario preset is broken"), config.error());
         return false;
@@ -474,137 +324,20 @@ bool MainWindow::startScenario(const QString &name)
 {
     if (!loadScenario(name))
         return false;
-    const Scenario *s = findScenario(m_scenarios, name);
-    const RunConfig config = panelConfig();
-    m_scenario = *s;
-    m_nextStep = 0;
-    if (m_runState == RunState::Idle) {
-        startWith(config, false);
-    } else {
-        // Stop what runs; onStopped() starts the scenario.
-        m_startAfterStop = config;
-        m_startAfterStopContinues = false;
-        m_restartNote.clear();
-        if (m_runState == RunState::Preparing) {
-            m_prepareCancelled = true;
-            m_tasks->cancelPrepare();
-        } else {
-            m_engine->stop();
-        }
-    }
+    m_session->startScenario(*findScenario(m_scenarios, name), panelConfig());
     return true;
 }
 
-void MainWindow::startRun()
-{
-    if (m_runState != RunState::Idle)
-        return;
-    m_scenario.reset();
-    startWith(panelConfig(), false);
-}
+void MainWindow::startRun() { m_session->start(panelConfig()); }
 
-void MainWindow::startWith(const RunConfig &config, bool continueTimeline)
-{
-    m_pendingConfig = config;
-    m_pendingContinue = continueTimeline;
-    setRunState(RunState::Preparing);
-    if (!config.customSql.isEmpty()) {
-        launchEngine(); // the user's own schema: no demo tables to create
-        return;
-    }
-    statusBar()->showMessage(tr("Checking the demo database…"), 3000);
-    m_cancelPrepare->show();
-    m_tasks->prepareDemo(config.database, m_options.demoRowsScale);
-}
+void MainWindow::stopRun() { m_session->stop(); }
 
-void MainWindow::launchEngine()
-{
-    const Result<void> started = m_engine->start(m_pendingConfig);
-    if (!started) {
-        setRunState(RunState::Idle);
-        m_scenario.reset();
-        reportError(tr("The run could not start"), started.error());
-        return;
-    }
-    if (m_runState == RunState::Preparing)
-        setRunState(RunState::Starting); // started() or startFailed() follows
-}
-
-void MainWindow::onStarted()
-{
-    m_sampler.reset();
-    if (m_pendingContinue) {
-        m_timelineOffset = m_lastTime;
-        if (!m_restartNote.isEmpty()) {
-            addMarker(m_timelineOffset, m_restartNote);
-            m_history.addChange(m_restartNote);
-            m_log->add(LogModel::Level::Change, m_restartNote);
-            m_restartNote.clear();
-        }
-    } else {
-        m_timelineOffset = 0;
-        m_lastTime = 0;
-        clearCharts();
-        m_history.clear();
-        m_counters->clear();
-    }
-    m_lastSnapshot.reset();
-    m_tick.start();
-    const RunConfig &c = m_engine->config();
-    logInfo(tr("Run started: %1 workers, %2 keys (%3), cache %4 of %L5 %6, on %7")
-                .arg(c.threads)
-                .arg(c.workload.kind)
-                .arg(c.workload.keys)
-                .arg(c.cache.policy)
-                .arg(c.cache.capacity)
-                .arg(c.cache.sizeUnit == SizeUnit::Bytes ? tr("bytes") : tr("entries"))
-                .arg(c.database.description()));
-    setRunState(m_engine->state() == EngineState::Paused ? RunState::Paused : RunState::Running);
-}
-
-void MainWindow::stopRun()
-{
-    m_scenario.reset();
-    m_startAfterStop.reset();
-    if (m_runState == RunState::Preparing) {
-        m_prepareCancelled = true;
-        m_tasks->cancelPrepare();
-        return;
-    }
-    if (m_engine->isActive())
-        m_engine->stop();
-}
-
-void MainWindow::onStopped()
-{
-    tick(); // the last interval
-    m_tick.stop();
-    if (m_lastSnapshot)
-        logInfo(tr("Run stopped after %1: %L2 requests, hit ratio %3")
-                    .arg(formatElapsed(m_lastSnapshot->elapsedMs))
-                    .arg(m_lastSnapshot->total.requests)
-                    .arg(formatRatio(m_lastSnapshot->totalHitRatio())));
-    setRunState(RunState::Idle);
-    if (m_startAfterStop) {
-        const RunConfig next = *m_startAfterStop;
-        const bool continues = m_startAfterStopContinues;
-        m_startAfterStop.reset();
-        startWith(next, continues);
-    }
-}
-
-void MainWindow::togglePause()
-{
-    if (m_engine->state() == EngineState::Running)
-        m_engine->pause();
-    else if (m_engine->state() == EngineState::Paused)
-        m_engine->resume();
-}
+void MainWindow::togglePause() { m_session->togglePause(); }
 
 void MainWindow::resetCharts()
 {
     clearCharts();
-    m_history.clear();
+    m_session->clearHistory();
     m_counters->clear();
     logInfo(tr("Charts reset"));
 }
@@ -629,158 +362,31 @@ void MainWindow::clearCharts()
     whatIfView()->clear();
 }
 
-double MainWindow::currentTime() const
-{
-    if (m_engine->state() == EngineState::Running || m_engine->state() == EngineState::Paused)
-        return m_timelineOffset + double(m_engine->reading().elapsedMs) / 1000.0;
-    return m_lastTime;
-}
-
-void MainWindow::onConfigChanged(const QString &description)
-{
-    if (m_runState == RunState::Running || m_runState == RunState::Paused) {
-        if (m_stepNote.isEmpty()) // a scenario step marks the charts with its own note
-            addMarker(currentTime(), description);
-        m_history.addChange(description);
-    }
-    m_log->add(LogModel::Level::Change, description);
-    statusBar()->showMessage(tr("Changed: %1").arg(description), 5000);
-}
-
 void MainWindow::onPanelChanged()
 {
     whatIfView()->setShadowsEnabled(cachePanel()->shadowsEnabled());
-    if (m_runState == RunState::Preparing) {
-        // Not running yet: the run starts with what the panels show now.
-        const ConnectionSettings db = m_pendingConfig.database;
-        m_pendingConfig = panelConfig();
-        m_pendingConfig.database = db;
+    if (!m_session->isLive()) {
+        // Preparing: the run starts with what the panels show now; idle: the next run's.
+        (void)m_session->applyConfig(panelConfig());
         return;
     }
-    if (m_runState != RunState::Running && m_runState != RunState::Paused)
-        return; // the panels are the next run's configuration
-    RunConfig target = panelConfig();
-    const RunConfig &now = m_engine->config();
-    target.database = now.database; // not live: locked while running
-    target.customSql = now.customSql;
-    target.cache.shardCount = now.cache.shardCount;
-    if (Result<void> applied = applyLive(target); !applied) {
+    if (Result<void> applied = m_session->applyConfig(panelConfig()); !applied) {
         reportError(tr("The change was refused"), applied.error());
-        setPanelConfig(m_engine->config()); // show what the engine runs with
+        setPanelConfig(engine()->config()); // show what the engine runs with
     }
 }
 
-Result<void> MainWindow::applyLive(const RunConfig &target)
+void MainWindow::onTick(double t, const MetricsSnapshot &s)
 {
-    // One setter per changed field; each validates and reports itself with configChanged().
-    const RunConfig now = m_engine->config();
-    if (target.threads != now.threads) {
-        if (Result<void> r = m_engine->setThreads(target.threads); !r)
-            return r;
-    }
-    if (target.loadModel == LoadModel::OpenLoop
-        && (now.loadModel != LoadModel::OpenLoop || target.targetRate != now.targetRate)) {
-        if (Result<void> r = m_engine->setTargetRate(target.targetRate); !r)
-            return r;
-    } else if (target.loadModel == LoadModel::ClosedLoop
-        && (now.loadModel != LoadModel::ClosedLoop || target.thinkTimeMs != now.thinkTimeMs)) {
-        if (Result<void> r = m_engine->setClosedLoop(target.thinkTimeMs); !r)
-            return r;
-    }
-    if (!sameWorkload(target.workload, now.workload)) {
-        if (Result<void> r = m_engine->setWorkload(target.workload); !r)
-            return r;
-    }
-    if (!(target.mix == now.mix)) {
-        if (Result<void> r = m_engine->setQueryMix(target.mix); !r)
-            return r;
-    }
-    if (target.writeRatio != now.writeRatio) {
-        if (Result<void> r = m_engine->setWriteRatio(target.writeRatio); !r)
-            return r;
-    }
-    if (target.cache.policy != now.cache.policy) {
-        if (Result<void> r = m_engine->setCachePolicy(target.cache.policy); !r)
-            return r;
-    }
-    if (target.cache.capacity != now.cache.capacity
-        || target.cache.sizeUnit != now.cache.sizeUnit) {
-        if (Result<void> r
-            = m_engine->setCacheCapacity(target.cache.capacity, target.cache.sizeUnit);
-            !r)
-            return r;
-    }
-    if (target.cache.ttlMs != now.cache.ttlMs) {
-        if (Result<void> r = m_engine->setTtlMs(target.cache.ttlMs); !r)
-            return r;
-    }
-    if (target.cache.singleFlight != now.cache.singleFlight) {
-        if (Result<void> r = m_engine->setSingleFlight(target.cache.singleFlight); !r)
-            return r;
-    }
-    if (target.shadows != now.shadows) {
-        if (Result<void> r = m_engine->setShadows(target.shadows); !r)
-            return r;
-    }
-    return {};
-}
-
-void MainWindow::tick()
-{
-    // The timer runs from started() to stopped(); onStopped() calls this once more for the
-    // last interval before stopping it.
-    if (!m_tick.isActive() || m_engine->state() == EngineState::Starting)
-        return;
-    const MetricsSnapshot s = m_sampler.sample(m_engine->reading());
-    if (m_lastSnapshot && s.elapsedMs <= m_lastSnapshot->elapsedMs)
-        return; // no time passed since the last sample (the final sample after a stop)
-    const double t = m_timelineOffset + double(s.elapsedMs) / 1000.0;
-    m_lastTime = t;
-    m_lastSnapshot = s;
     chartPanel()->addSnapshot(t, s);
-    whatIfView()->addSample(t, s, m_engine->config().cache.policy, m_engine->shadowSnapshot());
-    m_history.add(t, s);
+    whatIfView()->addSample(t, s, engine()->config().cache.policy, engine()->shadowSnapshot());
     m_counters->setSnapshot(s);
     updateStatus();
-    runScenarioSteps(t);
 }
 
-void MainWindow::runScenarioSteps(double t)
+void MainWindow::updateRunState()
 {
-    if (!m_scenario || (m_runState != RunState::Running && m_runState != RunState::Paused))
-        return;
-    while (m_scenario && m_nextStep < m_scenario->steps.size()
-        && double(m_scenario->steps.at(m_nextStep).atMs) / 1000.0 <= t) {
-        const ScenarioStep step = m_scenario->steps.at(m_nextStep++);
-        Result<RunConfig> target = runConfigFromJson(
-            step.set, m_engine->config(), u":/scenarios/"_s + m_scenario->id + u".json"_s);
-        if (!target) {
-            reportError(tr("A scenario step is broken"), target.error());
-            continue;
-        }
-        logInfo(tr("Scenario step at %1 s: %2").arg(double(step.atMs) / 1000.0).arg(step.note));
-        if (step.restart) {
-            m_startAfterStop = target.value();
-            m_startAfterStopContinues = true;
-            m_restartNote = step.note;
-            setPanelConfig(target.value());
-            m_engine->stop();
-            return; // later steps run on the restarted engine
-        }
-        m_stepNote = step.note;
-        const Result<void> applied = applyLive(target.value());
-        m_stepNote.clear();
-        addMarker(currentTime(), step.note);
-        if (!applied)
-            reportError(tr("A scenario step was refused"), applied.error());
-        setPanelConfig(m_engine->config());
-    }
-}
-
-void MainWindow::setRunState(RunState state)
-{
-    const bool changed = state != m_runState;
-    m_runState = state;
+    const RunState state = runState();
     const bool idle = state == RunState::Idle;
     const bool live = state == RunState::Running || state == RunState::Paused;
     m_ui->actionStart->setEnabled(idle);
@@ -792,17 +398,20 @@ void MainWindow::setRunState(RunState state)
     databasePanel()->setRunActive(!idle);
     workloadPanel()->setRunActive(!idle);
     cachePanel()->setRunActive(!idle);
+    if (state != RunState::Preparing) {
+        m_progress->hide();
+        m_cancelPrepare->hide();
+    }
     updateStatus();
-    if (changed)
-        emit runStateChanged(state);
 }
 
 void MainWindow::updateStatus()
 {
+    const std::optional<MetricsSnapshot> &last = m_session->lastSnapshot();
     QString state;
-    switch (m_runState) {
+    switch (runState()) {
     case RunState::Idle:
-        state = m_lastSnapshot ? tr("Stopped") : tr("Idle");
+        state = last ? tr("Stopped") : tr("Idle");
         break;
     case RunState::Preparing:
         state = tr("Preparing the database…");
@@ -821,12 +430,12 @@ void MainWindow::updateStatus()
         break;
     }
     m_stateLabel->setText(state);
-    if (m_lastSnapshot) {
+    if (last) {
         // Time on the charts' timeline, which a scenario's restart continues.
-        m_elapsedLabel->setText(formatElapsed(qint64(m_lastTime * 1000.0)));
+        m_elapsedLabel->setText(formatElapsed(qint64(m_session->lastTime() * 1000.0)));
         m_rateLabel->setText(
-            tr("%1 req/s").arg(QLocale().toString(m_lastSnapshot->requestsPerSecond, 'f', 0)));
-        m_hitLabel->setText(tr("hit ratio %1").arg(formatRatio(m_lastSnapshot->totalHitRatio())));
+            tr("%1 req/s").arg(QLocale().toString(last->requestsPerSecond, 'f', 0)));
+        m_hitLabel->setText(tr("hit ratio %1").arg(formatRatio(last->totalHitRatio())));
     } else {
         m_elapsedLabel->setText(formatElapsed(0));
         m_rateLabel->setText(tr("— req/s"));
@@ -844,135 +453,11 @@ void MainWindow::reportError(const QString &context, const Error &error)
     statusBar()->showMessage(text, 10000);
 }
 
-Result<void> MainWindow::saveConfig(const QString &path) const
-{
-    const QJsonDocument doc(runConfigToJson(panelConfig()));
-    return writeFile(path, doc.toJson(QJsonDocument::Indented));
-}
-
-Result<void> MainWindow::loadConfig(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error { file.errorString(), path, 0, {}, {} };
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        Error e { u"is not a JSON object: "_s + parseError.errorString(), path, 0, {}, {} };
-        e.offset = parseError.offset;
-        return e;
-    }
-    Result<RunConfig> config = runConfigFromJson(doc.object(), panelConfig(), path);
-    if (!config)
-        return config.error();
-    RunConfig c = config.value();
-    c.database.password = databasePanel()->settings().password; // never in the file
-    if (m_runState == RunState::Running || m_runState == RunState::Paused) {
-        RunConfig live = c;
-        const RunConfig &now = m_engine->config();
-        if (!(live.database == now.database) || live.customSql != now.customSql)
-            logInfo(tr("The database and custom SQL of %1 apply at the next start").arg(path));
-        live.database = now.database;
-        live.customSql = now.customSql;
-        live.cache.shardCount = now.cache.shardCount;
-        if (Result<void> r = applyLive(live); !r)
-            return r;
-        setPanelConfig(live);
-    } else {
-        setPanelConfig(c);
-    }
-    logInfo(tr("Configuration loaded from %1").arg(path));
-    return {};
-}
-
-Result<void> MainWindow::exportTimeSeries(const QString &path) const
-{
-    return m_history.writeCsv(path);
-}
-
-Result<void> MainWindow::saveChartImage(int chartId, const QString &path) const
-{
-    if (chartId < 0 || chartId >= ChartPanel::ChartCount)
-        return Error { u"no such chart"_s, path, 0, u"chart"_s, QString::number(chartId) };
-    return savePng(chartPanel()->chart(chartId)->grab(), path);
-}
-
-Result<void> MainWindow::saveWindowImage(const QString &path) { return savePng(grab(), path); }
-
-void MainWindow::updateRecentTracesMenu(const QStringList &paths)
-{
-    m_ui->menuRecentTraces->clear();
-    for (const QString &path : paths) {
-        m_ui->menuRecentTraces
-            ->addAction(QFileInfo(path).fileName(), this,
-                [this, path] {
-                    showTraceTab();
-                    traceReplay()->setTracePath(path);
-                })
-            ->setToolTip(path);
-    }
-    m_ui->menuRecentTraces->setEnabled(!paths.isEmpty());
-}
-
-void MainWindow::restoreSettings()
-{
-    QSettings settings;
-    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
-    restoreState(settings.value(u"window/state"_s).toByteArray());
-    m_ui->mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray());
-    m_ui->chartSplitter->restoreState(settings.value(u"window/chartSplitter"_s).toByteArray());
-    const QByteArray json = settings.value(u"run/config"_s).toByteArray();
-    if (!json.isEmpty()) {
-        const QJsonDocument doc = QJsonDocument::fromJson(json);
-        if (doc.isObject()) {
-            Result<RunConfig> c
-                = runConfigFromJson(doc.object(), defaultConfig(), tr("saved settings"));
-            if (c)
-                setPanelConfig(c.value());
-            else
-                reportError(tr("The saved configuration was ignored"), c.error());
-        }
-    }
-    const QString scenario = settings.value(u"run/scenario"_s).toString();
-    if (!scenario.isEmpty())
-        runPanel()->setCurrentScenario(scenario);
-    const double span = settings.value(u"charts/span"_s, 60.0).toDouble();
-    chartPanel()->setViewSpan(span);
-    const QStringList recent = settings.value(u"trace/recent"_s).toStringList();
-    traceReplay()->setRecentTraces(recent);
-    updateRecentTracesMenu(recent);
-    if (settings.contains(u"trace/policies"_s))
-        traceReplay()->setSelectedPolicies(settings.value(u"trace/policies"_s).toStringList());
-    if (settings.contains(u"trace/capacities"_s))
-        traceReplay()->setCapacities(settings.value(u"trace/capacities"_s).toString());
-}
-
-void MainWindow::saveSettings() const
-{
-    QSettings settings;
-    settings.setValue(u"window/geometry"_s, saveGeometry());
-    settings.setValue(u"window/state"_s, saveState());
-    settings.setValue(u"window/mainSplitter"_s, m_ui->mainSplitter->saveState());
-    settings.setValue(u"window/chartSplitter"_s, m_ui->chartSplitter->saveState());
-    settings.setValue(u"run/config"_s,
-        QJsonDocument(runConfigToJson(panelConfig())).toJson(QJsonDocument::Compact));
-    settings.setValue(u"run/scenario"_s, runPanel()->currentScenarioId());
-    settings.setValue(u"charts/span"_s, chartPanel()->viewSpan());
-    settings.setValue(u"trace/recent"_s, traceReplay()->recentTraces());
-    settings.setValue(u"trace/policies"_s, traceReplay()->selectedPolicies());
-    settings.setValue(u"trace/capacities"_s, traceReplay()->capacities());
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_options.useSettings)
         saveSettings();
-    m_tick.stop();
-    m_scenario.reset();
-    m_startAfterStop.reset();
-    if (m_engine->isActive())
-        m_engine->stop(); // ~QueryEngine waits for the workers
-    m_tasks->cancelPrepare();
+    m_session->shutDown();
     traceReplay()->cancelReplay();
     event->accept();
 }

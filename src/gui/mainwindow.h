@@ -1,16 +1,11 @@
 #pragma once
 
-#include "metricshistory.h"
-#include "scenario.h"
-
 #include "core/db/demodatabase.h"
-#include "core/engine/queryengine.h"
+#include "core/session/runsession.h"
 
 #include <QMainWindow>
-#include <QTimer>
 
 #include <memory>
-#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -27,7 +22,6 @@ class CachePanel;
 class ChartPanel;
 class CountersModel;
 class DatabasePanel;
-class DatabaseTasks;
 class LogModel;
 class MessageBanner;
 class RunPanel;
@@ -55,22 +49,23 @@ struct MainWindowOptions
 /// beside them, the What-if view of the shadow policies), the counters table and the log on the
 /// right, trace replay in a second tab.
 ///
-/// Owns the QueryEngine and samples it on a timer (reading() → MetricsSampler → one point per
-/// series). Panel edits while running go to the engine's live setters; each change the engine
-/// reports becomes a marker on every chart and a log line. Nothing here waits: the demo
-/// database is prepared and the Test button runs on DatabaseTasks' pool, trace replays on
-/// TraceReplayer's, and the engine answers start() with signals.
+/// A view of a RunSession (core/session), which owns the engine, the run states, the metrics
+/// history and the scenario steps: panels edit a RunConfig that goes to the session (live
+/// changes while running), charts and counters follow its tick() and marker() signals. Nothing
+/// here waits: the session prepares the demo database and the Test button runs on
+/// DatabaseTasks' pool, trace replays on TraceReplayer's, and the engine answers with signals.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    enum class RunState { Idle, Preparing, Starting, Running, Paused, Stopping };
+    using RunState = RunSession::State;
 
     explicit MainWindow(const MainWindowOptions &options = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    QueryEngine *engine() const { return m_engine; }
+    RunSession *session() const { return m_session; }
+    QueryEngine *engine() const { return m_session->engine(); }
     ChartPanel *chartPanel() const;
     WhatIfView *whatIfView() const;
     DatabasePanel *databasePanel() const;
@@ -81,9 +76,9 @@ public:
     MessageBanner *messageBanner() const;
     LogModel *logModel() const { return m_log; }
     CountersModel *countersModel() const { return m_counters; }
-    const MetricsHistory &history() const { return m_history; }
+    const MetricsHistory &history() const { return m_session->history(); }
     const QList<Scenario> &scenarios() const { return m_scenarios; }
-    RunState runState() const { return m_runState; }
+    RunState runState() const { return m_session->state(); }
     QString demoDatabasePath() const;
 
     /// The configuration the panels show.
@@ -114,63 +109,36 @@ public:
     void reportError(const QString &context, const Error &error);
 
 signals:
-    void runStateChanged(CacheScope::MainWindow::RunState state);
+    void runStateChanged(CacheScope::RunSession::State state);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void setUpActions();
+    void setUpFileActions(); // mainwindowfiles.cpp, with the File menu's functions and settings
     void setUpStatusBar();
     void setUpScenarios();
-    void connectEngine();
-    void startWith(const RunConfig &config, bool continueTimeline);
-    void launchEngine();
-    void onStarted();
-    void onStopped();
-    void onConfigChanged(const QString &description);
+    void connectSession();
     void onPanelChanged();
+    void onFailure(RunSession::Failure failure, const Error &error);
     void addMarker(double t, const QString &label);
     void clearCharts();
-    void tick();
-    void runScenarioSteps(double t);
-    Result<void> applyLive(const RunConfig &target);
-    void setRunState(RunState state);
+    void onTick(double t, const MetricsSnapshot &snapshot);
+    void updateRunState();
     void updateStatus();
     void logInfo(const QString &message);
     void restoreSettings();
     void saveSettings() const;
     void updateRecentTracesMenu(const QStringList &paths);
-    double currentTime() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     MainWindowOptions m_options;
-    QueryEngine *m_engine = nullptr;
-    DatabaseTasks *m_tasks = nullptr;
+    RunSession *m_session = nullptr;
     LogModel *m_log = nullptr;
     CountersModel *m_counters = nullptr;
     QTableView *m_countersView = nullptr;
-    MetricsSampler m_sampler;
-    MetricsHistory m_history;
-    QTimer m_tick;
     QList<Scenario> m_scenarios;
-    RunState m_runState = RunState::Idle;
-
-    RunConfig m_pendingConfig; // what Start launches once the demo database is ready
-    bool m_pendingContinue = false;
-    std::optional<RunConfig> m_startAfterStop; // Start pressed (or a scenario) while stopping
-    bool m_startAfterStopContinues = false;
-    QString m_restartNote;
-    bool m_prepareCancelled = false; // Stop during the demo database's creation: not an error
-
-    // The timeline: seconds since the charts' run started, continued across scenario restarts.
-    double m_timelineOffset = 0;
-    double m_lastTime = 0;
-    std::optional<MetricsSnapshot> m_lastSnapshot;
-
-    std::optional<Scenario> m_scenario; // the scenario being played, with its next step
-    qsizetype m_nextStep = 0;
-    QString m_stepNote; // set while a step applies: its changes share one marker, the note
 
     QLabel *m_stateLabel = nullptr;
     QLabel *m_elapsedLabel = nullptr;

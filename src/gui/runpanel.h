@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "core/session/scenario.h"
 
 #include <QWidget>
 

@@ -1,11 +1,9 @@
 // The configuration JSON (save, load, presets) and the eight demo scenarios shipped in
 // resources/scenarios.
 
-#include "gui/configjson.h"
-#include "gui/guiresources.h"
-#include "gui/scenario.h"
-
 #include "core/engine/runconfig.h"
+#include "core/session/configjson.h"
+#include "core/session/scenario.h"
 
 #include <QJsonDocument>
 #include <QSet>
@@ -19,7 +17,6 @@ class tst_Scenarios : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase();
     void configRoundTrips();
     void overlayChangesOnlyWhatItNames();
     void badFieldsNameTheField_data();
@@ -28,8 +25,6 @@ private slots:
     void everyScenarioIsAValidRun();
     void brokenPresetIsReported();
 };
-
-void tst_Scenarios::initTestCase() { initCacheScopeResources(); }
 
 void tst_Scenarios::configRoundTrips()
 {
@@ -185,5 +180,5 @@ void tst_Scenarios::brokenPresetIsReported()
     QCOMPARE(badStep.error().field, u"steps[0].set"_s);
 }
 
-QTEST_MAIN(tst_Scenarios)
+QTEST_GUILESS_MAIN(tst_Scenarios)
 #include "tst_scenarios.moc"

@@ -1,6 +1,10 @@
 #include "configjson.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonParseError>
 #include <QJsonValue>
+#include <QSaveFile>
 
 #include <cmath>
 #include <limits>
@@ -272,6 +276,32 @@ Result<RunConfig> runConfigFromJson(
     if (top.failed())
         return top.error();
     return config;
+}
+
+Result<RunConfig> loadRunConfig(const QString &path, const RunConfig &base)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error { file.errorString(), path, 0, {}, {} };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        Error e { u"is not a JSON object: "_s + parseError.errorString(), path, 0, {}, {} };
+        e.offset = parseError.offset;
+        return e;
+    }
+    return runConfigFromJson(doc.object(), base, path);
+}
+
+Result<void> saveRunConfig(const RunConfig &config, const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error { file.errorString(), path, 0, {}, {} };
+    file.write(QJsonDocument(runConfigToJson(config)).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return Error { file.errorString(), path, 0, {}, {} };
+    return {};
 }
 
 } // namespace CacheScope

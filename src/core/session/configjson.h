@@ -21,6 +21,12 @@ QJsonObject runConfigToJson(const RunConfig &config);
 Result<RunConfig> runConfigFromJson(
     const QJsonObject &json, const RunConfig &base, const QString &source = {});
 
+/// Reads a configuration file (runConfigToJson()'s format) over `base`. Errors name the file,
+/// and the field and value, or the JSON syntax error and its byte offset.
+Result<RunConfig> loadRunConfig(const QString &path, const RunConfig &base);
+/// Writes runConfigToJson(config), indented, through a QSaveFile.
+Result<void> saveRunConfig(const RunConfig &config, const QString &path);
+
 /// The key distribution fields of two specs are equal (WorkloadSpec has no operator==).
 bool sameWorkload(const WorkloadSpec &a, const WorkloadSpec &b);
 

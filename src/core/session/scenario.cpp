@@ -10,6 +10,10 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+// resources/scenarios.qrc is compiled into the static library cachescope_core; registering it
+// here, where the presets are read, keeps its object in every binary that reads them.
+static void initScenarioResources() { Q_INIT_RESOURCE(scenarios); }
+
 namespace CacheScope {
 namespace {
 
@@ -74,6 +78,11 @@ Result<Scenario> parseScenario(const QByteArray &json, const QString &source)
 
 QList<Scenario> loadBuiltInScenarios(QList<Error> *errors)
 {
+    static const bool registered = [] {
+        initScenarioResources();
+        return true;
+    }();
+    Q_UNUSED(registered);
     QList<Scenario> out;
     const QDir dir(u":/scenarios"_s);
     for (const QString &name : dir.entryList({ u"*.json"_s }, QDir::Files, QDir::Name)) {

@@ -1,0 +1,207 @@
+// MainWindow's files: the File menu (configuration JSON, time series CSV, PNG images) and the
+// settings the window keeps between sessions (QSettings). The run itself is in mainwindow.cpp.
+
+#include "mainwindow.h"
+
+#include "ui_mainwindow.h"
+
+#include "chartpanel.h"
+#include "databasepanel.h"
+#include "livechart.h"
+#include "runpanel.h"
+#include "tracereplaywidget.h"
+
+#include "core/session/configjson.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSettings>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+Result<void> savePng(const QPixmap &pixmap, const QString &path)
+{
+    if (pixmap.isNull())
+        return Error { u"nothing to save: the window is not shown"_s, path, 0, {}, {} };
+    if (!pixmap.save(path, "PNG"))
+        return Error { u"cannot write the PNG file"_s, path, 0, {}, {} };
+    return {};
+}
+
+} // namespace
+
+void MainWindow::setUpFileActions()
+{
+    connect(m_ui->actionSaveConfig, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save configuration"), u"cachescope-config.json"_s, tr("JSON (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (Result<void> r = saveConfig(path); !r)
+            reportError(tr("Cannot save the configuration"), r.error());
+        else
+            logInfo(tr("Configuration saved to %1").arg(path));
+    });
+    connect(m_ui->actionOpenConfig, &QAction::triggered, this, [this] {
+        const QString path
+            = QFileDialog::getOpenFileName(this, tr("Open configuration"), {}, tr("JSON (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (Result<void> r = loadConfig(path); !r)
+            reportError(tr("Cannot load the configuration"), r.error());
+    });
+    connect(m_ui->actionExportCsv, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export time series"), u"cachescope-timeseries.csv"_s, tr("CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (Result<void> r = exportTimeSeries(path); !r)
+            reportError(tr("Cannot export the time series"), r.error());
+        else
+            logInfo(tr("Time series (%n rows) exported to %1", nullptr, int(history().size()))
+                        .arg(path));
+    });
+    connect(m_ui->actionSaveWindowPng, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save window as PNG"), u"cachescope.png"_s, tr("PNG images (*.png)"));
+        if (path.isEmpty())
+            return;
+        if (Result<void> r = saveWindowImage(path); !r)
+            reportError(tr("Cannot save the window image"), r.error());
+        else
+            logInfo(tr("Window saved to %1").arg(path));
+    });
+    for (int id = 0; id < ChartPanel::ChartCount; ++id) {
+        LiveChart *chart = chartPanel()->chart(id);
+        auto *action = new QAction(tr("Save “%1” as PNG…").arg(chart->title()), this);
+        connect(action, &QAction::triggered, this, [this, id, chart] {
+            QString name = chart->title().toLower();
+            name.replace(u' ', u'-');
+            const QString path = QFileDialog::getSaveFileName(this, tr("Save chart as PNG"),
+                u"cachescope-"_s + name + u".png"_s, tr("PNG images (*.png)"));
+            if (path.isEmpty())
+                return;
+            if (Result<void> r = saveChartImage(id, path); !r)
+                reportError(tr("Cannot save the chart"), r.error());
+            else
+                logInfo(tr("Chart saved to %1").arg(path));
+        });
+        m_ui->menuExportChart->addAction(action);
+        chart->addAction(action);
+        chart->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
+}
+
+Result<void> MainWindow::saveConfig(const QString &path) const
+{
+    return saveRunConfig(panelConfig(), path);
+}
+
+Result<void> MainWindow::loadConfig(const QString &path)
+{
+    Result<RunConfig> config = loadRunConfig(path, panelConfig());
+    if (!config)
+        return config.error();
+    RunConfig c = config.value();
+    c.database.password = databasePanel()->settings().password; // never in the file
+    if (m_session->isLive()) {
+        RunConfig live = c;
+        const RunConfig &now = engine()->config();
+        if (!(live.database == now.database) || live.customSql != now.customSql)
+            logInfo(tr("The database and custom SQL of %1 apply at the next start").arg(path));
+        live.database = now.database;
+        live.customSql = now.customSql;
+        live.cache.shardCount = now.cache.shardCount;
+        if (Result<void> r = m_session->applyConfig(live); !r)
+            return r;
+        setPanelConfig(live);
+    } else {
+        setPanelConfig(c);
+    }
+    logInfo(tr("Configuration loaded from %1").arg(path));
+    return {};
+}
+
+Result<void> MainWindow::exportTimeSeries(const QString &path) const
+{
+    return history().writeCsv(path);
+}
+
+Result<void> MainWindow::saveChartImage(int chartId, const QString &path) const
+{
+    if (chartId < 0 || chartId >= ChartPanel::ChartCount)
+        return Error { u"no such chart"_s, path, 0, u"chart"_s, QString::number(chartId) };
+    return savePng(chartPanel()->chart(chartId)->grab(), path);
+}
+
+Result<void> MainWindow::saveWindowImage(const QString &path) { return savePng(grab(), path); }
+
+void MainWindow::updateRecentTracesMenu(const QStringList &paths)
+{
+    m_ui->menuRecentTraces->clear();
+    for (const QString &path : paths) {
+        m_ui->menuRecentTraces
+            ->addAction(QFileInfo(path).fileName(), this,
+                [this, path] {
+                    showTraceTab();
+                    traceReplay()->setTracePath(path);
+                })
+            ->setToolTip(path);
+    }
+    m_ui->menuRecentTraces->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_ui->mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray());
+    m_ui->chartSplitter->restoreState(settings.value(u"window/chartSplitter"_s).toByteArray());
+    const QByteArray json = settings.value(u"run/config"_s).toByteArray();
+    if (!json.isEmpty()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(json);
+        if (doc.isObject()) {
+            Result<RunConfig> c
+                = runConfigFromJson(doc.object(), defaultConfig(), tr("saved settings"));
+            if (c)
+                setPanelConfig(c.value());
+            else
+                reportError(tr("The saved configuration was ignored"), c.error());
+        }
+    }
+    const QString scenario = settings.value(u"run/scenario"_s).toString();
+    if (!scenario.isEmpty())
+        runPanel()->setCurrentScenario(scenario);
+    const double span = settings.value(u"charts/span"_s, 60.0).toDouble();
+    chartPanel()->setViewSpan(span);
+    const QStringList recent = settings.value(u"trace/recent"_s).toStringList();
+    traceReplay()->setRecentTraces(recent);
+    updateRecentTracesMenu(recent);
+    if (settings.contains(u"trace/policies"_s))
+        traceReplay()->setSelectedPolicies(settings.value(u"trace/policies"_s).toStringList());
+    if (settings.contains(u"trace/capacities"_s))
+        traceReplay()->setCapacities(settings.value(u"trace/capacities"_s).toString());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/mainSplitter"_s, m_ui->mainSplitter->saveState());
+    settings.setValue(u"window/chartSplitter"_s, m_ui->chartSplitter->saveState());
+    settings.setValue(u"run/config"_s,
+        QJsonDocument(runConfigToJson(panelConfig())).toJson(QJsonDocument::Compact));
+    settings.setValue(u"run/scenario"_s, runPanel()->currentScenarioId());
+    settings.setValue(u"charts/span"_s, chartPanel()->viewSpan());
+    settings.setValue(u"trace/recent"_s, traceReplay()->recentTraces());
+    settings.setValue(u"trace/policies"_s, traceReplay()->selectedPolicies());
+    settings.setValue(u"trace/capacities"_s, traceReplay()->capacities());
+}
+
+} // namespace CacheScope
