@@ -82,7 +82,8 @@ ShadowSnapshot shadowSnapshot(int tick)
         s.policies.push_back(p);
     }
     for (int c = 1; c <= 40; ++c)
-        s.lruCurve.push_back({ qint64(c) * 25, 1.0 / (1.0 + 0.02 * double(c) + 0.001 * (tick % 7)) });
+        s.lruCurve.push_back(
+            { qint64(c) * 25, 1.0 / (1.0 + 0.02 * double(c) + 0.001 * (tick % 7)) });
     s.liveCapacity = 100;
     s.hitRatioNow = 0.55;
     s.hitRatioAtDoubleCapacity = 0.65;
@@ -118,10 +119,7 @@ QString describe(const std::vector<qint64> &heap)
 
 /// Growth over the measured checkpoints: last minus the lowest of the first two (the first
 /// may still hold the fill's last transients).
-qint64 growth(const std::vector<qint64> &heap)
-{
-    return heap.back() - std::min(heap[0], heap[1]);
-}
+qint64 growth(const std::vector<qint64> &heap) { return heap.back() - std::min(heap[0], heap[1]); }
 
 } // namespace
 

@@ -70,8 +70,8 @@ private slots:
         QStringList kib;
         for (const qint64 h : heap)
             kib << QString::number(double(h) / 1024.0, 'f', 0);
-        const QString text = u"live heap (KiB) after every %1 cycles: %2"_s.arg(every).arg(
-            kib.join(u' '));
+        const QString text
+            = u"live heap (KiB) after every %1 cycles: %2"_s.arg(every).arg(kib.join(u' '));
         qInfo().noquote() << text;
         QVERIFY(requests >= quint64(cycles) * 2'000);
         // From cycle 40 on (cycle 20's heap may still be settling: Qt's SQL plugin, thread-
