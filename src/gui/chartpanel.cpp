@@ -167,6 +167,8 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_grid->setColumnStretch(1, 1);
     layout->addWidget(gridWidget, 1);
 
+    m_frame.setInterval(16);
+    connect(&m_frame, &QTimer::timeout, this, &ChartPanel::renderFrame);
     connect(m_pauseButton, &QToolButton::toggled, this, &ChartPanel::setPaused);
     connect(m_liveButton, &QToolButton::clicked, this, [this] { setPaused(false); });
     connect(m_spanCombo, &QComboBox::currentIndexChanged, this,
@@ -236,10 +238,21 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
 
     // A hidden panel (the trace tab in front, a minimised window) collects without drawing:
     // each replace() makes Qt Charts rebuild and stroke the series' path.
-    if (!m_paused && isVisible())
-        renderDue();
+    if (!m_paused && drawable()) {
+        if (m_minRenderIntervalMs == 0) {
+            renderAll();
+        } else {
+            m_dirty.fill(true);
+            if (!m_frame.isActive()) {
+                renderFrame(); // the longest-waiting chart now if due, the others paced
+                m_frame.start();
+            }
+        }
+    }
     updateScrollBar();
 }
+
+bool ChartPanel::drawable() const { return isVisible() && !window()->isMinimized(); }
 
 void ChartPanel::showEvent(QShowEvent *event)
 {
@@ -316,37 +329,49 @@ void ChartPanel::scrollTo(double t)
     renderAll();
 }
 
-void ChartPanel::setMinRenderIntervalMs(int ms) { m_minRenderIntervalMs = std::max(0, ms); }
-
-void ChartPanel::renderDue()
+void ChartPanel::setMinRenderIntervalMs(int ms)
 {
-    // Points are taken at every tick; drawing can be less frequent (setMinRenderIntervalMs),
-    // and at most three charts are drawn per tick, the longest-waiting first, so one paint
-    // never holds the GUI thread for all five: painting is most of its work, and it shares
-    // the CPU with every engine worker.
-    if (m_minRenderIntervalMs == 0) {
-        renderAll();
+    m_minRenderIntervalMs = std::max(0, ms);
+    m_frame.setInterval(std::max(16, m_minRenderIntervalMs / int(ChartCount)));
+    if (m_minRenderIntervalMs == 0)
+        m_frame.stop();
+}
+
+void ChartPanel::renderFrame()
+{
+    // Points are taken at every tick; each chart is drawn at most every m_minRenderIntervalMs,
+    // and one chart per frame, the longest-waiting dirty one: a paint of one chart is the
+    // longest the GUI thread is held (painting is most of its work, and it shares the CPU with
+    // every engine worker). Several ticks between two frames make one drawing.
+    if (m_paused || !drawable()) {
+        m_frame.stop();
         return;
     }
-    m_viewStart = liveViewStart();
-    std::array<int, ChartCount> order {};
-    for (int i = 0; i < ChartCount; ++i)
-        order[std::size_t(i)] = i;
     auto waited = [this](int i) {
         const QElapsedTimer &t = m_lastRender[std::size_t(i)];
         return t.isValid() ? t.elapsed() : std::numeric_limits<qint64>::max();
     };
-    std::stable_sort(
-        order.begin(), order.end(), [&](int a, int b) { return waited(a) > waited(b); });
-    int drawn = 0;
-    for (const int i : order) {
-        if (drawn == 3 || waited(i) < m_minRenderIntervalMs)
-            break;
-        m_lastRender[std::size_t(i)].start();
-        m_charts[std::size_t(i)]->render(m_viewStart, m_viewStart + m_span);
-        ++drawn;
+    int pick = -1;
+    bool anyDirty = false;
+    for (int i = 0; i < ChartCount; ++i) {
+        if (!m_dirty[std::size_t(i)])
+            continue;
+        anyDirty = true;
+        if (waited(i) >= m_minRenderIntervalMs && (pick < 0 || waited(i) > waited(pick)))
+            pick = i;
     }
-    m_viewLabel->setText(tr("live"));
+    if (!anyDirty) {
+        m_frame.stop();
+        return;
+    }
+    if (pick < 0)
+        return; // dirty, not due yet
+    m_viewStart = liveViewStart();
+    m_lastRender[std::size_t(pick)].start();
+    m_dirty[std::size_t(pick)] = false;
+    m_charts[std::size_t(pick)]->render(m_viewStart, m_viewStart + m_span);
+    if (m_viewLabel->text() != tr("live"))
+        m_viewLabel->setText(tr("live"));
 }
 
 void ChartPanel::renderAll()
@@ -355,6 +380,7 @@ void ChartPanel::renderAll()
         for (QElapsedTimer &t : m_lastRender)
             t.start();
     }
+    m_dirty.fill(false);
     if (!m_paused)
         m_viewStart = liveViewStart();
     for (LiveChart *c : m_charts)

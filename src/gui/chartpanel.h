@@ -3,6 +3,7 @@
 #include "core/metrics/metricssnapshot.h"
 
 #include <QElapsedTimer>
+#include <QTimer>
 #include <QWidget>
 
 #include <array>
@@ -51,7 +52,9 @@ public:
     void scrollTo(double t);
     double latestTime() const { return m_latest; }
     double oldestTime() const;
-    /// Draw at most this often (0: at every snapshot); points are still taken at every one.
+    /// Draw each chart at most this often (0: every chart at every snapshot); points are still
+    /// taken at every one. Paced, the charts are drawn one per frame (a fifth of the interval
+    /// apart), each the one that waited longest, so no paint holds the GUI thread for all five.
     void setMinRenderIntervalMs(int ms);
     int minRenderIntervalMs() const { return m_minRenderIntervalMs; }
     /// Puts `widget` in the grid cell beside the fifth chart (the counters table).
@@ -66,7 +69,8 @@ protected:
 
 private:
     void renderAll();
-    void renderDue();
+    void renderFrame();
+    bool drawable() const;
     void updateScrollBar();
     double liveViewStart() const;
 
@@ -84,6 +88,8 @@ private:
     double m_viewStart = 0;
     int m_minRenderIntervalMs = 0;
     std::array<QElapsedTimer, ChartCount> m_lastRender; // per chart: when it was last drawn
+    std::array<bool, ChartCount> m_dirty {}; // per chart: points not drawn yet
+    QTimer m_frame; // paced drawing: one chart per timeout while any is dirty
 };
 
 } // namespace CacheScope

@@ -149,7 +149,7 @@ LiveChart::LiveChart(const Spec &spec, QWidget *parent)
         const bool right = s.rightAxis && m_right.axis;
         line->attachAxis(right ? m_right.axis : m_left.axis);
         m_series.push_back({ line, TimeSeries<QPointF>(spec.windowPoints), right, true, false,
-            right ? m_right.spec.unit : m_left.spec.unit });
+            right ? m_right.spec.unit : m_left.spec.unit, {}, 0 });
         const int index = int(m_series.size()) - 1;
         const QList<QLegendMarker *> markers = chart->legend()->markers(line);
         for (QLegendMarker *marker : markers) {
@@ -219,9 +219,10 @@ void LiveChart::append(int series, double t, double value)
     s.buffer.push(QPointF(t, value));
 }
 
-QList<QPointF> LiveChart::visiblePoints(
-    const TimeSeries<QPointF> &buffer, double x0, double x1) const
+void LiveChart::visiblePoints(
+    const TimeSeries<QPointF> &buffer, double x0, double x1, QList<QPointF> &out) const
 {
+    out.resize(0); // keeps the capacity (the list is not shared: see SeriesData::plot)
     // One point either side of the view so lines run to the edges.
     qsizetype first = firstAtOrAfter(buffer, x0);
     if (first > 0)
@@ -229,15 +230,14 @@ QList<QPointF> LiveChart::visiblePoints(
     qsizetype last = firstAtOrAfter(buffer, x1); // first beyond the view, included
     if (last >= buffer.size())
         last = buffer.size() - 1;
-    QList<QPointF> out;
     const qsizetype n = last - first + 1;
     if (n <= 0)
-        return out;
+        return;
     if (n <= maxPlotPoints) {
         out.reserve(n);
         for (qsizetype i = first; i <= last; ++i)
             out.append(buffer.at(i));
-        return out;
+        return;
     }
     // Min and max of each bucket, in time order: spikes survive the thinning.
     const qsizetype buckets = maxPlotPoints / 2;
@@ -259,7 +259,6 @@ QList<QPointF> LiveChart::visiblePoints(
         if (lo != hi)
             out.append(buffer.at(std::max(lo, hi)));
     }
-    return out;
 }
 
 void LiveChart::render(double viewStart, double viewEnd)
@@ -278,14 +277,18 @@ void LiveChart::render(double viewStart, double viewEnd)
         double minPositive = std::numeric_limits<double>::infinity();
     };
     Extent extents[2];
-    std::vector<QList<QPointF>> points(m_series.size());
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
-        const SeriesData &s = m_series[i];
+    for (SeriesData &s : m_series) {
         if (!s.shown())
             continue;
-        points[i] = visiblePoints(s.buffer, viewStart, viewEnd);
+        // The list the series let go of at the last render; if something else still shares
+        // it (a caller's copy of points()), write into a fresh one rather than detach a copy.
+        s.plotTurn ^= 1;
+        QList<QPointF> &pts = s.plot[s.plotTurn];
+        if (!pts.isDetached())
+            pts = QList<QPointF>();
+        visiblePoints(s.buffer, viewStart, viewEnd, pts);
         Extent &e = extents[s.rightAxis ? 1 : 0];
-        for (const QPointF &p : std::as_const(points[i])) {
+        for (const QPointF &p : std::as_const(pts)) {
             if (p.x() < viewStart || p.x() > viewEnd)
                 continue;
             e.min = std::min(e.min, p.y());
@@ -298,12 +301,11 @@ void LiveChart::render(double viewStart, double viewEnd)
     if (m_right.axis)
         fitAxis(m_right, extents[1].min, extents[1].minPositive, extents[1].max);
 
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
-        const SeriesData &s = m_series[i];
+    for (SeriesData &s : m_series) {
         if (!s.shown())
             continue;
         const AxisData &axis = s.rightAxis ? m_right : m_left;
-        QList<QPointF> &pts = points[i];
+        QList<QPointF> &pts = s.plot[s.plotTurn];
         if (axis.spec.scale == AxisScale::Log) // a log axis cannot show 0
             pts.removeIf([](const QPointF &p) { return !(p.y() > 0); });
         if (axis.divisor != 1) {
@@ -410,20 +412,29 @@ void LiveChart::setSeriesHiddenByUser(int series, bool hidden)
 void LiveChart::addMarker(double t, const QString &label)
 {
     Marker m;
+    if (!m_spareMarkers.empty()) {
+        // The items of a marker that scrolled out, reused: a run with a change every few
+        // seconds neither creates nor deletes graphics items once 64 markers are held.
+        m = m_spareMarkers.back();
+        m_spareMarkers.pop_back();
+        m.text->setText(QString());
+    } else {
+        QColor color(0x8e, 0x24, 0xaa); // purple: no series uses it
+        m.line = new QGraphicsLineItem(chart());
+        m.line->setPen(QPen(color, 1.2, Qt::DashLine));
+        m.line->setZValue(10);
+        m.box = new QGraphicsRectItem(chart());
+        m.box->setBrush(QColor(255, 255, 255, 225));
+        m.box->setPen(QPen(color, 0.8));
+        m.box->setZValue(11);
+        m.text = new QGraphicsSimpleTextItem(m.box);
+        m.text->setFont(m_markerFont);
+        m.text->setBrush(color.darker(130));
+    }
     m.t = t;
     m.label = label;
-    QColor color(0x8e, 0x24, 0xaa); // purple: no series uses it
-    m.line = new QGraphicsLineItem(chart());
-    m.line->setPen(QPen(color, 1.2, Qt::DashLine));
-    m.line->setZValue(10);
-    m.box = new QGraphicsRectItem(chart());
-    m.box->setBrush(QColor(255, 255, 255, 225));
-    m.box->setPen(QPen(color, 0.8));
-    m.box->setZValue(11);
+    m.elidedTo = -1;
     m.box->setToolTip(label);
-    m.text = new QGraphicsSimpleTextItem(label, m.box);
-    m.text->setFont(m_markerFont);
-    m.text->setBrush(color.darker(130));
     m_markers.push_back(m);
     while (m_markers.size() > std::size_t(maxMarkers))
         removeMarker(0);
@@ -437,10 +448,12 @@ bool LiveChart::isMarkerLabelShown(int i) const
 
 void LiveChart::removeMarker(std::size_t index)
 {
-    Marker &m = m_markers[index];
-    delete m.line;
-    delete m.box; // deletes its text child
+    Marker m = m_markers[index];
     m_markers.erase(m_markers.begin() + std::ptrdiff_t(index));
+    m.line->hide();
+    m.box->hide();
+    m.label.clear();
+    m_spareMarkers.push_back(m); // reused by the next addMarker(); the chart owns the items
 }
 
 void LiveChart::updateMarkerItems()
@@ -465,25 +478,44 @@ void LiveChart::updateMarkerItems()
     const double maxWidth = std::max(60.0, plot.width() * 0.45);
     for (Marker &m : m_markers) {
         const bool inView = span > 0 && m.t >= m_viewStart && m.t <= m_viewEnd && plot.width() > 0;
-        m.line->setVisible(inView);
-        m.box->setVisible(false);
-        if (!inView)
+        // Items are changed only where they change: each change re-indexes the item in the
+        // scene, and a live view moves every marker at every render anyway.
+        if (m.line->isVisible() != inView)
+            m.line->setVisible(inView);
+        if (!inView) {
+            if (m.box->isVisible())
+                m.box->setVisible(false);
             continue;
+        }
         const double x = plot.left() + (m.t - m_viewStart) / span * plot.width();
-        m.line->setLine(x, plot.top(), x, plot.bottom());
-        m.text->setText(metrics.elidedText(m.label, Qt::ElideRight, maxWidth));
+        const QLineF line(x, plot.top(), x, plot.bottom());
+        if (m.line->line() != line)
+            m.line->setLine(line);
+        if (m.elidedTo != maxWidth) { // not per render: the text is laid out anew each time
+            m.elidedTo = maxWidth;
+            m.text->setText(metrics.elidedText(m.label, Qt::ElideRight, maxWidth));
+        }
         const QRectF textRect = m.text->boundingRect();
         const double width = textRect.width() + 4;
         const double left = std::max(plot.left(), std::min(x + 3, plot.right() - width - 1));
         int row = 0;
         while (row < rows && left < lastRight[row] + 4)
             ++row;
-        if (row == rows)
+        if (row == rows) {
+            if (m.box->isVisible())
+                m.box->setVisible(false);
             continue;
-        m.box->setRect(0, 0, width, textRect.height() + 2);
-        m.box->setPos(left, plot.top() + 2 + row * (textRect.height() + 4));
-        m.text->setPos(2, 1);
-        m.box->setVisible(true);
+        }
+        const QRectF box(0, 0, width, textRect.height() + 2);
+        if (m.box->rect() != box)
+            m.box->setRect(box);
+        const QPointF pos(left, plot.top() + 2 + row * (textRect.height() + 4));
+        if (m.box->pos() != pos)
+            m.box->setPos(pos);
+        if (m.text->pos() != QPointF(2, 1))
+            m.text->setPos(2, 1);
+        if (!m.box->isVisible())
+            m.box->setVisible(true);
         lastRight[row] = left + width;
     }
 }

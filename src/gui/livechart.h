@@ -131,6 +131,11 @@ private:
         bool applies = true;
         bool hiddenByUser = false;
         ValueUnit unit = ValueUnit::Count;
+        // The points handed to the series, two lists taking turns: replace() shares the list
+        // with the series, so the one filled next is the one the series let go of at the
+        // previous render (refcount 1 again): refilled in place, no allocation per render.
+        QList<QPointF> plot[2];
+        int plotTurn = 0;
         bool shown() const { return applies && !hiddenByUser; }
     };
     struct AxisData
@@ -146,11 +151,15 @@ private:
         QGraphicsLineItem *line = nullptr; // owned by the chart
         QGraphicsRectItem *box = nullptr;
         QGraphicsSimpleTextItem *text = nullptr;
+        double elidedTo = -1; // the width the label's text was last elided to
     };
 
     void setUpAxis(AxisData &axis, Qt::Alignment alignment);
     void fitAxis(AxisData &axis, double min, double minPositive, double max);
-    QList<QPointF> visiblePoints(const TimeSeries<QPointF> &buffer, double x0, double x1) const;
+    /// The points of [x0, x1] (and one either side) into `out`, its storage reused; at most
+    /// maxPlotPoints (min and max per bucket beyond).
+    void visiblePoints(
+        const TimeSeries<QPointF> &buffer, double x0, double x1, QList<QPointF> &out) const;
     void updateMarkerItems();
     void removeMarker(std::size_t index);
     void hideHover();
@@ -161,6 +170,7 @@ private:
     AxisData m_right;
     std::vector<SeriesData> m_series;
     std::vector<Marker> m_markers;
+    std::vector<Marker> m_spareMarkers; // items of removed markers, hidden, for reuse
     QGraphicsLineItem *m_crosshair = nullptr;
     QFont m_markerFont;
     double m_viewStart = 0;

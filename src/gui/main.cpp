@@ -1,5 +1,6 @@
 #include "appoptions.h"
 #include "guiresources.h"
+#include "heaptrimmer.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -44,6 +45,8 @@ int main(int argc, char *argv[])
             window.resize(window.size().boundedTo(available));
     }
     window.show();
+    // Resident memory follows the live heap over hours of running (see HeapTrimmer).
+    const CacheScope::HeapTrimmer trimmer(CacheScope::HeapTrimmer::defaultIntervalS());
     CacheScope::runAppOptions(window, *options);
     return QApplication::exec();
 }

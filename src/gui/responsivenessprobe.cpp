@@ -1,9 +1,14 @@
 #include "responsivenessprobe.h"
 
+#include "heaptrimmer.h"
+
 #include <QFile>
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <malloc.h>
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
@@ -32,17 +37,47 @@ ResponsivenessProbe::ResponsivenessProbe(int periodMs, QObject *parent)
     m_period.setTimerType(Qt::PreciseTimer);
     connect(&m_period, &QTimer::timeout, this, &ResponsivenessProbe::probe);
     m_memory.setInterval(10000);
-    connect(&m_memory, &QTimer::timeout, this, [this] {
-        m_rssMb.emplace_back(
-            double(m_clock.elapsed()) / 1000.0, double(residentBytes()) / 1048576.0);
-    });
+    connect(&m_memory, &QTimer::timeout, this, &ResponsivenessProbe::sampleMemory);
+}
+
+void ResponsivenessProbe::sampleMemory()
+{
+    const double t = m_clock.isValid() ? double(m_clock.elapsed()) / 1000.0 : 0.0;
+    m_rssMb.emplace_back(t, double(residentBytes()) / 1048576.0);
+    // The allocator's view beside the kernel's: what the program holds (in use in every arena
+    // plus mmapped blocks) and what the arenas keep free. RSS growing while the first stays
+    // flat is fragmentation or retention, not a leak.
+    const struct mallinfo2 m = mallinfo2();
+    m_heap.push_back({ t, double(m.uordblks + m.hblkhd) / 1048576.0, double(m.fordblks) / 1048576.0,
+        double(m.arena) / 1048576.0 });
+}
+
+QJsonObject ResponsivenessProbe::heapTrimReport()
+{
+    const HeapTrimStats t = HeapTrimmer::stats();
+    return { { u"interval_s"_s, t.intervalS }, { u"trims"_s, t.trims },
+        { u"total_ms"_s, double(t.totalNs) / 1e6 }, { u"max_ms"_s, double(t.maxNs) / 1e6 } };
+}
+
+QString ResponsivenessProbe::mallocInfo()
+{
+    char *buffer = nullptr;
+    std::size_t size = 0;
+    FILE *stream = open_memstream(&buffer, &size);
+    if (!stream)
+        return {};
+    malloc_info(0, stream);
+    std::fclose(stream);
+    const QString xml = QString::fromUtf8(buffer, qsizetype(size));
+    std::free(buffer);
+    return xml;
 }
 
 void ResponsivenessProbe::start()
 {
     m_clock.start();
     m_lastFireNs = -1;
-    m_rssMb.emplace_back(0.0, double(residentBytes()) / 1048576.0);
+    sampleMemory();
     m_period.start();
     m_memory.start();
 }
@@ -51,7 +86,7 @@ void ResponsivenessProbe::stop()
 {
     m_period.stop();
     m_memory.stop();
-    m_rssMb.emplace_back(double(m_clock.elapsed()) / 1000.0, double(residentBytes()) / 1048576.0);
+    sampleMemory();
 }
 
 void ResponsivenessProbe::probe()
@@ -111,6 +146,9 @@ QJsonObject ResponsivenessProbe::report() const
     QJsonArray rss;
     for (const auto &[t, mb] : m_rssMb)
         rss.append(QJsonArray { t, mb });
+    QJsonArray heap;
+    for (const HeapSample &h : m_heap)
+        heap.append(QJsonArray { h.t, h.inUseMb, h.freeMb, h.arenaMb });
     return QJsonObject {
         { u"samples"_s, qint64(m_delaysUs.size()) },
         { u"period_ms"_s, m_period.interval() },
@@ -122,6 +160,10 @@ QJsonObject ResponsivenessProbe::report() const
         { u"rss_first_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.front().second },
         { u"rss_last_mb"_s, m_rssMb.empty() ? 0.0 : m_rssMb.back().second },
         { u"per_minute"_s, perMinute },
+        // [t_s, in use, free in arenas, arena size] in MB, every 10 s
+        { u"heap_mb"_s, heap },
+        { u"malloc_info"_s, mallocInfo() },
+        { u"heap_trim"_s, heapTrimReport() },
     };
 }
 

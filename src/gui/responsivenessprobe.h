@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
+#include <QString>
 #include <QTimer>
 
 #include <vector>
@@ -32,9 +33,21 @@ public:
 
     /// Resident set size of this process in bytes, or -1 where /proc is missing.
     static qint64 residentBytes();
+    /// glibc's malloc_info(): every arena's size and free space, as XML.
+    static QString mallocInfo();
+    /// What the HeapTrimmer did: interval, trims, total and longest time in malloc_trim.
+    static QJsonObject heapTrimReport();
 
 private:
+    struct HeapSample
+    {
+        double t = 0;
+        double inUseMb = 0;
+        double freeMb = 0;
+        double arenaMb = 0;
+    };
     void probe();
+    void sampleMemory();
 
     QTimer m_period;
     QTimer m_memory;
@@ -42,6 +55,7 @@ private:
     std::vector<qint64> m_delaysUs; // bounded: one sample per period, capped below
     std::vector<float> m_sampleTimesS; // when each delay was taken
     std::vector<std::pair<double, double>> m_rssMb;
+    std::vector<HeapSample> m_heap; // every 10 s, beside m_rssMb
     qint64 m_lastFireNs = -1;
     bool m_pending = false;
 };

@@ -308,7 +308,7 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
     if (!shadows)
         updateSamplingLabel();
 
-    if (!isVisible())
+    if (!isVisible() || window()->isMinimized())
         return; // collected; drawn when the page is shown
     if (m_minRenderIntervalMs > 0 && m_lastRender.isValid()
         && m_lastRender.elapsed() < m_minRenderIntervalMs)
