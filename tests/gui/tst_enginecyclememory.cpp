@@ -81,7 +81,8 @@ private slots:
         for (const qint64 h : heap)
             kib << QString::number(double(h) / 1024.0, 'f', 0);
         const QString text
-            = u"lowest live heap (KiB) in each block of %1 cycles: %2"_s.arg(every).arg(kib.join(u' '));
+            = u"lowest live heap (KiB) in each block of %1 cycles: %2"_s.arg(every).arg(
+                kib.join(u' '));
         qInfo().noquote() << text;
         QVERIFY(requests >= quint64(cycles) * 2'000);
         // From the second block (the first may still be settling: Qt's SQL plugin, thread-local
