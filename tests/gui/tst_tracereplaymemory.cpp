@@ -47,13 +47,13 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString source = TestSupport::dataPath(u"cache2k_web07.trace"_s);
-        const QStringList copies{ dir.filePath(u"a.trace"_s), dir.filePath(u"b.trace"_s) };
+        const QStringList copies { dir.filePath(u"a.trace"_s), dir.filePath(u"b.trace"_s) };
         for (const QString &copy : copies)
             QVERIFY(QFile::copy(source, copy));
 
         TraceReplayWidget w;
         w.show();
-        const QStringList policies{ u"lru"_s, u"s3fifo"_s, u"wtinylfu"_s, u"opt"_s };
+        const QStringList policies { u"lru"_s, u"s3fifo"_s, u"wtinylfu"_s, u"opt"_s };
         w.setSelectedPolicies(policies);
         w.setCapacities(u"1%,10%"_s);
         constexpr int replays = 50;

@@ -5,6 +5,7 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 #include <QSaveFile>
+#include <QSet>
 
 #include <cmath>
 #include <limits>
@@ -32,7 +33,7 @@ public:
 
     template <typename Int> void integer(const QString &key, Int &out, double min, double max)
     {
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         if (v.isUndefined() || failed())
             return;
         const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
@@ -46,7 +47,7 @@ public:
 
     void real(const QString &key, double &out)
     {
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         if (v.isUndefined() || failed())
             return;
         if (!v.isDouble() || !std::isfinite(v.toDouble())) {
@@ -58,7 +59,7 @@ public:
 
     void boolean(const QString &key, bool &out)
     {
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         if (v.isUndefined() || failed())
             return;
         if (!v.isBool()) {
@@ -70,7 +71,7 @@ public:
 
     void string(const QString &key, QString &out)
     {
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         if (v.isUndefined() || failed())
             return;
         if (!v.isString()) {
@@ -84,7 +85,7 @@ public:
     void choice(const QString &key, const QStringList &names, int &index)
     {
         QString text;
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         string(key, text);
         if (v.isUndefined() || failed())
             return;
@@ -99,7 +100,7 @@ public:
     /// The sub-object at key (empty when absent); an Error when it is not an object.
     QJsonObject object(const QString &key)
     {
-        const QJsonValue v = m_object.value(key);
+        const QJsonValue v = value(key);
         if (v.isUndefined() || failed())
             return {};
         if (!v.isObject()) {
@@ -107,6 +108,24 @@ public:
             return {};
         }
         return v.toObject();
+    }
+
+    /// Fails on the first field of the object that no accessor asked for: a misspelt or
+    /// misplaced field ("capacty", or "capacity" at the top level) must not be ignored silently.
+    void rejectUnknownFields()
+    {
+        if (failed())
+            return;
+        for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
+            if (m_known.contains(it.key()))
+                continue;
+            QStringList known(m_known.cbegin(), m_known.cend());
+            known.sort();
+            fail(it.key(), it.value(),
+                u"is not a configuration field here (expected one of: "_s + known.join(u", "_s)
+                    + u')');
+            return;
+        }
     }
 
     QString path(const QString &key) const
@@ -125,6 +144,12 @@ public:
     }
 
 private:
+    QJsonValue value(const QString &key)
+    {
+        m_known.insert(key);
+        return m_object.value(key);
+    }
+
     void fail(const QString &key, const QJsonValue &v, const QString &message)
     {
         m_failed = true;
@@ -134,7 +159,9 @@ private:
         m_error.value = v.isString() ? v.toString()
             : v.isBool()             ? (v.toBool() ? u"true"_s : u"false"_s)
             : v.isDouble()           ? QString::number(v.toDouble(), 'g', 15)
-                                     : u"(not a scalar)"_s;
+            : v.isObject()           ? u"{...}"_s
+            : v.isArray()            ? u"[...]"_s
+                                     : u"null"_s;
     }
 
     QJsonObject m_object;
@@ -142,6 +169,7 @@ private:
     QString m_source;
     bool m_failed = false;
     Error m_error;
+    QSet<QString> m_known;
 };
 
 } // namespace
@@ -231,6 +259,7 @@ Result<RunConfig> runConfigFromJson(
     db.choice(u"connection"_s, { u"per-thread"_s, u"per-query"_s }, mode);
     config.database.connectionMode = ConnectionMode(mode);
     db.integer(u"simulatedDelayMs"_s, config.database.simulatedDelayMs, 0, 60000);
+    db.rejectUnknownFields();
     top.adopt(db);
 
     FieldReader w(top.object(u"workload"_s), u"workload"_s, source);
@@ -244,12 +273,14 @@ Result<RunConfig> runConfigFromJson(
     w.real(u"hotRequestFraction"_s, config.workload.hotRequestFraction);
     w.integer(u"shiftEvery"_s, config.workload.shiftEvery, 1, maxKey);
     w.integer(u"seed"_s, config.workload.seed, 0, maxKey);
+    w.rejectUnknownFields();
     top.adopt(w);
 
     FieldReader mix(top.object(u"queryMix"_s), u"queryMix"_s, source);
     mix.real(u"point"_s, config.mix.point);
     mix.real(u"range"_s, config.mix.range);
     mix.real(u"aggregate"_s, config.mix.aggregate);
+    mix.rejectUnknownFields();
     top.adopt(mix);
 
     top.string(u"customSql"_s, config.customSql);
@@ -271,7 +302,9 @@ Result<RunConfig> runConfigFromJson(
     c.integer(u"shards"_s, config.cache.shardCount, 0, 1024);
     c.integer(u"ttlMs"_s, config.cache.ttlMs, 0, maxKey);
     c.boolean(u"singleFlight"_s, config.cache.singleFlight);
+    c.rejectUnknownFields();
     top.adopt(c);
+    top.rejectUnknownFields();
 
     if (top.failed())
         return top.error();

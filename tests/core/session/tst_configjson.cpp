@@ -22,6 +22,7 @@ private slots:
     void missingFileNamesIt();
     void malformedJsonNamesFileAndOffset();
     void badValueNamesFileFieldAndValue();
+    void unknownFieldsAreNamedNotIgnored();
     void partialFileOverlaysTheBase();
 
 private:
@@ -112,6 +113,34 @@ void tst_ConfigJson::badValueNamesFileFieldAndValue()
     QCOMPARE(c.error().field, u"cache.capacity"_s);
     QCOMPARE(c.error().value, u"-5"_s);
     QVERIFY2(c.error().toString().contains(u"cache.capacity"_s), qPrintable(c.error().toString()));
+}
+
+void tst_ConfigJson::unknownFieldsAreNamedNotIgnored()
+{
+    // A misspelt field, and a real field at the wrong level (as a hand-edited file or an
+    // exported scenario might have), are errors naming file and field, never silently dropped.
+    const QString typo = write(u"typo.json"_s, R"({"cache": {"policy": "lru", "capacty": 10}})");
+    const Result<RunConfig> a = loadRunConfig(typo, RunConfig {});
+    QVERIFY(!a);
+    QCOMPARE(a.error().file, typo);
+    QCOMPARE(a.error().field, u"cache.capacty"_s);
+    QCOMPARE(a.error().value, u"10"_s);
+    QVERIFY2(a.error().message.contains(u"capacity"_s), qPrintable(a.error().message));
+
+    const QString nested = write(u"nested.json"_s, R"({"config": {"threads": 4}})");
+    const Result<RunConfig> b = loadRunConfig(nested, RunConfig {});
+    QVERIFY(!b);
+    QCOMPARE(b.error().field, u"config"_s);
+    QVERIFY2(b.error().toString().contains(u"not a configuration field"_s),
+        qPrintable(b.error().toString()));
+
+    const QString top = write(u"top.json"_s, R"({"capacity": 10})");
+    QCOMPARE(loadRunConfig(top, RunConfig {}).error().field, u"capacity"_s);
+
+    // What the app writes reads back without complaint.
+    const QString saved = m_dir.filePath(u"saved.json"_s);
+    QVERIFY(saveRunConfig(defaultRunConfig(u"/x.sqlite"_s), saved));
+    QVERIFY(loadRunConfig(saved, RunConfig {}));
 }
 
 void tst_ConfigJson::partialFileOverlaysTheBase()
