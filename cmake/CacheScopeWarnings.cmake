@@ -1,6 +1,8 @@
-# Warnings and Qt hygiene for every target we compile (third-party code is never compiled here).
+# Warnings and Qt hygiene for every target we compile (third-party code is never compiled here;
+# Qt's headers come from imported targets, so they are system headers and raise none of these).
+# -Wshadow: a local or parameter hiding another variable or a member is renamed, never silenced.
 function(cachescope_set_warnings target)
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
         $<$<BOOL:${CACHESCOPE_WERROR}>:-Werror>)
     target_compile_definitions(${target} PRIVATE QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII
         QT_NO_CAST_FROM_BYTEARRAY QT_USE_QSTRINGBUILDER QT_NO_FOREACH

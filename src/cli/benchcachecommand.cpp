@@ -35,12 +35,8 @@ int benchCacheCommand(const QStringList &args)
         { u"metrics"_s, u"Time every operation and record it as the live engine does."_s },
         { u"output"_s, u"table (default) or json."_s, u"FORMAT"_s },
     });
-    if (!parseOrFail(p, args, u"bench-cache"_s))
-        return exitUsage;
-    if (p.isSet(u"help"_s)) {
-        printHelp(p, u"bench-cache"_s);
-        return 0;
-    }
+    if (const std::optional<int> done = parseCommand(p, args, u"bench-cache"_s))
+        return *done;
     BenchCacheConfig config;
     const auto threads = integerOption(p, u"threads"_s, config.threads, 1, 256);
     const auto capacity = integerOption(p, u"capacity"_s, config.capacity, 1);

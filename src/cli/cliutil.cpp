@@ -38,6 +38,18 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
     return true;
 }
 
+std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
+    const QString &command, const QString &synopsis)
+{
+    if (!parseOrFail(parser, args, command))
+        return exitUsage;
+    if (parser.isSet(u"help"_s)) {
+        printHelp(parser, command, synopsis);
+        return 0;
+    }
+    return std::nullopt;
+}
+
 void printHelp(const QCommandLineParser &parser, const QString &command, const QString &synopsis)
 {
     QString text = parser.helpText();

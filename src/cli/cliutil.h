@@ -6,6 +6,8 @@
 #include <QString>
 #include <QTextStream>
 
+#include <optional>
+
 namespace CacheScope::Cli {
 
 /// Exit statuses: 2 for bad usage, option values or input data; 1 for failures while running.
@@ -21,6 +23,11 @@ QTextStream &out();
 /// Parses `args` (without the sub-command name); on an unknown option or a missing value
 /// prints the parser's message and the command's --help hint. Returns false then.
 bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command);
+
+/// parseOrFail(), then --help (printHelp()): returns the status the command ends with there
+/// (exitUsage on bad usage, 0 after the help), or nothing when it goes on.
+std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
+    const QString &command, const QString &synopsis = {});
 
 /// Prints the command's --help with a usage line naming the command ("cachescope-cli run
 /// [options]"), whatever the binary's path.

@@ -25,12 +25,8 @@ int demoDbCommand(const QStringList &args)
         { u"seed"_s, u"Seed of the generated data (default 42)."_s, u"S"_s },
         { u"quiet"_s, u"No progress output."_s },
     });
-    if (!parseOrFail(p, args, u"demo-db"_s))
-        return exitUsage;
-    if (p.isSet(u"help"_s)) {
-        printHelp(p, u"demo-db"_s);
-        return 0;
-    }
+    if (const std::optional<int> done = parseCommand(p, args, u"demo-db"_s))
+        return *done;
     Result<ConnectionSettings> settings = databaseSettings(p, true);
     if (!settings)
         return fail(settings.error());

@@ -284,12 +284,8 @@ int runCommand(const QStringList &args)
 {
     QCommandLineParser p;
     addOptions(p);
-    if (!parseOrFail(p, args, u"run"_s))
-        return exitUsage;
-    if (p.isSet(u"help"_s)) {
-        printHelp(p, u"run"_s);
-        return 0;
-    }
+    if (const std::optional<int> done = parseCommand(p, args, u"run"_s))
+        return *done;
     Result<ConnectionSettings> db = databaseSettings(p, false);
     if (!db)
         return fail(db.error());

@@ -20,12 +20,8 @@ int scenariosCommand(const QStringList &args)
         "title, timed steps and what to look for."_s);
     p.addHelpOption();
     p.addOption({ u"output"_s, u"table (default) or json (one array)."_s, u"FORMAT"_s });
-    if (!parseOrFail(p, args, u"scenarios"_s))
-        return exitUsage;
-    if (p.isSet(u"help"_s)) {
-        printHelp(p, u"scenarios"_s);
-        return 0;
-    }
+    if (const std::optional<int> done = parseCommand(p, args, u"scenarios"_s))
+        return *done;
     if (!p.positionalArguments().isEmpty())
         return fail(Error { u"is not an option of scenarios"_s, {}, 0, u"argument"_s,
             p.positionalArguments().first() });

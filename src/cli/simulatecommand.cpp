@@ -161,12 +161,9 @@ int simulateCommand(const QStringList &args)
 {
     QCommandLineParser p;
     addOptions(p);
-    if (!parseOrFail(p, args, u"simulate"_s))
-        return exitUsage;
-    if (p.isSet(u"help"_s)) {
-        printHelp(p, u"simulate"_s, u"(--trace FILE | --workload KIND) [options]"_s);
-        return 0;
-    }
+    if (const std::optional<int> done
+        = parseCommand(p, args, u"simulate"_s, u"(--trace FILE | --workload KIND) [options]"_s))
+        return *done;
     if (p.isSet(u"trace"_s) == p.isSet(u"workload"_s))
         return fail(
             u"give exactly one of --trace FILE or --workload KIND (see cachescope-cli simulate --help)"_s);

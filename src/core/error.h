@@ -22,6 +22,9 @@ struct Error
 };
 
 /// std::expected's spelling (has_value, value, error) so C++23 only needs an alias.
+// The implicit move assignment is noexcept(false) when T's move can throw (QSqlDatabase has none
+// but a copy), as std::expected's is: a throw there propagates, it does not terminate.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 template <typename T> class [[nodiscard]] Result
 {
 public:

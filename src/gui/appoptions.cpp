@@ -104,7 +104,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     }
     if (!p.positionalArguments().isEmpty())
         return optionError({}, p.positionalArguments().first(), u"unexpected argument"_s);
-    auto integer = [&p](const QString &name, int &out) -> Result<void> {
+    auto integer = [&p](const QString &name, int &value) -> Result<void> {
         if (!p.isSet(name))
             return {};
         bool ok = false;
@@ -112,7 +112,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         if (!ok || v < 0)
             return optionError(
                 name, p.value(name), u"is not a non-negative integer of milliseconds"_s);
-        out = v;
+        value = v;
         return {};
     };
     if (Result<void> r = integer(u"screenshot-delay-ms"_s, o.screenshotDelayMs); !r)

@@ -9,6 +9,8 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+// An exception escaping main ends the app with its message, which is all it could do there.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);

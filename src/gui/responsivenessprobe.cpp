@@ -6,6 +6,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <malloc.h>
@@ -23,7 +24,7 @@ double quantileMs(std::vector<qint64> values, double q)
     if (values.empty())
         return 0;
     const std::size_t k
-        = std::min(values.size() - 1, std::size_t(q * double(values.size() - 1) + 0.5));
+        = std::min(values.size() - 1, std::size_t(std::llround(q * double(values.size() - 1))));
     std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
     return double(values[k]) / 1000.0;
 }
@@ -68,7 +69,7 @@ QString ResponsivenessProbe::mallocInfo()
         return {};
     malloc_info(0, stream);
     std::fclose(stream);
-    const QString xml = QString::fromUtf8(buffer, qsizetype(size));
+    QString xml = QString::fromUtf8(buffer, qsizetype(size)); // not const: the return moves it
     std::free(buffer);
     return xml;
 }
@@ -110,16 +111,7 @@ void ResponsivenessProbe::probe()
     });
 }
 
-double ResponsivenessProbe::delayQuantileMs(double q) const
-{
-    if (m_delaysUs.empty())
-        return 0;
-    std::vector<qint64> sorted = m_delaysUs;
-    const std::size_t k
-        = std::min(sorted.size() - 1, std::size_t(q * double(sorted.size() - 1) + 0.5));
-    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(k), sorted.end());
-    return double(sorted[k]) / 1000.0;
-}
+double ResponsivenessProbe::delayQuantileMs(double q) const { return quantileMs(m_delaysUs, q); }
 
 double ResponsivenessProbe::maxDelayMs() const
 {

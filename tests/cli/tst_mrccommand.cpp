@@ -1,11 +1,11 @@
 // cachescope-cli mrc through QProcess: JSON fields, agreement with simulate's LRU replay,
 // exit status 2 on bad options (issue #6).
+#include "clirun.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -25,24 +25,10 @@ private slots:
 };
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using CacheScope::TestSupport::CliRun;
+using CacheScope::TestSupport::runCli;
 
-Run cli(const QStringList &args)
-{
-    QProcess p;
-    p.start(CacheScope::TestSupport::cliPath(), args);
-    if (!p.waitForFinished(120000))
-        qFatal("cachescope-cli did not finish");
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QJsonDocument json(const Run &r)
+QJsonDocument json(const CliRun &r)
 {
     QJsonParseError e;
     const QJsonDocument d = QJsonDocument::fromJson(r.out.toUtf8(), &e);
@@ -58,7 +44,7 @@ void tst_MrcCommand::exactJsonMatchesReference()
 {
     // reference.csv and tst_simulatecommand: cache2k_web07 (76,118 requests) at 204 objects:
     // lru 46321 misses, opt 35488.
-    const Run r = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--capacity"_s, u"204,1%"_s,
+    const CliRun r = runCli({ u"mrc"_s, u"--trace"_s, web07(), u"--capacity"_s, u"204,1%"_s,
         u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
@@ -71,8 +57,8 @@ void tst_MrcCommand::exactJsonMatchesReference()
     QCOMPARE(pts[0].toObject()[u"capacity"_s].toInteger(), 204);
     QCOMPARE(pts[0].toObject()[u"miss_ratio"_s].toDouble(), 46321.0 / 76118.0);
 
-    const Run opt = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"opt"_s, u"--capacity"_s,
-        u"204"_s, u"--output"_s, u"json"_s });
+    const CliRun opt = runCli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"opt"_s,
+        u"--capacity"_s, u"204"_s, u"--output"_s, u"json"_s });
     QCOMPARE(opt.exitCode, 0);
     const QJsonObject oo = json(opt).object();
     QCOMPARE(oo[u"method"_s].toString(), u"replay"_s);
@@ -84,8 +70,8 @@ void tst_MrcCommand::pointsSpanUniqueObjects()
 {
     // lirs_multi1: 2,606 unique keys; 4 points are 652, 1303, 1955, 2606; at 2,606 only the
     // 2,606 cold misses of 15,858 requests remain.
-    const Run r
-        = cli({ u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
+    const CliRun r = runCli(
+        { u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
             u"--points"_s, u"4"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray pts = json(r).object()[u"points"_s].toArray();
@@ -105,12 +91,12 @@ void tst_MrcCommand::shardsOnWorkload()
 {
     const QStringList base = { u"mrc"_s, u"--workload"_s, u"zipf"_s, u"--keys"_s, u"20000"_s,
         u"--requests"_s, u"300000"_s, u"--points"_s, u"10"_s, u"--output"_s, u"json"_s };
-    const Run exact = cli(base);
-    const Run shards
-        = cli(base + QStringList { u"--method"_s, u"shards"_s, u"--rate"_s, u"0.1"_s });
-    const Run fixed
-        = cli(base + QStringList { u"--method"_s, u"shards"_s, u"--sample-size"_s, u"2000"_s });
-    for (const Run *r : { &exact, &shards, &fixed })
+    const CliRun exact = runCli(base);
+    const CliRun shards
+        = runCli(base + QStringList { u"--method"_s, u"shards"_s, u"--rate"_s, u"0.1"_s });
+    const CliRun fixed
+        = runCli(base + QStringList { u"--method"_s, u"shards"_s, u"--sample-size"_s, u"2000"_s });
+    for (const CliRun *r : { &exact, &shards, &fixed })
         QCOMPARE(r->exitCode, 0);
     const QJsonObject e = json(exact).object();
     const QJsonObject s = json(shards).object();
@@ -138,7 +124,7 @@ void tst_MrcCommand::shardsOnWorkload()
 
 void tst_MrcCommand::severalPoliciesGiveAnArray()
 {
-    const Run r = cli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"lru,fifo,opt"_s,
+    const CliRun r = runCli({ u"mrc"_s, u"--trace"_s, web07(), u"--policy"_s, u"lru,fifo,opt"_s,
         u"--points"_s, u"5"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray arr = json(r).array();
@@ -159,13 +145,13 @@ void tst_MrcCommand::csvAndTable()
     const QStringList base
         = { u"mrc"_s, u"--trace"_s, CacheScope::TestSupport::dataPath(u"lirs_multi1.trace"_s),
               u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
-    const Run csv = cli(base + QStringList { u"--output"_s, u"csv"_s });
+    const CliRun csv = runCli(base + QStringList { u"--output"_s, u"csv"_s });
     QCOMPARE(csv.exitCode, 0);
     // Miss ratios from tst_simulatecommand's csv rows at 130 objects.
     QCOMPARE(csv.out.trimmed().split(u'\n'),
         QStringList({ u"policy,method,capacity,miss_ratio"_s, u"lru,exact,130,0.761571"_s,
             u"arc,replay,130,0.555871"_s }));
-    const Run table = cli(base);
+    const CliRun table = runCli(base);
     QCOMPARE(table.exitCode, 0);
     QVERIFY(table.out.contains(u"15858 requests, 2606 unique objects"_s));
     QVERIFY(table.out.contains(u"0.761571"_s));
@@ -209,7 +195,7 @@ void tst_MrcCommand::badInput()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run r = cli(QStringList { u"mrc"_s } + args);
+    const CliRun r = runCli(QStringList { u"mrc"_s } + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.out.isEmpty());
     QVERIFY2(r.err.startsWith(u"cachescope-cli: "_s), qPrintable(r.err));

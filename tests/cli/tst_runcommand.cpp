@@ -1,12 +1,12 @@
 // cachescope-cli run, demo-db and bench-cache through QProcess, against a real SQLite file
 // and (when scripts/pg started one) a real PostgreSQL server.
+#include "clirun.h"
 #include "testsupport.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,48 +37,25 @@ private:
 };
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using TestSupport::CliRun;
+using TestSupport::jsonLines;
+using TestSupport::runCli;
 
-Run cli(const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(TestSupport::cliPath(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return { -2, QString::fromUtf8(p.readAllStandardOutput()), u"timeout"_s };
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QList<QJsonObject> jsonLines(const QString &out)
-{
-    QList<QJsonObject> lines;
-    for (const QString &l : out.split(u'\n', Qt::SkipEmptyParts))
-        lines << QJsonDocument::fromJson(l.toUtf8()).object();
-    return lines;
-}
 } // namespace
 
 void tst_RunCommand::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(u"demo.sqlite"_s);
-    const Run r
-        = cli({ u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
+    const CliRun r = runCli(
+        { u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 }
 
 void tst_RunCommand::demoDbCreatesTables()
 {
     QVERIFY(QFileInfo(m_db).size() > 10000);
-    const Run r = cli({ u"demo-db"_s, u"--database"_s, m_dir.filePath(u"again.sqlite"_s),
+    const CliRun r = runCli({ u"demo-db"_s, u"--database"_s, m_dir.filePath(u"again.sqlite"_s),
         u"--rows-scale"_s, u"0.001"_s });
     QCOMPARE(r.exitCode, 0);
     // 0.001 x (100k customers, 50k products, 1M orders)
@@ -90,9 +67,9 @@ void tst_RunCommand::onlyColdMissesWhenKeysFit()
 {
     // 50 keys, capacity 1000, point reads only: every key misses once, everything else hits.
     // One worker: two workers may both miss a key before either has stored it.
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s, u"--capacity"_s,
-        u"1000"_s, u"--threads"_s, u"1"_s, u"--duration"_s, u"1500ms"_s, u"--interval-ms"_s,
-        u"300"_s, u"--output"_s, u"json"_s });
+    const CliRun r = runCli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"50"_s,
+        u"--capacity"_s, u"1000"_s, u"--threads"_s, u"1"_s, u"--duration"_s, u"1500ms"_s,
+        u"--interval-ms"_s, u"300"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QList<QJsonObject> lines = jsonLines(r.out);
     QVERIFY(lines.size() >= 3);
@@ -125,8 +102,8 @@ void tst_RunCommand::onlyColdMissesWhenKeysFit()
 
 void tst_RunCommand::tableOutputHasSummary()
 {
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"100"_s, u"--duration"_s,
-        u"600ms"_s, u"--interval-ms"_s, u"200"_s, u"--query"_s, u"mix"_s });
+    const CliRun r = runCli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"100"_s,
+        u"--duration"_s, u"600ms"_s, u"--interval-ms"_s, u"200"_s, u"--query"_s, u"mix"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(r.out.contains(u"hit%"_s));
     QVERIFY(r.out.contains(u"total"_s));
@@ -134,8 +111,8 @@ void tst_RunCommand::tableOutputHasSummary()
 
 void tst_RunCommand::writesInvalidate()
 {
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"20"_s, u"--write-ratio"_s,
-        u"0.2"_s, u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
+    const CliRun r = runCli({ u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"20"_s,
+        u"--write-ratio"_s, u"0.2"_s, u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonObject final = jsonLines(r.out).last();
     QVERIFY(final[u"writes"_s].toInteger() > 0);
@@ -187,7 +164,7 @@ void tst_RunCommand::badOptions()
     QStringList full = { u"run"_s, u"--duration"_s, u"500ms"_s };
     if (!args.contains(u"--database"_s) && !args.contains(u"--driver"_s))
         full << u"--database"_s << m_db;
-    const Run r = cli(full + args, 30000);
+    const CliRun r = runCli(full + args, 30000);
     QVERIFY2(r.exitCode == 2
             || (r.exitCode == 1
                 && QLatin1StringView(QTest::currentDataTag()) == "missing sqlite file"_L1),
@@ -198,8 +175,8 @@ void tst_RunCommand::badOptions()
 
 void tst_RunCommand::badSqlTemplate()
 {
-    const Run r = cli({ u"run"_s, u"--database"_s, m_db, u"--duration"_s, u"500ms"_s, u"--sql"_s,
-        u"SELEC name FROM customers WHERE id = :key"_s });
+    const CliRun r = runCli({ u"run"_s, u"--database"_s, m_db, u"--duration"_s, u"500ms"_s,
+        u"--sql"_s, u"SELEC name FROM customers WHERE id = :key"_s });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(u"SELEC name"_s), qPrintable(r.err));
     QVERIFY2(r.err.contains(u"syntax error"_s), qPrintable(r.err)); // the database's own message
@@ -210,8 +187,8 @@ void tst_RunCommand::unreachablePostgres()
 {
     QElapsedTimer t;
     t.start();
-    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--host"_s, u"127.0.0.1"_s,
-                          u"--port"_s, u"1"_s, u"--duration"_s, u"1s"_s },
+    const CliRun r = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--host"_s, u"127.0.0.1"_s,
+                                u"--port"_s, u"1"_s, u"--duration"_s, u"1s"_s },
         60000);
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(u"127.0.0.1:1"_s), qPrintable(r.err));
@@ -222,10 +199,10 @@ void tst_RunCommand::postgresRun()
 {
     if (qEnvironmentVariableIsEmpty("CACHESCOPE_PG_PORT"))
         QSKIP("no PostgreSQL: start one with pgenv=$(scripts/pg start); eval \"$pgenv\"");
-    const Run created = cli(
+    const CliRun created = runCli(
         { u"demo-db"_s, u"--driver"_s, u"postgres"_s, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
     QVERIFY2(created.exitCode == 0, qPrintable(created.err));
-    const Run r = cli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"30"_s,
+    const CliRun r = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"30"_s,
         u"--threads"_s, u"1"_s, u"--duration"_s, u"1s"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QJsonObject final = jsonLines(r.out).last();
@@ -236,7 +213,7 @@ void tst_RunCommand::postgresRun()
 void tst_RunCommand::benchCache()
 {
     for (const QString &policy : { u"qcache"_s, u"wtinylfu"_s, u"std-lru"_s }) {
-        const Run r = cli({ u"bench-cache"_s, u"--policy"_s, policy, u"--seconds"_s, u"0.3"_s,
+        const CliRun r = runCli({ u"bench-cache"_s, u"--policy"_s, policy, u"--seconds"_s, u"0.3"_s,
             u"--keys"_s, u"100000"_s, u"--capacity"_s, u"1000"_s, u"--output"_s, u"json"_s });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -251,10 +228,11 @@ void tst_RunCommand::benchCache()
 
 void tst_RunCommand::benchCacheBadInput()
 {
-    const Run r = cli({ u"bench-cache"_s, u"--threads"_s, u"0"_s });
+    const CliRun r = runCli({ u"bench-cache"_s, u"--threads"_s, u"0"_s });
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.startsWith(u"cachescope-cli: --threads: '0' must be at least 1"_s));
-    const Run o = cli({ u"bench-cache"_s, u"--policy"_s, u"opt"_s, u"--seconds"_s, u"0.1"_s });
+    const CliRun o
+        = runCli({ u"bench-cache"_s, u"--policy"_s, u"opt"_s, u"--seconds"_s, u"0.1"_s });
     QCOMPARE(o.exitCode, 2);
     QVERIFY2(o.err.contains(u"opt"_s), qPrintable(o.err));
 }

@@ -1,5 +1,6 @@
 // cachescope-cli scenarios, and run --scenario, --config, --save-config and --csv, through
 // QProcess against a real SQLite file: the app's run session on the command line.
+#include "clirun.h"
 #include "testsupport.h"
 
 #include "core/session/metricshistory.h"
@@ -8,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,33 +40,9 @@ private:
 };
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(TestSupport::cliPath(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return { -2, QString::fromUtf8(p.readAllStandardOutput()), u"timeout"_s };
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QList<QJsonObject> jsonLines(const QString &out)
-{
-    QList<QJsonObject> lines;
-    for (const QString &l : out.split(u'\n', Qt::SkipEmptyParts))
-        lines << QJsonDocument::fromJson(l.toUtf8()).object();
-    return lines;
-}
+using TestSupport::CliRun;
+using TestSupport::jsonLines;
+using TestSupport::runCli;
 
 QJsonObject readJson(const QString &path)
 {
@@ -93,8 +69,8 @@ void tst_RunScenario::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(u"demo.sqlite"_s);
-    const Run r
-        = cli({ u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
+    const CliRun r = runCli(
+        { u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     m_scenario = write(u"short.json"_s, R"json({
         "id": "short", "title": "Short steps", "lookFor": "two markers",
@@ -109,7 +85,7 @@ void tst_RunScenario::initTestCase()
 
 void tst_RunScenario::scenariosAreListed()
 {
-    const Run table = cli({ u"scenarios"_s });
+    const CliRun table = runCli({ u"scenarios"_s });
     QCOMPARE(table.exitCode, 0);
     for (const QString &id : { u"lru-100"_s, u"stampede"_s, u"connection-per-query"_s })
         QVERIFY2(table.out.contains(id), qPrintable(table.out));
@@ -117,7 +93,7 @@ void tst_RunScenario::scenariosAreListed()
     QVERIFY(table.out.contains(u"20 s capacity 100 → 10 000"_s)); // the step, with its time
     QVERIFY(table.out.contains(u"lru-100: The classic"_s)); // what to look for
 
-    const Run json = cli({ u"scenarios"_s, u"--output"_s, u"json"_s });
+    const CliRun json = runCli({ u"scenarios"_s, u"--output"_s, u"json"_s });
     QCOMPARE(json.exitCode, 0);
     const QJsonArray list = QJsonDocument::fromJson(json.out.toUtf8()).array();
     QCOMPARE(list.size(), 8);
@@ -129,14 +105,14 @@ void tst_RunScenario::scenariosAreListed()
     QCOMPARE(step[u"at_ms"_s].toInteger(), 20000);
     QCOMPARE(step[u"note"_s].toString(), u"capacity 100 → 10 000"_s);
 
-    const Run bad = cli({ u"scenarios"_s, u"--output"_s, u"xml"_s });
+    const CliRun bad = runCli({ u"scenarios"_s, u"--output"_s, u"xml"_s });
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains(u"--output: 'xml'"_s), qPrintable(bad.err));
 }
 
 void tst_RunScenario::scenarioStepsPrintMarkers()
 {
-    const Run r = cli(runArgs()
+    const CliRun r = runCli(runArgs()
         + QStringList { u"--scenario"_s, m_scenario, u"--interval-ms"_s, u"100"_s, u"--duration"_s,
             u"1800ms"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -175,7 +151,7 @@ void tst_RunScenario::scenarioStepsPrintMarkers()
 
 void tst_RunScenario::markersInTableOutput()
 {
-    const Run r = cli(runArgs()
+    const CliRun r = runCli(runArgs()
         + QStringList { u"--scenario"_s, m_scenario, u"--interval-ms"_s, u"200"_s, u"--duration"_s,
             u"1200ms"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -187,7 +163,7 @@ void tst_RunScenario::markersInTableOutput()
 void tst_RunScenario::builtInScenarioStepFiresOnTime()
 {
     // lru-100 raises the capacity from 100 to 10 000 at 20 s (2 workers instead of 10 here).
-    const Run r = cli(runArgs()
+    const CliRun r = runCli(runArgs()
         + QStringList { u"--scenario"_s, u"lru-100"_s, u"--threads"_s, u"2"_s, u"--interval-ms"_s,
             u"250"_s, u"--duration"_s, u"20800ms"_s, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -207,7 +183,7 @@ void tst_RunScenario::builtInScenarioStepFiresOnTime()
 void tst_RunScenario::configFileRoundTrips()
 {
     const QString a = m_dir.filePath(u"a.json"_s);
-    const Run saved = cli(runArgs()
+    const CliRun saved = runCli(runArgs()
         + QStringList { u"--threads"_s, u"3"_s, u"--capacity"_s, u"500"_s, u"--workload"_s,
             u"uniform"_s, u"--keys"_s, u"800"_s, u"--ttl-ms"_s, u"2000"_s, u"--duration"_s,
             u"300ms"_s, u"--save-config"_s, a, u"--output"_s, u"json"_s });
@@ -221,7 +197,7 @@ void tst_RunScenario::configFileRoundTrips()
 
     // The file alone reproduces the run (its database included) and saves the same file.
     const QString b = m_dir.filePath(u"b.json"_s);
-    const Run again = cli({ u"run"_s, u"--config"_s, a, u"--duration"_s, u"300ms"_s,
+    const CliRun again = runCli({ u"run"_s, u"--config"_s, a, u"--duration"_s, u"300ms"_s,
         u"--save-config"_s, b, u"--output"_s, u"json"_s });
     QVERIFY2(again.exitCode == 0, qPrintable(again.err));
     QCOMPARE(readJson(b), ja);
@@ -229,7 +205,7 @@ void tst_RunScenario::configFileRoundTrips()
 
     // Options beside --config override it; the rest comes from the file.
     const QString c = m_dir.filePath(u"c.json"_s);
-    const Run over = cli({ u"run"_s, u"--config"_s, a, u"--threads"_s, u"2"_s, u"--policy"_s,
+    const CliRun over = runCli({ u"run"_s, u"--config"_s, a, u"--threads"_s, u"2"_s, u"--policy"_s,
         u"sieve"_s, u"--duration"_s, u"300ms"_s, u"--save-config"_s, c, u"--output"_s, u"json"_s });
     QVERIFY2(over.exitCode == 0, qPrintable(over.err));
     const QJsonObject jc = readJson(c);
@@ -242,7 +218,7 @@ void tst_RunScenario::configFileRoundTrips()
 void tst_RunScenario::csvHasTheAppsColumns()
 {
     const QString path = m_dir.filePath(u"series.csv"_s);
-    const Run r = cli(runArgs()
+    const CliRun r = runCli(runArgs()
         + QStringList { u"--scenario"_s, m_scenario, u"--interval-ms"_s, u"100"_s, u"--duration"_s,
             u"1500ms"_s, u"--csv"_s, path, u"--output"_s, u"json"_s });
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -285,7 +261,7 @@ void tst_RunScenario::badInput()
 {
     QFETCH(QStringList, args);
     QFETCH(QStringList, mentions);
-    const Run r = cli(runArgs() + QStringList { u"--duration"_s, u"300ms"_s } + args, 30000);
+    const CliRun r = runCli(runArgs() + QStringList { u"--duration"_s, u"300ms"_s } + args, 30000);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith(u"cachescope-cli: "_s), qPrintable(r.err));
     for (const QString &m : mentions)

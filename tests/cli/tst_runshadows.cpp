@@ -1,12 +1,12 @@
 // cachescope-cli run --shadows through QProcess against a real SQLite demo file: the JSON
 // "shadows" object with counts checked against the run's own, and the table's ranking and
 // "at 2× capacity" line.
+#include "clirun.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,25 +15,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run cli(const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(TestSupport::cliPath(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return { -2, QString::fromUtf8(p.readAllStandardOutput()), u"timeout"_s };
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
-}
+using TestSupport::CliRun;
+using TestSupport::runCli;
 
 /// Every registry policy but opt.
 const QStringList shadowIds = { u"arc"_s, u"clock"_s, u"fifo"_s, u"lfu"_s, u"lirs"_s, u"lru"_s,
@@ -63,14 +46,14 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(u"demo.sqlite"_s);
-        const Run r = cli(
+        const CliRun r = runCli(
             { u"demo-db"_s, u"--database"_s, m_db, u"--rows-scale"_s, u"0.01"_s, u"--quiet"_s });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     }
 
     void jsonFinalLineHasShadows()
     {
-        const Run r = cli(smallRun() << u"--output"_s << u"json"_s);
+        const CliRun r = runCli(smallRun() << u"--output"_s << u"json"_s);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
         QVERIFY(lines.size() >= 2);
@@ -129,7 +112,7 @@ private slots:
 
     void tableShowsRankingAndDoubleCapacity()
     {
-        const Run r = cli(smallRun());
+        const CliRun r = runCli(smallRun());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const qsizetype at
             = r.out.indexOf(u"shadow policies at capacity 1000 (objects): sampling rate 1,"_s);
@@ -147,10 +130,10 @@ private slots:
     {
         QStringList args = smallRun();
         args.removeAll(u"--shadows"_s);
-        const Run r = cli(args << u"--output"_s << u"json"_s);
+        const CliRun r = runCli(args << u"--output"_s << u"json"_s);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(!r.out.contains(u"shadows"_s));
-        const Run help = cli({ u"run"_s, u"--help"_s });
+        const CliRun help = runCli({ u"run"_s, u"--help"_s });
         QVERIFY(help.out.contains(u"--shadows"_s));
     }
 };

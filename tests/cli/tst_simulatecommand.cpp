@@ -1,11 +1,11 @@
 // cachescope-cli simulate through QProcess: JSON fields and values, exit status and stderr.
+#include "clirun.h"
 #include "testsupport.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,24 +29,10 @@ private slots:
 };
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using TestSupport::CliRun;
+using TestSupport::runCli;
 
-Run cli(const QStringList &args)
-{
-    QProcess p;
-    p.start(TestSupport::cliPath(), args);
-    if (!p.waitForFinished(120000))
-        qFatal("cachescope-cli did not finish");
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-        QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QJsonObject json(const Run &r)
+QJsonObject json(const CliRun &r)
 {
     QJsonParseError e;
     const QJsonDocument d = QJsonDocument::fromJson(r.out.toUtf8(), &e);
@@ -59,7 +45,7 @@ QJsonObject json(const Run &r)
 void tst_SimulateCommand::jsonMatchesReference()
 {
     // reference.csv: cache2k_web07 at 204 objects: lru 46321, sieve 43904, opt 35488 misses.
-    const Run r = cli({ u"simulate"_s, u"--trace"_s,
+    const CliRun r = runCli({ u"simulate"_s, u"--trace"_s,
         TestSupport::dataPath(u"cache2k_web07.trace"_s), u"--policy"_s, u"lru,sieve,opt"_s,
         u"--capacity"_s, u"204"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
@@ -92,8 +78,9 @@ void tst_SimulateCommand::jsonMatchesReference()
 void tst_SimulateCommand::percentCapacitiesFloor()
 {
     // lirs_multi1 has 2,606 unique keys: 1% floors to 26, 10% to 260 (reference.csv rows).
-    const Run r = cli({ u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
-        u"--policy"_s, u"fifo"_s, u"--capacity"_s, u"1%,10%"_s, u"--output"_s, u"json"_s });
+    const CliRun r
+        = runCli({ u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
+            u"--policy"_s, u"fifo"_s, u"--capacity"_s, u"1%,10%"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     const QJsonArray results = json(r)[u"results"_s].toArray();
     QCOMPARE(results.size(), 2);
@@ -108,7 +95,7 @@ void tst_SimulateCommand::tableAndCsv()
     const QStringList base
         = { u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"lirs_multi1.trace"_s),
               u"--policy"_s, u"lru,arc"_s, u"--capacity"_s, u"130"_s };
-    const Run csv = cli(base + QStringList { u"--output"_s, u"csv"_s });
+    const CliRun csv = runCli(base + QStringList { u"--output"_s, u"csv"_s });
     QCOMPARE(csv.exitCode, 0);
     const QStringList lines = csv.out.trimmed().split(u'\n');
     QCOMPARE(lines.size(), 3);
@@ -116,7 +103,7 @@ void tst_SimulateCommand::tableAndCsv()
     QVERIFY2(lines[1].startsWith(u"lru,130,15858,3781,12077,0.761571,"_s), qPrintable(lines[1]));
     QVERIFY2(lines[2].startsWith(u"arc,130,15858,7043,8815,0.555871,"_s), qPrintable(lines[2]));
 
-    const Run table = cli(base);
+    const CliRun table = runCli(base);
     QCOMPARE(table.exitCode, 0);
     const QStringList rows = table.out.split(u'\n', Qt::SkipEmptyParts);
     // Summary line, header, rule, two rows; columns aligned: every row as long as the rule.
@@ -133,8 +120,8 @@ void tst_SimulateCommand::syntheticIsReproducible()
     const QStringList args = { u"simulate"_s, u"--workload"_s, u"zipf"_s, u"--keys"_s, u"5000"_s,
         u"--requests"_s, u"50000"_s, u"--alpha"_s, u"0.9"_s, u"--seed"_s, u"7"_s, u"--policy"_s,
         u"lru,random"_s, u"--capacity"_s, u"500"_s, u"--output"_s, u"json"_s };
-    const Run a = cli(args);
-    const Run b = cli(args);
+    const CliRun a = runCli(args);
+    const CliRun b = runCli(args);
     QCOMPARE(a.exitCode, 0);
     const QJsonArray ra = json(a)[u"results"_s].toArray();
     const QJsonArray rb = json(b)[u"results"_s].toArray();
@@ -151,7 +138,7 @@ void tst_SimulateCommand::syntheticIsReproducible()
 void tst_SimulateCommand::optOnSynthetic()
 {
     // opt needs the future: fine on a finite synthetic stream and never worse than lru.
-    const Run r = cli({ u"simulate"_s, u"--workload"_s, u"hotspot"_s, u"--keys"_s, u"2000"_s,
+    const CliRun r = runCli({ u"simulate"_s, u"--workload"_s, u"hotspot"_s, u"--keys"_s, u"2000"_s,
         u"--requests"_s, u"20000"_s, u"--policy"_s, u"lru,opt"_s, u"--capacity"_s, u"100"_s,
         u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
@@ -159,7 +146,7 @@ void tst_SimulateCommand::optOnSynthetic()
     QVERIFY(
         res[1].toObject()[u"misses"_s].toInteger() <= res[0].toObject()[u"misses"_s].toInteger());
     // ... and refused on an unbounded one.
-    const Run bad = cli({ u"simulate"_s, u"--workload"_s, u"zipf"_s, u"--requests"_s, u"0"_s,
+    const CliRun bad = runCli({ u"simulate"_s, u"--workload"_s, u"zipf"_s, u"--requests"_s, u"0"_s,
         u"--policy"_s, u"opt"_s });
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains(u"--requests: '0'"_s), qPrintable(bad.err));
@@ -216,7 +203,7 @@ void tst_SimulateCommand::badInput()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run r = cli(QStringList { u"simulate"_s } + args);
+    const CliRun r = runCli(QStringList { u"simulate"_s } + args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out)); // no partial results
@@ -230,7 +217,7 @@ void tst_SimulateCommand::malformedTraceNamesLine()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("1\n2\n3\nfour\n5\n");
     f.close();
-    const Run r = cli(
+    const CliRun r = runCli(
         { u"simulate"_s, u"--trace"_s, path, u"--policy"_s, u"lru"_s, u"--capacity"_s, u"2"_s });
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(
@@ -241,19 +228,19 @@ void tst_SimulateCommand::malformedTraceNamesLine()
     QFile e(empty);
     QVERIFY(e.open(QIODevice::WriteOnly));
     e.close();
-    const Run r2 = cli({ u"simulate"_s, u"--trace"_s, empty });
+    const CliRun r2 = runCli({ u"simulate"_s, u"--trace"_s, empty });
     QCOMPARE(r2.exitCode, 2);
     QVERIFY2(r2.err.contains(u"no requests"_s), qPrintable(r2.err));
 }
 
 void tst_SimulateCommand::helpListsOptions()
 {
-    const Run r = cli({ u"simulate"_s, u"--help"_s });
+    const CliRun r = runCli({ u"simulate"_s, u"--help"_s });
     QCOMPARE(r.exitCode, 0);
     for (const char *opt : { "--trace", "--format", "--workload", "--policy", "--capacity",
              "--size-unit", "--threads", "--output", "wtinylfu" })
         QVERIFY2(r.out.contains(QLatin1StringView(opt)), opt);
-    const Run top = cli({});
+    const CliRun top = runCli({});
     QCOMPARE(top.exitCode, 2);
     QVERIFY(top.err.contains(u"simulate"_s));
 }

@@ -73,10 +73,10 @@ qint64 scaledRows(qint64 atScale1, double rowsScale)
 class DemoBuilder
 {
 public:
-    DemoBuilder(const ConnectionSettings &settings, QSqlDatabase db, qint64 totalRows,
+    DemoBuilder(const ConnectionSettings &settings, const QSqlDatabase &db, qint64 totalRows,
         const DemoProgress &progress, const std::atomic<bool> *cancel)
         : m_settings(settings)
-        , m_db(std::move(db))
+        , m_db(db)
         , m_totalRows(totalRows)
         , m_progress(progress)
         , m_cancel(cancel)

@@ -392,12 +392,12 @@ WorkerSettings WorkerSettings::from(const RunConfig &config, quint64 workloadVer
     return s;
 }
 
-EngineRun::EngineRun(quint64 id, const RunConfig &config, ResultCache *cache,
-    RequestObserver observer, quint64 workloadVersion)
-    : id(id)
+EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCache,
+    RequestObserver runObserver, quint64 workloadVersion)
+    : id(runId)
     , database(config.database)
-    , cache(cache)
-    , observer(std::move(observer))
+    , cache(runCache)
+    , observer(std::move(runObserver))
     , custom(customTemplate(config.customSql))
     , m_settings(
           std::make_shared<const WorkerSettings>(WorkerSettings::from(config, workloadVersion)))

@@ -61,8 +61,8 @@ struct alignas(cacheLineBytes) WorkerSlot
 class EngineRun
 {
 public:
-    EngineRun(quint64 id, const RunConfig &config, ResultCache *cache, RequestObserver observer,
-        quint64 workloadVersion);
+    EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCache,
+        RequestObserver runObserver, quint64 workloadVersion);
     virtual ~EngineRun();
     EngineRun(const EngineRun &) = delete;
     EngineRun &operator=(const EngineRun &) = delete;

@@ -85,11 +85,11 @@ Result<void> ReplayPlan::resolve(quint64 uniqueObjects, quint64 uniqueBytes)
             return c.error();
         resolved.push_back(c.value());
     }
-    setCapacities(std::move(resolved));
+    setCapacities(resolved);
     return {};
 }
 
-void ReplayPlan::setCapacities(std::vector<qint64> capacities)
+void ReplayPlan::setCapacities(const std::vector<qint64> &capacities)
 {
     m_capacities.clear();
     for (const qint64 c : capacities) {

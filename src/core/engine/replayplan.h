@@ -76,7 +76,7 @@ public:
         return resolve(stream.uniqueObjects, stream.uniqueBytes);
     }
     /// Uses these capacities instead of the spec's (mrc --points), deduplicated and ordered.
-    void setCapacities(std::vector<qint64> capacities);
+    void setCapacities(const std::vector<qint64> &capacities);
 
     const QStringList &policies() const { return m_policies; }
     SizeUnit sizeUnit() const { return m_sizeUnit; }

@@ -1,5 +1,7 @@
 #include "core/metrics/lrucurvesampler.h"
 
+#include "core/metrics/shardssample.h"
+
 namespace CacheScope {
 
 LruCurveSampler::LruCurveSampler(qint64 maxKeys, SizeUnit unit)
@@ -38,17 +40,6 @@ qint64 LruCurveSampler::representative(std::size_t bucket)
     return qint64(lower + ((quint64(1) << (e - 6)) >> 1));
 }
 
-void LruCurveSampler::shrink()
-{
-    // As ShardsEstimator: the largest hash leaves and becomes the threshold; counts so far
-    // are stored divided by m_scale, so the rescale is one multiplication.
-    std::pop_heap(m_heap.begin(), m_heap.end());
-    const auto [hash, key] = m_heap.back();
-    m_heap.pop_back();
-    m_tracker.remove(key);
-    const double oldRate = rate();
-    m_threshold = hash;
-    m_scale *= rate() / oldRate;
-}
+void LruCurveSampler::shrink() { shardsDropLargestHash(m_heap, m_tracker, m_threshold, m_scale); }
 
 } // namespace CacheScope

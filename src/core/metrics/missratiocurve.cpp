@@ -1,4 +1,5 @@
 #include "core/metrics/missratiocurve.h"
+#include "core/metrics/shardssample.h"
 
 #include <QString>
 
@@ -261,15 +262,7 @@ void ShardsEstimator::accessBatch(std::span<const Request> requests)
 
 void ShardsEstimator::shrinkSample()
 {
-    // Drop the key with the largest hash; the threshold falls to it, so it is never sampled
-    // again, and counts so far are scaled to the new rate.
-    std::pop_heap(m_heap.begin(), m_heap.end());
-    const auto [hash, key] = m_heap.back();
-    m_heap.pop_back();
-    m_tracker.remove(key);
-    const double oldRate = rate();
-    m_threshold = hash;
-    m_scale *= rate() / oldRate;
+    shardsDropLargestHash(m_heap, m_tracker, m_threshold, m_scale);
 }
 
 double ShardsEstimator::rate() const { return double(m_threshold) / hashSpace; }

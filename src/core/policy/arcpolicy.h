@@ -34,7 +34,10 @@ public:
         return i != KeyIndexMap::npos && m_nodes[i].list <= T2;
     }
     void setCapacity(qint64 capacity) override;
-    qint64 entryCount() const override { return qint64(m_lists[T1].size() + m_lists[T2].size()); }
+    qint64 entryCount() const override
+    {
+        return qint64(m_lists[T1].size()) + qint64(m_lists[T2].size());
+    }
     std::size_t memoryBytes() const override { return m_map.memoryBytes() + m_nodes.memoryBytes(); }
 
     /// The adaptive target size of T1 (objects or bytes), for tests and the GUI.

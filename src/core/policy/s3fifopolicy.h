@@ -95,7 +95,7 @@ public:
         const quint32 i = m_map.find(key);
         return i != KeyIndexMap::npos && m_nodes[i].queue != Queue::Ghost;
     }
-    qint64 entryCount() const override { return qint64(m_small.size() + m_main.size()); }
+    qint64 entryCount() const override { return qint64(m_small.size()) + qint64(m_main.size()); }
     std::size_t memoryBytes() const override { return m_map.memoryBytes() + m_nodes.memoryBytes(); }
     void setCapacity(qint64 capacity) override;
 

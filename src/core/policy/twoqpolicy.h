@@ -81,7 +81,10 @@ public:
         return i != KeyIndexMap::npos && m_nodes[i].list != A1out;
     }
     void setCapacity(qint64 capacity) override;
-    qint64 entryCount() const override { return qint64(m_lists[A1in].size() + m_lists[Am].size()); }
+    qint64 entryCount() const override
+    {
+        return qint64(m_lists[A1in].size()) + qint64(m_lists[Am].size());
+    }
     std::size_t memoryBytes() const override { return m_map.memoryBytes() + m_nodes.memoryBytes(); }
 
 private:

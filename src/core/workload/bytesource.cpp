@@ -316,7 +316,7 @@ Result<qsizetype> ByteSource::read(char *data, qsizetype size)
             m_peekedPos = 0;
         }
     } else {
-        const Result<qsizetype> r = decodeOnce(data, size);
+        Result<qsizetype> r = decodeOnce(data, size); // moved on error
         if (!r)
             return r;
         n = *r;

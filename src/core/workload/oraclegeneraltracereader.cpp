@@ -22,7 +22,7 @@ Result<qsizetype> OracleGeneralTraceReader::read(std::vector<Request> &out, qsiz
     qsizetype n = 0;
     while (n < max) {
         const char *records = nullptr;
-        const Result<qsizetype> got = m_records.next(records, max - n);
+        Result<qsizetype> got = m_records.next(records, max - n); // moved on error
         if (!got)
             return got;
         if (*got == 0)

@@ -51,7 +51,7 @@ Result<qsizetype> VscsiTraceReader::read(std::vector<Request> &out, qsizetype ma
     qsizetype n = 0;
     while (n < max) {
         const char *records = nullptr;
-        const Result<qsizetype> got = m_records.next(records, max - n);
+        Result<qsizetype> got = m_records.next(records, max - n); // moved on error
         if (!got)
             return got;
         if (*got == 0)
