@@ -181,6 +181,7 @@ Result<LoadedTrace> loadTrace(const QString &path, const TraceOptions &options,
     if (requests.capacity() > requests.size() + requests.size() / 4)
         requests.shrink_to_fit();
     countUnique(requests, &trace.uniqueObjects, &trace.uniqueBytes);
+    trace.notes = reader.notes();
     return trace;
 }
 
