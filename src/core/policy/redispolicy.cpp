@@ -96,8 +96,8 @@ void RedisPolicy::offerToPool(Key key, quint64 s)
     if (k == 0 && m_poolUsed == m_poolSize)
         return; // no better than the worst of a full pool
     if (m_poolUsed < m_poolSize) {
-        std::move_backward(m_pool.begin() + k, m_pool.begin() + m_poolUsed,
-            m_pool.begin() + m_poolUsed + 1);
+        std::move_backward(
+            m_pool.begin() + k, m_pool.begin() + m_poolUsed, m_pool.begin() + m_poolUsed + 1);
         ++m_poolUsed;
     } else {
         --k; // full: drop the lowest score, shifting the left part down

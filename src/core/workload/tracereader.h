@@ -14,9 +14,9 @@
 
 namespace CacheScope {
 
-enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be };
+enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be, RedisMonitor };
 
-/// "txt", "csv", "oraclegeneral", "vscsi", "u32be" (and "auto").
+/// "txt", "csv", "oraclegeneral", "vscsi", "u32be", "redis-monitor" (and "auto").
 QString traceFormatName(TraceFormat format);
 /// Parses a --format value; the error lists the valid names.
 Result<TraceFormat> parseTraceFormat(const QString &name);

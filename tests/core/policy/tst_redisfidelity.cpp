@@ -143,8 +143,8 @@ Run drive(const QString &policy, QString *error)
             redis.send({ "SET", "key:" + QByteArray::number(*pendingSet), value });
         redis.send({ "GET", "key:" + QByteArray::number(k) });
         redis.flush();
-        run.trace.push_back(Request { k, -1, 1,
-            quint32(QDateTime::currentMSecsSinceEpoch() / 1000 - originSecond) });
+        run.trace.push_back(Request {
+            k, -1, 1, quint32(QDateTime::currentMSecsSinceEpoch() / 1000 - originSecond) });
         if (pendingSet)
             redis.reply();
         pendingSet.reset();
@@ -173,9 +173,9 @@ Run drive(const QString &policy, QString *error)
     std::sort(sizes.begin(), sizes.end());
     run.keys = sizes[sizes.size() / 2]; // the median
     if (warmHits < 0 || warmMisses < 0 || hits + misses != requestsPerRun - warmUp) {
-        *error = u"INFO stats reports %1 hits and %2 misses for %3 GETs"_s.arg(hits)
-                     .arg(misses)
-                     .arg(requestsPerRun - warmUp);
+        *error
+            = u"INFO stats reports %1 hits and %2 misses for %3 GETs"_s.arg(hits).arg(misses).arg(
+                requestsPerRun - warmUp);
         return run;
     }
     run.redisHitRatio = double(hits) / double(hits + misses);
@@ -235,13 +235,14 @@ void tst_RedisFidelity::modelMatchesRedis()
     const double lfu = replayHitRatio(u"lfu"_s, run);
     const double random = replayHitRatio(u"random"_s, run);
     const auto pct = [](double r) { return QString::number(r * 100.0, 'f', 2); };
-    qInfo().noquote() << u"%1: %2 keys held, %3 GETs over %4 s; hit ratio after the first third: Redis %5%, %6 %7%, "
+    qInfo().noquote() << u"%1: %2 keys held, %3 GETs over %4 s; hit ratio after the first third: "
+                         u"Redis %5%, %6 %7%, "
                          "lru %8%, lfu %9%, random %10%"_s.arg(redisPolicy)
                              .arg(run.keys)
                              .arg(run.trace.size())
                              .arg(run.trace.back().time - run.trace.front().time)
-                             .arg(pct(run.redisHitRatio), model, pct(modelled), pct(lru),
-                                 pct(lfu), pct(random));
+                             .arg(pct(run.redisHitRatio), model, pct(modelled), pct(lru), pct(lfu),
+                                 pct(random));
 
     // A workload where the policy matters: exact LFU and random are 5 points or more apart.
     QVERIFY2(std::abs(lfu - random) >= 0.05, qPrintable(pct(lfu) + u" vs "_s + pct(random)));

@@ -133,8 +133,8 @@ void tst_RedisPolicy::fullPoolKeepsStaleScores()
         redis.access(Request { k, -1, 1, 0 });
         poolOfOne.access(Request { k, -1, 1, 0 });
         lru.access(Request { k, -1, 1, 0 });
-        evictedRedis.insert(evictedRedis.end(), redis.lastEvicted().begin(),
-            redis.lastEvicted().end());
+        evictedRedis.insert(
+            evictedRedis.end(), redis.lastEvicted().begin(), redis.lastEvicted().end());
         evictedOne.insert(
             evictedOne.end(), poolOfOne.lastEvicted().begin(), poolOfOne.lastEvicted().end());
     }
@@ -202,16 +202,18 @@ void tst_RedisPolicy::lfuLogIncrementSlowsDown()
     p.access(at(1, 0));
     for (int i = 0; i < 100; ++i)
         p.access(at(1, 0));
-    QVERIFY2(p.frequency(1) >= 8 && p.frequency(1) <= 12, qPrintable(QString::number(p.frequency(1))));
+    QVERIFY2(
+        p.frequency(1) >= 8 && p.frequency(1) <= 12, qPrintable(QString::number(p.frequency(1))));
     for (int i = 0; i < 900; ++i)
         p.access(at(1, 0));
-    QVERIFY2(p.frequency(1) >= 15 && p.frequency(1) <= 21, qPrintable(QString::number(p.frequency(1))));
+    QVERIFY2(
+        p.frequency(1) >= 15 && p.frequency(1) <= 21, qPrintable(QString::number(p.frequency(1))));
 }
 
 void tst_RedisPolicy::sameSeedSameResult()
 {
-    const std::vector<Request> reqs = TestSupport::requestsFromKeys(
-        TestSupport::loadSharedTraceKeys(u"cache2k_web07.trace"_s));
+    const std::vector<Request> reqs
+        = TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(u"cache2k_web07.trace"_s));
     for (const QString &id : { u"redis-lru"_s, u"redis-lfu"_s, u"redis-random"_s }) {
         auto a = createPolicy(id, config(500, {}, 7));
         auto b = createPolicy(id, config(500, {}, 7));
@@ -228,8 +230,8 @@ void tst_RedisPolicy::sameSeedSameResult()
 void tst_RedisPolicy::samplesMatter()
 {
     // maxmemory-samples reaches the policy through PolicyConfig: more samples, closer to LRU.
-    const std::vector<Request> reqs = TestSupport::requestsFromKeys(
-        TestSupport::loadSharedTraceKeys(u"cache2k_web07.trace"_s));
+    const std::vector<Request> reqs
+        = TestSupport::requestsFromKeys(TestSupport::loadSharedTraceKeys(u"cache2k_web07.trace"_s));
     std::vector<double> missRatios;
     for (const int k : { 1, 5, 64 }) {
         auto p = createPolicy(u"redis-lru"_s, config(1000, fineClock(k)));
@@ -255,7 +257,8 @@ void tst_RedisPolicy::randomMayEvictTheNewKey()
         if (!p.lastEvicted().empty() && p.lastEvicted().front() == k)
             ++newKeyEvicted;
     }
-    QVERIFY2(newKeyEvicted > 850 && newKeyEvicted < 1150, qPrintable(QString::number(newKeyEvicted)));
+    QVERIFY2(
+        newKeyEvicted > 850 && newKeyEvicted < 1150, qPrintable(QString::number(newKeyEvicted)));
 }
 
 QTEST_APPLESS_MAIN(tst_RedisPolicy)
