@@ -36,25 +36,24 @@ const std::unordered_map<std::string_view, Command> &commands()
                 "bitpos", "hget", "hmget", "hgetall", "hexists", "hkeys", "hvals", "hlen",
                 "hstrlen", "hrandfield", "hscan", "lrange", "lindex", "llen", "lpos", "smembers",
                 "sismember", "smismember", "scard", "srandmember", "sscan", "zrange",
-                "zrangebyscore", "zrevrange", "zrevrangebyscore", "zrangebylex",
-                "zrevrangebylex", "zscore", "zmscore", "zcard", "zcount", "zlexcount", "zrank",
-                "zrevrank", "zrandmember", "zscan", "type", "ttl", "pttl", "expiretime",
-                "pexpiretime", "dump", "xrange", "xrevrange", "xlen", "geopos", "geodist",
-                "geohash", "lcs" })
+                "zrangebyscore", "zrevrange", "zrevrangebyscore", "zrangebylex", "zrevrangebylex",
+                "zscore", "zmscore", "zcard", "zcount", "zlexcount", "zrank", "zrevrank",
+                "zrandmember", "zscan", "type", "ttl", "pttl", "expiretime", "pexpiretime", "dump",
+                "xrange", "xrevrange", "xlen", "geopos", "geodist", "geohash", "lcs" })
             t.emplace(name, Command { true, Keys::First });
         for (const std::string_view name :
             { "mget", "exists", "touch", "sinter", "sunion", "sdiff", "pfcount" })
             t.emplace(name, Command { true, Keys::All });
-        for (const std::string_view name : { "set", "setex", "psetex", "setnx", "getset", "mset",
-                 "msetnx", "append", "setrange", "setbit", "incr", "incrby", "incrbyfloat", "decr",
-                 "decrby", "del", "unlink", "expire", "pexpire", "expireat", "pexpireat",
-                 "persist", "rename", "renamenx", "copy", "move", "restore", "hset", "hmset",
-                 "hsetnx", "hdel", "hincrby", "hincrbyfloat", "lpush", "rpush", "lpushx",
-                 "rpushx", "lpop", "rpop", "lset", "lrem", "ltrim", "linsert", "lmove", "rpoplpush",
-                 "sadd", "srem", "spop", "smove", "sinterstore", "sunionstore", "sdiffstore",
-                 "zadd", "zrem", "zincrby", "zpopmin", "zpopmax", "zremrangebyscore",
-                 "zremrangebyrank", "zremrangebylex", "pfadd", "pfmerge", "xadd", "xdel", "xtrim",
-                 "geoadd", "bitop", "flushdb", "flushall" })
+        for (const std::string_view name :
+            { "set", "setex", "psetex", "setnx", "getset", "mset", "msetnx", "append", "setrange",
+                "setbit", "incr", "incrby", "incrbyfloat", "decr", "decrby", "del", "unlink",
+                "expire", "pexpire", "expireat", "pexpireat", "persist", "rename", "renamenx",
+                "copy", "move", "restore", "hset", "hmset", "hsetnx", "hdel", "hincrby",
+                "hincrbyfloat", "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "lset",
+                "lrem", "ltrim", "linsert", "lmove", "rpoplpush", "sadd", "srem", "spop", "smove",
+                "sinterstore", "sunionstore", "sdiffstore", "zadd", "zrem", "zincrby", "zpopmin",
+                "zpopmax", "zremrangebyscore", "zremrangebyrank", "zremrangebylex", "pfadd",
+                "pfmerge", "xadd", "xdel", "xtrim", "geoadd", "bitop", "flushdb", "flushall" })
             t.emplace(name, Command { false, Keys::First });
         return t;
     }();
@@ -115,8 +114,8 @@ bool RedisMonitorTraceReader::parse(
     while (p < end && isDigit(*p))
         ++p;
     if (p == begin || p == end || *p != '.') {
-        error = problem(u"timestamp"_s, begin, std::find(begin, end, ' '),
-            u"is not seconds.microseconds"_s);
+        error = problem(
+            u"timestamp"_s, begin, std::find(begin, end, ' '), u"is not seconds.microseconds"_s);
         return false;
     }
     if (parseDecimal(begin, p, seconds) != NumberParse::Ok) {
@@ -127,8 +126,8 @@ bool RedisMonitorTraceReader::parse(
     while (q < end && isDigit(*q))
         ++q;
     if (q == p + 1 || q == end || *q != ' ') {
-        error = problem(u"timestamp"_s, begin, std::find(begin, end, ' '),
-            u"is not seconds.microseconds"_s);
+        error = problem(
+            u"timestamp"_s, begin, std::find(begin, end, ' '), u"is not seconds.microseconds"_s);
         return false;
     }
     // Client: '[' database ' ' address ']' (the address may hold brackets: [::1]:6379).
@@ -141,13 +140,14 @@ bool RedisMonitorTraceReader::parse(
     while (p < end && isDigit(*p))
         ++p;
     if (p == dbBegin || p == end || *p != ' ' || parseDecimal(dbBegin, p, db) != NumberParse::Ok) {
-        error = problem(u"database"_s, dbBegin, std::find(dbBegin, end, ' '),
-            u"is not a database number"_s);
+        error = problem(
+            u"database"_s, dbBegin, std::find(dbBegin, end, ' '), u"is not a database number"_s);
         return false;
     }
     const char *quote = std::find(p, end, '"');
     if (quote == end || quote - p < 3 || quote[-1] != ' ' || quote[-2] != ']') {
-        error = problem(u"client"_s, dbBegin - 1, quote, u"has no closing ']' before the command"_s);
+        error
+            = problem(u"client"_s, dbBegin - 1, quote, u"has no closing ']' before the command"_s);
         return false;
     }
     // Arguments: "..." separated by single spaces, with Redis's escapes.
@@ -176,11 +176,21 @@ bool RedisMonitorTraceReader::parse(
                 break;
             const char e = *p++;
             switch (e) {
-            case 'n': arg.push_back('\n'); break;
-            case 'r': arg.push_back('\r'); break;
-            case 't': arg.push_back('\t'); break;
-            case 'a': arg.push_back('\a'); break;
-            case 'b': arg.push_back('\b'); break;
+            case 'n':
+                arg.push_back('\n');
+                break;
+            case 'r':
+                arg.push_back('\r');
+                break;
+            case 't':
+                arg.push_back('\t');
+                break;
+            case 'a':
+                arg.push_back('\a');
+                break;
+            case 'b':
+                arg.push_back('\b');
+                break;
             case 'x': {
                 const int hi = p < end ? hexValue(p[0]) : -1;
                 const int lo = p + 1 < end ? hexValue(p[1]) : -1;
@@ -193,7 +203,9 @@ bool RedisMonitorTraceReader::parse(
                 p += 2;
                 break;
             }
-            default: arg.push_back(e); break; // \" and \\ (and any other escaped byte as is)
+            default:
+                arg.push_back(e);
+                break; // \" and \\ (and any other escaped byte as is)
             }
         }
         if (!closed) {

@@ -51,11 +51,10 @@ public:
     static bool looksLikeMonitorLine(const char *begin, const char *end);
 
 private:
-    enum class Kind { Read, Write, Other };
     /// Parses one line into m_args (unescaped); false with `error` set if malformed.
     bool parse(const char *begin, const char *end, quint64 &seconds, quint64 &db, Error &error);
-    Error problem(const QString &field, const char *begin, const char *end,
-        const QString &message) const;
+    Error problem(
+        const QString &field, const char *begin, const char *end, const QString &message) const;
     void addKey(std::vector<Request> &out, const std::string &key, quint64 db, quint32 time);
 
     std::unique_ptr<ByteSource> m_source;

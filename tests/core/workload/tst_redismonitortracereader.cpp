@@ -107,11 +107,11 @@ void tst_RedisMonitorTraceReader::detectedFromContent()
     QFile f(TestSupport::dataPath(u"redis_monitor_commands.monitor"_s));
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray content = f.readAll();
-    QCOMPARE(TraceFormatDetector::fromContent(content, true, content.size()),
-        TraceFormat::RedisMonitor);
+    QCOMPARE(
+        TraceFormatDetector::fromContent(content, true, content.size()), TraceFormat::RedisMonitor);
     // Cut mid-line: judged on complete lines.
-    QCOMPARE(TraceFormatDetector::fromContent(content.left(300), false, -1),
-        TraceFormat::RedisMonitor);
+    QCOMPARE(
+        TraceFormatDetector::fromContent(content.left(300), false, -1), TraceFormat::RedisMonitor);
     const QString path = write(u"capture.trace"_s, content);
     auto loaded = loadTrace(path);
     QVERIFY(loaded);
@@ -148,8 +148,8 @@ void tst_RedisMonitorTraceReader::malformedLinesAreCountedAndSkipped()
     // The first three, each with file, line, field and value.
     QVERIFY2(note.contains(path + u":3"_s) && note.contains(u"timestamp"_s), qPrintable(note));
     QVERIFY2(note.contains(path + u":4"_s) && note.contains(u"client"_s), qPrintable(note));
-    QVERIFY2(note.contains(path + u":5"_s) && note.contains(u"no closing quote"_s),
-        qPrintable(note));
+    QVERIFY2(
+        note.contains(path + u":5"_s) && note.contains(u"no closing quote"_s), qPrintable(note));
     QVERIFY(!note.contains(path + u":6"_s));
 }
 
