@@ -91,12 +91,13 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
         options.csv.sizeColumn = int(size.value());
         options.csv.timeColumn = int(time.value());
         options.csv.header = p.isSet(u"csv-header"_s);
-        const auto unit = choiceOption(p, u"csv-time-unit"_s, u"s"_s, { u"s"_s, u"ms"_s, u"us"_s });
-        if (!unit)
-            return unit.error();
-        options.csv.timeDivisor = unit.value() == u"s"_s ? 1
-            : unit.value() == u"ms"_s                    ? 1000
-                                                         : 1000000;
+        const auto timeUnit
+            = choiceOption(p, u"csv-time-unit"_s, u"s"_s, { u"s"_s, u"ms"_s, u"us"_s });
+        if (!timeUnit)
+            return timeUnit.error();
+        options.csv.timeDivisor = timeUnit.value() == u"s"_s ? 1
+            : timeUnit.value() == u"ms"_s                    ? 1000
+                                                             : 1000000;
         if (p.isSet(u"csv-delimiter"_s)) {
             QString d = p.value(u"csv-delimiter"_s);
             if (d == u"\\t"_s || d == u"tab"_s)
