@@ -13,9 +13,9 @@
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTest>
-#include <thread>
 
 #include <chrono>
+#include <thread>
 
 using namespace CacheScope;
 using namespace CacheScope::TestSupport;
