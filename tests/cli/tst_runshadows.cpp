@@ -37,7 +37,8 @@ Run cli(const QStringList &args, int timeoutMs = 120000)
 
 /// Every registry policy but opt.
 const QStringList shadowIds = { u"arc"_s, u"clock"_s, u"fifo"_s, u"lfu"_s, u"lirs"_s, u"lru"_s,
-    u"qcache"_s, u"random"_s, u"s3fifo"_s, u"sieve"_s, u"twoq"_s, u"wtinylfu"_s };
+    u"qcache"_s, u"random"_s, u"redis-lfu"_s, u"redis-lru"_s, u"redis-random"_s, u"s3fifo"_s,
+    u"sieve"_s, u"twoq"_s, u"wtinylfu"_s };
 
 } // namespace
 
