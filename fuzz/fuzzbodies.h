@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
+#include "core/workload/redismonitortracereader.h"
 #include "core/workload/traceformatdetector.h"
 #include "core/workload/tracereader.h"
 #include "core/workload/vscsitracereader.h"
@@ -142,6 +143,27 @@ inline int traceAs(TraceFormat format, const std::uint8_t *data, std::size_t siz
     TraceOptions options;
     options.format = format;
     readTrace(file.path(), options, !startsCompressed(data, size));
+    return 0;
+}
+
+/// Redis MONITOR output: the reader as traceAs() does, then the detector's line rule on every
+/// line (it must never read past the line).
+inline int redisMonitor(const std::uint8_t *data, std::size_t size)
+{
+    traceAs(TraceFormat::RedisMonitor, data, size);
+    const QByteArrayView text(data, qsizetype(size));
+    (void)TraceFormatDetector::looksLikeRedisMonitor(text, true);
+    (void)TraceFormatDetector::looksLikeRedisMonitor(text, false);
+    qsizetype pos = 0;
+    while (pos < text.size()) {
+        qsizetype nl = text.indexOf('\n', pos);
+        if (nl < 0)
+            nl = text.size();
+        const QByteArray line = text.sliced(pos, nl - pos).toByteArray(); // exact-size copy
+        (void)RedisMonitorTraceReader::looksLikeMonitorLine(
+            line.constData(), line.constData() + line.size());
+        pos = nl + 1;
+    }
     return 0;
 }
 
@@ -302,6 +324,7 @@ inline int detect(const std::uint8_t *data, std::size_t size)
     FUZZ_CHECK(format != TraceFormat::Csv); // never guessed from content
     FUZZ_CHECK(format == TraceFormatDetector::fromContent(sample, whole, decodedSize));
     (void)TraceFormatDetector::looksLikeTxt(sample, whole);
+    (void)TraceFormatDetector::looksLikeRedisMonitor(sample, whole);
     (void)TraceFormatDetector::looksLikeVscsi(sample, decodedSize);
     (void)TraceFormatDetector::looksLikeOracleGeneral(sample, decodedSize);
     (void)TraceFormatDetector::looksLikeU32Be(sample, decodedSize);

@@ -16,6 +16,12 @@ int fail(const QString &message, int status)
     return status;
 }
 
+void note(const QString &message)
+{
+    QTextStream err(stderr);
+    err << "cachescope-cli: note: " << message << Qt::endl;
+}
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);

@@ -19,6 +19,8 @@ int fail(const Error &error, int status = exitUsage);
 int fail(const QString &message, int status = exitUsage);
 
 QTextStream &out();
+/// "cachescope-cli: note: <message>" on stderr: an assumption or a skipped input, not an error.
+void note(const QString &message);
 
 /// Parses `args` (without the sub-command name); on an unknown option or a missing value
 /// prints the parser's message and the command's --help hint. Returns false then.

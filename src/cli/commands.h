@@ -26,6 +26,14 @@ using Stream = ReplayStream;
 /// --trace, --format, --csv-*, --workload and the synthetic options, --seed.
 void addStreamOptions(QCommandLineParser &parser);
 /// Reads the trace or generates the workload the options name (sized objects in byte mode).
+/// Prints the reader's notes (lines skipped, writes not replayed) on stderr.
 Result<Stream> loadStream(const QCommandLineParser &parser, SizeUnit unit);
+
+/// --redis-samples, --lfu-log-factor, --lfu-decay-time, --assume-rate (simulate, mrc).
+void addRedisOptions(QCommandLineParser &parser);
+/// The Redis model's settings from those options and --seed; when one of `policies` is a
+/// redis-* policy and the stream has no times, says on stderr which request rate it assumes.
+Result<SimulationOptions> simulationOptions(
+    const QCommandLineParser &parser, const Stream &stream, const QStringList &policies);
 
 } // namespace CacheScope::Cli

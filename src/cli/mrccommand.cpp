@@ -34,6 +34,7 @@ void addOptions(QCommandLineParser &p)
         "from a SHARDS sample; other policies are replayed at each capacity in parallel."_s);
     p.addHelpOption();
     addStreamOptions(p);
+    addRedisOptions(p);
     p.addOptions({
         { u"policy"_s,
             u"Policies, comma-separated, or 'all' (default lru). Ids: "_s + policyIdList() + u'.',
@@ -170,14 +171,14 @@ int mrcCommand(const QStringList &args)
         replayed << id;
     }
     if (!replayed.isEmpty()) {
-        SimulationOptions options;
-        options.threads = int(threads.value());
-        const auto seed = integerOption(p, u"seed"_s, 42, 0);
-        options.seed = seed ? quint64(seed.value()) : 42;
+        Result<SimulationOptions> options = simulationOptions(p, stream.value(), replayed);
+        if (!options)
+            return fail(options.error());
+        options->threads = int(threads.value());
         if (plan->needsFuture(replayed))
             stream->annotateNextAccess(); // opt: the lower bound needs the future
-        const Result<std::vector<SimulationResult>> results
-            = plan->run(stream.value(), options, plan->jobs(JobOrder::PolicyMajor, replayed));
+        const Result<std::vector<SimulationResult>> results = plan->run(
+            stream.value(), options.value(), plan->jobs(JobOrder::PolicyMajor, replayed));
         if (!results)
             return fail(results.error(), exitRuntime);
         for (const SimulationResult &r : results.value()) {

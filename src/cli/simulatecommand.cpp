@@ -34,6 +34,7 @@ void addOptions(QCommandLineParser &p)
         { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
         { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
     });
+    addRedisOptions(p);
 }
 
 } // namespace
@@ -42,11 +43,14 @@ void addStreamOptions(QCommandLineParser &p)
 {
     p.addOptions({
         { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
-        { u"format"_s, u"Trace format: txt, csv, oraclegeneral, vscsi, u32be (default: detect)."_s,
+        { u"format"_s,
+            u"Trace format: txt, csv, oraclegeneral, vscsi, u32be, redis-monitor (default: detect)."_s,
             u"F"_s },
         { u"csv-key-col"_s, u"CSV: 1-based column of the key (default 1)."_s, u"N"_s },
         { u"csv-size-col"_s, u"CSV: 1-based column of the object size."_s, u"N"_s },
         { u"csv-time-col"_s, u"CSV: 1-based column of the timestamp."_s, u"N"_s },
+        { u"csv-time-unit"_s, u"CSV: unit of the timestamp column, s (default), ms or us."_s,
+            u"s|ms|us"_s },
         { u"csv-header"_s, u"CSV: the first line is a header."_s },
         { u"csv-delimiter"_s, u"CSV: field delimiter (default ',')."_s, u"C"_s },
         { u"workload"_s,
@@ -87,6 +91,13 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
         options.csv.sizeColumn = int(size.value());
         options.csv.timeColumn = int(time.value());
         options.csv.header = p.isSet(u"csv-header"_s);
+        const auto timeUnit
+            = choiceOption(p, u"csv-time-unit"_s, u"s"_s, { u"s"_s, u"ms"_s, u"us"_s });
+        if (!timeUnit)
+            return timeUnit.error();
+        options.csv.timeDivisor = timeUnit.value() == u"s"_s ? 1
+            : timeUnit.value() == u"ms"_s                    ? 1000
+                                                             : 1000000;
         if (p.isSet(u"csv-delimiter"_s)) {
             QString d = p.value(u"csv-delimiter"_s);
             if (d == u"\\t"_s || d == u"tab"_s)
@@ -95,7 +106,11 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
                 return Error { u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
             options.csv.delimiter = d.front();
         }
-        return readReplayTrace(p.value(u"trace"_s), options);
+        Result<Stream> read = readReplayTrace(p.value(u"trace"_s), options);
+        if (read)
+            for (const QString &line : read->notes)
+                note(read->name + u": "_s + line);
+        return read;
     }
     WorkloadSpec spec;
     spec.kind = p.value(u"workload"_s);
@@ -132,6 +147,60 @@ Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
     s.format = u"synthetic"_s;
     countUnique(s.requests, &s.uniqueObjects, &s.uniqueBytes);
     return s;
+}
+
+void addRedisOptions(QCommandLineParser &p)
+{
+    p.addOptions({
+        { u"redis-samples"_s,
+            u"redis-lru, redis-lfu: keys sampled per eviction, Redis's maxmemory-samples (default 5)."_s,
+            u"K"_s },
+        { u"lfu-log-factor"_s, u"redis-lfu: Redis's lfu-log-factor (default 10)."_s, u"N"_s },
+        { u"lfu-decay-time"_s,
+            u"redis-lfu: Redis's lfu-decay-time in minutes, 0 for no decay (default 1)."_s,
+            u"M"_s },
+        { u"assume-rate"_s,
+            u"redis-*: requests per second assumed for Redis's clocks when the trace has no times (default 1000)."_s,
+            u"N[/s]"_s },
+    });
+}
+
+Result<SimulationOptions> simulationOptions(
+    const QCommandLineParser &p, const Stream &stream, const QStringList &policies)
+{
+    SimulationOptions options;
+    const auto seed = integerOption(p, u"seed"_s, 42, 0);
+    const auto samples = integerOption(p, u"redis-samples"_s, 5, 1, 1 << 20);
+    const auto logFactor = integerOption(p, u"lfu-log-factor"_s, 10, 0, 1000000);
+    const auto decay = integerOption(p, u"lfu-decay-time"_s, 1, 0, 1000000);
+    for (const auto *r : { &seed, &samples, &logFactor, &decay })
+        if (!*r)
+            return r->error();
+    options.seed = quint64(seed.value());
+    options.redis.samples = int(samples.value());
+    options.redis.lfuLogFactor = int(logFactor.value());
+    options.redis.lfuDecayTime = int(decay.value());
+    if (p.isSet(u"assume-rate"_s)) {
+        QString text = p.value(u"assume-rate"_s).trimmed();
+        if (text.endsWith(u"/s"_s))
+            text.chop(2);
+        bool ok = false;
+        const double rate = text.toDouble(&ok);
+        if (!ok || !(rate > 0) || rate > 1e12)
+            return Error {
+                u"must be a positive number of requests per second, e.g. 1000 or 1000/s"_s, {}, 0,
+                u"--assume-rate"_s, p.value(u"assume-rate"_s)
+            };
+        options.redis.assumedRate = rate;
+    }
+    options.redis.traceTimes = stream.timed;
+    const bool anyRedis = std::any_of(policies.begin(), policies.end(),
+        [](const QString &id) { return id.startsWith(u"redis-"_s); });
+    if (anyRedis && !stream.timed)
+        note(stream.name + u" has no request times: Redis's clocks assume "_s
+            + QString::number(options.redis.assumedRate)
+            + u" requests per second (--assume-rate)"_s);
+    return options;
 }
 
 namespace {
@@ -198,11 +267,12 @@ int simulateCommand(const QStringList &args)
     if (plan->needsFuture())
         stream->annotateNextAccess(); // one backward pass, no second read
 
-    SimulationOptions options;
-    options.threads = int(threads.value());
-    const auto seed = integerOption(p, u"seed"_s, 42, 0);
-    options.seed = seed ? quint64(seed.value()) : 42;
-    const Result<std::vector<SimulationResult>> results = plan->run(stream.value(), options);
+    Result<SimulationOptions> options = simulationOptions(p, stream.value(), plan->policies());
+    if (!options)
+        return fail(options.error());
+    options->threads = int(threads.value());
+    const Result<std::vector<SimulationResult>> results
+        = plan->run(stream.value(), options.value());
     if (!results)
         return fail(results.error(), exitRuntime);
 

@@ -20,7 +20,8 @@ using TestSupport::runCli;
 
 /// Every registry policy but opt.
 const QStringList shadowIds = { u"arc"_s, u"clock"_s, u"fifo"_s, u"lfu"_s, u"lirs"_s, u"lru"_s,
-    u"qcache"_s, u"random"_s, u"s3fifo"_s, u"sieve"_s, u"twoq"_s, u"wtinylfu"_s };
+    u"qcache"_s, u"random"_s, u"redis-lfu"_s, u"redis-lru"_s, u"redis-random"_s, u"s3fifo"_s,
+    u"sieve"_s, u"twoq"_s, u"wtinylfu"_s };
 
 } // namespace
 

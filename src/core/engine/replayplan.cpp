@@ -28,6 +28,9 @@ Result<ReplayStream> readReplayTrace(const QString &path, const TraceOptions &op
     s.requests = std::move(loaded->requests);
     s.uniqueObjects = loaded->uniqueObjects;
     s.uniqueBytes = loaded->uniqueBytes;
+    s.timed = std::any_of(
+        s.requests.begin(), s.requests.end(), [](const Request &r) { return r.time != 0; });
+    s.notes = std::move(loaded->notes);
     if (s.requests.empty() && !(cancel && cancel->load()))
         return Error { u"contains no requests"_s, s.name, 0, {}, {} };
     return s;
@@ -135,6 +138,7 @@ Result<std::vector<SimulationResult>> ReplayPlan::run(const ReplayStream &stream
 {
     options.sizeUnit = m_sizeUnit;
     options.nextAccessAnnotated = stream.nextAccessAnnotated;
+    options.redis.traceTimes = stream.timed;
     return runSimulations(stream.requests, jobs, options);
 }
 

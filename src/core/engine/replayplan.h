@@ -24,6 +24,10 @@ struct ReplayStream
     quint64 uniqueObjects = 0;
     quint64 uniqueBytes = 0; // sum of each object's size at its first request
     bool nextAccessAnnotated = false;
+    /// The requests carry times (some request's `time` is not 0): Redis's clocks read them.
+    bool timed = false;
+    /// What the reader skipped or assumed ("12 writes not replayed"), one line each.
+    QStringList notes;
 
     /// Fills Request::nextAccess once (one backward pass) for policies that need the future.
     void annotateNextAccess();

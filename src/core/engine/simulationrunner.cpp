@@ -46,8 +46,8 @@ Result<std::vector<SimulationResult>> runSimulations(const std::vector<Request> 
     std::vector<std::unique_ptr<CachePolicy>> policies;
     bool anyNeedsFuture = false;
     for (const SimulationJob &job : jobs) {
-        Result<std::unique_ptr<CachePolicy>> p
-            = createPolicy(job.policy, { job.capacity, options.sizeUnit, options.seed });
+        Result<std::unique_ptr<CachePolicy>> p = createPolicy(
+            job.policy, { job.capacity, options.sizeUnit, options.seed, options.redis });
         if (!p)
             return p.error();
         anyNeedsFuture = anyNeedsFuture || findPolicy(job.policy)->needsFuture;

@@ -41,6 +41,9 @@ struct SimulationOptions
     SizeUnit sizeUnit = SizeUnit::Objects;
     int threads = 0; // 0: one per core
     quint64 seed = 42;
+    /// Redis's eviction (redis-*): samples, LFU factors, and the clock (ReplayPlan::run sets
+    /// traceTimes from the stream).
+    RedisEvictionOptions redis;
     /// The requests carry nextAccess (annotateNextAccess() ran): required by opt.
     bool nextAccessAnnotated = false;
     const std::atomic<bool> *cancel = nullptr;

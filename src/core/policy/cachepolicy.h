@@ -10,11 +10,24 @@
 
 namespace CacheScope {
 
+/// The settings of Redis's own eviction (redis-lru, redis-lfu, redis-random); others ignore them.
+struct RedisEvictionOptions
+{
+    int samples = 5; // maxmemory-samples
+    int lfuLogFactor = 10; // lfu-log-factor
+    int lfuDecayTime = 1; // lfu-decay-time, minutes (0: never decay)
+    /// The requests' `time` fields are the clock (seconds); otherwise request i happens at
+    /// i / assumedRate seconds.
+    bool traceTimes = false;
+    double assumedRate = 1000; // requests per second when the trace has no times
+};
+
 struct PolicyConfig
 {
     qint64 capacity = 0; // objects or bytes, > 0
     SizeUnit sizeUnit = SizeUnit::Objects;
     quint64 seed = 42; // for randomised policies; same seed, same victims
+    RedisEvictionOptions redis = {};
 };
 
 struct PolicyStats

@@ -9,6 +9,7 @@
 #include "core/policy/optpolicy.h"
 #include "core/policy/qcachepolicy.h"
 #include "core/policy/randompolicy.h"
+#include "core/policy/redispolicy.h"
 #include "core/policy/s3fifopolicy.h"
 #include "core/policy/sievepolicy.h"
 #include "core/policy/twoqpolicy.h"
@@ -22,6 +23,11 @@ namespace {
 template <typename P> std::unique_ptr<CachePolicy> create(const PolicyConfig &config)
 {
     return std::make_unique<P>(config);
+}
+
+template <RedisEviction Kind> std::unique_ptr<CachePolicy> createRedis(const PolicyConfig &config)
+{
+    return std::make_unique<RedisPolicy>(config, Kind);
 }
 
 } // namespace
@@ -51,6 +57,15 @@ const std::vector<PolicyInfo> &policyRegistry()
             false, create<WTinyLfuPolicy> },
         { u"qcache"_s, u"QCache"_s, u"Qt's QCache as a policy (LRU by cost)"_s, false,
             create<QCachePolicy> },
+        { u"redis-lru"_s, u"Redis LRU"_s,
+            u"Redis's allkeys-lru: K sampled keys into a 16-entry pool, 1 s clock"_s, false,
+            createRedis<RedisEviction::Lru> },
+        { u"redis-lfu"_s, u"Redis LFU"_s,
+            u"Redis's allkeys-lfu: Morris log counters with decay, sampled like redis-lru"_s, false,
+            createRedis<RedisEviction::Lfu> },
+        { u"redis-random"_s, u"Redis random"_s,
+            u"Redis's allkeys-random: a random key, the one just written included"_s, false,
+            createRedis<RedisEviction::Random> },
         { u"opt"_s, u"Belady OPT"_s, u"offline optimum: evicts the furthest next use"_s, true,
             create<OptPolicy> },
     };

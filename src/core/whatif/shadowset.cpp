@@ -146,8 +146,12 @@ struct ShadowSet::Consumer
     /// Fresh shadows at the current rate and unit; what the old ones counted carries over.
     void newEpoch()
     {
-        const PolicyConfig policyConfig { scaledCapacity(capacity, sampling.exponent()), unit,
-            config.seed };
+        PolicyConfig policyConfig { scaledCapacity(capacity, sampling.exponent()), unit,
+            config.seed, {} };
+        // The Redis models' clock counts requests (the live stream has no trace times): a
+        // sampled stream carries rate x the requests per second, so each still stands for the
+        // same time.
+        policyConfig.redis.assumedRate *= sampling.rate();
         for (Shadow &s : shadows) {
             if (s.policy) {
                 s.baseHits += s.policy->stats().hits;

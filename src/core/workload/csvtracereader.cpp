@@ -47,6 +47,9 @@ Result<void> CsvTraceReader::validate(const CsvOptions &options)
     if (options.timeColumn < 0)
         return optionError(u"--csv-time-col"_s, QString::number(options.timeColumn),
             u"must be 0 (none) or a column number"_s);
+    if (options.timeDivisor != 1 && options.timeDivisor != 1000 && options.timeDivisor != 1000000)
+        return optionError(
+            u"--csv-time-unit"_s, QString::number(options.timeDivisor), u"must be s, ms or us"_s);
     const char16_t d = options.delimiter.unicode();
     if (d == 0 || d >= 0x80 || d == u'"' || d == u'\r' || d == u'\n')
         return optionError(u"--csv-delimiter"_s, QString(options.delimiter),
@@ -210,6 +213,7 @@ Result<qsizetype> CsvTraceReader::read(std::vector<Request> &out, qsizetype max)
             quint64 seconds = 0;
             if (!parseSeconds(f.begin, f.end, seconds))
                 return fieldError(u"time"_s, f, u"is not a non-negative number"_s);
+            seconds /= m_options.timeDivisor; // whole seconds: boundaries stay where they were
             if (!m_started) {
                 m_started = true;
                 m_firstTime = seconds;

@@ -1,5 +1,7 @@
 #include "core/workload/traceformatdetector.h"
 
+#include "core/workload/redismonitortracereader.h"
+
 #include <QFileInfo>
 #include <QtEndian>
 
@@ -41,6 +43,8 @@ TraceFormat TraceFormatDetector::fromName(const QString &path)
         return TraceFormat::Csv;
     if (name.endsWith(u".vscsi"_s))
         return TraceFormat::Vscsi;
+    if (name.endsWith(u".monitor"_s))
+        return TraceFormat::RedisMonitor;
     // libCacheSim names them x.oracleGeneral, x.oracleGeneral.bin, x.oracleGeneral.sample10 ...
     if (name.contains(u".oraclegeneral"_s))
         return TraceFormat::OracleGeneral;
@@ -51,8 +55,11 @@ TraceFormat TraceFormatDetector::fromContent(QByteArrayView sample, bool whole, 
 {
     if (sample.isEmpty())
         return TraceFormat::Auto;
-    if (isText(sample))
-        return looksLikeTxt(sample, whole) ? TraceFormat::Txt : TraceFormat::Auto;
+    if (isText(sample)) {
+        if (looksLikeTxt(sample, whole))
+            return TraceFormat::Txt;
+        return looksLikeRedisMonitor(sample, whole) ? TraceFormat::RedisMonitor : TraceFormat::Auto;
+    }
     const bool vscsi = looksLikeVscsi(sample, size);
     const bool oracle = looksLikeOracleGeneral(sample, size);
     if (vscsi && oracle)
@@ -92,6 +99,37 @@ bool TraceFormatDetector::looksLikeTxt(QByteArrayView sample, bool whole)
         anyKey = true;
     }
     return anyKey;
+}
+
+bool TraceFormatDetector::looksLikeRedisMonitor(QByteArrayView sample, bool whole)
+{
+    qsizetype end = sample.size();
+    if (!whole) {
+        end = sample.lastIndexOf('\n');
+        if (end < 0)
+            return false;
+    }
+    bool any = false;
+    bool first = true;
+    qsizetype pos = 0;
+    while (pos < end) {
+        qsizetype nl = sample.indexOf('\n', pos);
+        if (nl < 0 || nl > end)
+            nl = end;
+        const QByteArrayView line = sample.sliced(pos, nl - pos).trimmed();
+        pos = nl + 1;
+        if (line.isEmpty())
+            continue;
+        if (first && line == "OK") {
+            first = false;
+            continue;
+        }
+        first = false;
+        if (!RedisMonitorTraceReader::looksLikeMonitorLine(line.begin(), line.end()))
+            return false;
+        any = true;
+    }
+    return any;
 }
 
 bool TraceFormatDetector::looksLikeVscsi(QByteArrayView sample, qint64 size)

@@ -8,9 +8,9 @@
 namespace CacheScope {
 
 /// Decides a trace's format when the user did not say (TraceFormat::Auto). The name decides
-/// when its extension is unambiguous (.txt .lirs .csv .vscsi, ".oracleGeneral" anywhere in the
-/// name), after stripping .gz/.xz/.zst; otherwise (.trace, .bin, anything else) the content
-/// does. Every content rule needs positive evidence, so an unknown blob is reported, never
+/// when its extension is unambiguous (.txt .lirs .csv .vscsi .monitor, ".oracleGeneral"
+/// anywhere in the name), after stripping .gz/.xz/.zst; otherwise (.trace, .bin, anything else) the
+/// content does. Every content rule needs positive evidence, so an unknown blob is reported, never
 /// guessed: the caller then asks for --format.
 class TraceFormatDetector
 {
@@ -26,6 +26,9 @@ public:
 
     /// Text whose lines are all decimal keys, blank, or "*" (one key at least).
     static bool looksLikeTxt(QByteArrayView sample, bool whole);
+    /// Redis MONITOR output: every complete line (after an optional "OK") has its shape
+    /// (timestamp, [db client], quoted command), one line at least.
+    static bool looksLikeRedisMonitor(QByteArrayView sample, bool whole);
     /// At least 8 records whose version bytes all say v1 (or all v2).
     static bool looksLikeVscsi(QByteArrayView sample, qint64 size);
     /// At least 8 records with size > 0, non-decreasing times and a next-access index that is

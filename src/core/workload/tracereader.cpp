@@ -4,6 +4,7 @@
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
 #include "core/workload/oraclegeneraltracereader.h"
+#include "core/workload/redismonitortracereader.h"
 #include "core/workload/traceerror.h"
 #include "core/workload/traceformatdetector.h"
 #include "core/workload/txttracereader.h"
@@ -33,11 +34,12 @@ const std::vector<FormatName> &formatNames()
         { TraceFormat::OracleGeneral, u"oraclegeneral"_s },
         { TraceFormat::Vscsi, u"vscsi"_s },
         { TraceFormat::U32Be, u"u32be"_s },
+        { TraceFormat::RedisMonitor, u"redis-monitor"_s },
     };
     return names;
 }
 
-/// "txt, csv, oraclegeneral, vscsi or u32be"
+/// "txt, csv, oraclegeneral, vscsi, u32be or redis-monitor"
 QString concreteFormatList()
 {
     QStringList names = traceFormatNames();
@@ -122,6 +124,8 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(
         return std::unique_ptr<TraceReader>(new OracleGeneralTraceReader(std::move(source)));
     case TraceFormat::U32Be:
         return std::unique_ptr<TraceReader>(new U32BeTraceReader(std::move(source)));
+    case TraceFormat::RedisMonitor:
+        return std::unique_ptr<TraceReader>(new RedisMonitorTraceReader(std::move(source)));
     case TraceFormat::Vscsi: {
         const Result<QByteArrayView> head = source->peek(2 * VscsiTraceReader::recordSize(2));
         if (!head)
@@ -181,6 +185,7 @@ Result<LoadedTrace> loadTrace(const QString &path, const TraceOptions &options,
     if (requests.capacity() > requests.size() + requests.size() / 4)
         requests.shrink_to_fit();
     countUnique(requests, &trace.uniqueObjects, &trace.uniqueBytes);
+    trace.notes = reader.notes();
     return trace;
 }
 

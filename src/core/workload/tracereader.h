@@ -14,9 +14,9 @@
 
 namespace CacheScope {
 
-enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be };
+enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be, RedisMonitor };
 
-/// "txt", "csv", "oraclegeneral", "vscsi", "u32be" (and "auto").
+/// "txt", "csv", "oraclegeneral", "vscsi", "u32be", "redis-monitor" (and "auto").
 QString traceFormatName(TraceFormat format);
 /// Parses a --format value; the error lists the valid names.
 Result<TraceFormat> parseTraceFormat(const QString &name);
@@ -28,6 +28,7 @@ struct CsvOptions
     int keyColumn = 1; // 1-based
     int sizeColumn = 0; // 0: none (size 1)
     int timeColumn = 0; // 0: none
+    quint32 timeDivisor = 1; // the time column counts seconds (1), ms (1000) or us (1000000)
     bool header = false;
     QChar delimiter = u',';
 };
@@ -63,6 +64,9 @@ public:
     /// A guess at the total number of requests from what has been read so far (to reserve
     /// memory once); -1 before the first read.
     virtual qint64 estimatedRequests() const { return -1; }
+    /// What the reader skipped or assumed so far, one line each, for the user ("3 malformed
+    /// lines skipped, the first: ..."); empty for formats that skip nothing.
+    virtual QStringList notes() const { return {}; }
 
 protected:
     QString m_path;
@@ -78,6 +82,7 @@ struct LoadedTrace
     std::vector<Request> requests;
     quint64 uniqueObjects = 0;
     quint64 uniqueBytes = 0; // sum of each object's size at its first request
+    QStringList notes; // TraceReader::notes() at the end
 };
 
 /// Reads a whole trace (the trace is read once; simulations share the vector).

@@ -55,9 +55,9 @@ std::vector<Request> skewedStream(std::size_t n, quint64 seed, bool sized)
 void tst_PolicyConformance::registryIsComplete()
 {
     // The ids the foundation issue names, as libCacheSim spells them.
-    const QStringList expected
-        = { u"lru"_s, u"fifo"_s, u"lfu"_s, u"random"_s, u"clock"_s, u"sieve"_s, u"arc"_s, u"twoq"_s,
-              u"lirs"_s, u"s3fifo"_s, u"wtinylfu"_s, u"qcache"_s, u"opt"_s };
+    const QStringList expected = { u"lru"_s, u"fifo"_s, u"lfu"_s, u"random"_s, u"clock"_s,
+        u"sieve"_s, u"arc"_s, u"twoq"_s, u"redis-lru"_s, u"redis-lfu"_s, u"redis-random"_s,
+        u"lirs"_s, u"s3fifo"_s, u"wtinylfu"_s, u"qcache"_s, u"opt"_s };
     for (const QString &id : expected)
         QVERIFY2(findPolicy(id), qPrintable(id));
     QCOMPARE(qsizetype(policyRegistry().size()), expected.size());

@@ -38,6 +38,7 @@ const std::map<QString, Body> &bodies()
             [](const std::uint8_t *d, std::size_t s) {
                 return Fuzz::traceAs(TraceFormat::U32Be, d, s);
             } },
+        { u"redismonitor"_s, &Fuzz::redisMonitor },
         { u"csv"_s, &Fuzz::csv },
         { u"bytesource"_s, &Fuzz::byteSource },
         { u"packed"_s, &Fuzz::packed },

@@ -232,6 +232,7 @@ private slots:
     void csvVariants_data();
     void csvVariants();
     void csvStringKeys();
+    void csvTimeUnits();
     void vscsiSkipsZeroLength();
     void longTraceAcrossBuffers();
     void streamingReads();
@@ -599,8 +600,9 @@ void tst_TraceReader::errors_data()
     TraceOptions keyColumn0;
     keyColumn0.format = TraceFormat::Csv;
     keyColumn0.csv.keyColumn = 0;
-    const QString ambiguous = u"PATH: cannot tell the trace format from the file name or content; "
-                              u"pass --format with txt, csv, oraclegeneral, vscsi or u32be"_s;
+    const QString ambiguous
+        = u"PATH: cannot tell the trace format from the file name or content; "
+          u"pass --format with txt, csv, oraclegeneral, vscsi, u32be or redis-monitor"_s;
 
     QTest::newRow("txt: word") << u"bad.txt"_s << QByteArray("1\n2\nabc\n") << none
                                << u"PATH:3: key: 'abc' is not a non-negative integer"_s;
@@ -818,13 +820,47 @@ void tst_TraceReader::formatNames()
     QCOMPARE(*parseTraceFormat(u"oracleGeneral"_s), TraceFormat::OracleGeneral);
     QCOMPARE(*parseTraceFormat(u"TXT"_s), TraceFormat::Txt);
     QCOMPARE(traceFormatNames(),
-        (QStringList {
-            u"auto"_s, u"txt"_s, u"csv"_s, u"oraclegeneral"_s, u"vscsi"_s, u"u32be"_s }));
+        (QStringList { u"auto"_s, u"txt"_s, u"csv"_s, u"oraclegeneral"_s, u"vscsi"_s, u"u32be"_s,
+            u"redis-monitor"_s }));
     const Result<TraceFormat> bad = parseTraceFormat(u"parquet"_s);
     QVERIFY(!bad);
     QCOMPARE(bad.error().toString(),
         u"--format: 'parquet' is not a trace format; use auto, txt, "
-        u"csv, oraclegeneral, vscsi or u32be"_s);
+        u"csv, oraclegeneral, vscsi, u32be or redis-monitor"_s);
+}
+
+void tst_TraceReader::csvTimeUnits()
+{
+    // Whole seconds since the first request's second, whatever the column's unit, so that the
+    // trace's second boundaries stay where they were (Redis's LRU clock counts them).
+    const struct
+    {
+        quint32 divisor;
+        QByteArray text;
+    } cases[] = {
+        { 1, "a,1700000000.9\nb,1700000001.1\nc,1700000062\n" },
+        { 1000, "a,1700000000900\nb,1700000001100\nc,1700000062000\n" },
+        { 1000000, "a,1700000000900000\nb,1700000001100000\nc,1700000062000000\n" },
+    };
+    for (const auto &c : cases) {
+        TraceOptions options;
+        options.format = TraceFormat::Csv;
+        options.csv.timeColumn = 2;
+        options.csv.timeDivisor = c.divisor;
+        const auto loaded = loadTrace(write(u"t.csv"_s, c.text), options);
+        QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().toString()));
+        QCOMPARE(loaded->requests.size(), std::size_t(3));
+        QCOMPARE(loaded->requests[0].time, 0u);
+        QCOMPARE(loaded->requests[1].time, 1u);
+        QCOMPARE(loaded->requests[2].time, 62u);
+    }
+    TraceOptions bad;
+    bad.format = TraceFormat::Csv;
+    bad.csv.timeColumn = 2;
+    bad.csv.timeDivisor = 7;
+    const auto rejected = loadTrace(write(u"t.csv"_s, "a,1\n"), bad);
+    QVERIFY(!rejected);
+    QCOMPARE(rejected.error().field, u"--csv-time-unit"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_TraceReader)
