@@ -18,10 +18,7 @@ quint16 freeLocalPort()
     return server.serverPort();
 }
 
-ServerProcess::~ServerProcess()
-{
-    kill();
-}
+ServerProcess::~ServerProcess() { kill(); }
 
 bool ServerProcess::start(Kind kind, const QStringList &extraArgs)
 {
@@ -101,9 +98,6 @@ bool ServerProcess::restart()
     return launch();
 }
 
-bool ServerProcess::running() const
-{
-    return m_process && m_process->state() == QProcess::Running;
-}
+bool ServerProcess::running() const { return m_process && m_process->state() == QProcess::Running; }
 
 } // namespace CacheScope::TestSupport

@@ -33,9 +33,9 @@ private slots:
     void redisAnswersDiesAndComesBack()
     {
         ServerProcess redis;
-        QVERIFY2(redis.start(ServerProcess::Kind::Redis, {QStringLiteral("--maxmemory"),
-                                                          QStringLiteral("2mb")}),
-                 qPrintable(redis.error()));
+        QVERIFY2(redis.start(ServerProcess::Kind::Redis,
+                     { QStringLiteral("--maxmemory"), QStringLiteral("2mb") }),
+            qPrintable(redis.error()));
         QCOMPARE(ask(redis.port(), "PING\r\n"), QByteArray("+PONG\r\n"));
         QVERIFY(ask(redis.port(), "CONFIG GET maxmemory\r\n").contains("2097152"));
         const quint16 port = redis.port();
