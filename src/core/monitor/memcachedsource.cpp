@@ -10,7 +10,7 @@ namespace CacheScope {
 namespace {
 
 /// A stats reply is a few KiB; more than this is not memcached talking.
-constexpr qsizetype maxReplyBytes = 4 * 1024 * 1024;
+constexpr qsizetype maxReplyBytes = qsizetype(4) * 1024 * 1024;
 
 } // namespace
 

@@ -15,7 +15,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope {
 namespace {
 
-timeval toTimeval(int ms) { return { ms / 1000, (ms % 1000) * 1000 }; }
+timeval toTimeval(int ms) { return { ms / 1000, suseconds_t(ms % 1000) * 1000 }; }
 
 /// hiredis writes with write(2): to a server that went away that raises SIGPIPE, which would
 /// end the process. Blocked on this thread only (the session's own), the write fails with
