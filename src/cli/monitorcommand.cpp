@@ -1,8 +1,10 @@
 #include "cliutil.h"
 #include "commands.h"
+#include "dboptions.h"
 
 #include "core/monitor/memcachedsource.h"
 #include "core/monitor/monitorsession.h"
+#include "core/monitor/postgressource.h"
 #include "core/monitor/redissource.h"
 #include "core/report/table.h"
 
@@ -25,19 +27,27 @@ void onSignal(int) { g_interrupted.store(true); }
 void addOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
-        u"Watches a Redis or memcached you already run: polls its statistics every interval\n"
-        "and prints one line per interval (hits, misses, hit ratio, operations, evictions,\n"
-        "expired keys, memory against its limit, keys, clients, round-trip latency) and a\n"
-        "summary at the end. Runs until --duration or Ctrl-C."_s);
+        u"Watches a Redis, memcached or PostgreSQL's buffer cache you already run: polls its\n"
+        "statistics every interval and prints one line per interval (hits, misses, hit ratio,\n"
+        "operations, evictions, expired keys, memory against its limit, keys, clients, round-trip\n"
+        "latency) and a summary at the end. Runs until --duration or Ctrl-C."_s);
     p.addHelpOption();
     p.addOptions({
         { u"redis"_s, u"Watch the Redis at HOST:PORT (port default 6379)."_s, u"HOST:PORT"_s },
         { u"memcached"_s, u"Watch the memcached at HOST:PORT (port default 11211)."_s,
             u"HOST:PORT"_s },
+        { u"postgres"_s,
+            u"Watch PostgreSQL's shared buffers for one database (blks_hit/blks_read of\n"
+            "pg_stat_database; the busiest tables of pg_statio_user_tables)."_s },
+        { u"host"_s, u"--postgres: host (default $CACHESCOPE_PG_HOST or 127.0.0.1)."_s, u"H"_s },
+        { u"port"_s, u"--postgres: port (default $CACHESCOPE_PG_PORT or 5432)."_s, u"P"_s },
+        { u"database"_s, u"--postgres: database (default $CACHESCOPE_PG_DB or cachescope)."_s,
+            u"NAME"_s },
+        { u"user"_s, u"--postgres: user (default $CACHESCOPE_PG_USER)."_s, u"U"_s },
         { u"db"_s, u"Redis database whose keys are counted (default 0)."_s, u"N"_s },
         { u"password-env"_s,
-            u"Redis: name of the environment variable holding the password (never written\n"
-            "anywhere)."_s,
+            u"Name of the environment variable holding the password (never written\n"
+            "anywhere; --postgres: default CACHESCOPE_PG_PASSWORD)."_s,
             u"VAR"_s },
         { u"duration"_s, u"How long to watch: 10s, 500ms, 2m (default: until Ctrl-C)."_s, u"T"_s },
         { u"interval-ms"_s, u"Poll interval, 100 to 10000 (default 1000)."_s, u"N"_s },
@@ -162,6 +172,19 @@ public:
             out() << fixedWidthRow(headers, widths) << u'\n';
         m_headerDone = true;
         out() << fixedWidthRow(cells, widths) << u'\n';
+        if (r.final && !r.tables.isEmpty()) {
+            Table tables({ u"table"_s, u"heap_blks_hit"_s, u"heap_blks_read"_s, u"hit%"_s });
+            tables.setTextColumn(0);
+            for (const MonitorSample::TableIo &t : r.tables) {
+                const qint64 all = t.heapBlocksHit + t.heapBlocksRead;
+                tables.addRow({ t.table, QString::number(t.heapBlocksHit),
+                    QString::number(t.heapBlocksRead),
+                    all == 0
+                        ? u"n/a"_s
+                        : QString::number(100.0 * double(t.heapBlocksHit) / double(all), 'f', 1) });
+            }
+            out() << u"\nbusiest tables (since the statistics were reset):\n"_s << tables.toText();
+        }
         if (r.final && !r.slabEvictions.empty()) {
             Table slabs({ u"slab_class"_s, u"evictions"_s });
             for (const auto &[slab, evicted] : r.slabEvictions)
@@ -214,6 +237,14 @@ private:
                 slabs[QString::number(slab)] = qint64(evicted);
             o[u"slab_evictions"_s] = slabs;
         }
+        if (r.final && m_source == u"postgres"_s) {
+            QJsonArray tables;
+            for (const MonitorSample::TableIo &t : r.tables)
+                tables.append(
+                    QJsonObject { { u"table"_s, t.table }, { u"heap_blks_hit"_s, t.heapBlocksHit },
+                        { u"heap_blks_read"_s, t.heapBlocksRead } });
+            o[u"top_tables"_s] = tables;
+        }
         if (r.final)
             o[u"final"_s] = true;
         return o;
@@ -238,14 +269,18 @@ int monitorCommand(const QStringList &args)
         return 0;
     }
     const bool redis = p.isSet(u"redis"_s);
-    if (redis == p.isSet(u"memcached"_s))
-        return fail(u"give one of --redis HOST:PORT or --memcached HOST:PORT"_s
+    const bool memcached = p.isSet(u"memcached"_s);
+    const bool postgres = p.isSet(u"postgres"_s);
+    if (int(redis) + int(memcached) + int(postgres) != 1)
+        return fail(u"give one of --redis HOST:PORT, --memcached HOST:PORT or --postgres"_s
             + u" (see cachescope-cli monitor --help)"_s);
-    const QString sourceOption = redis ? u"--redis"_s : u"--memcached"_s;
-    const auto address = parseAddress(
-        sourceOption, p.value(redis ? u"redis"_s : u"memcached"_s), redis ? 6379 : 11211);
-    if (!address)
-        return fail(address.error());
+    const QString sourceOption = redis ? u"redis"_s : u"memcached"_s;
+    Result<std::pair<QString, int>> address = std::pair { QString(), 0 };
+    if (!postgres) {
+        address = parseAddress(u"--"_s + sourceOption, p.value(sourceOption), redis ? 6379 : 11211);
+        if (!address)
+            return fail(address.error());
+    }
     const auto db = integerOption(p, u"db"_s, 0, 0, 1000000);
     const auto interval = integerOption(p, u"interval-ms"_s, 1000, 100, 10000);
     const auto output
@@ -262,15 +297,28 @@ int monitorCommand(const QStringList &args)
             return fail(d.error());
         durationMs = d.value();
     }
-    if (!redis) {
-        for (const QString &name : { u"db"_s, u"password-env"_s }) {
-            if (p.isSet(name))
-                return fail(
-                    Error { u"applies to --redis only"_s, {}, 0, u"--"_s + name, p.value(name) });
-        }
+    const QStringList redisOnly = { u"db"_s };
+    const QStringList postgresOnly = { u"host"_s, u"port"_s, u"database"_s, u"user"_s };
+    for (const QString &name : redisOnly + postgresOnly + QStringList { u"password-env"_s }) {
+        const bool applies = name == u"password-env"_s ? !memcached
+            : redisOnly.contains(name)                 ? redis
+                                                       : postgres;
+        if (p.isSet(name) && !applies)
+            return fail(Error { u"applies to "_s
+                    + (name == u"password-env"_s       ? u"--redis and --postgres"_s
+                            : redisOnly.contains(name) ? u"--redis"_s
+                                                       : u"--postgres"_s)
+                    + u" only"_s,
+                {}, 0, u"--"_s + name, p.value(name) });
+    }
+    ConnectionSettings pgSettings;
+    pgSettings.driver = DatabaseDriver::Postgres;
+    if (postgres) {
+        if (Result<void> read = readPostgresOptions(p, pgSettings); !read)
+            return fail(read.error());
     }
     QString password;
-    if (p.isSet(u"password-env"_s)) {
+    if (redis && p.isSet(u"password-env"_s)) {
         const QString var = p.value(u"password-env"_s);
         if (var.isEmpty() || !qEnvironmentVariableIsSet(var.toLocal8Bit().constData()))
             return fail(Error { u"names an environment variable that is not set"_s, {}, 0,
@@ -286,11 +334,13 @@ int monitorCommand(const QStringList &args)
         s.database = int(db.value());
         s.password = password;
         source = std::make_unique<RedisSource>(s);
-    } else {
+    } else if (memcached) {
         MemcachedSettings s;
         s.host = address->first;
         s.port = address->second;
         source = std::make_unique<MemcachedSource>(s);
+    } else {
+        source = std::make_unique<PostgresSource>(pgSettings);
     }
     const QString kind = source->kind();
     MonitorSession::Options options;
@@ -328,7 +378,7 @@ int monitorCommand(const QStringList &args)
         });
     QObject::connect(&session, &MonitorSession::connectFailed, &session, [&](const Error &e) {
         QString message = e.toString();
-        if (message.contains(u"NOAUTH"_s) && password.isEmpty())
+        if (redis && message.contains(u"NOAUTH"_s) && password.isEmpty())
             message += u"; give the name of a variable holding it with --password-env VAR"_s;
         status = fail(message, exitRuntime);
         finishing = true;

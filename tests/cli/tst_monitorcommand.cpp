@@ -98,6 +98,15 @@ private slots:
                                 << u"--output: 'xml'"_s;
         QTest::newRow("db for memcached") << QStringList { u"--memcached"_s, u"h:1"_s, u"--db"_s,
             u"1"_s } << u"--db: '1' applies to --redis only"_s;
+        QTest::newRow("host for redis") << QStringList { u"--redis"_s, u"h:1"_s, u"--host"_s,
+            u"x"_s } << u"--host: 'x' applies to --postgres only"_s;
+        QTest::newRow("password for memcached")
+            << QStringList { u"--memcached"_s, u"h:1"_s, u"--password-env"_s, u"HOME"_s }
+            << u"--password-env: 'HOME' applies to --redis and --postgres only"_s;
+        QTest::newRow("postgres and redis")
+            << QStringList { u"--postgres"_s, u"--redis"_s, u"h:1"_s } << u"give one of"_s;
+        QTest::newRow("postgres port")
+            << QStringList { u"--postgres"_s, u"--port"_s, u"70000"_s } << u"--port: '70000'"_s;
         QTest::newRow("negative db")
             << QStringList { u"--redis"_s, u"h:1"_s, u"--db"_s, u"-1"_s } << u"--db: '-1'"_s;
         QTest::newRow("unset password variable") << QStringList {
@@ -226,6 +235,30 @@ private slots:
         }
         QVERIFY2(marker, out.constData());
         QVERIFY(jsonLines(QString::fromUtf8(out)).back().value(u"final"_s).toBool());
+    }
+
+    void postgresJson()
+    {
+        if (qEnvironmentVariableIsEmpty("CACHESCOPE_PG_PORT"))
+            QSKIP("no PostgreSQL (scripts/pg start sets CACHESCOPE_PG_*)");
+        const Run r = cli({ u"monitor"_s, u"--postgres"_s, u"--duration"_s, u"700ms"_s,
+            u"--interval-ms"_s, u"200"_s, u"--output"_s, u"json"_s });
+        QCOMPARE(r.exitCode, 0);
+        const std::vector<QJsonObject> lines = jsonLines(r.out);
+        QVERIFY2(lines.size() >= 3, qPrintable(r.out + r.err));
+        QCOMPARE(lines.front().value(u"source"_s).toString(), u"postgres"_s);
+        QVERIFY(lines.front().value(u"settings"_s).toObject().contains(u"shared_buffers"_s));
+        const QJsonObject final = lines.back();
+        QVERIFY(final.value(u"final"_s).toBool());
+        QVERIFY(final.value(u"memory_limit_bytes"_s).toInteger() > 0);
+        QVERIFY(final.value(u"top_tables"_s).isArray());
+        QCOMPARE(lines[1].value(u"source"_s).toString(), u"postgres"_s);
+
+        const Run unreachable = cli({ u"monitor"_s, u"--postgres"_s, u"--port"_s,
+            QString::number(freeLocalPort()), u"--duration"_s, u"1s"_s });
+        QCOMPARE(unreachable.exitCode, 1);
+        QVERIFY2(unreachable.err.contains(u"cannot connect to PostgreSQL"_s),
+            qPrintable(unreachable.err));
     }
 
     void memcachedWastedEvictions()

@@ -49,6 +49,7 @@ void fillGauges(MonitorInterval &r, const MonitorSample &s)
     r.memoryLimitBytes = s.memoryLimitBytes;
     r.keys = s.keys;
     r.clients = s.clients;
+    r.tables = s.tables;
 }
 
 void fillLatency(MonitorInterval &r, const LatencyHistogram &h)

@@ -56,6 +56,8 @@ struct MonitorInterval
     quint64 latencyCount = 0;
     qint64 latencyP50Ns = 0;
     qint64 latencyP99Ns = 0;
+    /// PostgreSQL's busiest tables, cumulative (MonitorSample::tables), at the end of the interval.
+    QList<MonitorSample::TableIo> tables;
     /// (slab class, evictions in the interval), classes with evictions only (memcached).
     std::vector<std::pair<int, quint64>> slabEvictions;
 };

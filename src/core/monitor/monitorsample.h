@@ -42,6 +42,16 @@ struct MonitorSample
     qint64 keys = 0; // Redis: keys of the selected database; memcached curr_items
     qint64 clients = 0; // connected clients
 
+    /// PostgreSQL: the tables with the most heap block reads (hits + reads from disk or the OS
+    /// cache), cumulative since the server's statistics were last reset.
+    struct TableIo
+    {
+        QString table;
+        qint64 heapBlocksHit = 0;
+        qint64 heapBlocksRead = 0;
+    };
+    QList<TableIo> tables;
+
     /// Round trips timed during this poll (PING or `version`), nanoseconds.
     std::vector<qint64> roundTripNs;
 };
