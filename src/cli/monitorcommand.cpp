@@ -37,7 +37,7 @@ void addOptions(QCommandLineParser &p)
         { u"memcached"_s, u"Watch the memcached at HOST:PORT (port default 11211)."_s,
             u"HOST:PORT"_s },
         { u"postgres"_s,
-            u"Watch PostgreSQL's shared buffers for one database (blks_hit/blks_read of\n"
+            u"Watch PostgreSQL's shared buffers for one database (blks_hit/blks_read of "
             "pg_stat_database; the busiest tables of pg_statio_user_tables)."_s },
         { u"host"_s, u"--postgres: host (default $CACHESCOPE_PG_HOST or 127.0.0.1)."_s, u"H"_s },
         { u"port"_s, u"--postgres: port (default $CACHESCOPE_PG_PORT or 5432)."_s, u"P"_s },
@@ -46,7 +46,7 @@ void addOptions(QCommandLineParser &p)
         { u"user"_s, u"--postgres: user (default $CACHESCOPE_PG_USER)."_s, u"U"_s },
         { u"db"_s, u"Redis database whose keys are counted (default 0)."_s, u"N"_s },
         { u"password-env"_s,
-            u"Name of the environment variable holding the password (never written\n"
+            u"Name of the environment variable holding the password (never written "
             "anywhere; --postgres: default CACHESCOPE_PG_PASSWORD)."_s,
             u"VAR"_s },
         { u"duration"_s, u"How long to watch: 10s, 500ms, 2m (default: until Ctrl-C)."_s, u"T"_s },
@@ -265,7 +265,8 @@ int monitorCommand(const QStringList &args)
     if (!parseOrFail(p, args, u"monitor"_s))
         return exitUsage;
     if (p.isSet(u"help"_s)) {
-        printHelp(p, u"monitor"_s, u"--redis HOST:PORT | --memcached HOST:PORT [options]"_s);
+        printHelp(
+            p, u"monitor"_s, u"--redis HOST:PORT | --memcached HOST:PORT | --postgres [options]"_s);
         return 0;
     }
     const bool redis = p.isSet(u"redis"_s);

@@ -125,7 +125,10 @@ Result<MonitorServerInfo> RedisSource::connect()
     // The first command a password-protected server refuses without AUTH.
     if (Result<QByteArray> pong = command("PING"); !pong) {
         disconnect();
-        return pong.error();
+        Error e = pong.error();
+        if (e.message.contains(u"Protocol error"_s)) // something else listens there
+            e.message += u": is it Redis?"_s;
+        return e;
     }
 
     MonitorServerInfo info;

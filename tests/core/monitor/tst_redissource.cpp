@@ -172,6 +172,19 @@ private slots:
         QVERIFY(!source.poll()); // not connected: an error, not a crash
     }
 
+    void notRedis()
+    {
+        ServerProcess memcached;
+        QVERIFY2(memcached.start(ServerProcess::Kind::Memcached), qPrintable(memcached.error()));
+        RedisSettings s;
+        s.port = memcached.port();
+        RedisSource source(s);
+        const Result<MonitorServerInfo> info = source.connect();
+        QVERIFY(!info);
+        QVERIFY2(
+            info.error().message.contains(u"is it Redis?"_s), qPrintable(info.error().message));
+    }
+
     void pollAfterTheServerDied()
     {
         ServerProcess server;
