@@ -8,6 +8,8 @@
 
 #include "core/db/sqltemplate.h"
 #include "core/error.h"
+#include "core/monitor/memcachedstats.h"
+#include "core/monitor/redisinfo.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
 #include "core/workload/redismonitortracereader.h"
@@ -377,6 +379,58 @@ inline int sqlTemplate(const std::uint8_t *data, std::size_t size)
         FUZZ_CHECK(builtIn->kind() != TemplateKind::Custom && !builtIn->positionalSql().isEmpty());
     else
         checkError(builtIn.error());
+    return 0;
+}
+
+/// A Redis INFO reply (any bytes, as a server or something pretending to be one sends them):
+/// parsed, then read as a monitor sample for database 0 and 3.
+inline int redisInfo(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView text(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<RedisInfo> info = parseRedisInfo(text);
+    if (!info) {
+        checkError(info.error());
+        FUZZ_CHECK(info.error().line >= 1);
+        return 0;
+    }
+    for (const RedisInfo::Database &db : info->keyspace)
+        FUZZ_CHECK(db.index >= 0 && db.keys >= 0 && db.expires >= 0);
+    for (const int db : { 0, 3 }) {
+        const Result<MonitorSample> sample = redisSampleFromInfo(*info, db);
+        if (!sample) {
+            checkError(sample.error());
+            FUZZ_CHECK(!sample.error().field.isEmpty());
+            continue;
+        }
+        FUZZ_CHECK(sample->keys >= 0 && sample->memoryBytes >= 0 && sample->clients >= 0);
+        FUZZ_CHECK(sample->memoryLimitBytes >= 0 && sample->uptimeSeconds >= 0);
+    }
+    return 0;
+}
+
+/// A memcached stats reply (any bytes): completeness, the parse, and the stats read as a
+/// monitor sample both as `stats` and as `stats items`.
+inline int memcachedStats(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView text(reinterpret_cast<const char *>(data), qsizetype(size));
+    const bool complete = isCompleteMemcachedReply(text);
+    const Result<MemcachedStats> stats = parseMemcachedStats(text);
+    if (!stats) {
+        checkError(stats.error());
+        return 0;
+    }
+    // What parses ends with END; with CRLF line ends that is also a complete reply.
+    if (text.endsWith("\r\nEND\r\n") || text == "END\r\n")
+        FUZZ_CHECK(complete);
+    const Result<MonitorSample> sample = memcachedSampleFromStats(*stats, *stats);
+    if (!sample) {
+        checkError(sample.error());
+        return 0;
+    }
+    FUZZ_CHECK(sample->operations == sample->gets + sample->sets);
+    FUZZ_CHECK(sample->keys >= 0 && sample->memoryBytes >= 0 && sample->memoryLimitBytes >= 0);
+    for (std::size_t i = 1; i < sample->slabEvictions.size(); ++i)
+        FUZZ_CHECK(sample->slabEvictions[i - 1].first < sample->slabEvictions[i].first);
     return 0;
 }
 

@@ -11,7 +11,13 @@ namespace CacheScope::TestSupport {
 
 CliRun runCli(const QStringList &args, int timeoutMs)
 {
+    return runCli(args, QProcessEnvironment::systemEnvironment(), timeoutMs);
+}
+
+CliRun runCli(const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
+{
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(cliPath(), args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();

@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -17,6 +18,8 @@ struct CliRun
 
 /// Runs cachescope-cli (cliPath()) with `args` and waits for it; kills it after `timeoutMs`.
 CliRun runCli(const QStringList &args, int timeoutMs = 120000);
+/// The same in the environment `env` (a password variable, a missing HOME).
+CliRun runCli(const QStringList &args, const QProcessEnvironment &env, int timeoutMs = 120000);
 
 /// The JSON objects of an output with one per line (`run --output json`).
 QList<QJsonObject> jsonLines(const QString &out);

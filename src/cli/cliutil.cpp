@@ -1,5 +1,8 @@
 #include "cliutil.h"
 
+#include <QJsonDocument>
+#include <QRegularExpression>
+
 #include <cmath>
 #include <cstdio>
 
@@ -109,6 +112,49 @@ Result<QString> choiceOption(const QCommandLineParser &parser, const QString &na
     if (!allowed.contains(v))
         return Error { u"must be one of: "_s + allowed.join(u", "_s), {}, 0, u"--"_s + name, v };
     return v;
+}
+
+Result<qint64> parseDurationMs(const QString &text)
+{
+    static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return Error { u"is not a duration (e.g. 10s, 500ms, 2m)"_s, {}, 0, u"--duration"_s, text };
+    const double v = m.captured(1).toDouble();
+    const QString unit = m.captured(2);
+    const double ms = unit == u"ms"_s ? v
+        : unit == u"m"_s              ? v * 60000
+        : unit == u"h"_s              ? v * 3600000
+                                      : v * 1000;
+    if (ms < 1)
+        return Error { u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
+    return qint64(ms);
+}
+
+void printJsonLine(const QJsonObject &object)
+{
+    out() << QJsonDocument(object).toJson(QJsonDocument::Compact) << u'\n';
+    out().flush();
+}
+
+QString fixedWidthRow(const QStringList &cells, const QList<int> &widths)
+{
+    QString row;
+    for (qsizetype i = 0; i < cells.size(); ++i)
+        row += u' ' + cells[i].rightJustified(i < widths.size() ? widths[i] - 1 : 0);
+    return row;
+}
+
+/// A marker line: a configuration change or a scenario step at `tMs` on the run's timeline.
+void printMarker(const QString &format, qint64 tMs, const QString &label)
+{
+    if (format == u"json"_s) {
+        printJsonLine(QJsonObject { { u"marker"_s, label }, { u"t_ms"_s, tMs } });
+    } else if (format == u"table"_s) {
+        out() << u"  --- "_s << QString::number(double(tMs) / 1000.0, 'f', 1) << u" s: "_s << label
+              << u'\n';
+    } // csv: the rows stay a table; the --csv file's config_change column has the changes
+    out().flush();
 }
 
 } // namespace CacheScope::Cli

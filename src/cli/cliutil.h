@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QString>
 #include <QTextStream>
 
@@ -40,6 +41,16 @@ Result<qint64> integerOption(const QCommandLineParser &parser, const QString &na
     qint64 min, qint64 max = std::numeric_limits<qint64>::max());
 Result<double> realOption(
     const QCommandLineParser &parser, const QString &name, double fallback, double min, double max);
+/// --duration's grammar: "10s", "500ms", "2m", "1h" (seconds without a unit); at least 1 ms.
+Result<qint64> parseDurationMs(const QString &text);
+/// One compact JSON object and a newline on stdout, flushed (`--output json` lines).
+void printJsonLine(const QJsonObject &object);
+/// vmstat style: each cell right-aligned in its column's width (a space before each), so lines
+/// printed over time line up.
+QString fixedWidthRow(const QStringList &cells, const QList<int> &widths);
+/// A marker line: a change on a run's or a monitor's timeline at `tMs`, as json
+/// (`{"marker": label, "t_ms": tMs}`) or table (`  --- 20.0 s: label`); csv keeps to rows.
+void printMarker(const QString &format, qint64 tMs, const QString &label);
 /// One of `allowed`; the error lists them.
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
     const QString &fallback, const QStringList &allowed);

@@ -35,6 +35,34 @@ void addDatabaseOptions(QCommandLineParser &p)
     });
 }
 
+Result<void> readPostgresOptions(const QCommandLineParser &p, ConnectionSettings &s)
+{
+    const QByteArray envHost = qgetenv("CACHESCOPE_PG_HOST");
+    const QByteArray envPort = qgetenv("CACHESCOPE_PG_PORT");
+    const QByteArray envDb = qgetenv("CACHESCOPE_PG_DB");
+    const QByteArray envUser = qgetenv("CACHESCOPE_PG_USER");
+    s.host = p.isSet(u"host"_s) ? p.value(u"host"_s)
+        : envHost.isEmpty()     ? u"127.0.0.1"_s
+                                : QString::fromLocal8Bit(envHost);
+    s.database = p.isSet(u"database"_s) ? p.value(u"database"_s)
+        : envDb.isEmpty()               ? u"cachescope"_s
+                                        : QString::fromLocal8Bit(envDb);
+    s.user = p.isSet(u"user"_s) ? p.value(u"user"_s) : QString::fromLocal8Bit(envUser);
+    const Result<qint64> port
+        = integerOption(p, u"port"_s, envPort.isEmpty() ? 5432 : envPort.toLongLong(), 1, 65535);
+    if (!port)
+        return port.error();
+    s.port = int(port.value());
+    const QString passwordVar
+        = p.isSet(u"password-env"_s) ? p.value(u"password-env"_s) : u"CACHESCOPE_PG_PASSWORD"_s;
+    if (p.isSet(u"password-env"_s)
+        && !qEnvironmentVariableIsSet(passwordVar.toLocal8Bit().constData()))
+        return Error { u"names an environment variable that is not set"_s, {}, 0,
+            u"--password-env"_s, passwordVar };
+    s.password = qEnvironmentVariable(passwordVar.toLocal8Bit().constData());
+    return {};
+}
+
 Result<ConnectionSettings> databaseSettings(const QCommandLineParser &p, bool forCreation)
 {
     ConnectionSettings s;
@@ -51,29 +79,8 @@ Result<ConnectionSettings> databaseSettings(const QCommandLineParser &p, bool fo
             QDir().mkpath(fi.absolutePath());
         }
     } else {
-        const QByteArray envHost = qgetenv("CACHESCOPE_PG_HOST");
-        const QByteArray envPort = qgetenv("CACHESCOPE_PG_PORT");
-        const QByteArray envDb = qgetenv("CACHESCOPE_PG_DB");
-        const QByteArray envUser = qgetenv("CACHESCOPE_PG_USER");
-        s.host = p.isSet(u"host"_s) ? p.value(u"host"_s)
-            : envHost.isEmpty()     ? u"127.0.0.1"_s
-                                    : QString::fromLocal8Bit(envHost);
-        s.database = p.isSet(u"database"_s) ? p.value(u"database"_s)
-            : envDb.isEmpty()               ? u"cachescope"_s
-                                            : QString::fromLocal8Bit(envDb);
-        s.user = p.isSet(u"user"_s) ? p.value(u"user"_s) : QString::fromLocal8Bit(envUser);
-        const Result<qint64> port = integerOption(
-            p, u"port"_s, envPort.isEmpty() ? 5432 : envPort.toLongLong(), 1, 65535);
-        if (!port)
-            return port.error();
-        s.port = int(port.value());
-        const QString passwordVar
-            = p.isSet(u"password-env"_s) ? p.value(u"password-env"_s) : u"CACHESCOPE_PG_PASSWORD"_s;
-        if (p.isSet(u"password-env"_s)
-            && !qEnvironmentVariableIsSet(passwordVar.toLocal8Bit().constData()))
-            return Error { u"names an environment variable that is not set"_s, {}, 0,
-                u"--password-env"_s, passwordVar };
-        s.password = qEnvironmentVariable(passwordVar.toLocal8Bit().constData());
+        if (Result<void> pg = readPostgresOptions(p, s); !pg)
+            return pg.error();
     }
     if (p.isSet(u"connection"_s)) {
         Result<ConnectionMode> m = parseConnectionMode(p.value(u"connection"_s));

@@ -14,5 +14,8 @@ void addDatabaseOptions(QCommandLineParser &parser);
 /// (created on first use by `run`); PostgreSQL defaults to the CACHESCOPE_PG_* variables when
 /// set (scripts/pg), else 127.0.0.1:5432, database "cachescope".
 Result<ConnectionSettings> databaseSettings(const QCommandLineParser &parser, bool forCreation);
+/// The PostgreSQL part of those: --host, --port, --database, --user and --password-env (each
+/// defaulting to its CACHESCOPE_PG_* variable) into `settings`; also `monitor --postgres`'s.
+Result<void> readPostgresOptions(const QCommandLineParser &parser, ConnectionSettings &settings);
 
 } // namespace CacheScope::Cli

@@ -20,6 +20,7 @@ Commands:
   bench-cache  Benchmark the result cache alone (get-or-put, no database).
   mrc          Miss-ratio curves: miss ratio against capacity (exact LRU, SHARDS, replay).
   scenarios    List the demo scenarios that `run --scenario ID` plays.
+  monitor      Watch a Redis or memcached you already run: hit ratio, evictions, memory, latency.
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
         return Cli::mrcCommand(args);
     if (command == u"scenarios"_s)
         return Cli::scenariosCommand(args);
+    if (command == u"monitor"_s)
+        return Cli::monitorCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor (see cachescope-cli --help)"_s);
 }

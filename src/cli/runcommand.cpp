@@ -15,7 +15,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QTimer>
 
 #include <csignal>
@@ -96,23 +95,6 @@ void addOptions(QCommandLineParser &p)
     });
 }
 
-Result<qint64> parseDurationMs(const QString &text)
-{
-    static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
-    const auto m = re.match(text);
-    if (!m.hasMatch())
-        return Error { u"is not a duration (e.g. 10s, 500ms, 2m)"_s, {}, 0, u"--duration"_s, text };
-    const double v = m.captured(1).toDouble();
-    const QString unit = m.captured(2);
-    const double ms = unit == u"ms"_s ? v
-        : unit == u"m"_s              ? v * 60000
-        : unit == u"h"_s              ? v * 3600000
-                                      : v * 1000;
-    if (ms < 1)
-        return Error { u"must be at least 1ms"_s, {}, 0, u"--duration"_s, text };
-    return qint64(ms);
-}
-
 QJsonObject latencyJson(const LatencySummary &l)
 {
     auto us = [](qint64 ns) { return double(ns) / 1000.0; };
@@ -174,8 +156,7 @@ public:
                 o[u"final"_s] = true;
             if (l.shadows)
                 o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
-            out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << u'\n';
-            out().flush();
+            printJsonLine(o);
             return;
         }
         // The histogram's floor is 1 µs: an in-memory hit is faster than that, say so.
@@ -214,12 +195,7 @@ public:
         }
         // vmstat style: fixed widths so lines printed over time line up.
         static const QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
-        auto row = [&](const QStringList &c) {
-            QString s;
-            for (int i = 0; i < c.size(); ++i)
-                s += u' ' + c[i].rightJustified(widths[i] - 1);
-            return s;
-        };
+        auto row = [&](const QStringList &c) { return fixedWidthRow(c, widths); };
         if (!m_headerDone || l.final)
             out() << row(headers) << u'\n';
         m_headerDone = true;
@@ -262,20 +238,6 @@ Result<Scenario> findScenarioOption(const QString &name)
     Error e = unknownScenarioError(scenarios, name);
     e.field = u"--scenario"_s;
     return e;
-}
-
-/// A marker line: a configuration change or a scenario step at `tMs` on the run's timeline.
-void printMarker(const QString &format, qint64 tMs, const QString &label)
-{
-    if (format == u"json"_s) {
-        out() << QJsonDocument(QJsonObject { { u"marker"_s, label }, { u"t_ms"_s, tMs } })
-                     .toJson(QJsonDocument::Compact)
-              << u'\n';
-    } else if (format == u"table"_s) {
-        out() << u"  --- "_s << QString::number(double(tMs) / 1000.0, 'f', 1) << u" s: "_s << label
-              << u'\n';
-    } // csv: the rows stay a table; the --csv file's config_change column has the changes
-    out().flush();
 }
 
 } // namespace

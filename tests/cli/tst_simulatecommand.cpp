@@ -250,7 +250,7 @@ void tst_SimulateCommand::redisOptionsAndClock()
 {
     const QString lirs = TestSupport::dataPath(u"lirs_multi1.trace"_s);
     // No times in a txt trace: the assumed rate is said on stderr.
-    Run r = cli({ u"simulate"_s, u"--trace"_s, lirs, u"--policy"_s, u"redis-lru,redis-lfu"_s,
+    CliRun r = runCli({ u"simulate"_s, u"--trace"_s, lirs, u"--policy"_s, u"redis-lru,redis-lfu"_s,
         u"--capacity"_s, u"100"_s, u"--assume-rate"_s, u"250/s"_s, u"--output"_s, u"json"_s });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(
@@ -258,14 +258,14 @@ void tst_SimulateCommand::redisOptionsAndClock()
     QCOMPARE(json(r)[u"results"_s].toArray().size(), 2);
     // --redis-samples reaches the policy: K = 1 (random among the sampled) differs from K = 64.
     const auto hits = [&](const QString &k) {
-        const Run run = cli({ u"simulate"_s, u"--trace"_s, lirs, u"--policy"_s, u"redis-lru"_s,
-            u"--capacity"_s, u"300"_s, u"--assume-rate"_s, u"1"_s, u"--redis-samples"_s, k,
-            u"--output"_s, u"json"_s });
+        const CliRun run = runCli({ u"simulate"_s, u"--trace"_s, lirs, u"--policy"_s,
+            u"redis-lru"_s, u"--capacity"_s, u"300"_s, u"--assume-rate"_s, u"1"_s,
+            u"--redis-samples"_s, k, u"--output"_s, u"json"_s });
         return json(run)[u"results"_s].toArray().at(0).toObject()[u"hits"_s].toInteger();
     };
     QVERIFY(hits(u"64"_s) > hits(u"1"_s));
     // MONITOR timestamps are the clock: no assumption to state; writes are reported.
-    r = cli(
+    r = runCli(
         { u"simulate"_s, u"--trace"_s, TestSupport::dataPath(u"redis_monitor_commands.monitor"_s),
             u"--policy"_s, u"redis-lru"_s, u"--capacity"_s, u"5"_s });
     QCOMPARE(r.exitCode, 0);
@@ -274,7 +274,7 @@ void tst_SimulateCommand::redisOptionsAndClock()
     for (const QStringList &bad : { QStringList { u"--redis-samples"_s, u"0"_s },
              QStringList { u"--assume-rate"_s, u"fast"_s },
              QStringList { u"--lfu-decay-time"_s, u"-1"_s } }) {
-        r = cli(
+        r = runCli(
             QStringList { u"simulate"_s, u"--trace"_s, lirs, u"--policy"_s, u"redis-lfu"_s } + bad);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(bad.front()), qPrintable(r.err));

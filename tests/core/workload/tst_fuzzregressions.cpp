@@ -44,6 +44,8 @@ const std::map<QString, Body> &bodies()
         { u"packed"_s, &Fuzz::packed },
         { u"detect"_s, &Fuzz::detect },
         { u"sqltemplate"_s, &Fuzz::sqlTemplate },
+        { u"redisinfo"_s, &Fuzz::redisInfo },
+        { u"memcachedstats"_s, &Fuzz::memcachedStats },
 #ifdef CACHESCOPE_FUZZ_CONFIGJSON
         { u"configjson"_s, &Fuzz::configJson },
 #endif

@@ -1,0 +1,417 @@
+#include "cliutil.h"
+#include "commands.h"
+#include "dboptions.h"
+
+#include "core/monitor/memcachedsource.h"
+#include "core/monitor/monitorsession.h"
+#include "core/monitor/postgressource.h"
+#include "core/monitor/redissource.h"
+#include "core/report/table.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope::Cli {
+namespace {
+
+std::atomic<bool> g_interrupted { false };
+
+void onSignal(int) { g_interrupted.store(true); }
+
+void addOptions(QCommandLineParser &p)
+{
+    p.setApplicationDescription(
+        u"Watches a Redis, memcached or PostgreSQL's buffer cache you already run: polls its\n"
+        "statistics every interval and prints one line per interval (hits, misses, hit ratio,\n"
+        "operations, evictions, expired keys, memory against its limit, keys, clients, round-trip\n"
+        "latency) and a summary at the end. Runs until --duration or Ctrl-C."_s);
+    p.addHelpOption();
+    p.addOptions({
+        { u"redis"_s, u"Watch the Redis at HOST:PORT (port default 6379)."_s, u"HOST:PORT"_s },
+        { u"memcached"_s, u"Watch the memcached at HOST:PORT (port default 11211)."_s,
+            u"HOST:PORT"_s },
+        { u"postgres"_s,
+            u"Watch PostgreSQL's shared buffers for one database (blks_hit/blks_read of "
+            "pg_stat_database; the busiest tables of pg_statio_user_tables)."_s },
+        { u"host"_s, u"--postgres: host (default $CACHESCOPE_PG_HOST or 127.0.0.1)."_s, u"H"_s },
+        { u"port"_s, u"--postgres: port (default $CACHESCOPE_PG_PORT or 5432)."_s, u"P"_s },
+        { u"database"_s, u"--postgres: database (default $CACHESCOPE_PG_DB or cachescope)."_s,
+            u"NAME"_s },
+        { u"user"_s, u"--postgres: user (default $CACHESCOPE_PG_USER)."_s, u"U"_s },
+        { u"db"_s, u"Redis database whose keys are counted (default 0)."_s, u"N"_s },
+        { u"password-env"_s,
+            u"Name of the environment variable holding the password (never written "
+            "anywhere; --postgres: default CACHESCOPE_PG_PASSWORD)."_s,
+            u"VAR"_s },
+        { u"duration"_s, u"How long to watch: 10s, 500ms, 2m (default: until Ctrl-C)."_s, u"T"_s },
+        { u"interval-ms"_s, u"Poll interval, 100 to 10000 (default 1000)."_s, u"N"_s },
+        { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+    });
+}
+
+/// HOST:PORT, HOST (default port) or [IPv6]:PORT.
+Result<std::pair<QString, int>> parseAddress(
+    const QString &option, const QString &text, int defaultPort)
+{
+    const QString t = text.trimmed();
+    QString host = t;
+    QString port;
+    if (t.startsWith(u'[')) {
+        const qsizetype close = t.indexOf(u']');
+        if (close < 0)
+            return Error { u"is not HOST:PORT ('[' without ']')"_s, {}, 0, option, text };
+        host = t.mid(1, close - 1);
+        const QString rest = t.mid(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(u':'))
+            return Error { u"is not HOST:PORT"_s, {}, 0, option, text };
+        port = rest.mid(1);
+    } else if (t.count(u':') == 1) {
+        host = t.section(u':', 0, 0);
+        port = t.section(u':', 1);
+    }
+    if (host.isEmpty())
+        return Error { u"names no host (HOST:PORT, e.g. 127.0.0.1:6379)"_s, {}, 0, option, text };
+    int p = defaultPort;
+    if (!port.isNull()) {
+        bool ok = false;
+        p = port.toInt(&ok);
+        if (!ok || p < 1 || p > 65535)
+            return Error { u"has no valid port (1 to 65535)"_s, {}, 0, option, text };
+    }
+    return std::pair { host, p };
+}
+
+/// Prints interval lines and the summary in the chosen format.
+class Reporter
+{
+public:
+    Reporter(QString format, QString source)
+        : m_format(std::move(format))
+        , m_source(std::move(source))
+        , m_memcached(m_source == u"memcached"_s)
+    {
+    }
+
+    void printServer(const MonitorServerInfo &info) const
+    {
+        QStringList settings;
+        QJsonObject json;
+        for (const auto &[name, value] : info.settings) {
+            settings << name + u' ' + value;
+            json[name] = value;
+        }
+        for (const QString &note : info.notes)
+            QTextStream(stderr) << "cachescope-cli: note: " << note << Qt::endl;
+        if (m_format == u"json"_s) {
+            printJsonLine({ { u"source"_s, info.source }, { u"address"_s, info.address },
+                { u"version"_s, info.version }, { u"settings"_s, json },
+                { u"notes"_s, QJsonArray::fromStringList(info.notes) } });
+            return;
+        }
+        const QString line = info.source + u' ' + info.version + u" at "_s + info.address
+            + (settings.isEmpty() ? QString() : u": "_s + settings.join(u", "_s));
+        if (m_format == u"table"_s)
+            out() << line << u'\n';
+        else
+            QTextStream(stderr) << line << Qt::endl; // csv: stdout keeps to rows
+        out().flush();
+    }
+
+    void print(const MonitorInterval &r)
+    {
+        if (m_format == u"json"_s) {
+            printJsonLine(json(r));
+            return;
+        }
+        const std::optional<double> ratio = r.counts.hitRatio();
+        auto us = [](qint64 ns) { return QString::number(double(ns) / 1000.0, 'f', 1); };
+        const bool csv = m_format == u"csv"_s;
+        auto rate = [csv](double v) { return csv ? QString::number(v, 'f', 1) : formatRate(v); };
+        QStringList cells = {
+            r.final ? u"total"_s : QString::number(double(r.tMs) / 1000.0, 'f', 1),
+            rate(r.opsPerSecond),
+            ratio ? QString::number(*ratio * 100.0, 'f', 1) : u"n/a"_s,
+            QString::number(r.counts.hits),
+            QString::number(r.counts.misses),
+            rate(r.evictionsPerSecond),
+            rate(r.expiredPerSecond),
+            QString::number(r.memoryBytes),
+            QString::number(r.memoryLimitBytes),
+            QString::number(r.keys),
+            QString::number(r.clients),
+            us(r.latencyP50Ns),
+            us(r.latencyP99Ns),
+        };
+        QStringList headers = { u"t_s"_s, u"ops/s"_s, u"hit%"_s, u"hits"_s, u"misses"_s,
+            u"evict/s"_s, u"expired/s"_s, u"mem_bytes"_s, u"limit_bytes"_s, u"keys"_s, u"clients"_s,
+            u"rtt_p50_us"_s, u"rtt_p99_us"_s };
+        QList<int> widths = { 7, 9, 6, 9, 9, 9, 10, 11, 12, 9, 8, 11, 11 };
+        if (m_memcached) {
+            cells << rate(r.getsPerSecond) << rate(r.setsPerSecond)
+                  << QString::number(r.counts.evictedUnfetched)
+                  << QString::number(r.counts.expiredUnfetched);
+            headers << u"gets/s"_s << u"sets/s"_s << u"evicted_unfetched"_s
+                    << u"expired_unfetched"_s;
+            widths << 9 << 9 << 18 << 18;
+        }
+        if (csv) {
+            if (!m_headerDone)
+                out() << headers.join(u',') << u'\n';
+            m_headerDone = true;
+            out() << cells.join(u',') << u'\n';
+            out().flush();
+            return;
+        }
+        if (!m_headerDone || r.final)
+            out() << fixedWidthRow(headers, widths) << u'\n';
+        m_headerDone = true;
+        out() << fixedWidthRow(cells, widths) << u'\n';
+        if (r.final && !r.tables.isEmpty()) {
+            Table tables({ u"table"_s, u"heap_blks_hit"_s, u"heap_blks_read"_s, u"hit%"_s });
+            tables.setTextColumn(0);
+            for (const MonitorSample::TableIo &t : r.tables) {
+                const qint64 all = t.heapBlocksHit + t.heapBlocksRead;
+                tables.addRow({ t.table, QString::number(t.heapBlocksHit),
+                    QString::number(t.heapBlocksRead),
+                    all == 0
+                        ? u"n/a"_s
+                        : QString::number(100.0 * double(t.heapBlocksHit) / double(all), 'f', 1) });
+            }
+            out() << u"\nbusiest tables (since the statistics were reset):\n"_s << tables.toText();
+        }
+        if (r.final && !r.slabEvictions.empty()) {
+            Table slabs({ u"slab_class"_s, u"evictions"_s });
+            for (const auto &[slab, evicted] : r.slabEvictions)
+                slabs.addRow({ QString::number(slab), QString::number(evicted) });
+            out() << u"\nevictions per slab class:\n"_s << slabs.toText();
+        }
+        out().flush();
+    }
+
+private:
+    QJsonObject json(const MonitorInterval &r) const
+    {
+        auto ratio = [](std::optional<double> v) { return v ? QJsonValue(*v) : QJsonValue(); };
+        QJsonObject o {
+            { u"source"_s, m_source },
+            { u"t_ms"_s, r.tMs },
+            { u"interval_ms"_s, r.intervalMs },
+            { u"hits"_s, qint64(r.counts.hits) },
+            { u"misses"_s, qint64(r.counts.misses) },
+            { u"hit_ratio"_s, ratio(r.counts.hitRatio()) },
+            { u"cumulative_hit_ratio"_s, ratio(r.cumulativeHitRatio) },
+            { u"operations"_s, qint64(r.counts.operations) },
+            { u"ops_per_second"_s, r.opsPerSecond },
+            { u"evictions"_s, qint64(r.counts.evictions) },
+            { u"evictions_per_second"_s, r.evictionsPerSecond },
+            { u"expired"_s, qint64(r.counts.expired) },
+            { u"expired_per_second"_s, r.expiredPerSecond },
+            { u"memory_bytes"_s, r.memoryBytes },
+            { u"memory_limit_bytes"_s, r.memoryLimitBytes },
+            { u"keys"_s, r.keys },
+            { u"clients"_s, r.clients },
+            { u"latency_us"_s,
+                QJsonObject { { u"p50"_s, double(r.latencyP50Ns) / 1000.0 },
+                    { u"p99"_s, double(r.latencyP99Ns) / 1000.0 },
+                    { u"count"_s, qint64(r.latencyCount) } } },
+        };
+        if (m_memcached) {
+            o[u"gets"_s] = qint64(r.counts.gets);
+            o[u"sets"_s] = qint64(r.counts.sets);
+            o[u"gets_per_second"_s] = r.getsPerSecond;
+            o[u"sets_per_second"_s] = r.setsPerSecond;
+            o[u"evicted_unfetched"_s] = qint64(r.counts.evictedUnfetched);
+            o[u"expired_unfetched"_s] = qint64(r.counts.expiredUnfetched);
+            // The share of evicted items nobody ever read: memory spent on nothing.
+            o[u"evicted_unfetched_share"_s] = r.counts.evictions == 0
+                ? QJsonValue()
+                : QJsonValue(double(r.counts.evictedUnfetched) / double(r.counts.evictions));
+            QJsonObject slabs;
+            for (const auto &[slab, evicted] : r.slabEvictions)
+                slabs[QString::number(slab)] = qint64(evicted);
+            o[u"slab_evictions"_s] = slabs;
+        }
+        if (r.final && m_source == u"postgres"_s) {
+            QJsonArray tables;
+            for (const MonitorSample::TableIo &t : r.tables)
+                tables.append(
+                    QJsonObject { { u"table"_s, t.table }, { u"heap_blks_hit"_s, t.heapBlocksHit },
+                        { u"heap_blks_read"_s, t.heapBlocksRead } });
+            o[u"top_tables"_s] = tables;
+        }
+        if (r.final)
+            o[u"final"_s] = true;
+        return o;
+    }
+
+    QString m_format;
+    QString m_source;
+    bool m_memcached;
+    bool m_headerDone = false;
+};
+
+} // namespace
+
+int monitorCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    addOptions(p);
+    if (const auto done = parseCommand(p, args, u"monitor"_s,
+            u"--redis HOST:PORT | --memcached HOST:PORT | --postgres [options]"_s))
+        return *done;
+    const bool redis = p.isSet(u"redis"_s);
+    const bool memcached = p.isSet(u"memcached"_s);
+    const bool postgres = p.isSet(u"postgres"_s);
+    if (int(redis) + int(memcached) + int(postgres) != 1)
+        return fail(u"give one of --redis HOST:PORT, --memcached HOST:PORT or --postgres"_s
+            + u" (see cachescope-cli monitor --help)"_s);
+    const QString sourceOption = redis ? u"redis"_s : u"memcached"_s;
+    Result<std::pair<QString, int>> address = std::pair { QString(), 0 };
+    if (!postgres) {
+        address = parseAddress(u"--"_s + sourceOption, p.value(sourceOption), redis ? 6379 : 11211);
+        if (!address)
+            return fail(address.error());
+    }
+    const auto db = integerOption(p, u"db"_s, 0, 0, 1000000);
+    const auto interval = integerOption(p, u"interval-ms"_s, 1000, 100, 10000);
+    const auto output
+        = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
+    for (const auto *r : { &db, &interval })
+        if (!*r)
+            return fail(r->error());
+    if (!output)
+        return fail(output.error());
+    std::optional<qint64> durationMs;
+    if (p.isSet(u"duration"_s)) {
+        const Result<qint64> d = parseDurationMs(p.value(u"duration"_s));
+        if (!d)
+            return fail(d.error());
+        durationMs = d.value();
+    }
+    const QStringList redisOnly = { u"db"_s };
+    const QStringList postgresOnly = { u"host"_s, u"port"_s, u"database"_s, u"user"_s };
+    for (const QString &name : redisOnly + postgresOnly + QStringList { u"password-env"_s }) {
+        const bool applies = name == u"password-env"_s ? !memcached
+            : redisOnly.contains(name)                 ? redis
+                                                       : postgres;
+        if (p.isSet(name) && !applies)
+            return fail(Error { u"applies to "_s
+                    + (name == u"password-env"_s       ? u"--redis and --postgres"_s
+                            : redisOnly.contains(name) ? u"--redis"_s
+                                                       : u"--postgres"_s)
+                    + u" only"_s,
+                {}, 0, u"--"_s + name, p.value(name) });
+    }
+    ConnectionSettings pgSettings;
+    pgSettings.driver = DatabaseDriver::Postgres;
+    if (postgres) {
+        if (Result<void> read = readPostgresOptions(p, pgSettings); !read)
+            return fail(read.error());
+    }
+    QString password;
+    if (redis && p.isSet(u"password-env"_s)) {
+        const QString var = p.value(u"password-env"_s);
+        if (var.isEmpty() || !qEnvironmentVariableIsSet(var.toLocal8Bit().constData()))
+            return fail(Error { u"names an environment variable that is not set"_s, {}, 0,
+                u"--password-env"_s, var });
+        password = qEnvironmentVariable(var.toLocal8Bit().constData());
+    }
+
+    std::unique_ptr<MonitorSource> source;
+    if (redis) {
+        RedisSettings s;
+        s.host = address->first;
+        s.port = address->second;
+        s.database = int(db.value());
+        s.password = password;
+        source = std::make_unique<RedisSource>(s);
+    } else if (memcached) {
+        MemcachedSettings s;
+        s.host = address->first;
+        s.port = address->second;
+        source = std::make_unique<MemcachedSource>(s);
+    } else {
+        source = std::make_unique<PostgresSource>(pgSettings);
+    }
+    const QString kind = source->kind();
+    MonitorSession::Options options;
+    options.intervalMs = int(interval.value());
+    MonitorSession session(std::move(source), options);
+    Reporter reporter(output.value(), kind);
+
+    int status = 0;
+    bool finishing = false;
+    std::optional<Error> lostError; // set while the connection is down
+    qint64 lostAtMs = 0;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QTimer signalPoll;
+    signalPoll.setInterval(50);
+    auto finish = [&] {
+        if (finishing)
+            return;
+        finishing = true;
+        session.stop();
+        reporter.print(session.total());
+        if (lostError) {
+            status = fail(u"the connection was lost at "_s
+                    + QString::number(double(lostAtMs) / 1000.0, 'f', 1)
+                    + u" s and did not come back: "_s + lostError->toString(),
+                exitRuntime);
+        }
+        QCoreApplication::exit(status);
+    };
+    QObject::connect(
+        &session, &MonitorSession::connected, &session, [&](const MonitorServerInfo &info) {
+            reporter.printServer(info);
+            if (durationMs)
+                deadline.start(int(std::min<qint64>(*durationMs, std::numeric_limits<int>::max())));
+        });
+    QObject::connect(&session, &MonitorSession::connectFailed, &session, [&](const Error &e) {
+        QString message = e.toString();
+        if (redis && message.contains(u"NOAUTH"_s) && password.isEmpty())
+            message += u"; give the name of a variable holding it with --password-env VAR"_s;
+        status = fail(message, exitRuntime);
+        finishing = true;
+        QCoreApplication::exit(status);
+    });
+    QObject::connect(&session, &MonitorSession::interval, &session, [&](const MonitorInterval &r) {
+        if (!finishing) {
+            lostError.reset();
+            reporter.print(r);
+        }
+    });
+    QObject::connect(
+        &session, &MonitorSession::marker, &session, [&](qint64 tMs, const QString &label) {
+            if (finishing)
+                return;
+            if (label.startsWith(u"connection lost"_s)) {
+                lostError = monitorError(label);
+                lostAtMs = tMs;
+                QTextStream(stderr) << "cachescope-cli: " << label << Qt::endl;
+            } else if (label.startsWith(u"reconnected"_s)) {
+                lostError.reset();
+            }
+            printMarker(output.value(), tMs, label);
+        });
+    QObject::connect(&deadline, &QTimer::timeout, &session, finish);
+    QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
+        if (g_interrupted.load())
+            finish();
+    });
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    signalPoll.start();
+    session.start();
+    const int loop = QCoreApplication::exec();
+    return finishing ? status : loop;
+}
+
+} // namespace CacheScope::Cli
