@@ -115,13 +115,18 @@ struct Line
     LatencySummary miss;
     bool final;
     std::optional<ShadowSnapshot> shadows = {}; // the final line of a run with --shadows
+    /// PostgreSQL's shared buffers (RunSession watches them on PostgreSQL): the interval's hit
+    /// ratio, or since the run began on the final line.
+    std::optional<double> databaseBuffer = {};
 };
 
 class Reporter
 {
 public:
-    explicit Reporter(QString format)
+    /// `databaseBuffer`: the run is on PostgreSQL, whose buffer cache gets a column.
+    Reporter(QString format, bool databaseBuffer)
         : m_format(std::move(format))
+        , m_databaseBuffer(databaseBuffer)
     {
     }
 
@@ -152,6 +157,9 @@ public:
                 { u"errors"_s, qint64(l.counts.errors) },
                 { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
             };
+            if (m_databaseBuffer)
+                o[u"database_buffer_hit_ratio"_s]
+                    = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
             if (l.final)
                 o[u"final"_s] = true;
             if (l.shadows)
@@ -164,7 +172,7 @@ public:
             const bool atFloor = ns > 0 && ns * 50 < LatencyHistogram::lowestNs * 51; // within 2%
             return atFloor ? u"<1"_s : QString::number(double(ns) / 1000.0, 'f', 1);
         };
-        const QStringList cells = {
+        QStringList cells = {
             l.final ? u"total"_s : QString::number(double(l.tMs) / 1000.0, 'f', 1),
             m_format == u"csv"_s ? QString::number(l.requestsPerSecond, 'f', 0)
                                  : formatRate(l.requestsPerSecond),
@@ -182,9 +190,16 @@ public:
             us(l.miss.p999Ns),
             QString::number(l.counts.errors),
         };
-        static const QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s,
-            u"misses"_s, u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s, u"hit_p50_us"_s,
-            u"hit_p99_us"_s, u"miss_p50_us"_s, u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s, u"misses"_s,
+            u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s, u"hit_p50_us"_s, u"hit_p99_us"_s,
+            u"miss_p50_us"_s, u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
+        if (m_databaseBuffer) { // the database's own cache beside the result cache
+            headers << u"db_buf_hit%"_s;
+            widths << 12;
+            cells << (l.databaseBuffer ? QString::number(*l.databaseBuffer * 100.0, 'f', 1)
+                                       : u"n/a"_s);
+        }
         if (m_format == u"csv"_s) {
             if (!m_headerDone)
                 out() << headers.join(u',') << u'\n';
@@ -194,7 +209,6 @@ public:
             return;
         }
         // vmstat style: fixed widths so lines printed over time line up.
-        static const QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
         auto row = [&](const QStringList &c) { return fixedWidthRow(c, widths); };
         if (!m_headerDone || l.final)
             out() << row(headers) << u'\n';
@@ -207,6 +221,7 @@ public:
 
 private:
     QString m_format;
+    bool m_databaseBuffer;
     bool m_headerDone = false;
 };
 
@@ -412,7 +427,7 @@ int runCommand(const QStringList &args)
         : 16;
     RunSession session(options);
     QueryEngine &engine = *session.engine();
-    Reporter reporter(output.value());
+    Reporter reporter(output.value(), config.database.driver == DatabaseDriver::Postgres);
     int status = 0;
     bool finished = false;
     bool starting = true; // inside session.start(): a refusal there is a usage error
@@ -441,8 +456,10 @@ int runCommand(const QStringList &args)
         &session, &RunSession::tick, &session, [&](double t, const MetricsSnapshot &s) {
             if (stopRequested) // the partial interval at the end goes to the summary only
                 return;
-            reporter.print(toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
-                s.missLatency, double(s.intervalMs)));
+            Line line = toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
+                s.missLatency, double(s.intervalMs));
+            line.databaseBuffer = s.databaseBufferHitRatio;
+            reporter.print(line);
         });
     QObject::connect(&session, &RunSession::marker, &session, [&](double t, const QString &label) {
         printMarker(output.value(), qRound64(t * 1000.0), label);
@@ -489,6 +506,8 @@ int runCommand(const QStringList &args)
         Line final = toLine(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
             whole.totalMissLatency, double(whole.elapsedMs));
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
+        if (session.lastSnapshot())
+            final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;
         reporter.print(final);
         int code = 0;
         if (whole.total.errors > 0) {
