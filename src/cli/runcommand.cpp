@@ -92,6 +92,11 @@ void addOptions(QCommandLineParser &p)
             u"Write the run's time series (one row per interval, the app's Export time\n"
             "series columns) to FILE at the end."_s,
             u"FILE"_s },
+        { u"expect"_s,
+            u"Thresholds on the final summary for CI, e.g. 'hit_ratio>=0.8,\n"
+            "latency_us.hit.p99<=5,errors==0' (fields of the --output json final line,\n"
+            "dotted for nested ones; 80% = 0.8). Exit 3 when one is not met."_s,
+            u"LIST"_s },
     });
 }
 
@@ -120,6 +125,42 @@ struct Line
     std::optional<double> databaseBuffer = {};
 };
 
+/// A line as --output json prints it (and --expect reads the final one).
+QJsonObject lineJson(const Line &l, bool databaseBuffer)
+{
+    const std::optional<double> ratio = l.counts.hitRatio();
+    QJsonObject o {
+        { u"t_ms"_s, l.tMs },
+        { u"requests"_s, qint64(l.counts.requests) },
+        { u"hits"_s, qint64(l.counts.hits) },
+        { u"misses"_s, qint64(l.counts.misses) },
+        { u"writes"_s, qint64(l.counts.writes) },
+        { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
+        { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
+        { u"evictions_by_reason"_s,
+            QJsonObject {
+                { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
+                { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
+                { u"invalidated"_s,
+                    qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
+        { u"requests_per_second"_s, l.requestsPerSecond },
+        { u"entries"_s, l.entries },
+        { u"bytes"_s, l.bytes },
+        { u"latency_us"_s,
+            QJsonObject { { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
+        { u"errors"_s, qint64(l.counts.errors) },
+        { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
+    };
+    if (databaseBuffer)
+        o[u"database_buffer_hit_ratio"_s]
+            = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
+    if (l.final)
+        o[u"final"_s] = true;
+    if (l.shadows)
+        o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
+    return o;
+}
+
 class Reporter
 {
 public:
@@ -130,40 +171,13 @@ public:
     {
     }
 
-    void print(const Line &l)
+    void print(const Line &l, const std::optional<QJsonArray> &expectations = {})
     {
         const std::optional<double> ratio = l.counts.hitRatio();
         if (m_format == u"json"_s) {
-            QJsonObject o {
-                { u"t_ms"_s, l.tMs },
-                { u"requests"_s, qint64(l.counts.requests) },
-                { u"hits"_s, qint64(l.counts.hits) },
-                { u"misses"_s, qint64(l.counts.misses) },
-                { u"writes"_s, qint64(l.counts.writes) },
-                { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
-                { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
-                { u"evictions_by_reason"_s,
-                    QJsonObject {
-                        { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
-                        { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
-                        { u"invalidated"_s,
-                            qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
-                { u"requests_per_second"_s, l.requestsPerSecond },
-                { u"entries"_s, l.entries },
-                { u"bytes"_s, l.bytes },
-                { u"latency_us"_s,
-                    QJsonObject {
-                        { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
-                { u"errors"_s, qint64(l.counts.errors) },
-                { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
-            };
-            if (m_databaseBuffer)
-                o[u"database_buffer_hit_ratio"_s]
-                    = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
-            if (l.final)
-                o[u"final"_s] = true;
-            if (l.shadows)
-                o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
+            QJsonObject o = lineJson(l, m_databaseBuffer);
+            if (expectations)
+                o[u"expectations"_s] = *expectations;
             printJsonLine(o);
             return;
         }
@@ -388,6 +402,22 @@ int runCommand(const QStringList &args)
     }
     if (Result<void> v = config.validate(); !v)
         return fail(v.error());
+    const bool onPostgres = config.database.driver == DatabaseDriver::Postgres;
+    // --expect: parsed and its fields checked against the final line's shape before the run.
+    QList<Expectation> expectations;
+    if (p.isSet(u"expect"_s)) {
+        Result<QList<Expectation>> parsed = parseExpectations(p.value(u"expect"_s));
+        if (!parsed)
+            return fail(parsed.error());
+        Line shape {};
+        shape.final = true;
+        if (config.shadows)
+            shape.shadows = ShadowSnapshot {};
+        if (Result<void> known = checkExpectationFields(*parsed, lineJson(shape, onPostgres));
+            !known)
+            return fail(known.error());
+        expectations = std::move(parsed.value());
+    }
 
     qint64 durationMs = 10000;
     if (p.isSet(u"duration"_s))
@@ -427,7 +457,7 @@ int runCommand(const QStringList &args)
         : 16;
     RunSession session(options);
     QueryEngine &engine = *session.engine();
-    Reporter reporter(output.value(), config.database.driver == DatabaseDriver::Postgres);
+    Reporter reporter(output.value(), onPostgres);
     int status = 0;
     bool finished = false;
     bool starting = true; // inside session.start(): a refusal there is a usage error
@@ -508,8 +538,15 @@ int runCommand(const QStringList &args)
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         if (session.lastSnapshot())
             final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;
-        reporter.print(final);
+        QList<ExpectationResult> met;
+        if (!expectations.isEmpty())
+            met = evaluateExpectations(expectations, lineJson(final, onPostgres));
+        reporter.print(final,
+            expectations.isEmpty() ? std::nullopt
+                                   : std::optional<QJsonArray>(expectationResultsJson(met)));
         int code = 0;
+        if (!met.isEmpty() && !reportExpectations(met))
+            code = exitExpectation;
         if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors)
                     + u" database errors"_s,
