@@ -9,6 +9,7 @@
 #include <QTextStream>
 
 #include <optional>
+#include <utility>
 
 namespace CacheScope::Cli {
 
@@ -62,5 +63,9 @@ void printMarker(const QString &format, qint64 tMs, const QString &label);
 /// One of `allowed`; the error lists them.
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
     const QString &fallback, const QStringList &allowed);
+
+/// HOST:PORT, HOST (`defaultPort`) or [IPv6]:PORT, for `option` (its errors name it).
+Result<std::pair<QString, int>> parseAddress(
+    const QString &option, const QString &text, int defaultPort);
 
 } // namespace CacheScope::Cli
