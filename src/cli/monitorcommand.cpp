@@ -13,16 +13,10 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include <csignal>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 namespace {
-
-std::atomic<bool> g_interrupted { false };
-
-void onSignal(int) { g_interrupted.store(true); }
 
 void addOptions(QCommandLineParser &p)
 {
@@ -370,12 +364,11 @@ int monitorCommand(const QStringList &args)
         });
     QObject::connect(&deadline, &QTimer::timeout, &session, finish);
     QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
-        if (g_interrupted.load())
+        if (interrupted())
             finish();
     });
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    catchInterrupts();
     signalPoll.start();
     session.start();
     const int loop = QCoreApplication::exec();
