@@ -129,6 +129,7 @@ MonitorPage::MonitorPage(QWidget *parent)
     if (const Result<ConnectionSettings> pg = postgresSettingsFromEnvironment(); pg) {
         m_ui->pgDatabaseEdit->setText(pg->database);
         m_ui->userEdit->setText(pg->user);
+        m_postgresPort = pg->port;
     }
     setUpCharts();
     m_ui->splitter->setStretchFactor(1, 1);
@@ -139,12 +140,12 @@ MonitorPage::MonitorPage(QWidget *parent)
     connect(&m_renderTimer, &QTimer::timeout, this, &MonitorPage::renderCharts);
     connect(m_ui->sourceCombo, &QComboBox::currentIndexChanged, this, [this] {
         const int port = m_ui->portSpin->value();
-        if (port == redisDefaultPort || port == memcachedDefaultPort
-            || port == postgresDefaultPort) {
+        if (port == redisDefaultPort || port == memcachedDefaultPort || port == postgresDefaultPort
+            || port == m_postgresPort) {
             const Source s = source();
             m_ui->portSpin->setValue(s == Source::Redis ? redisDefaultPort
                     : s == Source::Memcached            ? memcachedDefaultPort
-                                                        : postgresDefaultPort);
+                                                        : m_postgresPort);
         }
         updateSourceFields();
     });

@@ -109,6 +109,7 @@ private:
     MonitorRowsModel *m_slabs = nullptr;
     MonitorRowsModel *m_tables = nullptr;
     MonitorSession *m_session = nullptr; // the one polling; owned (a child)
+    int m_postgresPort = 5432; // CACHESCOPE_PG_PORT when set, as the app's PostgreSQL runs
     QString m_sessionSource; // "redis", "memcached", "postgres" of the session
     State m_state = State::Idle;
     int m_intervals = 0;
