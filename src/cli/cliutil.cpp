@@ -25,6 +25,17 @@ void note(const QString &message)
     err << "cachescope-cli: note: " << message << Qt::endl;
 }
 
+bool reportExpectations(const QList<ExpectationResult> &results, const QString &context)
+{
+    QTextStream err(stderr);
+    bool all = true;
+    for (const ExpectationResult &r : results) {
+        err << "cachescope-cli: " << context << describeResult(r) << Qt::endl;
+        all = all && r.met;
+    }
+    return all;
+}
+
 QTextStream &out()
 {
     static QTextStream stream(stdout);

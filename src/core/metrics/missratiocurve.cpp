@@ -91,9 +91,11 @@ qint64 StackDistanceTracker::access(Key key, qint64 weight)
         if (m_freeSlots.empty()) {
             slot = quint32(m_lastPos.size());
             m_lastPos.push_back(0);
+            m_keyOf.push_back(key);
         } else {
             slot = m_freeSlots.back();
             m_freeSlots.pop_back();
+            m_keyOf[slot] = key;
         }
         m_map.insert(key, slot);
     }
@@ -117,6 +119,14 @@ void StackDistanceTracker::remove(Key key)
     m_weight[last] = 0;
     m_slotAt[last] = KeyIndexMap::npos;
     m_freeSlots.push_back(slot);
+}
+
+void StackDistanceTracker::removeOldest()
+{
+    while (m_oldest < m_next && m_slotAt[m_oldest] == KeyIndexMap::npos)
+        ++m_oldest;
+    if (m_oldest < m_next)
+        remove(m_keyOf[m_slotAt[m_oldest]]);
 }
 
 void StackDistanceTracker::makeRoom()
@@ -147,6 +157,7 @@ void StackDistanceTracker::rebuild(std::size_t capacity)
     m_weight = std::move(weight);
     m_slotAt = std::move(slotAt);
     m_next = next;
+    m_oldest = 0;
     // Linear-time Fenwick build.
     m_tree.assign(capacity + 1, 0);
     for (std::size_t i = 1; i <= capacity; ++i) {

@@ -68,7 +68,12 @@ public:
     qint64 access(Key key, qint64 weight);
     /// Forgets a key (SHARDS drops keys from its sample set).
     void remove(Key key);
+    /// Forgets the least recently requested key (a bounded LRU stack keeps the nearest keys
+    /// only); amortised O(1) besides remove(). No-op when empty.
+    void removeOldest();
     std::size_t keyCount() const { return m_map.size(); }
+    /// The weight of every key held: a re-requested key still held has a distance up to it.
+    qint64 totalWeight() const { return m_total; }
 
 private:
     void makeRoom();
@@ -78,11 +83,13 @@ private:
 
     KeyIndexMap m_map; // key -> slot
     std::vector<qint64> m_lastPos; // slot -> position of the key's latest request
+    std::vector<Key> m_keyOf; // slot -> key
     std::vector<quint32> m_freeSlots;
     std::vector<qint64> m_tree; // Fenwick tree, 1-based
     std::vector<qint64> m_weight; // position -> weight (0 when dead)
     std::vector<quint32> m_slotAt; // position -> slot, KeyIndexMap::npos when dead
     std::size_t m_next = 0;
+    std::size_t m_oldest = 0; // positions below it are dead (removeOldest()'s cursor)
     qint64 m_total = 0;
 };
 
