@@ -173,12 +173,13 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     }
     if (!o.scenario.isEmpty() && !o.trace.isEmpty())
         return optionError(u"trace"_s, o.trace, u"cannot be combined with --scenario"_s);
-    if (!o.scenario.isEmpty()) {
+    if (!o.scenario.isEmpty() && o.scenario != watchRedisScenario) {
         const QList<Scenario> scenarios = loadBuiltInScenarios();
         if (!findScenario(scenarios, o.scenario)) {
             QStringList ids;
             for (const Scenario &s : scenarios)
                 ids << s.id;
+            ids << watchRedisScenario.toString();
             return optionError(
                 u"scenario"_s, o.scenario, u"is not a scenario; scenarios: "_s + ids.join(u", "_s));
         }

@@ -10,11 +10,13 @@
 #include "logmodel.h"
 #include "messagebanner.h"
 #include "monitorpage.h"
+#include "redisdemo.h"
 #include "runpanel.h"
 #include "tracereplaywidget.h"
 #include "whatifview.h"
 #include "workloadpanel.h"
 
+#include "core/monitor/localredis.h"
 #include "core/session/databasetasks.h"
 
 #include <QCloseEvent>
@@ -122,6 +124,9 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
         &MainWindow::updateRecentTracesMenu);
     connect(monitorPage(), &MonitorPage::errorOccurred, this, &MainWindow::reportError);
     connect(monitorPage(), &MonitorPage::messageLogged, this, &MainWindow::logInfo);
+    m_redisDemo = new RedisDemo(monitorPage(), this);
+    connect(m_redisDemo, &RedisDemo::message, this, &MainWindow::logInfo);
+    connect(m_redisDemo, &RedisDemo::failed, this, &MainWindow::reportError);
 
     if (m_options.useSettings)
         restoreSettings();
@@ -225,6 +230,17 @@ void MainWindow::setUpScenarios()
         a->setStatusTip(s.lookFor);
         connect(a, &QAction::triggered, this, [this, id = s.id] { startScenario(id); });
     }
+    // "Watch a Redis" is not a run of the engine: a local redis-server, load, the Monitor tab.
+    m_ui->menuScenarios->addSeparator();
+    QAction *redis = m_ui->menuScenarios->addAction(tr("Watch a Redis (local redis-server)"));
+    redis->setEnabled(LocalRedisServer::isInstalled());
+    redis->setToolTip(redis->isEnabled()
+            ? tr("Starts a throwaway redis-server with 4 MB of maxmemory, drives it with "
+                 "CacheScope's cache-aside load (user, item and one-off session keys) and "
+                 "watches it in the Monitor tab: hit ratio, evictions, memory at the limit.")
+            : tr("Needs redis-server (Debian package redis-server; scripts/run installs it)."));
+    connect(
+        redis, &QAction::triggered, this, [this] { startScenario(watchRedisScenario.toString()); });
     m_ui->menuScenarios->setToolTipsVisible(true);
     connect(runPanel(), &RunPanel::scenarioRequested, this,
         [this](const QString &id) { startScenario(id); });
@@ -306,6 +322,10 @@ void MainWindow::setPanelConfig(const RunConfig &config)
 
 bool MainWindow::loadScenario(const QString &name)
 {
+    if (name == watchRedisScenario) { // nothing to load: it starts a server (startScenario())
+        showMonitorTab();
+        return true;
+    }
     const Scenario *s = findScenario(m_scenarios, name);
     if (!s) {
         reportError(tr("Unknown scenario"), unknownScenarioError(m_scenarios, name));
@@ -327,6 +347,11 @@ bool MainWindow::loadScenario(const QString &name)
 
 bool MainWindow::startScenario(const QString &name)
 {
+    if (name == watchRedisScenario) {
+        showMonitorTab();
+        m_redisDemo->start();
+        return true;
+    }
     if (!loadScenario(name))
         return false;
     m_session->startScenario(*findScenario(m_scenarios, name), panelConfig());

@@ -25,10 +25,14 @@ class DatabasePanel;
 class LogModel;
 class MessageBanner;
 class MonitorPage;
+class RedisDemo;
 class RunPanel;
 class TraceReplayWidget;
 class WhatIfView;
 class WorkloadPanel;
+
+/// The "Watch a Redis" scenario's id (Scenarios menu, --scenario watch-redis --start).
+inline constexpr QStringView watchRedisScenario = u"watch-redis";
 
 /// What the app and the tests set up differently.
 struct MainWindowOptions
@@ -92,8 +96,10 @@ public:
 
     /// Loads a scenario (id or title) into the panels; false and an error if there is none.
     bool loadScenario(const QString &name);
-    /// Loads and starts it (stopping a run in progress first).
+    /// Loads and starts it (stopping a run in progress first). watchRedisScenario starts the
+    /// "Watch a Redis" demo (RedisDemo) in the Monitor tab instead.
     bool startScenario(const QString &name);
+    RedisDemo *redisDemo() const { return m_redisDemo; }
     void startRun();
     void stopRun();
     void togglePause();
@@ -139,6 +145,7 @@ private:
     std::unique_ptr<Ui::MainWindow> m_ui;
     MainWindowOptions m_options;
     RunSession *m_session = nullptr;
+    RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;
     CountersModel *m_counters = nullptr;
     QTableView *m_countersView = nullptr;
