@@ -49,15 +49,18 @@ void RedisSource::disconnect()
     m_context = nullptr;
 }
 
-Result<QByteArray> RedisSource::command(const char *format, const QByteArray &argument)
+Result<QByteArray> RedisSource::command(
+    const char *format, const QByteArray &argument, const QByteArray &second)
 {
     if (!m_context)
         return monitorError(u"not connected to Redis at "_s + address());
     ++m_commandsSent;
-    // Every command here takes at most one argument, passed as a binary-safe %b.
-    void *raw = argument.isNull()
-        ? redisCommand(m_context, format)
-        : redisCommand(m_context, format, argument.constData(), size_t(argument.size()));
+    // Every command here takes at most two arguments, passed as binary-safe %b.
+    void *raw = argument.isNull() ? redisCommand(m_context, format)
+        : second.isNull()
+        ? redisCommand(m_context, format, argument.constData(), size_t(argument.size()))
+        : redisCommand(m_context, format, argument.constData(), size_t(argument.size()),
+            second.constData(), size_t(second.size()));
     auto *reply = static_cast<redisReply *>(raw);
     if (!reply) {
         const QString why = QString::fromLocal8Bit(m_context->errstr);
@@ -109,8 +112,11 @@ Result<MonitorServerInfo> RedisSource::connect()
     }
     redisSetTimeout(m_context, toTimeval(m_settings.commandTimeoutMs));
 
-    if (!m_settings.password.isEmpty()) {
-        if (Result<QByteArray> auth = command("AUTH %b", m_settings.password.toUtf8()); !auth) {
+    if (!m_settings.password.isEmpty() || !m_settings.user.isEmpty()) {
+        const Result<QByteArray> auth = m_settings.user.isEmpty()
+            ? command("AUTH %b", m_settings.password.toUtf8())
+            : command("AUTH %b %b", m_settings.user.toUtf8(), m_settings.password.toUtf8());
+        if (!auth) {
             disconnect();
             return auth.error();
         }
