@@ -37,7 +37,8 @@ QJsonObject readoutJson(const RedisCaptureReadout &r)
 {
     return { { u"label"_s, r.label }, { u"policy"_s, r.policy }, { u"capacity"_s, r.capacity },
         { u"samples"_s, r.samples }, { u"requests"_s, qint64(r.requests) },
-        { u"hit_ratio"_s, ratio(r.hitRatio()) } };
+        { u"hit_ratio"_s, ratio(r.hitRatio()) }, { u"warm_requests"_s, qint64(r.warmRequests) },
+        { u"warm_hit_ratio"_s, ratio(r.warmHitRatio()) } };
 }
 
 const RedisCaptureReadout *readout(const RedisCaptureSnapshot &c, const QString &label)
@@ -137,7 +138,9 @@ QString captureText(
         QStringList cells { u"measured "_s + percent(measuredHitRatio) };
         for (const RedisCaptureReadout &r : c.readouts)
             cells << r.label + (r.label == u"own policy"_s ? u" "_s + r.policy : QString()) + u' '
-                    + percent(r.hitRatio());
+                    + percent(r.hitRatio())
+                    + (r.warmHitRatio() ? u" (warm "_s + percent(r.warmHitRatio()) + u')'
+                                        : QString());
         if (const ShadowPolicyStats *b = best(c))
             cells << u"best "_s + b->policy + u' ' + percent(b->hitRatio);
         line += u"  what-if at %1 keys%2: "_s.arg(c.capacityKeys)

@@ -260,6 +260,7 @@ private slots:
         QVERIFY(shadows[0].toObject().contains(u"policy"_s));
         QCOMPARE(shadows[0].toObject().value(u"hit_ratio"_s).toDouble(), 72.0 / 80.0);
         const QJsonObject readouts = final.value(u"readouts"_s).toObject();
+        QVERIFY(readouts.value(u"own_policy"_s).toObject().contains(u"warm_hit_ratio"_s));
         for (const QString &key : { u"measured_hit_ratio"_s, u"own_policy"_s, u"allkeys_lfu"_s,
                  u"samples_10"_s, u"double_memory"_s, u"best"_s })
             QVERIFY2(readouts.contains(key), qPrintable(key));

@@ -45,8 +45,11 @@ struct RedisCapture::Worker
 {
     struct Model
     {
-        RedisCaptureReadout readout;
+        RedisCaptureReadout readout; // its counts are filled at publish()
         std::unique_ptr<CachePolicy> policy;
+        bool warm = false; // has held its capacity
+        quint64 warmRequests = 0;
+        quint64 warmHits = 0;
     };
 
     explicit Worker(const RedisCaptureOptions &options)
@@ -140,6 +143,8 @@ void RedisCapture::publish(RedisCaptureSnapshot::State state)
         RedisCaptureReadout r = m.readout;
         r.requests = m.policy->stats().requests;
         r.hits = m.policy->stats().hits;
+        r.warmRequests = m.warmRequests;
+        r.warmHits = m.warmHits;
         s.readouts.push_back(r);
     }
     if (w.shadowSet) {
@@ -346,6 +351,12 @@ void RedisCapture::handleLine(const char *begin, const char *end)
         const Request request { hash, -1, 1, time };
         for (Worker::Model &m : w.models) {
             const bool h = m.policy->access(request);
+            if (m.warm) {
+                ++m.warmRequests;
+                m.warmHits += h ? 1 : 0;
+            } else if (m.policy->entryCount() >= m.readout.capacity) {
+                m.warm = true; // counted from the next read on
+            }
             if (!hit)
                 hit = h; // the first model is the own policy (or its stand-in)
         }

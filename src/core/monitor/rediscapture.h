@@ -39,9 +39,17 @@ struct RedisCaptureReadout
     int samples = 5;
     quint64 requests = 0;
     quint64 hits = 0;
+    /// The reads after the model first held `capacity` keys: the model starts empty while
+    /// Redis is warm, so these are the ones to hold against Redis's measured hit ratio.
+    quint64 warmRequests = 0;
+    quint64 warmHits = 0;
     std::optional<double> hitRatio() const
     {
         return requests ? std::optional(double(hits) / double(requests)) : std::nullopt;
+    }
+    std::optional<double> warmHitRatio() const
+    {
+        return warmRequests ? std::optional(double(warmHits) / double(warmRequests)) : std::nullopt;
     }
 };
 
