@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/monitor/memcachedstats.h"
 #include "core/monitor/redisinfo.h"
+#include "core/report/expectations.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
 #include "core/workload/redismonitortracereader.h"
@@ -431,6 +432,37 @@ inline int memcachedStats(const std::uint8_t *data, std::size_t size)
     FUZZ_CHECK(sample->keys >= 0 && sample->memoryBytes >= 0 && sample->memoryLimitBytes >= 0);
     for (std::size_t i = 1; i < sample->slabEvictions.size(); ++i)
         FUZZ_CHECK(sample->slabEvictions[i - 1].first < sample->slabEvictions[i].first);
+    return 0;
+}
+
+/// --expect's threshold list: what parses has fields, columns inside the text, and its
+/// description parses again to the same fields and comparisons; evaluation against a summary
+/// never throws and a missing field is never met.
+inline int expectations(const std::uint8_t *data, std::size_t size)
+{
+    const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<QList<Expectation>> list = parseExpectations(text);
+    if (!list) {
+        checkError(list.error());
+        FUZZ_CHECK(list.error().message.startsWith(QStringLiteral("column ")));
+        return 0;
+    }
+    FUZZ_CHECK(!list->isEmpty());
+    const QJsonObject summary { { QStringLiteral("hit_ratio"), 0.5 },
+        { QStringLiteral("latency_us"),
+            QJsonObject {
+                { QStringLiteral("hit"), QJsonObject { { QStringLiteral("p99"), 3.0 } } } } } };
+    for (const Expectation &e : *list) {
+        FUZZ_CHECK(!e.path.isEmpty() && e.column >= 1 && e.column <= text.size());
+        const Result<QList<Expectation>> again = parseExpectations(e.describe());
+        FUZZ_CHECK(again && again->size() == 1);
+        FUZZ_CHECK(again->front().path == e.path && again->front().op == e.op);
+    }
+    const QList<ExpectationResult> results = evaluateExpectations(*list, summary);
+    FUZZ_CHECK(results.size() == list->size());
+    for (const ExpectationResult &r : results)
+        FUZZ_CHECK(r.measured || !r.met);
+    (void)checkExpectationFields(*list, summary);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/report/expectations.h"
 
 #include <QCommandLineParser>
 #include <QJsonObject>
@@ -8,12 +9,15 @@
 #include <QTextStream>
 
 #include <optional>
+#include <utility>
 
 namespace CacheScope::Cli {
 
 /// Exit statuses: 2 for bad usage, option values or input data; 1 for failures while running.
 constexpr int exitUsage = 2;
 constexpr int exitRuntime = 1;
+/// --expect: the command ran, and a threshold was not met.
+constexpr int exitExpectation = 3;
 
 /// "cachescope-cli: <message>" on stderr; returns `status`.
 int fail(const Error &error, int status = exitUsage);
@@ -22,6 +26,11 @@ int fail(const QString &message, int status = exitUsage);
 QTextStream &out();
 /// "cachescope-cli: note: <message>" on stderr: an assumption or a skipped input, not an error.
 void note(const QString &message);
+
+/// --expect's results on stderr, one line each ("cachescope-cli: expectation failed: hit_ratio
+/// >= 0.8: measured 0.274", met ones too), `context` before each ("lru at 100: "). True when
+/// every one was met.
+bool reportExpectations(const QList<ExpectationResult> &results, const QString &context = {});
 
 /// Parses `args` (without the sub-command name); on an unknown option or a missing value
 /// prints the parser's message and the command's --help hint. Returns false then.
@@ -54,5 +63,9 @@ void printMarker(const QString &format, qint64 tMs, const QString &label);
 /// One of `allowed`; the error lists them.
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
     const QString &fallback, const QStringList &allowed);
+
+/// HOST:PORT, HOST (`defaultPort`) or [IPv6]:PORT, for `option` (its errors name it).
+Result<std::pair<QString, int>> parseAddress(
+    const QString &option, const QString &text, int defaultPort);
 
 } // namespace CacheScope::Cli

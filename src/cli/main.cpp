@@ -20,7 +20,8 @@ Commands:
   bench-cache  Benchmark the result cache alone (get-or-put, no database).
   mrc          Miss-ratio curves: miss ratio against capacity (exact LRU, SHARDS, replay).
   scenarios    List the demo scenarios that `run --scenario ID` plays.
-  monitor      Watch a Redis or memcached you already run: hit ratio, evictions, memory, latency.
+  monitor      Watch a Redis, memcached or PostgreSQL's buffer cache: hit ratio, evictions, memory.
+  redis-load   Drive a Redis with cache-aside GETs and SETs (keys with prefixes), to watch it.
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         return Cli::scenariosCommand(args);
     if (command == u"monitor"_s)
         return Cli::monitorCommand(args);
+    if (command == u"redis-load"_s)
+        return Cli::redisLoadCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor, redis-load (see cachescope-cli --help)"_s);
 }

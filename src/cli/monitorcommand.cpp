@@ -80,38 +80,6 @@ void addOptions(QCommandLineParser &p)
     });
 }
 
-/// HOST:PORT, HOST (default port) or [IPv6]:PORT.
-Result<std::pair<QString, int>> parseAddress(
-    const QString &option, const QString &text, int defaultPort)
-{
-    const QString t = text.trimmed();
-    QString host = t;
-    QString port;
-    if (t.startsWith(u'[')) {
-        const qsizetype close = t.indexOf(u']');
-        if (close < 0)
-            return Error { u"is not HOST:PORT ('[' without ']')"_s, {}, 0, option, text };
-        host = t.mid(1, close - 1);
-        const QString rest = t.mid(close + 1);
-        if (!rest.isEmpty() && !rest.startsWith(u':'))
-            return Error { u"is not HOST:PORT"_s, {}, 0, option, text };
-        port = rest.mid(1);
-    } else if (t.count(u':') == 1) {
-        host = t.section(u':', 0, 0);
-        port = t.section(u':', 1);
-    }
-    if (host.isEmpty())
-        return Error { u"names no host (HOST:PORT, e.g. 127.0.0.1:6379)"_s, {}, 0, option, text };
-    int p = defaultPort;
-    if (!port.isNull()) {
-        bool ok = false;
-        p = port.toInt(&ok);
-        if (!ok || p < 1 || p > 65535)
-            return Error { u"has no valid port (1 to 65535)"_s, {}, 0, option, text };
-    }
-    return std::pair { host, p };
-}
-
 /// Prints interval lines and the summary in the chosen format.
 class Reporter
 {

@@ -92,6 +92,11 @@ void addOptions(QCommandLineParser &p)
             u"Write the run's time series (one row per interval, the app's Export time\n"
             "series columns) to FILE at the end."_s,
             u"FILE"_s },
+        { u"expect"_s,
+            u"Thresholds on the final summary for CI, e.g. 'hit_ratio>=0.8,\n"
+            "latency_us.hit.p99<=5,errors==0' (fields of the --output json final line,\n"
+            "dotted for nested ones; 80% = 0.8). Exit 3 when one is not met."_s,
+            u"LIST"_s },
     });
 }
 
@@ -115,47 +120,64 @@ struct Line
     LatencySummary miss;
     bool final;
     std::optional<ShadowSnapshot> shadows = {}; // the final line of a run with --shadows
+    /// PostgreSQL's shared buffers (RunSession watches them on PostgreSQL): the interval's hit
+    /// ratio, or since the run began on the final line.
+    std::optional<double> databaseBuffer = {};
 };
+
+/// A line as --output json prints it (and --expect reads the final one).
+QJsonObject lineJson(const Line &l, bool databaseBuffer)
+{
+    const std::optional<double> ratio = l.counts.hitRatio();
+    QJsonObject o {
+        { u"t_ms"_s, l.tMs },
+        { u"requests"_s, qint64(l.counts.requests) },
+        { u"hits"_s, qint64(l.counts.hits) },
+        { u"misses"_s, qint64(l.counts.misses) },
+        { u"writes"_s, qint64(l.counts.writes) },
+        { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
+        { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
+        { u"evictions_by_reason"_s,
+            QJsonObject {
+                { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
+                { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
+                { u"invalidated"_s,
+                    qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
+        { u"requests_per_second"_s, l.requestsPerSecond },
+        { u"entries"_s, l.entries },
+        { u"bytes"_s, l.bytes },
+        { u"latency_us"_s,
+            QJsonObject { { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
+        { u"errors"_s, qint64(l.counts.errors) },
+        { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
+    };
+    if (databaseBuffer)
+        o[u"database_buffer_hit_ratio"_s]
+            = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
+    if (l.final)
+        o[u"final"_s] = true;
+    if (l.shadows)
+        o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
+    return o;
+}
 
 class Reporter
 {
 public:
-    explicit Reporter(QString format)
+    /// `databaseBuffer`: the run is on PostgreSQL, whose buffer cache gets a column.
+    Reporter(QString format, bool databaseBuffer)
         : m_format(std::move(format))
+        , m_databaseBuffer(databaseBuffer)
     {
     }
 
-    void print(const Line &l)
+    void print(const Line &l, const std::optional<QJsonArray> &expectations = {})
     {
         const std::optional<double> ratio = l.counts.hitRatio();
         if (m_format == u"json"_s) {
-            QJsonObject o {
-                { u"t_ms"_s, l.tMs },
-                { u"requests"_s, qint64(l.counts.requests) },
-                { u"hits"_s, qint64(l.counts.hits) },
-                { u"misses"_s, qint64(l.counts.misses) },
-                { u"writes"_s, qint64(l.counts.writes) },
-                { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
-                { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
-                { u"evictions_by_reason"_s,
-                    QJsonObject {
-                        { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
-                        { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
-                        { u"invalidated"_s,
-                            qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
-                { u"requests_per_second"_s, l.requestsPerSecond },
-                { u"entries"_s, l.entries },
-                { u"bytes"_s, l.bytes },
-                { u"latency_us"_s,
-                    QJsonObject {
-                        { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
-                { u"errors"_s, qint64(l.counts.errors) },
-                { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
-            };
-            if (l.final)
-                o[u"final"_s] = true;
-            if (l.shadows)
-                o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
+            QJsonObject o = lineJson(l, m_databaseBuffer);
+            if (expectations)
+                o[u"expectations"_s] = *expectations;
             printJsonLine(o);
             return;
         }
@@ -164,7 +186,7 @@ public:
             const bool atFloor = ns > 0 && ns * 50 < LatencyHistogram::lowestNs * 51; // within 2%
             return atFloor ? u"<1"_s : QString::number(double(ns) / 1000.0, 'f', 1);
         };
-        const QStringList cells = {
+        QStringList cells = {
             l.final ? u"total"_s : QString::number(double(l.tMs) / 1000.0, 'f', 1),
             m_format == u"csv"_s ? QString::number(l.requestsPerSecond, 'f', 0)
                                  : formatRate(l.requestsPerSecond),
@@ -182,9 +204,16 @@ public:
             us(l.miss.p999Ns),
             QString::number(l.counts.errors),
         };
-        static const QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s,
-            u"misses"_s, u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s, u"hit_p50_us"_s,
-            u"hit_p99_us"_s, u"miss_p50_us"_s, u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        QStringList headers = { u"t_s"_s, u"req/s"_s, u"hit%"_s, u"hits"_s, u"misses"_s,
+            u"writes"_s, u"evict"_s, u"entries"_s, u"bytes"_s, u"hit_p50_us"_s, u"hit_p99_us"_s,
+            u"miss_p50_us"_s, u"miss_p99_us"_s, u"miss_p999_us"_s, u"errors"_s };
+        QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
+        if (m_databaseBuffer) { // the database's own cache beside the result cache
+            headers << u"db_buf_hit%"_s;
+            widths << 12;
+            cells << (l.databaseBuffer ? QString::number(*l.databaseBuffer * 100.0, 'f', 1)
+                                       : u"n/a"_s);
+        }
         if (m_format == u"csv"_s) {
             if (!m_headerDone)
                 out() << headers.join(u',') << u'\n';
@@ -194,7 +223,6 @@ public:
             return;
         }
         // vmstat style: fixed widths so lines printed over time line up.
-        static const QList<int> widths = { 7, 9, 6, 10, 9, 8, 9, 9, 11, 11, 11, 12, 12, 13, 7 };
         auto row = [&](const QStringList &c) { return fixedWidthRow(c, widths); };
         if (!m_headerDone || l.final)
             out() << row(headers) << u'\n';
@@ -207,6 +235,7 @@ public:
 
 private:
     QString m_format;
+    bool m_databaseBuffer;
     bool m_headerDone = false;
 };
 
@@ -373,6 +402,22 @@ int runCommand(const QStringList &args)
     }
     if (Result<void> v = config.validate(); !v)
         return fail(v.error());
+    const bool onPostgres = config.database.driver == DatabaseDriver::Postgres;
+    // --expect: parsed and its fields checked against the final line's shape before the run.
+    QList<Expectation> expectations;
+    if (p.isSet(u"expect"_s)) {
+        Result<QList<Expectation>> parsed = parseExpectations(p.value(u"expect"_s));
+        if (!parsed)
+            return fail(parsed.error());
+        Line shape {};
+        shape.final = true;
+        if (config.shadows)
+            shape.shadows = ShadowSnapshot {};
+        if (Result<void> known = checkExpectationFields(*parsed, lineJson(shape, onPostgres));
+            !known)
+            return fail(known.error());
+        expectations = std::move(parsed.value());
+    }
 
     qint64 durationMs = 10000;
     if (p.isSet(u"duration"_s))
@@ -412,7 +457,7 @@ int runCommand(const QStringList &args)
         : 16;
     RunSession session(options);
     QueryEngine &engine = *session.engine();
-    Reporter reporter(output.value());
+    Reporter reporter(output.value(), onPostgres);
     int status = 0;
     bool finished = false;
     bool starting = true; // inside session.start(): a refusal there is a usage error
@@ -441,8 +486,10 @@ int runCommand(const QStringList &args)
         &session, &RunSession::tick, &session, [&](double t, const MetricsSnapshot &s) {
             if (stopRequested) // the partial interval at the end goes to the summary only
                 return;
-            reporter.print(toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
-                s.missLatency, double(s.intervalMs)));
+            Line line = toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
+                s.missLatency, double(s.intervalMs));
+            line.databaseBuffer = s.databaseBufferHitRatio;
+            reporter.print(line);
         });
     QObject::connect(&session, &RunSession::marker, &session, [&](double t, const QString &label) {
         printMarker(output.value(), qRound64(t * 1000.0), label);
@@ -489,8 +536,17 @@ int runCommand(const QStringList &args)
         Line final = toLine(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
             whole.totalMissLatency, double(whole.elapsedMs));
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
-        reporter.print(final);
+        if (session.lastSnapshot())
+            final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;
+        QList<ExpectationResult> met;
+        if (!expectations.isEmpty())
+            met = evaluateExpectations(expectations, lineJson(final, onPostgres));
+        reporter.print(final,
+            expectations.isEmpty() ? std::nullopt
+                                   : std::optional<QJsonArray>(expectationResultsJson(met)));
         int code = 0;
+        if (!met.isEmpty() && !reportExpectations(met))
+            code = exitExpectation;
         if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors)
                     + u" database errors"_s,

@@ -33,6 +33,11 @@ void addOptions(QCommandLineParser &p)
         { u"size-unit"_s, u"Capacity counts objects (default) or bytes."_s, u"objects|bytes"_s },
         { u"threads"_s, u"Pairs simulated in parallel (default: one per core)."_s, u"N"_s },
         { u"output"_s, u"table (default), csv or json."_s, u"FORMAT"_s },
+        { u"expect"_s,
+            u"Thresholds for CI on every result, or one policy's: 'miss_ratio<=0.3',\n"
+            "'lru.hit_ratio>=0.6' (fields of a --output json result; 80% = 0.8).\n"
+            "Exit 3 when one is not met."_s,
+            u"LIST"_s },
     });
     addRedisOptions(p);
 }
@@ -215,6 +220,7 @@ QJsonObject resultJson(const SimulationResult &r)
         { u"requests"_s, qint64(s.requests) },
         { u"hits"_s, qint64(s.hits) },
         { u"misses"_s, qint64(s.misses) },
+        { u"hit_ratio"_s, s.requests ? 1.0 - s.missRatio() : QJsonValue() },
         { u"miss_ratio"_s, s.missRatio() },
         { u"byte_miss_ratio"_s, s.byteMissRatio() },
         { u"evictions"_s, qint64(s.evictions) },
@@ -222,6 +228,59 @@ QJsonObject resultJson(const SimulationResult &r)
         { u"requests_per_second"_s, r.requestsPerSecond() },
         { u"metadata_bytes"_s, qint64(r.memoryBytes) },
     };
+}
+
+/// --expect on simulate: an expectation whose first part names a policy of the run applies to
+/// that policy's results only (the rest of its path), any other to every result.
+struct PolicyExpectation
+{
+    QString policy; // empty: every result
+    Expectation expectation;
+};
+
+Result<QList<PolicyExpectation>> parseSimulateExpectations(
+    const QString &text, const QStringList &policies)
+{
+    Result<QList<Expectation>> parsed = parseExpectations(text);
+    if (!parsed)
+        return parsed.error();
+    const QJsonObject shape = resultJson(SimulationResult {});
+    QList<PolicyExpectation> list;
+    for (Expectation e : parsed.value()) {
+        QString policy;
+        if (e.path.size() > 1 && policies.contains(e.path.front())) {
+            policy = e.path.takeFirst();
+        } else if (e.path.size() > 1 && findPolicy(e.path.front())) {
+            return Error {
+                u"names policy '%1', which this run does not simulate (policies: %2)"_s.arg(
+                    e.path.front(), policies.join(u", "_s)),
+                {}, 0, u"--expect"_s, e.path.join(u'.')
+            };
+        }
+        if (Result<void> known = checkExpectationFields({ e }, shape); !known)
+            return known.error();
+        list.append({ policy, e });
+    }
+    return list;
+}
+
+/// Evaluates the expectations on every result they apply to; reports each on stderr. True
+/// when all were met.
+bool checkSimulateExpectations(
+    const QList<PolicyExpectation> &list, const std::vector<SimulationResult> &results)
+{
+    bool all = true;
+    for (const SimulationResult &r : results) {
+        QList<Expectation> mine;
+        for (const PolicyExpectation &e : list)
+            if (e.policy.isEmpty() || e.policy == r.policy)
+                mine << e.expectation;
+        if (mine.isEmpty())
+            continue;
+        const QString context = r.policy + u" at "_s + QString::number(r.capacity) + u": "_s;
+        all = reportExpectations(evaluateExpectations(mine, resultJson(r)), context) && all;
+    }
+    return all;
 }
 
 } // namespace
@@ -270,6 +329,14 @@ int simulateCommand(const QStringList &args)
     Result<SimulationOptions> options = simulationOptions(p, stream.value(), plan->policies());
     if (!options)
         return fail(options.error());
+    QList<PolicyExpectation> expectations;
+    if (p.isSet(u"expect"_s)) {
+        Result<QList<PolicyExpectation>> parsed
+            = parseSimulateExpectations(p.value(u"expect"_s), plan->policies());
+        if (!parsed)
+            return fail(parsed.error());
+        expectations = std::move(parsed.value());
+    }
     options->threads = int(threads.value());
     const Result<std::vector<SimulationResult>> results
         = plan->run(stream.value(), options.value());
@@ -289,7 +356,7 @@ int simulateCommand(const QStringList &args)
             { u"results"_s, arr },
         };
         out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
-        return 0;
+        return checkSimulateExpectations(expectations, results.value()) ? 0 : exitExpectation;
     }
     Table table(
         { u"policy"_s, u"capacity"_s, u"requests"_s, u"hits"_s, u"misses"_s, u"miss_ratio"_s,
@@ -314,7 +381,8 @@ int simulateCommand(const QStringList &args)
             out() << u", "_s << stream->uniqueBytes << u" unique bytes"_s;
         out() << u"\n\n"_s << table.toText();
     }
-    return 0;
+    out().flush();
+    return checkSimulateExpectations(expectations, results.value()) ? 0 : exitExpectation;
 }
 
 } // namespace CacheScope::Cli

@@ -30,6 +30,8 @@ LiveChart::Spec hitRatioSpec()
         {
             { QObject::tr("per interval"), QColor(0x1f, 0x77, 0xb4) },
             { QObject::tr("cumulative"), QColor(0xf2, 0x8e, 0x2b) },
+            // PostgreSQL's own cache behind the result cache (shown on PostgreSQL runs only).
+            { QObject::tr("PostgreSQL shared buffers"), QColor(0x2c, 0xa0, 0x2c), Qt::DashLine },
         },
         ChartPanel::windowPoints };
 }
@@ -157,6 +159,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     }
     // The capacity counts entries until a byte capacity arrives.
     m_charts[Fill]->setSeriesVisible(2, false);
+    m_charts[HitRatio]->setSeriesVisible(2, false);
     // p95 and p99.9 start hidden (a click on their legend entry shows them): eight lines of
     // tail latency on one log axis are unreadable, and p50 with p99 tell the story.
     for (const int p : { 1, 3, 5, 7 })
@@ -198,6 +201,10 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
         hit->append(0, t, *r * 100.0);
     if (const auto r = s.totalHitRatio())
         hit->append(1, t, *r * 100.0);
+    if (const auto r = s.databaseBufferHitRatio) {
+        hit->setSeriesVisible(2, true);
+        hit->append(2, t, *r * 100.0);
+    }
 
     LiveChart *tp = m_charts[Throughput];
     tp->append(0, t, s.requestsPerSecond);
@@ -270,6 +277,7 @@ void ChartPanel::clear()
 {
     for (LiveChart *c : m_charts)
         c->clear();
+    m_charts[HitRatio]->setSeriesVisible(2, false); // until a PostgreSQL run reports it
     m_hasData = false;
     m_latest = 0;
     m_viewStart = 0;

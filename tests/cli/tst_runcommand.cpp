@@ -30,6 +30,7 @@ private slots:
     void postgresRun();
     void benchCache();
     void benchCacheBadInput();
+    void expectThresholds();
 
 private:
     QTemporaryDir m_dir;
@@ -208,6 +209,36 @@ void tst_RunCommand::postgresRun()
     const QJsonObject final = jsonLines(r.out).last();
     QCOMPARE(final[u"misses"_s].toInteger(), 30);
     QVERIFY(final[u"hits"_s].toInteger() > 0);
+
+    // PostgreSQL's own buffer cache beside the result cache: a run that misses on every request
+    // (a cache of 1 entry over 3 000 keys) reads blocks, which the demo's few MB keep in shared
+    // buffers: once the watch has two polls the ratio is there, and high.
+    const CliRun watched = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"3000"_s,
+        u"--capacity"_s, u"1"_s, u"--threads"_s, u"2"_s, u"--duration"_s, u"3s"_s,
+        u"--interval-ms"_s, u"500"_s, u"--output"_s, u"json"_s });
+    QVERIFY2(watched.exitCode == 0, qPrintable(watched.err));
+    const QList<QJsonObject> lines = jsonLines(watched.out);
+    int withRatio = 0;
+    for (const QJsonObject &line : lines) {
+        QVERIFY2(line.contains(u"database_buffer_hit_ratio"_s) || line.contains(u"marker"_s),
+            qPrintable(watched.out));
+        const QJsonValue v = line[u"database_buffer_hit_ratio"_s];
+        if (v.isDouble()) {
+            ++withRatio;
+            QVERIFY2(v.toDouble() > 0.5 && v.toDouble() <= 1.0, qPrintable(watched.out));
+        }
+    }
+    QVERIFY2(withRatio >= 2, qPrintable(watched.out));
+    QVERIFY(lines.last()[u"database_buffer_hit_ratio"_s].isDouble()); // since the run began
+    QVERIFY2(!watched.err.contains(u"not watched"_s), qPrintable(watched.err));
+    // The table gets the column; SQLite runs have neither.
+    const CliRun table = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--keys"_s, u"30"_s,
+        u"--threads"_s, u"1"_s, u"--duration"_s, u"1s"_s });
+    QVERIFY2(table.out.contains(u"db_buf_hit%"_s), qPrintable(table.out));
+    const CliRun sqlite = runCli(
+        { u"run"_s, u"--duration"_s, u"300ms"_s, u"--output"_s, u"json"_s, u"--database"_s, m_db });
+    QVERIFY2(sqlite.exitCode == 0, qPrintable(sqlite.err));
+    QVERIFY(!sqlite.out.contains(u"database_buffer_hit_ratio"_s));
 }
 
 void tst_RunCommand::benchCache()
@@ -235,6 +266,47 @@ void tst_RunCommand::benchCacheBadInput()
         = runCli({ u"bench-cache"_s, u"--policy"_s, u"opt"_s, u"--seconds"_s, u"0.1"_s });
     QCOMPARE(o.exitCode, 2);
     QVERIFY2(o.err.contains(u"opt"_s), qPrintable(o.err));
+}
+
+/// --expect for CI: met thresholds exit 0, a missed one exits 3 naming measured and expected
+/// (stderr, and the final JSON line's "expectations"); a misspelt field or a syntax error exits 2
+/// before any run, naming the field or the column.
+void tst_RunCommand::expectThresholds()
+{
+    const QStringList run { u"run"_s, u"--database"_s, m_db, u"--keys"_s, u"20"_s, u"--threads"_s,
+        u"1"_s, u"--duration"_s, u"500ms"_s, u"--output"_s, u"json"_s };
+    // 20 keys in a cache of 10 000: 20 cold misses, then only hits.
+    const CliRun met = runCli(run
+        + QStringList {
+            u"--expect"_s, u"hit_ratio>=90%,misses==20,errors==0,latency_us.hit.p99>0"_s });
+    QVERIFY2(met.exitCode == 0, qPrintable(met.err));
+    QVERIFY2(
+        met.err.contains(u"expectation met: misses == 20: measured 20"_s), qPrintable(met.err));
+    const QJsonArray results = jsonLines(met.out).last()[u"expectations"_s].toArray();
+    QCOMPARE(results.size(), 4);
+    for (const QJsonValue &r : results)
+        QVERIFY(r.toObject()[u"met"_s].toBool());
+
+    const CliRun missed = runCli(run + QStringList { u"--expect"_s, u"misses<20,errors==0"_s });
+    QCOMPARE(missed.exitCode, 3);
+    QVERIFY2(missed.err.contains(u"expectation failed: misses < 20: measured 20"_s),
+        qPrintable(missed.err));
+    const QJsonObject final = jsonLines(missed.out).last();
+    QVERIFY(final[u"final"_s].toBool());
+    QCOMPARE(final[u"expectations"_s].toArray().at(0).toObject()[u"met"_s].toBool(), false);
+
+    const CliRun misspelt = runCli(run + QStringList { u"--expect"_s, u"hit_ration>=0.9"_s });
+    QCOMPARE(misspelt.exitCode, 2);
+    QVERIFY(misspelt.out.isEmpty()); // refused before the run
+    QVERIFY2(misspelt.err.contains(u"'hit_ration' is not a field of the summary"_s),
+        qPrintable(misspelt.err));
+    const CliRun syntax = runCli(run + QStringList { u"--expect"_s, u"hit_ratio=>0.9"_s });
+    QCOMPARE(syntax.exitCode, 2);
+    QVERIFY2(syntax.err.contains(u"column 10: expected a comparison"_s), qPrintable(syntax.err));
+    // --shadows' fields only with --shadows.
+    const CliRun noShadows
+        = runCli(run + QStringList { u"--expect"_s, u"shadows.hit_ratio_at_2x>0"_s });
+    QCOMPARE(noShadows.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_RunCommand)

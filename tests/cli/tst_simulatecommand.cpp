@@ -27,6 +27,7 @@ private slots:
     void malformedTraceNamesLine();
     void helpListsOptions();
     void redisOptionsAndClock();
+    void expectPerPolicy();
 };
 
 namespace {
@@ -279,6 +280,43 @@ void tst_SimulateCommand::redisOptionsAndClock()
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(bad.front()), qPrintable(r.err));
     }
+}
+
+/// --expect on simulate: a bare field applies to every (policy, capacity), a policy's prefix to
+/// that policy only; exit 3 names the policy, capacity, expected and measured values.
+void tst_SimulateCommand::expectPerPolicy()
+{
+    const QStringList base { u"simulate"_s, u"--trace"_s,
+        TestSupport::dataPath(u"lirs_multi1.trace"_s), u"--policy"_s, u"lru,arc"_s, u"--capacity"_s,
+        u"100,500"_s };
+    // The reference run: the expectations below straddle its numbers.
+    const CliRun reference = runCli(base + QStringList { u"--output"_s, u"json"_s });
+    QCOMPARE(reference.exitCode, 0);
+    double lru100 = -1;
+    for (const QJsonValue &v : json(reference)[u"results"_s].toArray()) {
+        const QJsonObject r = v.toObject();
+        QCOMPARE(r[u"hit_ratio"_s].toDouble(), 1.0 - r[u"miss_ratio"_s].toDouble());
+        if (r[u"policy"_s].toString() == u"lru"_s && r[u"capacity"_s].toInteger() == 100)
+            lru100 = r[u"hit_ratio"_s].toDouble();
+    }
+    QVERIFY(lru100 > 0);
+
+    const CliRun all = runCli(base + QStringList { u"--expect"_s, u"miss_ratio<1,requests>0"_s });
+    QCOMPARE(all.exitCode, 0);
+    QCOMPARE(all.err.count(u"expectation met"_s), 8); // 2 expectations x 4 results
+
+    const QString above = QString::number(lru100 + 0.01);
+    const CliRun lru = runCli(base + QStringList { u"--expect"_s, u"lru.hit_ratio>="_s + above });
+    QCOMPARE(lru.exitCode, 3);
+    QCOMPARE(lru.err.count(u"expectation"_s), 2); // lru only, at both capacities
+    QVERIFY2(
+        lru.err.contains(u"lru at 100: expectation failed: hit_ratio >= "_s), qPrintable(lru.err));
+    QVERIFY2(lru.err.contains(u"lru at 500: expectation met"_s), qPrintable(lru.err));
+
+    const CliRun other = runCli(base + QStringList { u"--expect"_s, u"fifo.hit_ratio>0"_s });
+    QCOMPARE(other.exitCode, 2);
+    QVERIFY2(other.err.contains(u"names policy 'fifo', which this run does not simulate"_s),
+        qPrintable(other.err));
 }
 
 QTEST_GUILESS_MAIN(tst_SimulateCommand)

@@ -21,6 +21,7 @@ private slots:
     void initTestCase();
     void slidingWindowStaysBoundedAfter10000Ticks();
     void seriesGetOneReplacePerRender();
+    void databaseBufferSeriesOnlyWhenReported();
     void markersAreLabelledAndDropOutOfTheWindow();
     void crowdedMarkersKeepThreeLabelRows();
     void throttledPanelDrawsOneChartPerFrame();
@@ -120,6 +121,23 @@ void tst_LiveChart::seriesGetOneReplacePerRender()
     QCOMPARE(requests->count(), 6);
     QCOMPARE(requests->at(5), QPointF(0.5, 10)); // 10 000/s, shown in thousands
     QVERIFY(panel.chart(ChartPanel::Throughput)->leftAxis()->titleText().contains(u"thousands"_s));
+}
+
+void tst_LiveChart::databaseBufferSeriesOnlyWhenReported()
+{
+    ChartPanel panel;
+    panel.show();
+    const LiveChart *hit = panel.chart(ChartPanel::HitRatio);
+    panel.addSnapshot(0.1, snapshot(1)); // SQLite: no database cache watched
+    QVERIFY(!hit->isSeriesVisible(2));
+    QCOMPARE(hit->buffer(2).size(), 0);
+    MetricsSnapshot pg = snapshot(2);
+    pg.databaseBufferHitRatio = 0.975;
+    panel.addSnapshot(0.2, pg);
+    QVERIFY(hit->isSeriesVisible(2));
+    QCOMPARE(hit->buffer(2).last(), QPointF(0.2, 97.5));
+    panel.clear(); // the next run may be on SQLite again
+    QVERIFY(!hit->isSeriesVisible(2));
 }
 
 void tst_LiveChart::markersAreLabelledAndDropOutOfTheWindow()

@@ -74,6 +74,14 @@ void tst_MainWindowPostgres::testButtonConnectsAndRunFillsCharts()
     const LiveChart *throughput = w.chartPanel()->chart(ChartPanel::Throughput);
     QTRY_VERIFY_WITH_TIMEOUT(throughput->series(0)->count() >= 3, 10000);
     QVERIFY(throughput->buffer(0).last().y() > 0); // requests/s
+    // PostgreSQL's shared buffers beside the result cache on the hit-ratio chart, from the
+    // session's own watch (pg_stat_database, every second): the series appears and is a ratio.
+    const LiveChart *hit = w.chartPanel()->chart(ChartPanel::HitRatio);
+    QTRY_VERIFY_WITH_TIMEOUT(hit->buffer(2).size() >= 1, 15000);
+    QVERIFY(hit->isSeriesVisible(2));
+    QVERIFY(hit->buffer(2).last().y() > 0 && hit->buffer(2).last().y() <= 100);
+    QVERIFY2(w.logModel()->toText().contains(u"Watching PostgreSQL's buffer cache"_s),
+        qPrintable(w.logModel()->toText()));
     w.stopRun();
     QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Idle, 30000);
     QCOMPARE(w.logModel()->count(LogModel::Level::Error), 0);

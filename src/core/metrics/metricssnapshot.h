@@ -69,6 +69,12 @@ struct MetricsSnapshot
     LatencySummary totalMissLatency;
     LatencySummary totalWriteLatency;
 
+    /// The database's own cache beside the result cache (RunSession fills it on PostgreSQL:
+    /// shared buffers' blks_hit / (blks_hit + blks_read) of the connected database over the
+    /// latest second it watched, and since the run began); no value when not watched or idle.
+    std::optional<double> databaseBufferHitRatio;
+    std::optional<double> databaseBufferHitRatioCumulative;
+
     /// The interval's hit ratio; no value when it had no reads.
     std::optional<double> hitRatio() const { return interval.hitRatio(); }
     std::optional<double> totalHitRatio() const { return total.hitRatio(); }

@@ -57,6 +57,7 @@ private:
     RedisSettings m_settings;
     redisContext *m_context = nullptr;
     quint64 m_commandsSent = 0; // every command, for MonitorSample::ownOperations
+    const char *m_infoCommand = "INFO"; // the sections the poll reads (connect() picks them)
 };
 
 } // namespace CacheScope

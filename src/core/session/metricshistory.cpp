@@ -59,7 +59,7 @@ QStringList MetricsHistory::csvColumns()
         for (const QString &p : { u"p50"_s, u"p95"_s, u"p99"_s, u"p999"_s, u"max"_s })
             c << kind + u'_' + p + u"_us"_s;
     }
-    c << u"config_change"_s;
+    c << u"db_buffer_hit_ratio"_s << u"db_buffer_hit_ratio_cumulative"_s << u"config_change"_s;
     return c;
 }
 
@@ -81,7 +81,8 @@ QString MetricsHistory::toCsv() const
             s.capacityUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s };
         appendLatency(cells, s.hitLatency);
         appendLatency(cells, s.missLatency);
-        cells << csvText(r.changes);
+        cells << ratio(s.databaseBufferHitRatio) << ratio(s.databaseBufferHitRatioCumulative)
+              << csvText(r.changes);
         out += cells.join(u',') + u'\n';
     }
     return out;

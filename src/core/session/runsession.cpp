@@ -1,6 +1,8 @@
 #include "runsession.h"
 
 #include "core/db/demodatabase.h"
+#include "core/monitor/monitorsession.h"
+#include "core/monitor/postgressource.h"
 #include "core/session/configjson.h"
 #include "core/session/databasetasks.h"
 
@@ -269,6 +271,8 @@ void RunSession::onStarted()
     m_tick.start();
     emit started(m_pendingContinue);
     const RunConfig &c = m_engine->config();
+    if (c.database.driver == DatabaseDriver::Postgres && m_options.databaseCacheIntervalMs > 0)
+        watchDatabaseCache(c.database);
     emit info(tr("Run started: %1 workers, %2 keys (%3), cache %4 of %L5 %6, on %7")
                   .arg(c.threads)
                   .arg(c.workload.kind)
@@ -297,6 +301,7 @@ void RunSession::onStopped()
 {
     sample(); // the last interval
     m_tick.stop();
+    unwatchDatabaseCache();
     if (m_lastSnapshot)
         emit info(tr("Run stopped after %1: %L2 requests, hit ratio %3")
                       .arg(formatElapsed(m_lastSnapshot->elapsedMs))
@@ -427,7 +432,9 @@ void RunSession::sample()
     // last interval before stopping it.
     if (!m_tick.isActive() || m_engine->state() == EngineState::Starting)
         return;
-    const MetricsSnapshot s = m_sampler.sample(m_engine->reading());
+    MetricsSnapshot s = m_sampler.sample(m_engine->reading());
+    s.databaseBufferHitRatio = m_databaseBufferHitRatio;
+    s.databaseBufferHitRatioCumulative = m_databaseBufferHitRatioCumulative;
     if (m_lastSnapshot && s.elapsedMs <= m_lastSnapshot->elapsedMs)
         return; // no time passed since the last sample (the final sample after a stop)
     const double t = m_timelineOffset + double(s.elapsedMs) / 1000.0;
@@ -436,6 +443,48 @@ void RunSession::sample()
     m_history.add(t, s);
     emit tick(t, s);
     runScenarioSteps(t);
+}
+
+void RunSession::watchDatabaseCache(const ConnectionSettings &database)
+{
+    unwatchDatabaseCache();
+    MonitorSession::Options options;
+    options.intervalMs = m_options.databaseCacheIntervalMs;
+    m_databaseWatch = new MonitorSession(std::make_unique<PostgresSource>(database), options, this);
+    MonitorSession *watch = m_databaseWatch;
+    connect(watch, &MonitorSession::connected, this, [this](const MonitorServerInfo &server) {
+        QString buffers;
+        for (const auto &[name, value] : server.settings)
+            if (name == u"shared_buffers"_s)
+                buffers = value;
+        emit info(tr("Watching PostgreSQL's buffer cache (pg_stat_database, shared_buffers %1)")
+                      .arg(buffers.isEmpty() ? tr("unknown") : buffers));
+    });
+    connect(watch, &MonitorSession::connectFailed, this, [this](const Error &e) {
+        emit info(tr("PostgreSQL's buffer cache is not watched: %1").arg(e.toString()));
+    });
+    connect(watch, &MonitorSession::interval, this, [this, watch](const MonitorInterval &r) {
+        if (watch != m_databaseWatch)
+            return;
+        m_databaseBufferHitRatio = r.counts.hitRatio();
+        m_databaseBufferHitRatioCumulative = r.cumulativeHitRatio;
+    });
+    connect(watch, &MonitorSession::stopped, watch, &QObject::deleteLater);
+    watch->start();
+}
+
+void RunSession::unwatchDatabaseCache()
+{
+    m_databaseBufferHitRatio.reset();
+    m_databaseBufferHitRatioCumulative.reset();
+    if (!m_databaseWatch)
+        return;
+    MonitorSession *watch = m_databaseWatch;
+    m_databaseWatch = nullptr;
+    if (watch->isRunning())
+        watch->stop(); // deleted once its thread is done (stopped())
+    else
+        watch->deleteLater();
 }
 
 void RunSession::runScenarioSteps(double t)

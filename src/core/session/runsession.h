@@ -14,6 +14,7 @@
 namespace CacheScope {
 
 class DatabaseTasks;
+class MonitorSession;
 struct DemoDatabaseInfo;
 
 /// "hh:mm:ss" of a duration in milliseconds.
@@ -71,6 +72,10 @@ public:
         int tickIntervalMs = 100;
         /// Rows the history keeps (the oldest are dropped).
         qsizetype historyCapacity = 6000;
+        /// On PostgreSQL: watch the database's shared buffers (pg_stat_database) on a thread
+        /// and connection of their own, every this many ms, into each sample
+        /// (MetricsSnapshot::databaseBufferHitRatio). 0: not watched.
+        int databaseCacheIntervalMs = 1000;
     };
 
     explicit RunSession(QObject *parent = nullptr);
@@ -152,6 +157,8 @@ private:
     void onConfigChanged(const QString &description);
     void sample();
     void runScenarioSteps(double t);
+    void watchDatabaseCache(const ConnectionSettings &database);
+    void unwatchDatabaseCache();
     void setState(State state);
 
     Options m_options;
@@ -173,6 +180,12 @@ private:
     double m_lastTime = 0;
     std::optional<MetricsSnapshot> m_lastSnapshot;
     MetricsReading m_previousRuns; // earlier engine runs of a scenario with restarts
+
+    // PostgreSQL's buffer cache during a run on it: the latest interval's hit ratio and since
+    // the watch began (the watch lives as long as the engine run).
+    MonitorSession *m_databaseWatch = nullptr;
+    std::optional<double> m_databaseBufferHitRatio;
+    std::optional<double> m_databaseBufferHitRatioCumulative;
 
     std::optional<Scenario> m_scenario;
     qsizetype m_nextStep = 0;

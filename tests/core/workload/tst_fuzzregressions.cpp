@@ -46,6 +46,7 @@ const std::map<QString, Body> &bodies()
         { u"sqltemplate"_s, &Fuzz::sqlTemplate },
         { u"redisinfo"_s, &Fuzz::redisInfo },
         { u"memcachedstats"_s, &Fuzz::memcachedStats },
+        { u"expect"_s, &Fuzz::expectations },
 #ifdef CACHESCOPE_FUZZ_CONFIGJSON
         { u"configjson"_s, &Fuzz::configJson },
 #endif
