@@ -3,7 +3,9 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 
 using namespace Qt::Literals::StringLiterals;
@@ -167,6 +169,19 @@ void printMarker(const QString &format, qint64 tMs, const QString &label)
     } // csv: the rows stay a table; the --csv file's config_change column has the changes
     out().flush();
 }
+
+namespace {
+std::atomic<bool> g_interrupted { false };
+void onInterrupt(int) { g_interrupted.store(true); }
+} // namespace
+
+void catchInterrupts()
+{
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+bool interrupted() { return g_interrupted.load(); }
 
 Result<std::pair<QString, int>> parseAddress(
     const QString &option, const QString &text, int defaultPort)

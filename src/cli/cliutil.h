@@ -64,6 +64,11 @@ void printMarker(const QString &format, qint64 tMs, const QString &label);
 Result<QString> choiceOption(const QCommandLineParser &parser, const QString &name,
     const QString &fallback, const QStringList &allowed);
 
+/// Ctrl-C and SIGTERM set a flag instead of ending the process (the commands that run until
+/// then stop cleanly and print their summary); interrupted() reads it.
+void catchInterrupts();
+bool interrupted();
+
 /// HOST:PORT, HOST (`defaultPort`) or [IPv6]:PORT, for `option` (its errors name it).
 Result<std::pair<QString, int>> parseAddress(
     const QString &option, const QString &text, int defaultPort);

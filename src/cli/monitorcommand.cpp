@@ -15,16 +15,10 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include <csignal>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 namespace {
-
-std::atomic<bool> g_interrupted { false };
-
-void onSignal(int) { g_interrupted.store(true); }
 
 void addOptions(QCommandLineParser &p)
 {
@@ -450,7 +444,7 @@ int monitorCommand(const QStringList &args)
     bool captureEnded = false;
     bool captureNotesDone = false;
     QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
-        if (g_interrupted.load())
+        if (interrupted())
             finish();
         if (!keyCapture || captureEnded || finishing)
             return;
@@ -473,8 +467,7 @@ int monitorCommand(const QStringList &args)
         }
     });
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    catchInterrupts();
     signalPoll.start();
     if (keyCapture) {
         QTextStream(stderr)

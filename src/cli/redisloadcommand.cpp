@@ -9,16 +9,10 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include <csignal>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 namespace {
-
-std::atomic<bool> g_interrupted { false };
-
-void onSignal(int) { g_interrupted.store(true); }
 
 void addOptions(QCommandLineParser &p)
 {
@@ -169,11 +163,10 @@ int redisLoadCommand(const QStringList &args)
     QTimer stopper;
     stopper.setInterval(50);
     QObject::connect(&stopper, &QTimer::timeout, [&] {
-        if (g_interrupted.load() || (durationMs >= 0 && clock.elapsed() >= durationMs))
+        if (interrupted() || (durationMs >= 0 && clock.elapsed() >= durationMs))
             QCoreApplication::quit();
     });
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    catchInterrupts();
     tick.start();
     stopper.start();
     QCoreApplication::exec();

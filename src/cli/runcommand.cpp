@@ -17,16 +17,10 @@
 #include <QJsonObject>
 #include <QTimer>
 
-#include <csignal>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 namespace {
-
-std::atomic<bool> g_interrupted { false };
-
-void onSignal(int) { g_interrupted.store(true); }
 
 void addOptions(QCommandLineParser &p)
 {
@@ -500,7 +494,7 @@ int runCommand(const QStringList &args)
     };
     QObject::connect(&deadline, &QTimer::timeout, &session, stop);
     QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
-        if (g_interrupted.load() && !stopRequested)
+        if (interrupted() && !stopRequested)
             stop();
     });
     QObject::connect(&session, &RunSession::started, &session, [&](bool continued) {
@@ -560,8 +554,7 @@ int runCommand(const QStringList &args)
         finish(code);
     });
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    catchInterrupts();
     signalPoll.start();
     if (scenario)
         session.startScenario(*scenario, config);

@@ -1,6 +1,7 @@
 #include "appoptions.h"
 
 #include "mainwindow.h"
+#include "monitorpage.h"
 #include "responsivenessprobe.h"
 #include "tracereplaywidget.h"
 
@@ -48,7 +49,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         { u"view"_s,
             QApplication::translate("main",
                 "Show this page at start: metrics (the live charts), what-if (the shadow "
-                "policies beside them) or trace."),
+                "policies beside them), trace or monitor."),
             u"PAGE"_s },
         { u"screenshot"_s,
             QApplication::translate("main", "Save the window as PNG after --screenshot-delay-ms."),
@@ -82,6 +83,13 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
                 "Measure the GUI thread's event-loop delay (a zero-timer probe every 20 ms) "
                 "and resident memory; write them as JSON to FILE at exit."),
             u"FILE.json"_s },
+        { u"monitor"_s,
+            QApplication::translate("main",
+                "Connect the Monitor tab at start to redis:HOST:PORT or memcached:HOST:PORT "
+                "(no password)."),
+            u"KIND:HOST:PORT"_s },
+        { u"monitor-interval-ms"_s,
+            QApplication::translate("main", "Poll interval of --monitor, 100 to 10000."), u"N"_s },
         { u"no-settings"_s,
             QApplication::translate("main", "Neither read nor save settings (scripted runs).") },
         { u"list-scenarios"_s,
@@ -140,8 +148,29 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.listScenarios = p.isSet(u"list-scenarios"_s);
     o.view = p.value(u"view"_s);
     if (!o.view.isEmpty()
-        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s }).contains(o.view))
-        return optionError(u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace"_s);
+        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s, u"monitor"_s }).contains(o.view))
+        return optionError(
+            u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace, monitor"_s);
+    if (p.isSet(u"monitor"_s)) {
+        const QString m = p.value(u"monitor"_s);
+        const QStringList parts = m.split(u':');
+        bool ok = false;
+        const int port = parts.size() == 3 ? parts[2].toInt(&ok) : 0;
+        if (parts.size() != 3 || !QStringList({ u"redis"_s, u"memcached"_s }).contains(parts[0])
+            || parts[1].isEmpty() || !ok || port < 1 || port > 65535)
+            return optionError(u"monitor"_s, m,
+                u"is not redis:HOST:PORT or memcached:HOST:PORT (e.g. redis:127.0.0.1:6379)"_s);
+        o.monitorSource = parts[0];
+        o.monitorHost = parts[1];
+        o.monitorPort = port;
+    }
+    if (p.isSet(u"monitor-interval-ms"_s)) {
+        bool ok = false;
+        o.monitorIntervalMs = p.value(u"monitor-interval-ms"_s).toInt(&ok);
+        if (!ok || o.monitorIntervalMs < 100 || o.monitorIntervalMs > 10000)
+            return optionError(u"monitor-interval-ms"_s, p.value(u"monitor-interval-ms"_s),
+                u"is not an interval of 100 to 10000 ms"_s);
+    }
     if (!o.scenario.isEmpty() && !o.trace.isEmpty())
         return optionError(u"trace"_s, o.trace, u"cannot be combined with --scenario"_s);
     if (!o.scenario.isEmpty()) {
@@ -207,10 +236,24 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
         window.startRun();
     }
 
+    if (!o.monitorSource.isEmpty()) {
+        MonitorPage *monitor = window.monitorPage();
+        monitor->setSource(o.monitorSource == u"redis"_s ? MonitorPage::Source::Redis
+                                                         : MonitorPage::Source::Memcached);
+        monitor->setHost(o.monitorHost);
+        monitor->setPort(o.monitorPort);
+        if (o.monitorIntervalMs > 0)
+            monitor->setIntervalMs(o.monitorIntervalMs);
+        window.showMonitorTab();
+        monitor->connectToServer();
+    }
+
     if (o.view == u"what-if"_s)
         window.showWhatIfPage();
     else if (o.view == u"trace"_s)
         window.showTraceTab();
+    else if (o.view == u"monitor"_s)
+        window.showMonitorTab();
 
     if (!o.screenshot.isEmpty()) {
         QTimer::singleShot(o.screenshotDelayMs, &window, [&window, o] {

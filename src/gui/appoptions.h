@@ -24,7 +24,12 @@ struct AppOptions
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
     QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
-    QString view; // --view metrics|what-if|trace: the page shown at start
+    QString view; // --view metrics|what-if|trace|monitor: the page shown at start
+    /// --monitor redis|memcached:HOST:PORT: connect the Monitor tab at start.
+    QString monitorSource;
+    QString monitorHost;
+    int monitorPort = 0;
+    int monitorIntervalMs = 0; // --monitor-interval-ms N; 0: the tab's default
     bool listScenarios = false;
     bool helpShown = false; // --help or --version printed: exit 0
 };

@@ -9,6 +9,7 @@
 #include "livechart.h"
 #include "logmodel.h"
 #include "messagebanner.h"
+#include "monitorpage.h"
 #include "runpanel.h"
 #include "tracereplaywidget.h"
 #include "whatifview.h"
@@ -119,6 +120,8 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     connect(traceReplay(), &TraceReplayWidget::messageLogged, this, &MainWindow::logInfo);
     connect(traceReplay(), &TraceReplayWidget::recentTracesChanged, this,
         &MainWindow::updateRecentTracesMenu);
+    connect(monitorPage(), &MonitorPage::errorOccurred, this, &MainWindow::reportError);
+    connect(monitorPage(), &MonitorPage::messageLogged, this, &MainWindow::logInfo);
 
     if (m_options.useSettings)
         restoreSettings();
@@ -147,6 +150,8 @@ CachePanel *MainWindow::cachePanel() const { return m_ui->cachePanel; }
 RunPanel *MainWindow::runPanel() const { return m_ui->runPanel; }
 
 TraceReplayWidget *MainWindow::traceReplay() const { return m_ui->traceReplay; }
+
+MonitorPage *MainWindow::monitorPage() const { return m_ui->monitorPage; }
 
 MessageBanner *MainWindow::messageBanner() const { return m_ui->messageBanner; }
 
@@ -344,6 +349,8 @@ void MainWindow::resetCharts()
 
 void MainWindow::showTraceTab() { m_ui->tabs->setCurrentWidget(traceReplay()); }
 
+void MainWindow::showMonitorTab() { m_ui->tabs->setCurrentWidget(monitorPage()); }
+
 void MainWindow::showWhatIfPage()
 {
     m_ui->tabs->setCurrentWidget(m_ui->liveTab);
@@ -459,6 +466,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         saveSettings();
     m_session->shutDown();
     traceReplay()->cancelReplay();
+    monitorPage()->disconnectFromServer();
     event->accept();
 }
 

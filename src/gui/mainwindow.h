@@ -24,6 +24,7 @@ class CountersModel;
 class DatabasePanel;
 class LogModel;
 class MessageBanner;
+class MonitorPage;
 class RunPanel;
 class TraceReplayWidget;
 class WhatIfView;
@@ -47,7 +48,8 @@ struct MainWindowOptions
 
 /// The desktop app's window: control panels on the left, the five live charts (and, on a page
 /// beside them, the What-if view of the shadow policies), the counters table and the log on the
-/// right, trace replay in a second tab.
+/// right, trace replay in a second tab, the Monitor tab (a Redis, memcached or PostgreSQL the
+/// user runs) in a third.
 ///
 /// A view of a RunSession (core/session), which owns the engine, the run states, the metrics
 /// history and the scenario steps: panels edit a RunConfig that goes to the session (live
@@ -73,6 +75,7 @@ public:
     CachePanel *cachePanel() const;
     RunPanel *runPanel() const;
     TraceReplayWidget *traceReplay() const;
+    MonitorPage *monitorPage() const;
     MessageBanner *messageBanner() const;
     LogModel *logModel() const { return m_log; }
     CountersModel *countersModel() const { return m_counters; }
@@ -96,6 +99,7 @@ public:
     void togglePause();
     void resetCharts();
     void showTraceTab();
+    void showMonitorTab();
     /// Brings the What-if page (beside the live charts) to the front.
     void showWhatIfPage();
 
