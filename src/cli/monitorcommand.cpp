@@ -1,3 +1,4 @@
+#include "capturereport.h"
 #include "cliutil.h"
 #include "commands.h"
 #include "dboptions.h"
@@ -5,6 +6,7 @@
 #include "core/monitor/memcachedsource.h"
 #include "core/monitor/monitorsession.h"
 #include "core/monitor/postgressource.h"
+#include "core/monitor/rediscapture.h"
 #include "core/monitor/redissource.h"
 #include "core/report/table.h"
 
@@ -37,7 +39,10 @@ void addOptions(QCommandLineParser &p)
         { u"port"_s, u"--postgres: port (default $CACHESCOPE_PG_PORT or 5432)."_s, u"P"_s },
         { u"database"_s, u"--postgres: database (default $CACHESCOPE_PG_DB or cachescope)."_s,
             u"NAME"_s },
-        { u"user"_s, u"--postgres: user (default $CACHESCOPE_PG_USER)."_s, u"U"_s },
+        { u"user"_s,
+            u"--postgres: user (default $CACHESCOPE_PG_USER); --redis: the ACL user to log in "
+            "as (AUTH user password)."_s,
+            u"U"_s },
         { u"db"_s, u"Redis database whose keys are counted (default 0)."_s, u"N"_s },
         { u"password-env"_s,
             u"Name of the environment variable holding the password (never written "
@@ -46,6 +51,26 @@ void addOptions(QCommandLineParser &p)
         { u"duration"_s, u"How long to watch: 10s, 500ms, 2m (default: until Ctrl-C)."_s, u"T"_s },
         { u"interval-ms"_s, u"Poll interval, 100 to 10000 (default 1000)."_s, u"N"_s },
         { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+        { u"capture"_s,
+            u"--redis: capture the key stream with MONITOR (costly: Redis documents about half "
+            "its throughput while a MONITOR client is attached) and report reads, writes and "
+            "keys per key prefix and the top keys."_s },
+        { u"capture-limit"_s, u"--capture: stop capturing after N commands (default: none)."_s,
+            u"N"_s },
+        { u"prefix-depth"_s, u"--capture: key segments (split on ':') in a prefix (default 1)."_s,
+            u"D"_s },
+        { u"shadows"_s,
+            u"--capture: replay the captured reads through shadow policies at the Redis's "
+            "capacity in keys: its own policy beside its measured hit ratio, allkeys-lfu, "
+            "maxmemory-samples 10, 2x maxmemory and every registry policy."_s },
+        { u"capacity-keys"_s,
+            u"--shadows: the capacity in keys (default: the keys Redis holds at maxmemory, or "
+            "estimated from used_memory and maxmemory)."_s,
+            u"N"_s },
+        { u"record"_s,
+            u"--capture: write the raw MONITOR lines to FILE (trace format redis-monitor, for "
+            "simulate --trace and mrc --trace)."_s,
+            u"FILE"_s },
     });
 }
 
@@ -53,10 +78,12 @@ void addOptions(QCommandLineParser &p)
 class Reporter
 {
 public:
-    Reporter(QString format, QString source)
+    Reporter(QString format, QString source, const RedisCapture *capture, bool shadows)
         : m_format(std::move(format))
         , m_source(std::move(source))
         , m_memcached(m_source == u"memcached"_s)
+        , m_capture(capture)
+        , m_shadows(shadows)
     {
     }
 
@@ -134,6 +161,8 @@ public:
             out() << fixedWidthRow(headers, widths) << u'\n';
         m_headerDone = true;
         out() << fixedWidthRow(cells, widths) << u'\n';
+        if (m_capture)
+            out() << captureText(m_capture->snapshot(), m_shadows, measured(r), r.final);
         if (r.final && !r.tables.isEmpty()) {
             Table tables({ u"table"_s, u"heap_blks_hit"_s, u"heap_blks_read"_s, u"hit%"_s });
             tables.setTextColumn(0);
@@ -207,14 +236,24 @@ private:
                         { u"heap_blks_read"_s, t.heapBlocksRead } });
             o[u"top_tables"_s] = tables;
         }
+        if (m_capture)
+            addCaptureJson(o, m_capture->snapshot(), m_shadows, measured(r));
         if (r.final)
             o[u"final"_s] = true;
         return o;
     }
 
+    /// The Redis's own hit ratio beside the shadows: since the monitor began.
+    static std::optional<double> measured(const MonitorInterval &r)
+    {
+        return r.final ? r.counts.hitRatio() : r.cumulativeHitRatio;
+    }
+
     QString m_format;
     QString m_source;
     bool m_memcached;
+    const RedisCapture *m_capture; // nullptr without --capture
+    bool m_shadows;
     bool m_headerDone = false;
 };
 
@@ -256,20 +295,43 @@ int monitorCommand(const QStringList &args)
             return fail(d.error());
         durationMs = d.value();
     }
-    const QStringList redisOnly = { u"db"_s };
-    const QStringList postgresOnly = { u"host"_s, u"port"_s, u"database"_s, u"user"_s };
-    for (const QString &name : redisOnly + postgresOnly + QStringList { u"password-env"_s }) {
-        const bool applies = name == u"password-env"_s ? !memcached
-            : redisOnly.contains(name)                 ? redis
-                                                       : postgres;
+    const QStringList redisOnly = { u"db"_s, u"capture"_s, u"shadows"_s };
+    const QStringList postgresOnly = { u"host"_s, u"port"_s, u"database"_s };
+    const QStringList both = { u"password-env"_s, u"user"_s };
+    for (const QString &name : redisOnly + postgresOnly + both) {
+        const bool applies = both.contains(name) ? !memcached
+            : redisOnly.contains(name)           ? redis
+                                                 : postgres;
         if (p.isSet(name) && !applies)
             return fail(Error { u"applies to "_s
-                    + (name == u"password-env"_s       ? u"--redis and --postgres"_s
+                    + (both.contains(name)             ? u"--redis and --postgres"_s
                             : redisOnly.contains(name) ? u"--redis"_s
                                                        : u"--postgres"_s)
-                    + u" only"_s,
+                    + u" only"_s
+                    + (name == u"capture"_s || name == u"shadows"_s
+                            ? u" (key capture uses Redis's MONITOR)"_s
+                            : QString()),
                 {}, 0, u"--"_s + name, p.value(name) });
     }
+    const bool capture = p.isSet(u"capture"_s);
+    const bool shadows = p.isSet(u"shadows"_s);
+    for (const QString &name :
+        { u"capture-limit"_s, u"prefix-depth"_s, u"shadows"_s, u"record"_s, u"capacity-keys"_s }) {
+        if (p.isSet(name) && !capture)
+            return fail(Error { u"needs --capture (it works on the captured key stream)"_s, {}, 0,
+                u"--"_s + name, p.value(name) });
+    }
+    if (p.isSet(u"capacity-keys"_s) && !shadows)
+        return fail(Error {
+            u"needs --shadows"_s, {}, 0, u"--capacity-keys"_s, p.value(u"capacity-keys"_s) });
+    const auto captureLimit = integerOption(p, u"capture-limit"_s, 0, 1, qint64(1) << 40);
+    const auto prefixDepth = integerOption(p, u"prefix-depth"_s, 1, 1, 16);
+    const auto capacityKeys = integerOption(p, u"capacity-keys"_s, 0, 1, qint64(1) << 40);
+    for (const auto *r : { &captureLimit, &prefixDepth, &capacityKeys })
+        if (!*r)
+            return fail(r->error());
+    if (p.isSet(u"record"_s) && p.value(u"record"_s).isEmpty())
+        return fail(Error { u"needs a file name"_s, {}, 0, u"--record"_s, {} });
     ConnectionSettings pgSettings;
     pgSettings.driver = DatabaseDriver::Postgres;
     if (postgres) {
@@ -286,12 +348,15 @@ int monitorCommand(const QStringList &args)
     }
 
     std::unique_ptr<MonitorSource> source;
+    RedisSettings redisSettings;
     if (redis) {
         RedisSettings s;
         s.host = address->first;
         s.port = address->second;
         s.database = int(db.value());
+        s.user = p.value(u"user"_s);
         s.password = password;
+        redisSettings = s;
         source = std::make_unique<RedisSource>(s);
     } else if (memcached) {
         MemcachedSettings s;
@@ -305,7 +370,18 @@ int monitorCommand(const QStringList &args)
     MonitorSession::Options options;
     options.intervalMs = int(interval.value());
     MonitorSession session(std::move(source), options);
-    Reporter reporter(output.value(), kind);
+    std::unique_ptr<RedisCapture> keyCapture;
+    if (capture) {
+        RedisCaptureOptions c;
+        c.server = redisSettings;
+        c.maxCommands = captureLimit.value();
+        c.prefixDepth = int(prefixDepth.value());
+        c.shadows = shadows;
+        c.capacityKeys = capacityKeys.value();
+        c.recordPath = p.value(u"record"_s);
+        keyCapture = std::make_unique<RedisCapture>(c);
+    }
+    Reporter reporter(output.value(), kind, keyCapture.get(), shadows);
 
     int status = 0;
     bool finishing = false;
@@ -320,6 +396,8 @@ int monitorCommand(const QStringList &args)
             return;
         finishing = true;
         session.stop();
+        if (keyCapture)
+            keyCapture->stop(); // its last publication goes into the summary
         reporter.print(session.total());
         if (lostError) {
             status = fail(u"the connection was lost at "_s
@@ -363,13 +441,43 @@ int monitorCommand(const QStringList &args)
             printMarker(output.value(), tMs, label);
         });
     QObject::connect(&deadline, &QTimer::timeout, &session, finish);
+    bool captureEnded = false;
+    bool captureNotesDone = false;
     QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
         if (interrupted())
             finish();
+        if (!keyCapture || captureEnded || finishing)
+            return;
+        const RedisCaptureSnapshot c = keyCapture->snapshot();
+        if (!captureNotesDone && c.state != RedisCaptureSnapshot::State::Connecting) {
+            captureNotesDone = true;
+            for (const QString &note : c.notes)
+                QTextStream(stderr) << "cachescope-cli: note: " << note << Qt::endl;
+        }
+        if (c.state == RedisCaptureSnapshot::State::Failed) {
+            captureEnded = true;
+            status = fail(u"key capture failed: "_s + c.error->toString(), exitRuntime);
+            finishing = true;
+            session.stop();
+            QCoreApplication::exit(status);
+        } else if (c.state == RedisCaptureSnapshot::State::Finished) {
+            captureEnded = true;
+            QTextStream(stderr) << "cachescope-cli: key capture finished (" << c.stopReason
+                                << "); the monitor goes on" << Qt::endl;
+        }
     });
 
     catchInterrupts();
     signalPoll.start();
+    if (keyCapture) {
+        QTextStream(stderr)
+            << "cachescope-cli: warning: key capture attaches a MONITOR client, which costs the "
+               "Redis about half its throughput (Redis's own figure) while it runs; bound it with "
+               "--capture-limit or --duration"
+            << Qt::endl;
+        if (const Result<void> started = keyCapture->start(); !started)
+            return fail(started.error(), exitRuntime);
+    }
     session.start();
     const int loop = QCoreApplication::exec();
     return finishing ? status : loop;

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <hiredis/hiredis.h>
@@ -86,6 +87,23 @@ private slots:
         QTest::newRow("unset password variable") << QStringList {
             u"--redis"_s, u"h:1"_s, u"--password-env"_s, u"CACHESCOPE_TEST_NO_SUCH_VARIABLE"_s
         } << u"--password-env: 'CACHESCOPE_TEST_NO_SUCH_VARIABLE' names an environment variable that is not set"_s;
+        QTest::newRow("record without capture") << QStringList { u"--redis"_s, u"h:1"_s,
+            u"--record"_s, u"f.monitor"_s } << u"--record: 'f.monitor' needs --capture"_s;
+        QTest::newRow("shadows without capture")
+            << QStringList { u"--redis"_s, u"h:1"_s, u"--shadows"_s } << u"needs --capture"_s;
+        QTest::newRow("capture for memcached") << QStringList { u"--memcached"_s, u"h:1"_s,
+            u"--capture"_s } << u"applies to --redis only (key capture uses Redis's MONITOR)"_s;
+        QTest::newRow("shadows for postgres") << QStringList { u"--postgres"_s, u"--capture"_s,
+            u"--shadows"_s } << u"applies to --redis only"_s;
+        QTest::newRow("prefix depth 0")
+            << QStringList { u"--redis"_s, u"h:1"_s, u"--capture"_s, u"--prefix-depth"_s, u"0"_s }
+            << u"--prefix-depth: '0'"_s;
+        QTest::newRow("capture limit 0")
+            << QStringList { u"--redis"_s, u"h:1"_s, u"--capture"_s, u"--capture-limit"_s, u"0"_s }
+            << u"--capture-limit: '0'"_s;
+        QTest::newRow("capacity without shadows")
+            << QStringList { u"--redis"_s, u"h:1"_s, u"--capture"_s, u"--capacity-keys"_s, u"10"_s }
+            << u"--capacity-keys: '10' needs --shadows"_s;
         QTest::newRow("unknown option")
             << QStringList { u"--redis"_s, u"h:1"_s, u"--colour"_s } << u"colour"_s;
     }
@@ -183,6 +201,84 @@ private slots:
         QCOMPARE(final.value(u"keys"_s).toInteger(), 4);
         QCOMPARE(final.value(u"memory_limit_bytes"_s).toInteger(), 0);
         QVERIFY(final.value(u"latency_us"_s).toObject().value(u"p50"_s).toDouble() > 0);
+    }
+
+    void redisCaptureJson()
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(ServerProcess::Kind::Redis), qPrintable(server.error()));
+        QTemporaryDir dir;
+        const QString record = dir.filePath(u"capture.monitor"_s);
+        QProcess p;
+        p.start(cliPath(),
+            { u"monitor"_s, u"--redis"_s, server.host() + u':' + QString::number(server.port()),
+                u"--duration"_s, u"3s"_s, u"--interval-ms"_s, u"100"_s, u"--output"_s, u"json"_s,
+                u"--capture"_s, u"--shadows"_s, u"--capacity-keys"_s, u"20"_s, u"--record"_s,
+                record });
+        // Waits for an interval that says the capture is attached, then drives the server.
+        QByteArray out;
+        bool capturing = false;
+        while (!capturing && p.waitForReadyRead(10000)) {
+            out += p.readAllStandardOutput();
+            for (const QJsonObject &line : jsonLines(QString::fromUtf8(out)))
+                capturing = capturing
+                    || line.value(u"capture"_s).toObject().value(u"state"_s) == u"capturing"_s;
+        }
+        QVERIFY2(capturing, out.constData());
+        QList<QByteArray> commands;
+        for (int i = 0; i < 60; ++i)
+            commands << "GET user:" + QByteArray::number(i % 6);
+        for (int i = 0; i < 20; ++i)
+            commands << "GET item:" + QByteArray::number(i % 2);
+        commands << "SET user:1 v";
+        redisCommands(server.port(), commands);
+        QVERIFY(p.waitForFinished(20000));
+        out += p.readAllStandardOutput();
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(err.contains(u"about half its throughput"_s), qPrintable(err));
+
+        const QJsonObject final = jsonLines(QString::fromUtf8(out)).back();
+        QVERIFY(final.value(u"final"_s).toBool());
+        const QJsonObject capture = final.value(u"capture"_s).toObject();
+        QCOMPARE(capture.value(u"reads"_s).toInteger(), 80);
+        QCOMPARE(capture.value(u"writes"_s).toInteger(), 1);
+        QCOMPARE(capture.value(u"malformed"_s).toInteger(), 0);
+        const QJsonArray prefixes = final.value(u"prefixes"_s).toArray();
+        QCOMPARE(prefixes.size(), 2);
+        const QJsonObject user = prefixes[0].toObject();
+        QCOMPARE(user.value(u"prefix"_s).toString(), u"user:*"_s);
+        QCOMPARE(user.value(u"reads"_s).toInteger(), 60);
+        QCOMPARE(user.value(u"writes"_s).toInteger(), 1);
+        QCOMPARE(user.value(u"keys"_s).toInteger(), 6);
+        QCOMPARE(user.value(u"share"_s).toDouble(), 0.75);
+        // 6 keys in 20: after the first miss of each, every read hits.
+        QCOMPARE(user.value(u"hit_ratio"_s).toDouble(), 54.0 / 60.0);
+        QCOMPARE(final.value(u"top_keys"_s).toArray().size(), 8);
+        const QJsonArray shadows = final.value(u"shadows"_s).toArray();
+        QVERIFY(shadows.size() >= 10);
+        QVERIFY(shadows[0].toObject().contains(u"policy"_s));
+        QCOMPARE(shadows[0].toObject().value(u"hit_ratio"_s).toDouble(), 72.0 / 80.0);
+        const QJsonObject readouts = final.value(u"readouts"_s).toObject();
+        QVERIFY(readouts.value(u"own_policy"_s).toObject().contains(u"warm_hit_ratio"_s));
+        for (const QString &key : { u"measured_hit_ratio"_s, u"own_policy"_s, u"allkeys_lfu"_s,
+                 u"samples_10"_s, u"double_memory"_s, u"best"_s })
+            QVERIFY2(readouts.contains(key), qPrintable(key));
+        QCOMPARE(readouts.value(u"capacity_keys"_s).toInteger(), 20);
+        // No maxmemory-policy model (noeviction): redis-lru stands in and the notes say so.
+        QCOMPARE(readouts.value(u"own_policy"_s).toObject().value(u"policy"_s).toString(),
+            u"redis-lru"_s);
+        QCOMPARE(
+            readouts.value(u"double_memory"_s).toObject().value(u"capacity"_s).toInteger(), 40);
+        QCOMPARE(readouts.value(u"measured_hit_ratio"_s).toDouble(), 0.0); // all keys absent
+
+        // The record file replays as the same 80 reads.
+        const CliRun replay = runCli({ u"simulate"_s, u"--trace"_s, record, u"--policy"_s, u"lru"_s,
+            u"--capacity"_s, u"20"_s, u"--output"_s, u"json"_s });
+        QCOMPARE(replay.exitCode, 0);
+        const QJsonObject replayed = QJsonDocument::fromJson(replay.out.toUtf8()).object();
+        QCOMPARE(replayed.value(u"requests"_s).toInteger(), 80);
+        QCOMPARE(replayed.value(u"format"_s).toString(), u"redis-monitor"_s);
     }
 
     void serverGoesAwayIsMarkedAndExitsOne()

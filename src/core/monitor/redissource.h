@@ -13,6 +13,7 @@ struct RedisSettings
     QString host = QStringLiteral("127.0.0.1");
     int port = 6379;
     int database = 0;
+    QString user; // an ACL user (AUTH user password); empty: the default user
     QString password; // from --password-env or a prompt; never written anywhere
     int connectTimeoutMs = 2000;
     int commandTimeoutMs = 2000;
@@ -38,10 +39,20 @@ public:
     QString kind() const override { return QStringLiteral("redis"); }
     QString address() const override;
 
+    /// Hands the connection over (RedisCapture turns it into a MONITOR client); the source is
+    /// disconnected afterwards. nullptr when not connected.
+    redisContext *takeContext()
+    {
+        redisContext *c = m_context;
+        m_context = nullptr;
+        return c;
+    }
+
 private:
     /// Runs one command (printf-style arguments as hiredis takes them); the reply's text, or an
     /// error saying what the server or the connection said.
-    Result<QByteArray> command(const char *format, const QByteArray &argument = {});
+    Result<QByteArray> command(
+        const char *format, const QByteArray &argument = {}, const QByteArray &second = {});
 
     RedisSettings m_settings;
     redisContext *m_context = nullptr;

@@ -147,7 +147,8 @@ struct ShadowSet::Consumer
     void newEpoch()
     {
         PolicyConfig policyConfig { scaledCapacity(capacity, sampling.exponent()), unit,
-            config.seed, {} };
+            config.seed, config.redis };
+        policyConfig.redis.traceTimes = false; // ring entries carry no time
         // The Redis models' clock counts requests (the live stream has no trace times): a
         // sampled stream carries rate x the requests per second, so each still stands for the
         // same time.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/error.h"
+#include "core/policy/cachepolicy.h"
 #include "core/whatif/shadowring.h"
 #include "core/whatif/shadowsnapshot.h"
 
@@ -55,6 +56,9 @@ struct ShadowConfig
     /// Keys the LRU curve's SHARDS sample holds at most (the fixed-size variant).
     qint64 curveSampleKeys = 16384;
     quint64 seed = 42; // randomised policies
+    /// The Redis models' settings (maxmemory-samples, LFU factors): a watched Redis's own
+    /// (RedisCapture). Their clock counts requests at redis.assumedRate (the rings carry no time).
+    RedisEvictionOptions redis = {};
 
     /// For tests: the clocks the rate adaptation reads (nanoseconds from any origin). Empty: the
     /// steady clock, the consumer thread's CPU clock and the process's CPU clock.

@@ -4,6 +4,7 @@
 #include "core/workload/traceerror.h"
 
 #include <algorithm>
+#include <array>
 #include <string_view>
 #include <unordered_map>
 
@@ -84,12 +85,6 @@ RedisMonitorTraceReader::RedisMonitorTraceReader(std::unique_ptr<ByteSource> sou
     m_fileSize = m_source->fileSize();
 }
 
-Error RedisMonitorTraceReader::problem(
-    const QString &field, const char *begin, const char *end, const QString &message) const
-{
-    return lineError(m_path, m_lines.lineNumber(), field, quoteValue(begin, end), message);
-}
-
 bool RedisMonitorTraceReader::looksLikeMonitorLine(const char *begin, const char *end)
 {
     const char *p = begin;
@@ -106,9 +101,15 @@ bool RedisMonitorTraceReader::looksLikeMonitorLine(const char *begin, const char
     return quote != end && quote[-1] == ' ' && quote - 2 > p && quote[-2] == ']';
 }
 
-bool RedisMonitorTraceReader::parse(
-    const char *begin, const char *end, quint64 &seconds, quint64 &db, Error &error)
+bool parseRedisMonitorLine(
+    const char *begin, const char *end, RedisMonitorLine &line, RedisMonitorLineProblem &error)
 {
+    auto problem = [](const QString &field, const char *b, const char *e, const QString &message) {
+        return RedisMonitorLineProblem { field, b, e, message };
+    };
+    quint64 &seconds = line.seconds;
+    quint64 &db = line.db;
+    std::vector<std::string> &args = line.args;
     // Timestamp: seconds '.' microseconds.
     const char *p = begin;
     while (p < end && isDigit(*p))
@@ -151,11 +152,11 @@ bool RedisMonitorTraceReader::parse(
         return false;
     }
     // Arguments: "..." separated by single spaces, with Redis's escapes.
-    m_args.clear();
+    args.clear();
     p = quote;
     while (p < end) {
         if (*p != '"') {
-            error = problem(u"argument "_s + QString::number(m_args.size() + 1), p, end,
+            error = problem(u"argument "_s + QString::number(args.size() + 1), p, end,
                 u"is not a double-quoted string"_s);
             return false;
         }
@@ -195,7 +196,7 @@ bool RedisMonitorTraceReader::parse(
                 const int hi = p < end ? hexValue(p[0]) : -1;
                 const int lo = p + 1 < end ? hexValue(p[1]) : -1;
                 if (hi < 0 || lo < 0) {
-                    error = problem(u"argument "_s + QString::number(m_args.size() + 1), argBegin,
+                    error = problem(u"argument "_s + QString::number(args.size() + 1), argBegin,
                         std::min(p + 2, end), u"has a \\x escape without two hex digits"_s);
                     return false;
                 }
@@ -209,14 +210,14 @@ bool RedisMonitorTraceReader::parse(
             }
         }
         if (!closed) {
-            error = problem(u"argument "_s + QString::number(m_args.size() + 1), argBegin, end,
+            error = problem(u"argument "_s + QString::number(args.size() + 1), argBegin, end,
                 u"has no closing quote"_s);
             return false;
         }
-        m_args.push_back(std::move(arg));
+        args.push_back(std::move(arg));
         if (p < end) {
             if (*p != ' ' || p + 1 == end) {
-                error = problem(u"argument "_s + QString::number(m_args.size()), argBegin, end,
+                error = problem(u"argument "_s + QString::number(args.size()), argBegin, end,
                     u"is not followed by a space and another argument"_s);
                 return false;
             }
@@ -226,13 +227,37 @@ bool RedisMonitorTraceReader::parse(
     return true;
 }
 
-void RedisMonitorTraceReader::addKey(
-    std::vector<Request> &out, const std::string &key, quint64 db, quint32 time)
+RedisCommandKeys redisCommandKeys(const RedisMonitorLine &line)
+{
+    if (line.args.size() < 2)
+        return {};
+    const std::string &command = line.args.front();
+    std::array<char, 24> lower {};
+    if (command.size() >= lower.size())
+        return {}; // no command of the table is that long
+    std::transform(command.begin(), command.end(), lower.begin(),
+        [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
+    const auto found = commands().find(std::string_view(lower.data(), command.size()));
+    if (found == commands().end())
+        return {};
+    if (!found->second.read)
+        return { RedisCommandKeys::Kind::Write, 1, 1 };
+    return { RedisCommandKeys::Kind::Read, 1,
+        found->second.keys == Keys::First ? 1 : line.args.size() - 1 };
+}
+
+Key redisMonitorKey(const std::string &key, quint64 db)
 {
     Key k = CsvTraceReader::hashKey(key.data(), key.data() + key.size());
     if (db != 0)
         k = mixKey(k ^ mixKey(db + 0x9e3779b97f4a7c15ULL));
-    out.push_back(Request { k, -1, 1, time });
+    return k;
+}
+
+void RedisMonitorTraceReader::addKey(
+    std::vector<Request> &out, const std::string &key, quint64 db, quint32 time)
+{
+    out.push_back(Request { redisMonitorKey(key, db), -1, 1, time });
 }
 
 Result<qsizetype> RedisMonitorTraceReader::read(std::vector<Request> &out, qsizetype max)
@@ -247,7 +272,6 @@ Result<qsizetype> RedisMonitorTraceReader::read(std::vector<Request> &out, qsize
     }
     const char *begin = nullptr;
     const char *end = nullptr;
-    std::string name;
     while (qsizetype(out.size() - before) < max) {
         if (!m_lines.next(begin, end))
             break;
@@ -261,46 +285,40 @@ Result<qsizetype> RedisMonitorTraceReader::read(std::vector<Request> &out, qsize
             if (e - b == 2 && b[0] == 'O' && b[1] == 'K')
                 continue; // MONITOR's own reply, as redis-cli prints it
         }
-        quint64 seconds = 0;
-        quint64 db = 0;
-        Error error;
-        if (!parse(b, e, seconds, db, error)) {
+        RedisMonitorLineProblem problem;
+        if (!parseRedisMonitorLine(b, e, m_line, problem)) {
             ++m_malformed;
             if (qint64(m_problems.size()) < keptProblems)
-                m_problems.push_back(error);
+                m_problems.push_back(lineError(m_path, m_lines.lineNumber(), problem.field,
+                    quoteValue(problem.begin, problem.end), problem.message));
             if (m_goodLines == 0 && m_malformed >= giveUpAfter)
                 return m_problems.front();
             continue;
         }
         ++m_goodLines;
+        const quint64 seconds = m_line.seconds;
+        const quint64 db = m_line.db;
         if (!m_started) {
             m_started = true;
             m_origin = seconds / 60 * 60;
         }
         const auto time = quint32(std::min<quint64>(
             seconds >= m_origin ? seconds - m_origin : 0, std::numeric_limits<quint32>::max()));
-        name = m_args.front();
-        std::transform(name.begin(), name.end(), name.begin(),
-            [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-        const auto found = commands().find(name);
-        if (found == commands().end() || m_args.size() < 2) {
+        const RedisCommandKeys keys = redisCommandKeys(m_line);
+        if (keys.kind == RedisCommandKeys::Kind::Other) {
             ++m_others;
             continue;
         }
-        if (!found->second.read) {
+        if (keys.kind == RedisCommandKeys::Kind::Write) {
             ++m_writes;
             continue;
         }
-        if (found->second.keys == Keys::First) {
-            addKey(out, m_args[1], db, time);
-        } else {
-            // Keys past `max` wait in m_pending for the next call.
-            for (std::size_t i = 1; i < m_args.size(); ++i) {
-                if (qsizetype(out.size() - before) < max)
-                    addKey(out, m_args[i], db, time);
-                else
-                    addKey(m_pending, m_args[i], db, time);
-            }
+        // Keys past `max` wait in m_pending for the next call.
+        for (std::size_t i = keys.first; i < keys.first + keys.count; ++i) {
+            if (qsizetype(out.size() - before) < max)
+                addKey(out, m_line.args[i], db, time);
+            else
+                addKey(m_pending, m_line.args[i], db, time);
         }
     }
     if (m_lines.hasError())

@@ -9,6 +9,44 @@
 
 namespace CacheScope {
 
+/// One line of Redis `MONITOR` output, parsed (see RedisMonitorTraceReader for the format).
+struct RedisMonitorLine
+{
+    quint64 seconds = 0; // the timestamp's whole seconds
+    quint64 db = 0;
+    std::vector<std::string> args; // the command and its arguments, unescaped
+};
+
+/// Why a line is not MONITOR output: the field, its bytes (within the line) and what is wrong.
+struct RedisMonitorLineProblem
+{
+    QString field;
+    const char *begin = nullptr;
+    const char *end = nullptr;
+    QString message;
+};
+
+/// Parses one MONITOR line (without its line end): the one parser of MONITOR output, used by
+/// the trace reader and by the live capture (RedisCapture). Outside input: any bytes give true
+/// or false with `problem` set, never a crash.
+bool parseRedisMonitorLine(
+    const char *begin, const char *end, RedisMonitorLine &line, RedisMonitorLineProblem &problem);
+
+/// What a MONITOR command does to keys: a read of args[first, first + count), a write whose
+/// first key is args[first] (count 1), or nothing with a key (PING, INFO, SELECT, EVAL ...).
+struct RedisCommandKeys
+{
+    enum class Kind { Read, Write, Other };
+    Kind kind = Kind::Other;
+    std::size_t first = 0;
+    std::size_t count = 0;
+};
+RedisCommandKeys redisCommandKeys(const RedisMonitorLine &line);
+
+/// The request key of a Redis key: the FNV-1a hash of its bytes, mixed with the database
+/// number when it is not 0.
+Key redisMonitorKey(const std::string &key, quint64 db);
+
 /// Redis `MONITOR` output as redis-cli prints it, one command per line:
 ///   1339518083.107412 [0 127.0.0.1:60866] "GET" "user:42"
 /// (also `[0 lua]`, `[0 unix:/path]`, `[0 [::1]:6379]`); arguments are double-quoted with
@@ -51,15 +89,11 @@ public:
     static bool looksLikeMonitorLine(const char *begin, const char *end);
 
 private:
-    /// Parses one line into m_args (unescaped); false with `error` set if malformed.
-    bool parse(const char *begin, const char *end, quint64 &seconds, quint64 &db, Error &error);
-    Error problem(
-        const QString &field, const char *begin, const char *end, const QString &message) const;
     void addKey(std::vector<Request> &out, const std::string &key, quint64 db, quint32 time);
 
     std::unique_ptr<ByteSource> m_source;
     LineReader m_lines;
-    std::vector<std::string> m_args; // command and arguments of the current line, unescaped
+    RedisMonitorLine m_line; // the current line
     std::vector<Request> m_pending; // keys of a multi-key read beyond the last call's max
     std::size_t m_pendingNext = 0;
     qint64 m_requests = 0;
