@@ -2,6 +2,7 @@
 
 #include "ui_monitorpage.h"
 
+#include "keycapturepanel.h"
 #include "livechart.h"
 #include "monitormodels.h"
 
@@ -207,14 +208,24 @@ void MonitorPage::setUpCharts()
     m_tableTabs->addTab(m_countersView, tr("Counters"));
     m_tableTabs->addTab(makeTable(m_slabs, m_tableTabs, u"slabView"_s), tr("Evictions per slab"));
     m_tableTabs->addTab(makeTable(m_tables, m_tableTabs, u"tablesView"_s), tr("Busiest tables"));
-    // Where the per-key-prefix table of key capture (MONITOR) goes once core has it.
-    auto *prefixes = new QLabel(tr("Hit ratio per key prefix needs key capture through "
-                                   "MONITOR, which is not built yet."),
-        m_tableTabs);
-    prefixes->setObjectName(u"keyPrefixPage"_s);
-    prefixes->setWordWrap(true);
-    prefixes->setAlignment(Qt::AlignCenter);
-    m_tableTabs->addTab(prefixes, tr("Key prefixes"));
+    // A Redis's key capture: its controls under the server's, its tables here.
+    m_capture = new KeyCapturePanel(m_ui->controls);
+    m_ui->controlsLayout->insertWidget(
+        m_ui->controlsLayout->indexOf(m_ui->infoGroup) + 1, m_capture);
+    connect(m_capture, &KeyCapturePanel::errorOccurred, this, &MonitorPage::errorOccurred);
+    connect(m_capture, &KeyCapturePanel::messageLogged, this, &MonitorPage::messageLogged);
+    connect(m_capture, &KeyCapturePanel::capturingChanged, this, [this](bool capturing) {
+        if (capturing && m_tableTabs->currentIndex() == 0)
+            m_tableTabs->setCurrentIndex(CaptureWhatIfTab);
+    });
+    QTableView *whatIf = makeTable(m_capture->whatIfModel(), m_tableTabs, u"captureWhatIfView"_s);
+    whatIf->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    whatIf->horizontalHeader()->setStretchLastSection(true);
+    m_tableTabs->addTab(whatIf, tr("What-if"));
+    m_tableTabs->addTab(
+        makeTable(m_capture->prefixModel(), m_tableTabs, u"keyPrefixView"_s), tr("Key prefixes"));
+    m_tableTabs->addTab(
+        makeTable(m_capture->topKeysModel(), m_tableTabs, u"topKeysView"_s), tr("Top keys"));
     m_tableTabs->setMinimumSize(300, 180);
     grid->addWidget(m_tableTabs, 2, 1);
     for (int r = 0; r < 3; ++r)
@@ -284,6 +295,7 @@ void MonitorPage::updateSourceFields()
     // memcached's text protocol has no password (SASL is binary-protocol only).
     m_ui->passwordLabel->setVisible(s != Source::Memcached);
     m_ui->passwordEdit->setVisible(s != Source::Memcached);
+    m_capture->setVisible(s == Source::Redis);
 }
 
 bool MonitorPage::isActive() const
@@ -316,6 +328,7 @@ bool MonitorPage::connectToServer()
         s.port = m_ui->portSpin->value();
         s.database = m_ui->redisDbSpin->value();
         s.password = m_ui->passwordEdit->text();
+        m_redisSettings = s;
         src = std::make_unique<RedisSource>(s);
         break;
     }
@@ -372,9 +385,11 @@ bool MonitorPage::connectToServer()
         m_charts[Evictions]->setSeriesVisible(i, memcached);
     for (int row = 0; row < MonitorCountersModel::RowCount; ++row)
         m_countersView->setRowHidden(row, !MonitorCountersModel::rowApplies(row, m_sessionSource));
-    m_tableTabs->setTabVisible(1, memcached);
-    m_tableTabs->setTabVisible(2, m_sessionSource == u"postgres"_s);
-    m_tableTabs->setTabVisible(3, m_sessionSource == u"redis"_s);
+    m_tableTabs->setTabVisible(SlabsTab, memcached);
+    m_tableTabs->setTabVisible(TablesTab, m_sessionSource == u"postgres"_s);
+    for (const int tab : { CaptureWhatIfTab, CapturePrefixTab, CaptureTopKeysTab })
+        m_tableTabs->setTabVisible(tab, m_sessionSource == u"redis"_s);
+    m_capture->clearServer();
 
     setState(State::Connecting);
     m_ui->statusLabel->setText(tr("Connecting to %1…").arg(address));
@@ -407,6 +422,8 @@ void MonitorPage::onConnected(const MonitorServerInfo &info)
     for (const QString &note : info.notes)
         lines << u"<i>%1</i>"_s.arg(note.toHtmlEscaped());
     m_ui->serverInfoLabel->setText(lines.join(u"<br>"_s));
+    if (m_sessionSource == u"redis"_s)
+        m_capture->setServer(m_redisSettings); // before the state: listeners may start a capture
     setState(State::Monitoring);
     emit messageLogged(tr("Monitor: connected to %1 %2 at %3%4")
                            .arg(info.source, info.version, info.address,
@@ -453,6 +470,8 @@ void MonitorPage::onInterval(const MonitorInterval &r)
 
     const MonitorInterval total = m_session->total();
     m_counters->setRecords(r, total);
+    if (m_sessionSource == u"redis"_s)
+        m_capture->setMeasuredTotals(total.counts.hits, total.counts.misses);
     if (m_sessionSource == u"memcached"_s) {
         std::map<int, quint64> last(r.slabEvictions.begin(), r.slabEvictions.end());
         QList<QStringList> rows;
@@ -470,6 +489,7 @@ void MonitorPage::onInterval(const MonitorInterval &r)
         m_tables->setRows(rows);
     }
     scheduleRender();
+    emit intervalShown(r);
 }
 
 void MonitorPage::onMarker(qint64 tMs, const QString &label)
@@ -494,6 +514,7 @@ void MonitorPage::onMarker(qint64 tMs, const QString &label)
 
 void MonitorPage::onStopped()
 {
+    m_capture->clearServer();
     if (m_session) {
         m_session->disconnect(this);
         m_session->deleteLater();

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/monitor/monitorinterval.h"
 #include "core/monitor/monitorsample.h"
+#include "core/monitor/redissource.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -21,6 +22,7 @@ class MonitorPage;
 
 namespace CacheScope {
 
+class KeyCapturePanel;
 class LiveChart;
 class MonitorCountersModel;
 class MonitorRowsModel;
@@ -33,7 +35,8 @@ class MonitorSession;
 /// window (hit ratio, operations, evictions and expiries, memory against the limit with keys,
 /// round-trip latency), markers where the counters reset, the connection was lost or came back,
 /// the counters table and, per source, memcached's evictions per slab class or PostgreSQL's
-/// busiest tables. A hidden page collects points without drawing.
+/// busiest tables, or a Redis's key capture (KeyCapturePanel: per-prefix, top-key and what-if
+/// tables). A hidden page collects points without drawing.
 class MonitorPage : public QWidget
 {
     Q_OBJECT
@@ -42,6 +45,15 @@ public:
     enum class Source { Redis, Memcached, Postgres };
     enum class State { Idle, Connecting, Monitoring, Reconnecting, Stopping };
     enum ChartId { HitRatio, Operations, Evictions, Memory, Latency, ChartCount };
+    /// The tabs of the tables beside the charts; each source shows its own.
+    enum TableTab {
+        CountersTab,
+        SlabsTab,
+        TablesTab,
+        CaptureWhatIfTab,
+        CapturePrefixTab,
+        CaptureTopKeysTab
+    };
     /// Points per series: 5 minutes at the 10 Hz polling maximum.
     static constexpr qsizetype windowPoints = 3000;
 
@@ -71,6 +83,8 @@ public:
     MonitorCountersModel *countersModel() const { return m_counters; }
     MonitorRowsModel *slabModel() const { return m_slabs; }
     MonitorRowsModel *tablesModel() const { return m_tables; }
+    /// Key capture through MONITOR with its prefix, top-key and what-if tables (Redis only).
+    KeyCapturePanel *keyCapture() const { return m_capture; }
     QString serverInfoText() const;
     QString statusText() const;
     /// Intervals received since the last Connect.
@@ -83,6 +97,8 @@ signals:
     void errorOccurred(const QString &context, const CacheScope::Error &error);
     void messageLogged(const QString &message);
     void stateChanged(CacheScope::MonitorPage::State state);
+    /// After each interval has reached the charts and tables.
+    void intervalShown(const CacheScope::MonitorInterval &record);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -109,6 +125,8 @@ private:
     MonitorRowsModel *m_slabs = nullptr;
     MonitorRowsModel *m_tables = nullptr;
     MonitorSession *m_session = nullptr; // the one polling; owned (a child)
+    KeyCapturePanel *m_capture = nullptr;
+    RedisSettings m_redisSettings; // of the session, when it watches a Redis
     int m_postgresPort = 5432; // CACHESCOPE_PG_PORT when set, as the app's PostgreSQL runs
     QString m_sessionSource; // "redis", "memcached", "postgres" of the session
     State m_state = State::Idle;

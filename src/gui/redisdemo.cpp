@@ -2,6 +2,7 @@
 
 #include "core/monitor/localredis.h"
 #include "core/session/queuedcontinuation.h"
+#include "keycapturepanel.h"
 #include "monitorpage.h"
 
 #include <QtConcurrent>
@@ -33,6 +34,7 @@ RedisDemo::RedisDemo(MonitorPage *page, const Options &options, QObject *parent)
     , m_options(options)
 {
     connect(m_page, &MonitorPage::stateChanged, this, &RedisDemo::onPageState);
+    connect(m_page, &MonitorPage::intervalShown, this, &RedisDemo::onInterval);
 }
 
 RedisDemo::~RedisDemo() = default; // m_parts' destructor shuts the server down
@@ -97,12 +99,14 @@ void RedisDemo::start()
         setState(State::Running);
         emit message(tr("Watch a Redis: redis-server on %1:%2 (maxmemory %3, %4), driven by "
                         "CacheScope's cache-aside load (user, item and session keys, up to %L5 "
-                        "GETs/s); Disconnect in the Monitor tab ends it")
+                        "GETs/s); key capture starts once it evicts; Disconnect in the Monitor "
+                        "tab ends it")
                          .arg(m_parts->server->host())
                          .arg(m_parts->server->port())
                          .arg(m_options.maxmemory, m_options.policy)
                          .arg(m_options.ratePerSecond));
         m_pageWatching = false;
+        m_captureStarted = false;
         m_page->setSource(MonitorPage::Source::Redis);
         m_page->setHost(m_parts->server->host());
         m_page->setPort(m_parts->server->port());
@@ -122,6 +126,17 @@ void RedisDemo::onPageState()
         m_pageWatching = true;
     else if (m_page->state() == MonitorPage::State::Idle && m_pageWatching)
         stop(); // the user disconnected: the demo has served
+}
+
+void RedisDemo::onInterval(const MonitorInterval &r)
+{
+    if (m_state != State::Running || !m_pageWatching || m_captureStarted
+        || m_options.captureSeconds <= 0 || r.counts.evictions == 0)
+        return;
+    // Full: the capture's what-if runs at the keys Redis holds, exactly.
+    m_captureStarted = true;
+    m_page->keyCapture()->setDurationSeconds(m_options.captureSeconds);
+    m_page->keyCapture()->startCapture();
 }
 
 void RedisDemo::stop()

@@ -11,13 +11,16 @@ namespace CacheScope {
 
 class LocalRedisServer;
 class MonitorPage;
+struct MonitorInterval;
 
 /// The "Watch a Redis" scenario: a throwaway local redis-server (LocalRedisServer: 4 MB of
 /// maxmemory, allkeys-lru, so it evicts), CacheScope's own cache-aside load on it (RedisLoad:
 /// user, item and session keys, 2 connections, at most 5 000 GETs/s so the app keeps its share of
-/// the machine), watched by the Monitor tab at 2 Hz. Starting and stopping the server block (up to
-/// a few seconds), so both run on a pool thread; the GUI thread only fills the tab's fields and
-/// connects it. Disconnecting the tab ends the demo (load stopped, server shut down).
+/// the machine), watched by the Monitor tab at 2 Hz with key capture on (per-prefix table and
+/// what-if: the server's own allkeys-lru replayed as redis-lru beside its measured hit ratio).
+/// Starting and stopping the server block (up to a few seconds), so both run on a pool thread; the
+/// GUI thread only fills the tab's fields and connects it. Disconnecting the tab ends the demo
+/// (load stopped, server shut down).
 class RedisDemo : public QObject
 {
     Q_OBJECT
@@ -32,6 +35,9 @@ public:
         QString policy = QStringLiteral("allkeys-lru");
         double ratePerSecond = 5000;
         int monitorIntervalMs = 500;
+        /// Key capture (MONITOR) for this long once the Redis is full (it has evicted: the
+        /// what-if runs at the keys it holds, no estimate); 0: no capture.
+        int captureSeconds = 600;
     };
 
     explicit RedisDemo(MonitorPage *page, QObject *parent = nullptr);
@@ -60,6 +66,7 @@ private:
     struct Parts;
     void setState(State state);
     void onPageState();
+    void onInterval(const MonitorInterval &record);
 
     MonitorPage *m_page;
     Options m_options;
@@ -67,6 +74,7 @@ private:
     quint64 m_generation = 0; // a start or stop in flight for an older generation is dropped
     std::shared_ptr<Parts> m_parts;
     bool m_pageWatching = false; // the tab reached Monitoring for this demo
+    bool m_captureStarted = false; // for this demo
 };
 
 } // namespace CacheScope

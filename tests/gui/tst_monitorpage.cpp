@@ -3,6 +3,7 @@
 // reach the counters and the hit-ratio chart; a wrong password, a killed server and Disconnect
 // each show what happened in the app's log and banner, and the app carries on.
 #include "gui/guiresources.h"
+#include "gui/keycapturepanel.h"
 #include "gui/livechart.h"
 #include "gui/logmodel.h"
 #include "gui/mainwindow.h"
@@ -106,6 +107,16 @@ qint64 total(MonitorPage *page, MonitorCountersModel::Row row)
     return v.isValid() ? v.toLongLong() : -1;
 }
 
+/// The row of a rows model whose first cell is `first`, -1 when none.
+int rowOf(const MonitorRowsModel *model, const QString &first)
+{
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->cell(r, 0) == first)
+            return r;
+    }
+    return -1;
+}
+
 bool logHas(const LogModel *log, LogModel::Level level, const QString &text)
 {
     for (int i = 0; i < log->rowCount(); ++i) {
@@ -140,6 +151,8 @@ private slots:
     void wrongPasswordIsReported();
     void killedServerReconnectsWithMarker();
     void memcachedCountersAndSlabs();
+    void redisKeyCapturePrefixesAndWhatIf();
+    void keyCaptureLostIsReported();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -374,3 +387,131 @@ void tst_MonitorPage::memcachedCountersAndSlabs()
 
 QTEST_MAIN(tst_MonitorPage)
 #include "tst_monitorpage.moc"
+
+void tst_MonitorPage::redisKeyCapturePrefixesAndWhatIf()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(ServerProcess::Kind::Redis,
+                 { u"--maxmemory"_s, u"2mb"_s, u"--maxmemory-policy"_s, u"allkeys-lru"_s }),
+        qPrintable(server.error()));
+    auto w = makeWindow();
+    MonitorPage *page = connectTo(*w, MonitorPage::Source::Redis, server.port());
+    KeyCapturePanel *capture = page->keyCapture();
+    QVERIFY(capture->isVisible());
+    QVERIFY(capture->findChild<QLabel *>(u"captureCostLabel"_s)->text().contains(u"half"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Monitoring, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->intervalCount() >= 1, 5000);
+    RedisClient client(server.port());
+    for (int i = 0; i < 20; ++i) {
+        QCOMPARE(client.run("SET user:" + QByteArray::number(i) + " v"), QByteArray("OK"));
+        QCOMPARE(client.run("SET item:" + QByteArray::number(i) + " v"), QByteArray("OK"));
+    }
+
+    capture->setPrefixDepth(1);
+    QVERIFY(capture->startCapture());
+    QVERIFY(capture->isCapturing());
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Info, u"Key capture: MONITOR on"_s));
+    // Reads from here on are seen: MONITOR is attached once the capture publishes.
+    QTRY_VERIFY_WITH_TIMEOUT(capture->lastSnapshot().has_value(), 5000);
+    for (int i = 0; i < 300; ++i)
+        QCOMPARE(client.run("GET user:" + QByteArray::number(i % 20)), QByteArray("v"));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(client.run("GET item:" + QByteArray::number(i % 10)), QByteArray("v"));
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(client.run("GET session:" + QByteArray::number(i)), QByteArray(""));
+    QCOMPARE(client.run("SET user:7 w"), QByteArray("OK"));
+
+    // Per prefix: reads, share and writes exactly; the shadow of allkeys-lru (redis-lru, far
+    // from full) hits every repeat: user:* misses its 20 first reads, session:* all 20.
+    // The write came last: once it is in (MONITOR keeps the server's order), so are the reads.
+    const MonitorRowsModel *prefixes = capture->prefixModel();
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(prefixes, u"user:*"_s) >= 0
+            && prefixes->cell(rowOf(prefixes, u"user:*"_s), 3) == u"1"_s,
+        5000);
+    const int user = rowOf(prefixes, u"user:*"_s);
+    QCOMPARE(prefixes->cell(user, 4), u"20"_s);
+    QCOMPARE(prefixes->cell(rowOf(prefixes, u"session:*"_s), 1), u"20"_s);
+    QCOMPARE(user, 0); // most read first
+    QCOMPARE(prefixes->cell(user, 1), u"300"_s);
+    QCOMPARE(prefixes->cell(user, 3), u"1"_s);
+    QCOMPARE(prefixes->cell(rowOf(prefixes, u"item:*"_s), 1), u"100"_s);
+    QCOMPARE(prefixes->cell(rowOf(prefixes, u"item:*"_s), 4), u"10"_s);
+    QCOMPARE(prefixes->cell(user, 5), formatValue(280.0 / 3.0, ValueUnit::Percent));
+    QCOMPARE(
+        prefixes->cell(rowOf(prefixes, u"session:*"_s), 5), formatValue(0.0, ValueUnit::Percent));
+    const MonitorRowsModel *top = capture->topKeysModel();
+    QVERIFY(top->rowCount() >= 3);
+    QCOMPARE(top->cell(0, 0).left(5), u"user:"_s); // 15 reads each, the items 10
+
+    // What-if: Redis's own measured hit ratio since the capture (400 of 420 reads hit), then its
+    // policy replayed as redis-lru, allkeys-lfu, the samples and memory what-ifs, the registry.
+    const MonitorRowsModel *whatIf = capture->whatIfModel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        capture->measuredHitRatio() && qAbs(*capture->measuredHitRatio() - 400.0 / 420.0) < 1e-9,
+        5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        whatIf->cell(0, 3), formatValue(100.0 * 400.0 / 420.0, ValueUnit::Percent), 5000);
+    QCOMPARE(whatIf->cell(0, 0), u"measured by Redis"_s);
+    QCOMPARE(whatIf->cell(0, 1), u"allkeys-lru"_s);
+    QVERIFY2(whatIf->cell(1, 0).contains(u"own policy"_s), qPrintable(whatIf->cell(1, 0)));
+    QVERIFY2(whatIf->cell(1, 1).startsWith(u"redis-lru"_s), qPrintable(whatIf->cell(1, 1)));
+    // The shadows saw the same 420 reads: 50 first reads missed (20 users, 10 items, 20
+    // sessions), the rest hit, at any capacity above 50 keys.
+    QCOMPARE(whatIf->cell(1, 3), formatValue(100.0 * 370.0 / 420.0, ValueUnit::Percent));
+    QVERIFY(rowOf(whatIf, u"allkeys-lfu"_s) > 1);
+    QVERIFY(rowOf(whatIf, u"maxmemory-samples 10"_s) > 1);
+    QVERIFY(rowOf(whatIf, u"2x maxmemory"_s) > 1);
+    // The registry's shadows run on a consumer thread of their own: they may come a poll later.
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(whatIf, u"best of the registry"_s) > 1, 5000);
+    QVERIFY(page->findChild<QTabWidget *>(u"monitorTableTabs"_s)->currentIndex()
+        == MonitorPage::CaptureWhatIfTab);
+
+    // Stop: the MONITOR client leaves, the tables keep what they show, the monitor goes on.
+    capture->stopCapture();
+    QVERIFY(!capture->isCapturing());
+    QTRY_COMPARE_WITH_TIMEOUT(client.info("connected_clients"), 2, 5000); // this test, the poller
+    QCOMPARE(prefixes->cell(user, 1), u"300"_s);
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Info, u"Key capture: stopped"_s));
+    QCOMPARE(page->state(), MonitorPage::State::Monitoring);
+
+    // Disconnecting the monitor makes capture unavailable until the next Redis.
+    page->disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Idle, 5000);
+    QVERIFY(!capture->findChild<QPushButton *>(u"captureStartButton"_s)->isEnabled());
+    QVERIFY(!capture->startCapture());
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Error, u"connect the Monitor tab to a Redis"_s));
+}
+
+void tst_MonitorPage::keyCaptureLostIsReported()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(ServerProcess::Kind::Redis), qPrintable(server.error()));
+    auto w = makeWindow();
+    MonitorPage *page = connectTo(*w, MonitorPage::Source::Redis, server.port());
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Monitoring, 5000);
+    KeyCapturePanel *capture = page->keyCapture();
+    QVERIFY(capture->startCapture());
+    QTRY_VERIFY_WITH_TIMEOUT(capture->lastSnapshot().has_value(), 5000);
+    // An operator kills the MONITOR client: the capture fails with the reason in the log and
+    // the banner, the monitor carries on and a new capture can start.
+    RedisClient client(server.port());
+    QByteArray monitorId;
+    for (const QByteArray &line : client.run("CLIENT LIST").split('\n')) {
+        if (line.contains(" flags=O "))
+            monitorId = line.mid(3, line.indexOf(' ') - 3); // "id=7 addr=..."
+    }
+    QVERIFY(!monitorId.isEmpty());
+    QVERIFY(client.run("CLIENT KILL ID " + monitorId).isEmpty()); // an integer reply
+    QTRY_VERIFY_WITH_TIMEOUT(!capture->isCapturing(), 5000);
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Error, u"lost the connection"_s));
+    QVERIFY2(w->messageBanner()->text().contains(u"Key capture"_s),
+        qPrintable(w->messageBanner()->text()));
+    QVERIFY(capture->statusText().contains(u"failed"_s)
+        || capture->findChild<QLabel *>(u"captureStatusLabel"_s)->text().contains(u"failed"_s));
+    QCOMPARE(page->state(), MonitorPage::State::Monitoring);
+    const int intervals = page->intervalCount();
+    QTRY_VERIFY_WITH_TIMEOUT(page->intervalCount() > intervals + 2, 5000);
+    QVERIFY(capture->startCapture());
+    QTRY_VERIFY_WITH_TIMEOUT(capture->lastSnapshot().has_value(), 5000);
+    capture->stopCapture();
+}

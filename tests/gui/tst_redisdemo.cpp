@@ -4,6 +4,7 @@
 #include "core/monitor/localredis.h"
 #include "gui/livechart.h"
 #include "gui/monitormodels.h"
+#include "gui/keycapturepanel.h"
 #include "gui/monitorpage.h"
 #include "gui/redisdemo.h"
 
@@ -83,6 +84,39 @@ private slots:
         QCOMPARE(demo.port(), 0);
         QVERIFY(!answers(port));
         QCOMPARE(demo.loadCounts().gets, quint64(0)); // nothing runs any more
+    }
+
+    /// Once the Redis evicts, key capture starts: the what-if table puts its allkeys-lru
+    /// replayed as redis-lru at the keys it holds (exact, not estimated) beside the measured.
+    void captureStartsOnceFull()
+    {
+        MonitorPage page;
+        page.resize(1200, 800);
+        page.show();
+        RedisDemo::Options options;
+        options.maxmemory = u"2mb"_s;
+        options.monitorIntervalMs = 200;
+        RedisDemo demo(&page, options);
+        demo.start();
+        QTRY_COMPARE_WITH_TIMEOUT(page.state(), MonitorPage::State::Monitoring, 15000);
+        KeyCapturePanel *capture = page.keyCapture();
+        QTRY_VERIFY_WITH_TIMEOUT(capture->isCapturing(), 30000);
+        QVERIFY(page.countersModel()
+                    ->data(page.countersModel()->index(
+                               MonitorCountersModel::Evictions, MonitorCountersModel::TotalColumn),
+                        MonitorCountersModel::ValueRole)
+                    .toLongLong()
+            > 0);
+        const MonitorRowsModel *whatIf = capture->whatIfModel();
+        QTRY_VERIFY_WITH_TIMEOUT(whatIf->rowCount() >= 5, 15000);
+        QCOMPARE(whatIf->cell(0, 1), u"allkeys-lru"_s);
+        QVERIFY2(!whatIf->cell(0, 2).contains(u"estimated"_s), qPrintable(whatIf->cell(0, 2)));
+        QVERIFY2(whatIf->cell(1, 1).startsWith(u"redis-lru"_s), qPrintable(whatIf->cell(1, 1)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            capture->prefixModel()->rowCount() >= 3, 10000); // user, item, session
+        page.disconnectFromServer();
+        QTRY_COMPARE_WITH_TIMEOUT(demo.state(), RedisDemo::State::Idle, 15000);
+        QVERIFY(!capture->isCapturing());
     }
 
     void stopWhileStartingDropsTheStart()

@@ -39,6 +39,8 @@ struct MonitorSample
     // Gauges.
     qint64 memoryBytes = 0; // Redis used_memory, memcached bytes
     qint64 memoryLimitBytes = 0; // Redis maxmemory (0: no limit), memcached limit_maxbytes
+    /// Redis: memory that does not grow with the keys (used_memory_startup + client buffers).
+    qint64 memoryBaselineBytes = 0;
     qint64 keys = 0; // Redis: keys of the selected database; memcached curr_items
     qint64 clients = 0; // connected clients
 

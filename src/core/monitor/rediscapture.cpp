@@ -196,15 +196,22 @@ void RedisCapture::run()
             c.notes << u"Redis is at maxmemory: the shadows run at the %1 keys it holds"_s.arg(
                 keys);
         } else if (keys > 0 && used > 0) {
-            c.capacityKeys
-                = std::max<qint64>(1, qint64(double(keys) * double(limit) / double(used)));
+            // Redis's own memory (used_memory_startup, the clients' buffers) is there before any
+            // key and stays: only the rest grows with the keys, so the keys that fit are counted
+            // from that share.
+            const qint64 base = std::clamp<qint64>(sample->memoryBaselineBytes, 0, used - 1);
+            c.capacityKeys = std::max<qint64>(1,
+                qint64(double(keys) * double(std::max<qint64>(limit - base, 1))
+                    / double(used - base)));
             c.capacityEstimated = true;
-            c.notes << u"capacity estimated: %1 keys use %2 of %3 bytes of maxmemory, so about "
-                       "%4 keys fit (an estimate: used_memory includes Redis's own overhead)"_s
-                           .arg(keys)
-                           .arg(used)
-                           .arg(limit)
-                           .arg(c.capacityKeys);
+            c.notes
+                << u"capacity estimated: %1 keys use %2 of %3 bytes of maxmemory (%4 of them "
+                   "Redis's own and its clients'), so about %5 keys fit; exact once Redis is full "
+                   "(start the capture then)"_s.arg(keys)
+                       .arg(used)
+                       .arg(limit)
+                       .arg(base)
+                       .arg(c.capacityKeys);
         } else {
             c.notes << u"no keys yet: the capacity in keys cannot be estimated, no shadows (give "
                        "a capacity in keys)"_s;

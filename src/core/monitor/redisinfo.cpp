@@ -94,6 +94,10 @@ Result<MonitorSample> redisSampleFromInfo(const RedisInfo &info, int db)
     s.expired = quint64(number(u"expired_keys"_s, true));
     s.memoryBytes = number(u"used_memory"_s, true);
     s.memoryLimitBytes = number(u"maxmemory"_s, false);
+    // What does not grow with the keys: Redis's own memory at startup and the clients' buffers
+    // (the monitor's and the capture's among them), all inside maxmemory's accounting.
+    s.memoryBaselineBytes = number(u"used_memory_startup"_s, false)
+        + number(u"mem_clients_normal"_s, false) + number(u"mem_clients_slaves"_s, false);
     s.clients = number(u"connected_clients"_s, false);
     s.uptimeSeconds = number(u"uptime_in_seconds"_s, false);
     if (!missing.isEmpty())

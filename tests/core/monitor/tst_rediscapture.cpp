@@ -234,6 +234,53 @@ private slots:
         QVERIFY2(message.contains(u"+monitor"_s), qPrintable(message));
     }
 
+    /// Redis not full yet: the capacity in keys is estimated from the memory the keys use
+    /// beside Redis's own (used_memory_startup), and holds against the keys it holds once full.
+    void capacityEstimatedBeforeRedisIsFull()
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(ServerProcess::Kind::Redis,
+                     { u"--maxmemory"_s, u"4mb"_s, u"--maxmemory-policy"_s, u"allkeys-lru"_s }),
+            qPrintable(server.error()));
+        Client client(server.port());
+        const QByteArray value(200, 'v');
+        int written = 0;
+        const auto write = [&](int n) {
+            for (int i = 0; i < n; ++i, ++written)
+                client.run("SET %b %b", "user:" + QByteArray::number(written), value);
+        };
+        write(1000); // a fifth or so of what fits
+        QCOMPARE(client.info("evicted_keys"), 0);
+        RedisCaptureOptions o = optionsFor(server);
+        o.shadows = true;
+        RedisCapture capture(o);
+        QVERIFY(capture.start());
+        QVERIFY(capture.waitFor(RedisCaptureSnapshot::State::Capturing, waitMs));
+        capture.stop();
+        const RedisCaptureSnapshot s = capture.snapshot();
+        QVERIFY(s.capacityEstimated);
+        QVERIFY2(
+            s.notes.join(u' ').contains(u"capacity estimated"_s), qPrintable(s.notes.join(u' ')));
+
+        while (client.info("evicted_keys") == 0 && written < 100'000)
+            write(500);
+        write(2000); // a steady full state
+        qint64 keys = -1;
+        for (const QByteArray &line : client.run("INFO keyspace").split('\n')) {
+            if (line.startsWith("db0:keys="))
+                keys = line.mid(9, line.indexOf(',') - 9).toLongLong();
+        }
+        qInfo("estimated %lld keys from 1000, Redis holds %lld when full (%s)", s.capacityKeys,
+            keys, qPrintable(s.notes.join(u" | "_s)));
+        QVERIFY(keys > 1000);
+        // An estimate from a fifth of the fill (per-key memory falls as Redis fills): within
+        // 40%, and far nearer than keys x maxmemory / used_memory, which counts Redis's own
+        // ~0.9 MB as keys' (about 3,100 here).
+        QVERIFY2(std::abs(double(s.capacityKeys) / double(keys) - 1.0) < 0.4,
+            qPrintable(u"estimated %1, held %2"_s.arg(s.capacityKeys).arg(keys)));
+        QVERIFY(double(s.capacityKeys) > 1000.0 * 4194304.0 / 1.2e6);
+    }
+
     void ownPolicyShadowNearMeasuredHitRatio()
     {
         // 1 KiB values, ~1 MiB above an empty Redis's own memory: some hundreds of keys.
