@@ -129,7 +129,7 @@ MonitorPage::MonitorPage(QWidget *parent)
     m_ui->sourceCombo->addItem(tr("PostgreSQL buffer cache"), int(Source::Postgres));
     if (const Result<ConnectionSettings> pg = postgresSettingsFromEnvironment(); pg) {
         m_ui->pgDatabaseEdit->setText(pg->database);
-        m_ui->userEdit->setText(pg->user);
+        m_users[std::size_t(Source::Postgres)] = pg->user;
         m_postgresPort = pg->port;
     }
     setUpCharts();
@@ -253,6 +253,8 @@ void MonitorPage::setRedisDatabase(int database) { m_ui->redisDbSpin->setValue(d
 
 void MonitorPage::setPassword(const QString &password) { m_ui->passwordEdit->setText(password); }
 
+void MonitorPage::setUser(const QString &user) { m_ui->userEdit->setText(user); }
+
 void MonitorPage::setIntervalMs(int ms) { m_ui->intervalSpin->setValue(ms); }
 
 void MonitorPage::setPostgresSettings(const ConnectionSettings &settings)
@@ -289,9 +291,20 @@ void MonitorPage::updateSourceFields()
     const Source s = source();
     m_ui->redisDbLabel->setVisible(s == Source::Redis);
     m_ui->redisDbSpin->setVisible(s == Source::Redis);
-    for (QWidget *w : std::initializer_list<QWidget *> {
-             m_ui->pgDatabaseLabel, m_ui->pgDatabaseEdit, m_ui->userLabel, m_ui->userEdit })
-        w->setVisible(s == Source::Postgres);
+    m_ui->pgDatabaseLabel->setVisible(s == Source::Postgres);
+    m_ui->pgDatabaseEdit->setVisible(s == Source::Postgres);
+    // The user field is each source's own: a Redis ACL user is not a PostgreSQL role.
+    if (s != m_fieldsSource) {
+        m_users[std::size_t(m_fieldsSource)] = m_ui->userEdit->text();
+        m_ui->userEdit->setText(m_users[std::size_t(s)]);
+        m_fieldsSource = s;
+    }
+    m_ui->userEdit->setPlaceholderText(s == Source::Redis ? tr("default") : tr("the OS user"));
+    m_ui->userEdit->setToolTip(s == Source::Redis
+            ? tr("A Redis ACL user (AUTH user password); empty: the default user")
+            : tr("The PostgreSQL role; empty: the OS user"));
+    m_ui->userLabel->setVisible(s != Source::Memcached);
+    m_ui->userEdit->setVisible(s != Source::Memcached);
     // memcached's text protocol has no password (SASL is binary-protocol only).
     m_ui->passwordLabel->setVisible(s != Source::Memcached);
     m_ui->passwordEdit->setVisible(s != Source::Memcached);
@@ -327,6 +340,7 @@ bool MonitorPage::connectToServer()
         s.host = host;
         s.port = m_ui->portSpin->value();
         s.database = m_ui->redisDbSpin->value();
+        s.user = m_ui->userEdit->text().trimmed();
         s.password = m_ui->passwordEdit->text();
         m_redisSettings = s;
         src = std::make_unique<RedisSource>(s);

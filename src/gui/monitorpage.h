@@ -66,6 +66,8 @@ public:
     void setPort(int port);
     void setRedisDatabase(int database);
     void setPassword(const QString &password);
+    /// The current source's user: a Redis ACL user, a PostgreSQL role.
+    void setUser(const QString &user);
     void setIntervalMs(int ms);
     /// PostgreSQL's connection fields (host, port, database, user, password).
     void setPostgresSettings(const ConnectionSettings &settings);
@@ -127,6 +129,8 @@ private:
     MonitorSession *m_session = nullptr; // the one polling; owned (a child)
     KeyCapturePanel *m_capture = nullptr;
     RedisSettings m_redisSettings; // of the session, when it watches a Redis
+    Source m_fieldsSource = Source::Redis; // whose user the user field shows
+    std::array<QString, 3> m_users; // each source's user field, by Source
     int m_postgresPort = 5432; // CACHESCOPE_PG_PORT when set, as the app's PostgreSQL runs
     QString m_sessionSource; // "redis", "memcached", "postgres" of the session
     State m_state = State::Idle;

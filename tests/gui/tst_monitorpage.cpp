@@ -153,6 +153,7 @@ private slots:
     void memcachedCountersAndSlabs();
     void redisKeyCapturePrefixesAndWhatIf();
     void keyCaptureLostIsReported();
+    void keyCaptureRefusedByAcl();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -514,4 +515,39 @@ void tst_MonitorPage::keyCaptureLostIsReported()
     QVERIFY(capture->startCapture());
     QTRY_VERIFY_WITH_TIMEOUT(capture->lastSnapshot().has_value(), 5000);
     capture->stopCapture();
+}
+
+void tst_MonitorPage::keyCaptureRefusedByAcl()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(ServerProcess::Kind::Redis), qPrintable(server.error()));
+    RedisClient admin(server.port());
+    QCOMPARE(admin.run("ACL SETUSER watcher on >pw ~* &* +@all -monitor"), QByteArray("OK"));
+    auto w = makeWindow();
+    MonitorPage *page = w->monitorPage();
+    w->showMonitorTab();
+    page->setSource(MonitorPage::Source::Redis);
+    page->setHost(u"127.0.0.1"_s);
+    page->setPort(server.port());
+    page->setUser(u"watcher"_s); // an ACL user may watch INFO but not MONITOR
+    page->setPassword(u"pw"_s);
+    page->setIntervalMs(100);
+    QVERIFY(page->connectToServer());
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Monitoring, 5000);
+    KeyCapturePanel *capture = page->keyCapture();
+    QVERIFY(capture->startCapture());
+    QTRY_VERIFY_WITH_TIMEOUT(!capture->isCapturing(), 5000);
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Error, u"NOPERM"_s));
+    QVERIFY(logHas(w->logModel(), LogModel::Level::Error, u"refused MONITOR"_s));
+    QVERIFY(!w->logModel()->toText().contains(u"pw "_s)); // the password is never echoed
+    QCOMPARE(page->state(), MonitorPage::State::Monitoring); // the monitor carries on
+
+    // The user field is the Redis's own: PostgreSQL keeps its role apart.
+    page->disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Idle, 5000);
+    auto *user = page->findChild<QLineEdit *>(u"userEdit"_s);
+    page->setSource(MonitorPage::Source::Postgres);
+    QVERIFY(user->text() != u"watcher"_s);
+    page->setSource(MonitorPage::Source::Redis);
+    QCOMPARE(user->text(), u"watcher"_s);
 }
