@@ -29,6 +29,7 @@ private slots:
     void cancelKeepsTheTabUsable();
     void unreadableTraceIsReported();
     void badCapacitiesAreRefusedAtOnce();
+    void replaysARedisMonitorCapture();
 
 private:
     /// (policy, capacity) -> misses for one trace, from reference.csv.
@@ -196,3 +197,45 @@ void tst_TraceReplay::badCapacitiesAreRefusedAtOnce()
 
 QTEST_MAIN(tst_TraceReplay)
 #include "tst_tracereplay.moc"
+
+/// A key capture's record file (`monitor --record`, plain MONITOR lines) replays in the tab as
+/// trace format redis-monitor, detected: GET a b c a b d a through LRU misses 7 times at 2 keys
+/// and 4 at 3; the PING and the SET are no reads.
+void tst_TraceReplay::replaysARedisMonitorCapture()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"capture.monitor"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("OK\n");
+    double t = 1764000000.000001;
+    for (const char *key : { "a", "b", "c", "a", "b", "d", "a" }) {
+        file.write(
+            QByteArray::number(t, 'f', 6) + " [0 127.0.0.1:50000] \"GET\" \"" + key + "\"\n");
+        t += 0.001;
+        if (key[0] == 'c') {
+            file.write(QByteArray::number(t, 'f', 6) + " [0 127.0.0.1:50000] \"PING\"\n");
+            file.write(
+                QByteArray::number(t, 'f', 6) + " [0 127.0.0.1:50000] \"SET\" \"e\" \"1\"\n");
+        }
+    }
+    file.close();
+
+    TraceReplayWidget w;
+    w.show();
+    QSignalSpy finished(w.replayer(), &TraceReplayer::finished);
+    w.setTracePath(path);
+    w.setSelectedPolicies({ u"lru"_s });
+    w.setCapacities(u"2,3"_s);
+    QVERIFY(w.startReplay());
+    QVERIFY(finished.wait(30000));
+    const TraceResultsModel *model = w.resultsModel();
+    QCOMPARE(model->rowCount(), 2);
+    QHash<qint64, quint64> misses;
+    for (const SimulationResult &r : model->results()) {
+        QCOMPARE(r.stats.requests, quint64(7));
+        misses.insert(r.capacity, r.stats.misses);
+    }
+    QCOMPARE(misses.value(2), quint64(7));
+    QCOMPARE(misses.value(3), quint64(4));
+}
