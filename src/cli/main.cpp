@@ -22,6 +22,7 @@ Commands:
   scenarios    List the demo scenarios that `run --scenario ID` plays.
   monitor      Watch a Redis, memcached or PostgreSQL's buffer cache: hit ratio, evictions, memory.
   redis-load   Drive a Redis with cache-aside GETs and SETs (keys with prefixes), to watch it.
+  runs         The run history: list, show, compare, export, rename or delete recorded runs.
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         return Cli::monitorCommand(args);
     if (command == u"redis-load"_s)
         return Cli::redisLoadCommand(args);
+    if (command == u"runs"_s)
+        return Cli::runsCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor, redis-load (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor, redis-load, runs (see cachescope-cli --help)"_s);
 }

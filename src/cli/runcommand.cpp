@@ -1,4 +1,5 @@
 #include "cliutil.h"
+#include "historyrecorder.h"
 #include "commands.h"
 #include "dboptions.h"
 
@@ -92,6 +93,7 @@ void addOptions(QCommandLineParser &p)
             "dotted for nested ones; 80% = 0.8). Exit 3 when one is not met."_s,
             u"LIST"_s },
     });
+    addHistoryOptions(p);
 }
 
 QJsonObject latencyJson(const LatencySummary &l)
@@ -442,6 +444,11 @@ int runCommand(const QStringList &args)
         }
     }
 
+    Result<std::unique_ptr<HistoryRecorder>> recorder = HistoryRecorder::fromOptions(p);
+    if (!recorder)
+        return fail(recorder.error());
+    HistoryRecorder *history = recorder->get();
+
     RunSession::Options options;
     options.prepareDemoDatabase = demo;
     options.tickIntervalMs = int(interval.value());
@@ -484,6 +491,8 @@ int runCommand(const QStringList &args)
                 s.missLatency, double(s.intervalMs));
             line.databaseBuffer = s.databaseBufferHitRatio;
             reporter.print(line);
+            if (history)
+                history->point(line.tMs, lineJson(line, onPostgres));
         });
     QObject::connect(&session, &RunSession::marker, &session, [&](double t, const QString &label) {
         printMarker(output.value(), qRound64(t * 1000.0), label);
@@ -498,8 +507,19 @@ int runCommand(const QStringList &args)
             stop();
     });
     QObject::connect(&session, &RunSession::started, &session, [&](bool continued) {
-        if (!continued)
-            deadline.start();
+        if (continued)
+            return;
+        deadline.start();
+        if (history) {
+            RunStart start;
+            start.config = runConfigToJson(config);
+            if (scenario)
+                start.config[u"scenario"_s] = scenario->id;
+            start.policy = config.cache.policy;
+            start.capacity = describeCapacity(config.cache.capacity, config.cache.sizeUnit);
+            start.workload = describeWorkload(config.workload);
+            history->begin(start);
+        }
     });
     QObject::connect(
         &session, &RunSession::failed, &session, [&](RunSession::Failure failure, const Error &e) {
@@ -538,6 +558,12 @@ int runCommand(const QStringList &args)
         reporter.print(final,
             expectations.isEmpty() ? std::nullopt
                                    : std::optional<QJsonArray>(expectationResultsJson(met)));
+        if (history) {
+            QJsonObject summary = lineJson(final, onPostgres);
+            if (!met.isEmpty())
+                summary[u"expectations"_s] = expectationResultsJson(met);
+            history->finish(whole.elapsedMs, summary);
+        }
         int code = 0;
         if (!met.isEmpty() && !reportExpectations(met))
             code = exitExpectation;

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "core/error.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace CacheScope {
+
+/// One recorded run as the history lists it (the configuration, summary and points are read
+/// with it by RunHistory::run()).
+struct RunRecord
+{
+    qint64 id = 0;
+    QString name;
+    QString kind; // "live", "replay", "monitor"
+    QDateTime startedAt; // UTC
+    qint64 durationMs = 0;
+    QString machine; // host name, CPU count
+    bool complete = false; // false: still running, or the process ended before the summary
+    QString notes;
+    // For the list, from the configuration and the summary.
+    QString policy;
+    QString capacity;
+    QString workload;
+    qint64 requests = 0;
+    std::optional<double> hitRatio;
+    std::optional<double> p99Us; // of hits and misses together: the slower one's p99
+
+    QJsonObject config; // no password, ever
+    QJsonObject summary; // the final object of `run --output json`
+    qint64 pointCount = 0;
+};
+
+/// What a run starts with.
+struct RunStart
+{
+    QString name;
+    QString kind = QStringLiteral("live");
+    QJsonObject config;
+    QString policy;
+    QString capacity;
+    QString workload;
+};
+
+/// The runs CacheScope remembers: one SQLite database (WAL, foreign keys, a schema version in
+/// `user_version`), by default `<AppDataLocation>/history.sqlite`, shared by the app and the CLI.
+///
+/// A run is a row written when it starts (incomplete), its time series one point a second
+/// (points: the interval objects of `run --output json`), and the summary when it ends; each
+/// write is its own transaction, so a process that dies mid-run leaves a run marked incomplete
+/// and a database that opens, never a corrupt one. finish() keeps the newest `keep` runs.
+///
+/// Like every QSqlDatabase connection, an instance is used only by the thread that opened it.
+class RunHistory
+{
+public:
+    static constexpr int schemaVersion = 1;
+    static constexpr int defaultKeep = 200;
+    static constexpr qint64 pointSpacingMs = 1000;
+
+    /// `<AppDataLocation>/history.sqlite` (CACHESCOPE_HISTORY overrides it).
+    static QString defaultPath();
+    /// Opens (creating the file and its directory when `create`) and checks the schema. Errors
+    /// name the file: not a SQLite database, written by a newer CacheScope, cannot be created.
+    static Result<std::unique_ptr<RunHistory>> open(const QString &path, bool create = true);
+    ~RunHistory();
+    RunHistory(const RunHistory &) = delete;
+    RunHistory &operator=(const RunHistory &) = delete;
+
+    QString path() const { return m_path; }
+
+    /// A new incomplete run, started now; its id.
+    Result<qint64> begin(const RunStart &start);
+    /// A point of the run's time series at `tMs`: kept when it is the first in its second
+    /// (pointSpacingMs) of the run's timeline; false when skipped.
+    Result<bool> addPoint(qint64 id, qint64 tMs, const QJsonObject &point);
+    /// The run's summary and duration; it is complete. Then only the newest `keep` runs stay.
+    Result<void> finish(
+        qint64 id, qint64 durationMs, const QJsonObject &summary, int keep = defaultKeep);
+
+    /// Newest first, without configuration, summary or points.
+    Result<QList<RunRecord>> list() const;
+    /// One run with its configuration and summary; an error naming the id when there is none.
+    Result<RunRecord> run(qint64 id) const;
+    /// Its points, oldest first.
+    Result<QList<std::pair<qint64, QJsonObject>>> points(qint64 id) const;
+    Result<void> rename(qint64 id, const QString &name);
+    Result<void> setNotes(qint64 id, const QString &notes);
+    Result<void> remove(qint64 id);
+    /// Deletes all but the newest `keep` runs; how many went.
+    Result<int> prune(int keep);
+
+private:
+    RunHistory(QString path, QString connection);
+    Result<void> exec(const QString &sql) const;
+    Error error(const QString &what, const QString &detail = {}) const;
+    Result<void> requireRun(qint64 id) const;
+
+    QString m_path;
+    QString m_connection;
+    QHash<qint64, qint64> m_lastPointMs; // run id -> the last point kept
+};
+
+/// The flat differences between two configurations: ("cache.capacity", "100", "10000"), ...
+struct ConfigChange
+{
+    QString field;
+    QString a;
+    QString b;
+};
+QList<ConfigChange> diffConfigs(const QJsonObject &a, const QJsonObject &b);
+
+} // namespace CacheScope
