@@ -20,7 +20,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-void addOptions(QCommandLineParser &p)
+void addMonitorOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
         u"Watches a Redis, memcached or PostgreSQL's buffer cache you already run: polls its\n"
@@ -262,7 +262,7 @@ private:
 int monitorCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    addOptions(p);
+    addMonitorOptions(p);
     if (const auto done = parseCommand(p, args, u"monitor"_s,
             u"--redis HOST:PORT | --memcached HOST:PORT | --postgres [options]"_s))
         return *done;

@@ -26,7 +26,7 @@ struct Curve
     qint64 sampledKeys = 0; // shards
 };
 
-void addOptions(QCommandLineParser &p)
+void addMrcOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
         u"Miss-ratio curves: the miss ratio of each policy against the cache capacity over a\n"
@@ -86,7 +86,7 @@ QJsonObject curveJson(const Curve &c, const Stream &stream, SizeUnit unit)
 int mrcCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    addOptions(p);
+    addMrcOptions(p);
     if (const std::optional<int> done
         = parseCommand(p, args, u"mrc"_s, u"(--trace FILE | --workload KIND) [options]"_s))
         return *done;

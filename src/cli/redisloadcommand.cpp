@@ -14,7 +14,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-void addOptions(QCommandLineParser &p)
+void addRedisLoadOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
         u"Drives a Redis with CacheScope's own cache-aside load: GET a key, SET it on a miss\n"
@@ -90,7 +90,7 @@ RedisLoad::Counts minus(const RedisLoad::Counts &a, const RedisLoad::Counts &b)
 int redisLoadCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    addOptions(p);
+    addRedisLoadOptions(p);
     if (const std::optional<int> done
         = parseCommand(p, args, u"redis-load"_s, u"--redis HOST:PORT [options]"_s))
         return *done;

@@ -23,7 +23,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-void addOptions(QCommandLineParser &p)
+void addRunOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
         u"Runs a live workload against a real database through the result cache and prints one\n"
@@ -270,7 +270,7 @@ Result<Scenario> findScenarioOption(const QString &name)
 int runCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    addOptions(p);
+    addRunOptions(p);
     if (const std::optional<int> done = parseCommand(p, args, u"run"_s))
         return *done;
     Result<ConnectionSettings> db = databaseSettings(p, false);

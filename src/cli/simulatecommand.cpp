@@ -16,7 +16,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-void addOptions(QCommandLineParser &p)
+void addSimulateOptions(QCommandLineParser &p)
 {
     p.setApplicationDescription(
         u"Replays a trace or a synthetic workload through cache policies and reports hits,\n"
@@ -288,7 +288,7 @@ bool checkSimulateExpectations(
 int simulateCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    addOptions(p);
+    addSimulateOptions(p);
     if (const std::optional<int> done
         = parseCommand(p, args, u"simulate"_s, u"(--trace FILE | --workload KIND) [options]"_s))
         return *done;

@@ -28,12 +28,12 @@ constexpr int spareThreads = 8;
 
 QString onOff(bool on) { return on ? u"on"_s : u"off"_s; }
 
-QString number(double value) { return QString::number(value, 'g', 10); }
+QString engineNumber(double value) { return QString::number(value, 'g', 10); }
 
 QString loadDescription(const RunConfig &config)
 {
     if (config.loadModel == LoadModel::OpenLoop)
-        return u"open loop at "_s + number(config.targetRate) + u" requests/s"_s;
+        return u"open loop at "_s + engineNumber(config.targetRate) + u" requests/s"_s;
     return u"closed loop, think time "_s + QString::number(config.thinkTimeMs) + u" ms"_s;
 }
 
@@ -340,7 +340,7 @@ Result<void> QueryEngine::setWriteRatio(double ratio)
     const double was = m_config.writeRatio;
     m_config.writeRatio = ratio;
     publishSettings();
-    emit configChanged(u"write ratio %1 → %2"_s.arg(number(was), number(ratio)));
+    emit configChanged(u"write ratio %1 → %2"_s.arg(engineNumber(was), engineNumber(ratio)));
     return {};
 }
 

@@ -138,7 +138,7 @@ void flatten(const QJsonValue &v, const QString &prefix, QMap<QString, QString> 
 
 QString RunHistory::defaultPath()
 {
-    const QString fromEnv = qEnvironmentVariable("CACHESCOPE_HISTORY");
+    QString fromEnv = qEnvironmentVariable("CACHESCOPE_HISTORY");
     if (!fromEnv.isEmpty())
         return fromEnv;
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/history.sqlite"_s;

@@ -1,5 +1,6 @@
 #include "redisload.h"
 
+#include "core/monitor/hiredistime.h"
 #include "core/workload/xoshiro256.h"
 #include "core/workload/zipfsampler.h"
 
@@ -17,8 +18,6 @@ namespace CacheScope {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-timeval toTimeval(int ms) { return { ms / 1000, suseconds_t(ms % 1000) * 1000 }; }
 
 struct ContextDeleter
 {
@@ -44,12 +43,13 @@ Result<Context> connectRedis(const RedisSettings &s)
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     const QByteArray host = s.host.toUtf8();
-    Context c(redisConnectWithTimeout(host.constData(), s.port, toTimeval(s.connectTimeoutMs)));
+    Context c(
+        redisConnectWithTimeout(host.constData(), s.port, hiredisTimeout(s.connectTimeoutMs)));
     if (!c || c->err)
         return Error { u"cannot connect to Redis at "_s + address(s) + u": "_s
                 + (c ? QString::fromLocal8Bit(c->errstr) : u"out of memory"_s),
             {}, 0, {}, {} };
-    redisSetTimeout(c.get(), toTimeval(s.commandTimeoutMs));
+    redisSetTimeout(c.get(), hiredisTimeout(s.commandTimeoutMs));
     auto check = [&](Reply reply) -> Result<void> {
         if (!reply)
             return Error { u"lost the connection to Redis at "_s + address(s), {}, 0, {}, {} };

@@ -1,5 +1,6 @@
 #include "redissource.h"
 
+#include "core/monitor/hiredistime.h"
 #include "core/monitor/redisinfo.h"
 
 #include <QElapsedTimer>
@@ -14,8 +15,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope {
 namespace {
-
-timeval toTimeval(int ms) { return { ms / 1000, suseconds_t(ms % 1000) * 1000 }; }
 
 /// hiredis writes with write(2): to a server that went away that raises SIGPIPE, which would
 /// end the process. Blocked on this thread only (the session's own), the write fails with
@@ -105,14 +104,14 @@ Result<MonitorServerInfo> RedisSource::connect()
     disconnect();
     const QByteArray host = m_settings.host.toUtf8();
     m_context = redisConnectWithTimeout(
-        host.constData(), m_settings.port, toTimeval(m_settings.connectTimeoutMs));
+        host.constData(), m_settings.port, hiredisTimeout(m_settings.connectTimeoutMs));
     if (!m_context || m_context->err) {
         const QString why
             = m_context ? QString::fromLocal8Bit(m_context->errstr) : u"out of memory"_s;
         disconnect();
         return monitorError(u"cannot connect to Redis at "_s + address() + u": "_s + why);
     }
-    redisSetTimeout(m_context, toTimeval(m_settings.commandTimeoutMs));
+    redisSetTimeout(m_context, hiredisTimeout(m_settings.commandTimeoutMs));
 
     if (!m_settings.password.isEmpty() || !m_settings.user.isEmpty()) {
         const Result<QByteArray> auth = m_settings.user.isEmpty()
