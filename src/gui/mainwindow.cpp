@@ -80,6 +80,8 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     whatIfView()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
     whatIfView()->setViewSpan(chartPanel()->viewSpan());
     connect(chartPanel(), &ChartPanel::viewSpanChanged, whatIfView(), &WhatIfView::setViewSpan);
+    // "Pause charts" freezes the What-if comparison too: one timeline, one pause.
+    connect(chartPanel(), &ChartPanel::pausedChanged, whatIfView(), &WhatIfView::setPaused);
 
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->mainSplitter->setSizes({ 370, 1030 });

@@ -112,7 +112,14 @@ public:
     Result<void> saveConfig(const QString &path) const;
     Result<void> loadConfig(const QString &path);
     Result<void> exportTimeSeries(const QString &path) const;
+    /// A live chart (ChartPanel's ids), or the What-if page's comparison chart
+    /// (WhatIfComparisonChart) or LRU curve (WhatIfCurveChart).
     Result<void> saveChartImage(int chartId, const QString &path) const;
+    static constexpr int WhatIfComparisonChart = 100;
+    static constexpr int WhatIfCurveChart = 101;
+    /// The What-if page's ranking and LRU curve (shadowSnapshotCsv()); an error before a run
+    /// with shadows has published one.
+    Result<void> exportWhatIf(const QString &path) const;
     Result<void> saveWindowImage(const QString &path);
 
     /// An error in the log, the status bar and the non-modal banner; the app carries on.

@@ -8,14 +8,18 @@
 #include "chartpanel.h"
 #include "databasepanel.h"
 #include "livechart.h"
+#include "livemrcchart.h"
 #include "runpanel.h"
 #include "tracereplaywidget.h"
+#include "whatifview.h"
 
+#include "core/report/shadowreport.h"
 #include "core/session/configjson.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QSettings>
 
 using namespace Qt::Literals::StringLiterals;
@@ -94,6 +98,46 @@ void MainWindow::setUpFileActions()
         chart->addAction(action);
         chart->setContextMenuPolicy(Qt::ActionsContextMenu);
     }
+    // The What-if page's two charts, in the same menu and on their own context menus.
+    const std::pair<int, QWidget *> whatIfCharts[] = {
+        { WhatIfComparisonChart, whatIfView()->comparisonChart() },
+        { WhatIfCurveChart, whatIfView()->mrcChart() },
+    };
+    for (const auto &[id, widget] : whatIfCharts) {
+        const QString title = id == WhatIfComparisonChart ? tr("What-if: hit ratio by policy")
+                                                          : tr("What-if: LRU miss-ratio curve");
+        const QString file = id == WhatIfComparisonChart ? u"cachescope-whatif.png"_s
+                                                         : u"cachescope-lru-curve.png"_s;
+        auto *action = new QAction(tr("Save “%1” as PNG…").arg(title), this);
+        connect(action, &QAction::triggered, this, [this, id, file] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Save chart as PNG"), file, tr("PNG images (*.png)"));
+            if (path.isEmpty())
+                return;
+            if (Result<void> r = saveChartImage(id, path); !r)
+                reportError(tr("Cannot save the chart"), r.error());
+            else
+                logInfo(tr("Chart saved to %1").arg(path));
+        });
+        m_ui->menuExportChart->addAction(action);
+        widget->addAction(action);
+        widget->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
+    auto *exportWhatIfAction = new QAction(tr("Export &what-if as CSV…"), this);
+    exportWhatIfAction->setObjectName(u"actionExportWhatIf"_s);
+    exportWhatIfAction->setToolTip(
+        tr("The shadow policies' ranking and the LRU miss-ratio curve of the What-if page"));
+    connect(exportWhatIfAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export what-if"), u"cachescope-whatif.csv"_s, tr("CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (Result<void> r = exportWhatIf(path); !r)
+            reportError(tr("Cannot export the what-if"), r.error());
+        else
+            logInfo(tr("What-if (ranking and LRU curve) exported to %1").arg(path));
+    });
+    m_ui->menuFile->insertAction(m_ui->actionSaveWindowPng, exportWhatIfAction);
 }
 
 Result<void> MainWindow::saveConfig(const QString &path) const
@@ -133,9 +177,33 @@ Result<void> MainWindow::exportTimeSeries(const QString &path) const
 
 Result<void> MainWindow::saveChartImage(int chartId, const QString &path) const
 {
+    if (chartId == WhatIfComparisonChart || chartId == WhatIfCurveChart) {
+        whatIfView()->renderNow(); // a page never shown, or paced, has not drawn its latest
+        QWidget *chart = chartId == WhatIfComparisonChart
+            ? static_cast<QWidget *>(whatIfView()->comparisonChart())
+            : static_cast<QWidget *>(whatIfView()->mrcChart());
+        return savePng(chart->grab(), path);
+    }
     if (chartId < 0 || chartId >= ChartPanel::ChartCount)
         return Error { u"no such chart"_s, path, 0, u"chart"_s, QString::number(chartId) };
     return savePng(chartPanel()->chart(chartId)->grab(), path);
+}
+
+Result<void> MainWindow::exportWhatIf(const QString &path) const
+{
+    const std::optional<ShadowSnapshot> &shadows = whatIfView()->shadowSnapshot();
+    if (!shadows)
+        return Error { u"nothing to export yet: start a run with shadow policies (Cache panel, "
+                       "Shadows) and the What-if page fills in"_s,
+            path, 0, {}, {} };
+    const std::optional<MetricsSnapshot> &last = m_session->lastSnapshot();
+    const QString csv = shadowSnapshotCsv(*shadows, engine()->config().cache.policy,
+        last ? last->totalHitRatio() : std::nullopt, last ? last->hitRatio() : std::nullopt);
+    QSaveFile file(path);
+    const QByteArray bytes = csv.toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return Error { u"cannot write the file: "_s + file.errorString(), path, 0, {}, {} };
+    return {};
 }
 
 Result<void> MainWindow::saveWindowImage(const QString &path) { return savePng(grab(), path); }
@@ -179,6 +247,8 @@ void MainWindow::restoreSettings()
         runPanel()->setCurrentScenario(scenario);
     const double span = settings.value(u"charts/span"_s, 60.0).toDouble();
     chartPanel()->setViewSpan(span);
+    if (settings.value(u"whatif/ratio"_s).toString() == u"interval"_s)
+        whatIfView()->setRatioKind(WhatIfView::RatioKind::Interval);
     const QStringList recent = settings.value(u"trace/recent"_s).toStringList();
     traceReplay()->setRecentTraces(recent);
     updateRecentTracesMenu(recent);
@@ -199,6 +269,9 @@ void MainWindow::saveSettings() const
         QJsonDocument(runConfigToJson(panelConfig())).toJson(QJsonDocument::Compact));
     settings.setValue(u"run/scenario"_s, runPanel()->currentScenarioId());
     settings.setValue(u"charts/span"_s, chartPanel()->viewSpan());
+    settings.setValue(u"whatif/ratio"_s,
+        whatIfView()->ratioKind() == WhatIfView::RatioKind::Interval ? u"interval"_s
+                                                                     : u"cumulative"_s);
     settings.setValue(u"trace/recent"_s, traceReplay()->recentTraces());
     settings.setValue(u"trace/policies"_s, traceReplay()->selectedPolicies());
     settings.setValue(u"trace/capacities"_s, traceReplay()->capacities());

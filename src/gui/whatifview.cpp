@@ -308,8 +308,8 @@ void WhatIfView::addSample(double t, const MetricsSnapshot &real, const QString 
     if (!shadows)
         updateSamplingLabel();
 
-    if (!isVisible() || window()->isMinimized())
-        return; // collected; drawn when the page is shown
+    if (m_paused || !isVisible() || window()->isMinimized())
+        return; // collected; drawn when the page is shown or the charts go on
     if (m_minRenderIntervalMs > 0 && m_lastRender.isValid()
         && m_lastRender.elapsed() < m_minRenderIntervalMs)
         return;
@@ -435,11 +435,21 @@ double WhatIfView::liveViewEnd() const
     return std::max(m_span, std::ceil(m_latest / step - 1e-9) * step);
 }
 
+void WhatIfView::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    m_frozenEnd = liveViewEnd();
+    if (!paused && isVisible())
+        render();
+}
+
 void WhatIfView::render()
 {
     if (m_hasData)
         m_lastRender.start();
-    const double end = liveViewEnd();
+    const double end = m_paused ? m_frozenEnd : liveViewEnd();
     m_comparison->render(end - m_span, end);
     m_comparisonDrawnLast = true;
     if (m_shadows && m_mrcDirty) {

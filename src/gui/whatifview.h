@@ -52,6 +52,14 @@ public:
     bool shadowsEnabled() const { return m_shadowsEnabled; }
 
     void setViewSpan(double seconds);
+    /// Frozen like the live charts (ChartPanel's Pause charts): the comparison chart keeps its
+    /// window while points are still collected; unpausing draws up to now.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    /// Draws both charts now (before saving them as images).
+    void renderNow() { render(); }
+    /// The latest shadow snapshot (none before a run with shadows).
+    const std::optional<ShadowSnapshot> &shadowSnapshot() const { return m_shadows; }
     void setMinRenderIntervalMs(int ms) { m_minRenderIntervalMs = ms; }
     RatioKind ratioKind() const { return m_kind; }
     void setRatioKind(RatioKind kind);
@@ -95,6 +103,8 @@ private:
     QHash<QString, int> m_seriesOf; // policy id -> interval series; cumulative is the next one
     RatioKind m_kind = RatioKind::Cumulative;
     bool m_shadowsEnabled = false;
+    bool m_paused = false;
+    double m_frozenEnd = 0; // the view's end while paused
     bool m_hasData = false;
     double m_span = 60;
     double m_latest = 0;

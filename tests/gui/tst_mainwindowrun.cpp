@@ -10,6 +10,7 @@
 #include "gui/livechart.h"
 #include "gui/logmodel.h"
 #include "gui/mainwindow.h"
+#include "gui/whatifview.h"
 #include "gui/messagebanner.h"
 #include "gui/runpanel.h"
 #include "gui/tracereplaywidget.h"
@@ -319,6 +320,8 @@ void tst_MainWindowRun::settingsRememberConfigAndRecentTraces()
         w.traceReplay()->setRecentTraces({ u"/data/a.trace"_s, u"/data/b.trace"_s });
         w.traceReplay()->setCapacities(u"3%,30%"_s);
         w.chartPanel()->setViewSpan(120);
+        QCOMPARE(w.whatIfView()->ratioKind(), WhatIfView::RatioKind::Cumulative); // default
+        w.whatIfView()->setRatioKind(WhatIfView::RatioKind::Interval);
         w.resize(1111, 777);
         QVERIFY(w.close());
     }
@@ -331,6 +334,7 @@ void tst_MainWindowRun::settingsRememberConfigAndRecentTraces()
         QStringList({ u"/data/a.trace"_s, u"/data/b.trace"_s }));
     QCOMPARE(again.traceReplay()->capacities(), u"3%,30%"_s);
     QCOMPARE(again.chartPanel()->viewSpan(), 120.0);
+    QCOMPARE(again.whatIfView()->ratioKind(), WhatIfView::RatioKind::Interval);
     QCOMPARE(again.width(), 1111);
     QVERIFY2(
         qAbs(again.height() - 777) <= 20, qPrintable(QString::number(again.height()))); // frame

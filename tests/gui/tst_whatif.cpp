@@ -13,10 +13,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QImage>
+#include <QMenu>
 #include <QLabel>
 #include <QLineSeries>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QValueAxis>
@@ -45,6 +48,7 @@ private slots:
     void runWithShadowsFillsThePage();
     void capacityChangeMovesTheMarker();
     void checkboxTurnsShadowsOnWhileRunning();
+    void exportsAndPauseCoverTheWhatIfPage();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -514,6 +518,84 @@ void tst_WhatIf::checkboxTurnsShadowsOnWhileRunning()
     QVERIFY(!view->findChild<QLabel *>(u"shadowsOffLabel"_s)->isVisible());
     QCOMPARE(view->comparisonChart()->markerCount(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(view->rankingModel()->rowCount() > 2, 5000);
+    stopRun(*w);
+}
+
+/// The What-if page's charts save as PNG like the live ones, its ranking and LRU curve export as
+/// CSV, "Pause charts" freezes its comparison chart too, and the ratio choice is remembered.
+void tst_WhatIf::exportsAndPauseCoverTheWhatIfPage()
+{
+    QTemporaryDir out;
+    auto w = makeWindow();
+    WhatIfView *view = w->whatIfView();
+    const QString early = out.filePath(u"early.csv"_s);
+    const Result<void> nothing = w->exportWhatIf(early); // no shadows yet: a clear error
+    QVERIFY(!nothing);
+    QVERIFY(nothing.error().message.contains(u"shadow"_s));
+    QVERIFY(!QFile::exists(early));
+
+    w->cachePanel()->findChild<QCheckBox *>(u"shadowsCheck"_s)->setChecked(true);
+    // The What-if page is not in front: saving still draws it.
+    w->findChild<QTabWidget *>(u"chartTabs"_s)->setCurrentIndex(0);
+    startRun(*w);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->shadowSnapshot() && !view->shadowSnapshot()->lruCurve.empty(), 10000);
+
+    for (const int id : { MainWindow::WhatIfComparisonChart, MainWindow::WhatIfCurveChart }) {
+        const QString png = out.filePath(u"chart%1.png"_s.arg(id));
+        QVERIFY(w->saveChartImage(id, png));
+        const QImage image(png);
+        QVERIFY2(image.width() > 200 && image.height() > 100, qPrintable(png));
+        QSet<QRgb> colours; // drawn: axes, lines and text, not one flat colour
+        for (int y = 0; y < image.height(); y += 4)
+            for (int x = 0; x < image.width(); x += 4)
+                colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 8, qPrintable(QString::number(colours.size())));
+    }
+    const QStringList menu = [&] {
+        QStringList titles;
+        for (const QAction *a : w->findChild<QMenu *>(u"menuExportChart"_s)->actions())
+            titles << a->text();
+        return titles;
+    }();
+    QVERIFY2(
+        menu.join(u'|').contains(u"What-if: hit ratio by policy"_s), qPrintable(menu.join(u'|')));
+    QVERIFY(menu.join(u'|').contains(u"LRU miss-ratio curve"_s));
+    QVERIFY(w->findChild<QAction *>(u"actionExportWhatIf"_s));
+
+    const QString csv = out.filePath(u"whatif.csv"_s);
+    QVERIFY(w->exportWhatIf(csv));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.at(0),
+        u"kind,policy,capacity,hit_ratio,interval_hit_ratio,requests,hits,miss_ratio"_s);
+    QVERIFY(lines.at(1).startsWith(u"real,qcache,10000,"_s));
+    int ranking = 0;
+    int curve = 0;
+    for (const QString &line : lines) {
+        QCOMPARE(line.count(u','), 7);
+        ranking += line.startsWith(u"ranking,"_s);
+        curve += line.startsWith(u"lru_curve,lru,"_s);
+    }
+    QCOMPARE(ranking, qsizetype(view->shadowSnapshot()->policies.size()));
+    QVERIFY(ranking > 5);
+    QVERIFY(curve > 10);
+
+    // Paused, the comparison chart keeps its window while points keep coming in.
+    w->showWhatIfPage();
+    LiveChart *chart = view->comparisonChart();
+    const int real = view->seriesIndex({}, WhatIfView::RatioKind::Cumulative);
+    QTRY_VERIFY_WITH_TIMEOUT(chart->series(real)->count() > 2, 5000);
+    w->chartPanel()->setPaused(true);
+    QVERIFY(view->isPaused());
+    const qsizetype drawn = chart->series(real)->count();
+    const qsizetype held = chart->buffer(real).size();
+    QTRY_VERIFY_WITH_TIMEOUT(chart->buffer(real).size() >= held + 3, 5000);
+    QCOMPARE(chart->series(real)->count(), drawn);
+    w->chartPanel()->setPaused(false);
+    QVERIFY(!view->isPaused());
+    QTRY_VERIFY(chart->series(real)->count() > drawn);
     stopRun(*w);
 }
 

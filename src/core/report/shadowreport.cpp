@@ -29,6 +29,31 @@ QString formatSamplingRate(double rate)
     return QString::number(rate, 'g', 3);
 }
 
+QString shadowSnapshotCsv(const ShadowSnapshot &s, const QString &realPolicy,
+    std::optional<double> realHitRatio, std::optional<double> realIntervalHitRatio)
+{
+    const auto cell
+        = [](bool has, double value) { return has ? QString::number(value, 'g', 10) : QString(); };
+    QStringList lines { u"kind,policy,capacity,hit_ratio,interval_hit_ratio,requests,hits,"
+                        "miss_ratio"_s };
+    if (!realPolicy.isEmpty())
+        lines << u"real,%1,%2,%3,%4,,,"_s.arg(realPolicy)
+                     .arg(s.liveCapacity)
+                     .arg(cell(realHitRatio.has_value(), realHitRatio.value_or(0)),
+                         cell(realIntervalHitRatio.has_value(), realIntervalHitRatio.value_or(0)));
+    for (const ShadowPolicyStats &p : s.policies)
+        lines << u"ranking,%1,%2,%3,%4,%5,%6,"_s.arg(p.policy)
+                     .arg(p.capacity)
+                     .arg(cell(p.requests > 0, p.hitRatio),
+                         cell(p.intervalRequests > 0, p.intervalHitRatio))
+                     .arg(p.requests)
+                     .arg(p.hits);
+    for (const MrcPoint &point : s.lruCurve)
+        lines << u"lru_curve,lru,%1,,,,,%2"_s.arg(point.capacity)
+                     .arg(QString::number(point.missRatio, 'g', 10));
+    return lines.join(u'\n') + u'\n';
+}
+
 QJsonObject shadowSnapshotJson(const ShadowSnapshot &s)
 {
     auto ratio = [](quint64 requests, double value) {
