@@ -103,7 +103,9 @@ void MainWindow::setUpFileActions()
         { WhatIfComparisonChart, whatIfView()->comparisonChart() },
         { WhatIfCurveChart, whatIfView()->mrcChart() },
     };
-    for (const auto &[id, widget] : whatIfCharts) {
+    for (const auto &entry : whatIfCharts) {
+        const int id = entry.first; // a plain local: clang 14 cannot capture a binding
+        QWidget *widget = entry.second;
         const QString title = id == WhatIfComparisonChart ? tr("What-if: hit ratio by policy")
                                                           : tr("What-if: LRU miss-ratio curve");
         const QString file = id == WhatIfComparisonChart ? u"cachescope-whatif.png"_s
