@@ -7,6 +7,7 @@
 #include "core/db/demodatabase.h"
 #include "core/engine/capacity.h"
 #include "core/engine/queryengine.h"
+#include "core/report/runjson.h"
 #include "core/report/shadowreport.h"
 #include "core/report/table.h"
 #include "core/session/configjson.h"
@@ -96,67 +97,6 @@ void addRunOptions(QCommandLineParser &p)
     addHistoryOptions(p);
 }
 
-QJsonObject latencyJson(const LatencySummary &l)
-{
-    auto us = [](qint64 ns) { return double(ns) / 1000.0; };
-    return { { u"p50"_s, us(l.p50Ns) }, { u"p95"_s, us(l.p95Ns) }, { u"p99"_s, us(l.p99Ns) },
-        { u"p999"_s, us(l.p999Ns) }, { u"max"_s, us(l.maxNs) }, { u"count"_s, qint64(l.count) } };
-}
-
-/// One report line: an interval (counts of that interval) or the final summary (whole run).
-struct Line
-{
-    qint64 tMs;
-    CounterValues counts;
-    double requestsPerSecond;
-    double errorsPerSecond;
-    qint64 entries;
-    qint64 bytes;
-    LatencySummary hit;
-    LatencySummary miss;
-    bool final;
-    std::optional<ShadowSnapshot> shadows = {}; // the final line of a run with --shadows
-    /// PostgreSQL's shared buffers (RunSession watches them on PostgreSQL): the interval's hit
-    /// ratio, or since the run began on the final line.
-    std::optional<double> databaseBuffer = {};
-};
-
-/// A line as --output json prints it (and --expect reads the final one).
-QJsonObject lineJson(const Line &l, bool databaseBuffer)
-{
-    const std::optional<double> ratio = l.counts.hitRatio();
-    QJsonObject o {
-        { u"t_ms"_s, l.tMs },
-        { u"requests"_s, qint64(l.counts.requests) },
-        { u"hits"_s, qint64(l.counts.hits) },
-        { u"misses"_s, qint64(l.counts.misses) },
-        { u"writes"_s, qint64(l.counts.writes) },
-        { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
-        { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
-        { u"evictions_by_reason"_s,
-            QJsonObject {
-                { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
-                { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
-                { u"invalidated"_s,
-                    qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
-        { u"requests_per_second"_s, l.requestsPerSecond },
-        { u"entries"_s, l.entries },
-        { u"bytes"_s, l.bytes },
-        { u"latency_us"_s,
-            QJsonObject { { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
-        { u"errors"_s, qint64(l.counts.errors) },
-        { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
-    };
-    if (databaseBuffer)
-        o[u"database_buffer_hit_ratio"_s]
-            = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
-    if (l.final)
-        o[u"final"_s] = true;
-    if (l.shadows)
-        o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
-    return o;
-}
-
 class Reporter
 {
 public:
@@ -167,11 +107,11 @@ public:
     {
     }
 
-    void print(const Line &l, const std::optional<QJsonArray> &expectations = {})
+    void print(const RunLine &l, const std::optional<QJsonArray> &expectations = {})
     {
         const std::optional<double> ratio = l.counts.hitRatio();
         if (m_format == u"json"_s) {
-            QJsonObject o = lineJson(l, m_databaseBuffer);
+            QJsonObject o = runLineJson(l, m_databaseBuffer);
             if (expectations)
                 o[u"expectations"_s] = *expectations;
             printJsonLine(o);
@@ -405,11 +345,11 @@ int runCommand(const QStringList &args)
         Result<QList<Expectation>> parsed = parseExpectations(p.value(u"expect"_s));
         if (!parsed)
             return fail(parsed.error());
-        Line shape {};
+        RunLine shape {};
         shape.final = true;
         if (config.shadows)
             shape.shadows = ShadowSnapshot {};
-        if (Result<void> known = checkExpectationFields(*parsed, lineJson(shape, onPostgres));
+        if (Result<void> known = checkExpectationFields(*parsed, runLineJson(shape, onPostgres));
             !known)
             return fail(known.error());
         expectations = std::move(parsed.value());
@@ -470,13 +410,6 @@ int runCommand(const QStringList &args)
     QTimer signalPoll; // SIGINT/SIGTERM: stop cleanly and print the summary
     signalPoll.setInterval(50);
 
-    auto toLine = [](qint64 tMs, const MetricsSnapshot &s, const CounterValues &counts, bool final,
-                      const LatencySummary &hit, const LatencySummary &miss, double intervalMs) {
-        const double seconds = intervalMs / 1000.0;
-        return Line { tMs, counts, seconds > 0 ? double(counts.requests) / seconds : 0,
-            seconds > 0 ? double(counts.errors) / seconds : 0, s.entries, s.bytes, hit, miss,
-            final };
-    };
     auto finish = [&](int code) {
         status = code;
         finished = true;
@@ -487,12 +420,10 @@ int runCommand(const QStringList &args)
         &session, &RunSession::tick, &session, [&](double t, const MetricsSnapshot &s) {
             if (stopRequested) // the partial interval at the end goes to the summary only
                 return;
-            Line line = toLine(qRound64(t * 1000.0), s, s.interval, false, s.hitLatency,
-                s.missLatency, double(s.intervalMs));
-            line.databaseBuffer = s.databaseBufferHitRatio;
+            const RunLine line = intervalLine(qRound64(t * 1000.0), s);
             reporter.print(line);
             if (history)
-                history->point(line.tMs, lineJson(line, onPostgres));
+                history->point(line.tMs, runLineJson(line, onPostgres));
         });
     QObject::connect(&session, &RunSession::marker, &session, [&](double t, const QString &label) {
         printMarker(output.value(), qRound64(t * 1000.0), label);
@@ -547,19 +478,18 @@ int runCommand(const QStringList &args)
             return;
         }
         const MetricsSnapshot whole = makeSnapshot({}, session.totalReading());
-        Line final = toLine(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
-            whole.totalMissLatency, double(whole.elapsedMs));
+        RunLine final = summaryLine(whole);
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         if (session.lastSnapshot())
             final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;
         QList<ExpectationResult> met;
         if (!expectations.isEmpty())
-            met = evaluateExpectations(expectations, lineJson(final, onPostgres));
+            met = evaluateExpectations(expectations, runLineJson(final, onPostgres));
         reporter.print(final,
             expectations.isEmpty() ? std::nullopt
                                    : std::optional<QJsonArray>(expectationResultsJson(met)));
         if (history) {
-            QJsonObject summary = lineJson(final, onPostgres);
+            QJsonObject summary = runLineJson(final, onPostgres);
             if (!met.isEmpty())
                 summary[u"expectations"_s] = expectationResultsJson(met);
             history->finish(whole.elapsedMs, summary);

@@ -1,5 +1,7 @@
 #include "appoptions.h"
 
+#include "core/history/runhistory.h"
+
 #include "mainwindow.h"
 #include "monitorpage.h"
 #include "responsivenessprobe.h"
@@ -90,6 +92,12 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
             u"KIND:HOST:PORT"_s },
         { u"monitor-interval-ms"_s,
             QApplication::translate("main", "Poll interval of --monitor, 100 to 10000."), u"N"_s },
+        { u"history"_s,
+            QApplication::translate("main",
+                "Record runs in this run history (default: history.sqlite in the app data "
+                "location, shared with cachescope-cli runs)."),
+            u"FILE"_s },
+        { u"no-history"_s, QApplication::translate("main", "Do not record runs.") },
         { u"no-settings"_s,
             QApplication::translate("main", "Neither read nor save settings (scripted runs).") },
         { u"list-scenarios"_s,
@@ -144,6 +152,10 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.tracePolicies = p.value(u"trace-policies"_s);
     o.traceCapacities = p.value(u"trace-capacities"_s);
     o.useSettings = !p.isSet(u"no-settings"_s);
+    if (p.isSet(u"no-history"_s) && p.isSet(u"history"_s))
+        return optionError(u"--no-history"_s, {}, u"records nothing: drop --history"_s);
+    if (!p.isSet(u"no-history"_s))
+        o.history = p.isSet(u"history"_s) ? p.value(u"history"_s) : RunHistory::defaultPath();
     o.probeReport = p.value(u"probe"_s);
     o.listScenarios = p.isSet(u"list-scenarios"_s);
     o.view = p.value(u"view"_s);

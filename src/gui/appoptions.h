@@ -23,6 +23,7 @@ struct AppOptions
     QString tracePolicies; // --trace-policies lru,arc,opt
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
+    QString history; // --history FILE, else the default run history; empty: --no-history
     QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
     QString view; // --view metrics|what-if|trace|monitor: the page shown at start
     /// --monitor redis|memcached:HOST:PORT: connect the Monitor tab at start.

@@ -40,6 +40,7 @@ int main(int argc, char *argv[])
     windowOptions.demoDatabasePath = options->demoDatabase;
     windowOptions.demoRowsScale = options->demoRowsScale;
     windowOptions.useSettings = options->useSettings;
+    windowOptions.historyPath = options->history;
     CacheScope::MainWindow window(windowOptions);
     if (const QScreen *screen = window.screen()) {
         const QSize available = screen->availableSize();

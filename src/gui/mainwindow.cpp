@@ -17,6 +17,7 @@
 #include "workloadpanel.h"
 
 #include "core/monitor/localredis.h"
+#include "core/history/sessionrecorder.h"
 #include "core/session/databasetasks.h"
 
 #include <QCloseEvent>
@@ -50,6 +51,17 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     sessionOptions.historyCapacity = ChartPanel::windowPoints;
     m_session = new RunSession(sessionOptions, this);
     m_log = new LogModel(2000, this);
+    if (!m_options.historyPath.isEmpty()) {
+        m_recorder = new SessionRecorder(m_session, m_options.historyPath, this);
+        connect(m_recorder, &SessionRecorder::recorded, this, [this](qint64 id) {
+            logInfo(tr("Run recorded as run %1 in %2 (cachescope-cli runs show %1)")
+                        .arg(id)
+                        .arg(m_recorder->historyPath()));
+        });
+        connect(m_recorder, &SessionRecorder::failed, this, [this](const Error &e) {
+            m_log->add(LogModel::Level::Error, tr("Run history: %1").arg(e.toString()));
+        });
+    }
     m_counters = new CountersModel(this);
 
     m_ui->logView->setModel(m_log);
@@ -139,6 +151,9 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // A run still going when the window closes is recorded with what it did so far.
+    if (m_recorder)
+        m_recorder->finishRun();
     // The session is a child, deleted after the widgets: it reports to this window no more.
     m_session->disconnect(this);
     m_session->databaseTasks()->disconnect(this);

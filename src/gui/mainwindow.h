@@ -23,6 +23,7 @@ class ChartPanel;
 class CountersModel;
 class DatabasePanel;
 class LogModel;
+class SessionRecorder;
 class MessageBanner;
 class MonitorPage;
 class RedisDemo;
@@ -48,6 +49,9 @@ struct MainWindowOptions
     /// The charts are drawn at most this often (points are still taken at every tick): 5 Hz
     /// halves the GUI thread's work, which matters when it shares 2 cores with 10 workers.
     int chartRenderIntervalMs = 200;
+    /// Record each run in this run history (SessionRecorder, on a thread of its own); empty:
+    /// runs are not recorded (tests, --no-history).
+    QString historyPath;
 };
 
 /// The desktop app's window: control panels on the left, the five live charts (and, on a page
@@ -84,6 +88,8 @@ public:
     LogModel *logModel() const { return m_log; }
     CountersModel *countersModel() const { return m_counters; }
     const MetricsHistory &history() const { return m_session->history(); }
+    /// Records the runs (MainWindowOptions::historyPath); null when runs are not recorded.
+    SessionRecorder *sessionRecorder() const { return m_recorder; }
     const QList<Scenario> &scenarios() const { return m_scenarios; }
     RunState runState() const { return m_session->state(); }
     QString demoDatabasePath() const;
@@ -152,6 +158,7 @@ private:
     std::unique_ptr<Ui::MainWindow> m_ui;
     MainWindowOptions m_options;
     RunSession *m_session = nullptr;
+    SessionRecorder *m_recorder = nullptr; // records runs in the run history (when a path is set)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;
     CountersModel *m_counters = nullptr;

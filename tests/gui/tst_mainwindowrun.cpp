@@ -2,6 +2,8 @@
 // directory): scenarios fill every chart, panel edits reach the live engine and mark the
 // charts, a bad PostgreSQL port is reported without taking the window down.
 
+#include "core/history/runhistory.h"
+#include "core/history/sessionrecorder.h"
 #include "gui/cachepanel.h"
 #include "gui/chartpanel.h"
 #include "gui/countersmodel.h"
@@ -47,6 +49,7 @@ private slots:
     void scenarioPickedWhilePreparingWins();
     void exportsTimeSeriesAndConfig();
     void settingsRememberConfigAndRecentTraces();
+    void runsAreRecordedInTheHistory();
 
 private:
     std::unique_ptr<MainWindow> makeWindow(const QString &demoFile = u"demo.sqlite"_s);
@@ -340,6 +343,44 @@ void tst_MainWindowRun::settingsRememberConfigAndRecentTraces()
         qAbs(again.height() - 777) <= 20, qPrintable(QString::number(again.height()))); // frame
     QCOMPARE(again.runPanel()->currentScenarioId(), u"stampede"_s);
     QSettings().clear();
+}
+
+/// The app records its runs where the CLI's `runs` reads them, without the GUI thread writing:
+/// a scenario's run with its name, configuration, points and summary, complete once stopped.
+void tst_MainWindowRun::runsAreRecordedInTheHistory()
+{
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"history-demo.sqlite"_s);
+    options.demoRowsScale = 0.01;
+    options.useSettings = false;
+    options.historyPath = m_dir.filePath(u"history.sqlite"_s);
+    MainWindow w(options);
+    w.show();
+    QVERIFY(w.sessionRecorder());
+    QVERIFY(w.startScenario(u"hot-set-fits"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Running, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.history().size() >= 25, 10000); // 2.5 s of 100 ms ticks
+    stopRun(w);
+    w.sessionRecorder()->flush();
+    QTRY_VERIFY_WITH_TIMEOUT(w.logModel()->toText().contains(u"Run recorded as run"_s), 5000);
+
+    auto history = RunHistory::open(options.historyPath, false);
+    QVERIFY2(history, qPrintable(history ? QString() : history.error().toString()));
+    const auto runs = history.value()->list();
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), 1);
+    const Result<RunRecord> run = history.value()->run(runs->at(0).id);
+    QVERIFY(run);
+    QVERIFY(run->complete);
+    QCOMPARE(run->kind, u"live"_s);
+    QCOMPARE(run->config.value(u"scenario"_s).toString(), u"hot-set-fits"_s);
+    QVERIFY(!run->name.isEmpty()); // the scenario's title
+    QCOMPARE(run->policy, w.engine()->config().cache.policy);
+    QVERIFY(run->pointCount >= 2 && run->pointCount <= 10); // one a second, not one a tick
+    QCOMPARE(run->summary.value(u"final"_s).toBool(), true);
+    QVERIFY(run->requests > 0);
+    QCOMPARE(qint64(run->summary.value(u"requests"_s).toDouble()), run->requests);
+    QVERIFY(run->hitRatio && *run->hitRatio > 0);
 }
 
 QTEST_MAIN(tst_MainWindowRun)

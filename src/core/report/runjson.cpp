@@ -1,0 +1,76 @@
+#include "runjson.h"
+
+#include "core/report/shadowreport.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+RunLine lineOf(qint64 tMs, const MetricsSnapshot &s, const CounterValues &counts, bool final,
+    const LatencySummary &hit, const LatencySummary &miss, double intervalMs)
+{
+    const double seconds = intervalMs / 1000.0;
+    return RunLine { tMs, counts, seconds > 0 ? double(counts.requests) / seconds : 0,
+        seconds > 0 ? double(counts.errors) / seconds : 0, s.entries, s.bytes, hit, miss, final };
+}
+
+} // namespace
+
+RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s)
+{
+    RunLine line
+        = lineOf(tMs, s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs));
+    line.databaseBuffer = s.databaseBufferHitRatio;
+    return line;
+}
+
+RunLine summaryLine(const MetricsSnapshot &whole)
+{
+    return lineOf(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
+        whole.totalMissLatency, double(whole.elapsedMs));
+}
+
+QJsonObject latencyJson(const LatencySummary &l)
+{
+    auto us = [](qint64 ns) { return double(ns) / 1000.0; };
+    return { { u"p50"_s, us(l.p50Ns) }, { u"p95"_s, us(l.p95Ns) }, { u"p99"_s, us(l.p99Ns) },
+        { u"p999"_s, us(l.p999Ns) }, { u"max"_s, us(l.maxNs) }, { u"count"_s, qint64(l.count) } };
+}
+
+QJsonObject runLineJson(const RunLine &l, bool databaseBuffer)
+{
+    const std::optional<double> ratio = l.counts.hitRatio();
+    QJsonObject o {
+        { u"t_ms"_s, l.tMs },
+        { u"requests"_s, qint64(l.counts.requests) },
+        { u"hits"_s, qint64(l.counts.hits) },
+        { u"misses"_s, qint64(l.counts.misses) },
+        { u"writes"_s, qint64(l.counts.writes) },
+        { u"hit_ratio"_s, ratio ? QJsonValue(*ratio) : QJsonValue() },
+        { u"evictions"_s, qint64(l.counts.evictionsTotal()) },
+        { u"evictions_by_reason"_s,
+            QJsonObject {
+                { u"capacity"_s, qint64(l.counts.evictionCount(EvictionReason::Capacity)) },
+                { u"expired"_s, qint64(l.counts.evictionCount(EvictionReason::Expired)) },
+                { u"invalidated"_s,
+                    qint64(l.counts.evictionCount(EvictionReason::Invalidated)) } } },
+        { u"requests_per_second"_s, l.requestsPerSecond },
+        { u"entries"_s, l.entries },
+        { u"bytes"_s, l.bytes },
+        { u"latency_us"_s,
+            QJsonObject { { u"hit"_s, latencyJson(l.hit) }, { u"miss"_s, latencyJson(l.miss) } } },
+        { u"errors"_s, qint64(l.counts.errors) },
+        { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
+    };
+    if (databaseBuffer)
+        o[u"database_buffer_hit_ratio"_s]
+            = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();
+    if (l.final)
+        o[u"final"_s] = true;
+    if (l.shadows)
+        o[u"shadows"_s] = shadowSnapshotJson(*l.shadows);
+    return o;
+}
+
+} // namespace CacheScope

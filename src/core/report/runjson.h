@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/metrics/metricssnapshot.h"
+#include "core/whatif/shadowsnapshot.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace CacheScope {
+
+/// One report line: an interval (counts of that interval) or the final summary (whole run).
+struct RunLine
+{
+    qint64 tMs;
+    CounterValues counts;
+    double requestsPerSecond;
+    double errorsPerSecond;
+    qint64 entries;
+    qint64 bytes;
+    LatencySummary hit;
+    LatencySummary miss;
+    bool final;
+    std::optional<ShadowSnapshot> shadows = {}; // the final line of a run with --shadows
+    /// PostgreSQL's shared buffers (RunSession watches them on PostgreSQL): the interval's hit
+    /// ratio, or since the run began on the final line.
+    std::optional<double> databaseBuffer = {};
+};
+
+/// An interval of a run at `tMs` on its timeline: the interval's counts and latencies, rates
+/// over its length.
+RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s);
+/// The whole run (`whole`: makeSnapshot({}, the total reading)): counts since the start, rates
+/// over the elapsed time; final.
+RunLine summaryLine(const MetricsSnapshot &whole);
+
+/// A percentile summary in microseconds: {"p50", "p95", "p99", "p999", "max", "count"}.
+QJsonObject latencyJson(const LatencySummary &l);
+
+/// A line as `cachescope-cli run --output json` prints it, and as the run history keeps its
+/// points and summary (the app's runs too): {"t_ms", "requests", "hits", "misses", "writes",
+/// "hit_ratio", "evictions", "evictions_by_reason", "requests_per_second", "entries", "bytes",
+/// "latency_us": {"hit", "miss"}, "errors", "single_flight_waits"}, plus
+/// "database_buffer_hit_ratio" when `databaseBuffer`, "final": true and "shadows" when set.
+QJsonObject runLineJson(const RunLine &l, bool databaseBuffer);
+
+} // namespace CacheScope
