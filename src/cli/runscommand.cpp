@@ -55,35 +55,6 @@ Result<qint64> runId(const QString &text)
     return id;
 }
 
-/// The summary's numbers compared: what the two runs did, differences in points (ratios) or
-/// percent.
-struct Metric
-{
-    const char *label;
-    QString path; // dotted, in the summary
-    bool ratio;
-};
-const Metric metrics[] = {
-    { "requests", u"requests"_s, false },
-    { "requests/s", u"requests_per_second"_s, false },
-    { "hit ratio", u"hit_ratio"_s, true },
-    { "evictions", u"evictions"_s, false },
-    { "errors", u"errors"_s, false },
-    { "hit p50 (us)", u"latency_us.hit.p50"_s, false },
-    { "hit p99 (us)", u"latency_us.hit.p99"_s, false },
-    { "miss p50 (us)", u"latency_us.miss.p50"_s, false },
-    { "miss p99 (us)", u"latency_us.miss.p99"_s, false },
-    { "database buffer hit ratio", u"database_buffer_hit_ratio"_s, true },
-};
-
-std::optional<double> valueAt(const QJsonObject &o, const QString &path)
-{
-    QJsonValue v = o;
-    for (const QString &part : path.split(u'.'))
-        v = v.toObject().value(part);
-    return v.isDouble() ? std::optional(v.toDouble()) : std::nullopt;
-}
-
 QString number(double v)
 {
     return std::abs(v) >= 1000 || v == std::floor(v) ? QString::number(v, 'f', 0)
@@ -161,25 +132,20 @@ int compare(RunHistory &h, qint64 idA, qint64 idB, const QString &format)
     Table t({ u"metric"_s, u"run "_s + QString::number(idA), u"run "_s + QString::number(idB),
         u"difference"_s, u"percent"_s });
     t.setTextColumn(0);
-    for (const Metric &m : metrics) {
-        const std::optional<double> va = valueAt(a->summary, m.path);
-        const std::optional<double> vb = valueAt(b->summary, m.path);
-        if (!va && !vb)
-            continue;
-        QJsonObject o { { u"metric"_s, m.path }, { u"a"_s, optionalJson(va) },
-            { u"b"_s, optionalJson(vb) } };
+    for (const MetricComparison &m : compareSummaries(a->summary, b->summary)) {
+        QJsonObject o { { u"metric"_s, m.path }, { u"a"_s, optionalJson(m.a) },
+            { u"b"_s, optionalJson(m.b) } };
         QString diff = u"-"_s;
         QString pct = u"-"_s;
-        if (va && vb) {
-            const double d = *vb - *va;
-            o[u"difference"_s] = d;
+        if (const std::optional<double> d = m.difference()) {
+            o[u"difference"_s] = *d;
             // Ratios differ in points; counts and times in percent of the first run.
-            diff = m.ratio ? QString::asprintf("%+.1f points", d * 100.0)
-                           : (d >= 0 ? u"+"_s : QString()) + number(d);
-            if (*va != 0) {
-                o[u"percent"_s] = d / *va * 100.0;
-                pct = QString::asprintf("%+.1f%%", d / *va * 100.0);
-            }
+            diff = m.ratio ? QString::asprintf("%+.1f points", *d * 100.0)
+                           : (*d >= 0 ? u"+"_s : QString()) + number(*d);
+        }
+        if (const std::optional<double> p = m.percent()) {
+            o[u"percent"_s] = *p;
+            pct = QString::asprintf("%+.1f%%", *p);
         }
         metricsJson.append(o);
         const auto cell = [&](const std::optional<double> &v) {
@@ -187,7 +153,7 @@ int compare(RunHistory &h, qint64 idA, qint64 idB, const QString &format)
                 : m.ratio ? QString::number(*v * 100.0, 'f', 1) + u'%'
                           : number(*v);
         };
-        t.addRow({ QString::fromLatin1(m.label), cell(va), cell(vb), diff, pct });
+        t.addRow({ m.label, cell(m.a), cell(m.b), diff, pct });
     }
     if (format == u"json"_s) {
         out() << QJsonDocument(
@@ -255,7 +221,7 @@ int exportRun(RunHistory &h, qint64 id, const QCommandLineParser &p)
         for (const auto &[tMs, point] : points.value()) {
             QStringList cells { QString::number(tMs) };
             for (const QString &c : columns.mid(1)) {
-                const std::optional<double> v = valueAt(point, c);
+                const std::optional<double> v = summaryValue(point, c);
                 cells << (v ? QString::number(*v, 'g', 12) : QString());
             }
             lines << cells.join(u',');

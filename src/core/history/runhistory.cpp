@@ -416,4 +416,42 @@ QList<ConfigChange> diffConfigs(const QJsonObject &a, const QJsonObject &b)
     return changes;
 }
 
+std::optional<double> summaryValue(const QJsonObject &summary, const QString &path)
+{
+    QJsonValue v = summary;
+    for (const QString &part : path.split(u'.'))
+        v = v.toObject().value(part);
+    return v.isDouble() ? std::optional(v.toDouble()) : std::nullopt;
+}
+
+QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject &b)
+{
+    struct Measure
+    {
+        QString path;
+        QString label;
+        bool ratio;
+    };
+    const Measure measures[] = {
+        { u"requests"_s, u"requests"_s, false },
+        { u"requests_per_second"_s, u"requests/s"_s, false },
+        { u"hit_ratio"_s, u"hit ratio"_s, true },
+        { u"evictions"_s, u"evictions"_s, false },
+        { u"errors"_s, u"errors"_s, false },
+        { u"latency_us.hit.p50"_s, u"hit p50 (us)"_s, false },
+        { u"latency_us.hit.p99"_s, u"hit p99 (us)"_s, false },
+        { u"latency_us.miss.p50"_s, u"miss p50 (us)"_s, false },
+        { u"latency_us.miss.p99"_s, u"miss p99 (us)"_s, false },
+        { u"database_buffer_hit_ratio"_s, u"database buffer hit ratio"_s, true },
+    };
+    QList<MetricComparison> out;
+    for (const Measure &m : measures) {
+        MetricComparison c { m.path, m.label, m.ratio, summaryValue(a, m.path),
+            summaryValue(b, m.path) };
+        if (c.a || c.b)
+            out.append(c);
+    }
+    return out;
+}
+
 } // namespace CacheScope

@@ -117,4 +117,28 @@ struct ConfigChange
 };
 QList<ConfigChange> diffConfigs(const QJsonObject &a, const QJsonObject &b);
 
+/// One measure of two runs' summaries side by side: ratios differ in points (difference is
+/// b - a as a ratio), the rest in percent of a.
+struct MetricComparison
+{
+    QString path; // dotted, in the summary: "hit_ratio", "latency_us.hit.p99"
+    QString label; // "hit ratio", "hit p99 (us)"
+    bool ratio = false;
+    std::optional<double> a;
+    std::optional<double> b;
+    std::optional<double> difference() const
+    {
+        return a && b ? std::optional(*b - *a) : std::nullopt;
+    }
+    std::optional<double> percent() const
+    {
+        return a && b && *a != 0 ? std::optional((*b - *a) / *a * 100.0) : std::nullopt;
+    }
+};
+/// requests, requests/s, hit ratio, evictions, errors, hit and miss p50/p99, the database's
+/// buffer hit ratio: those either summary has.
+QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject &b);
+/// A number of a summary by its dotted path; none when absent or not a number.
+std::optional<double> summaryValue(const QJsonObject &summary, const QString &path);
+
 } // namespace CacheScope
