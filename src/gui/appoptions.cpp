@@ -1,5 +1,7 @@
 #include "appoptions.h"
 
+#include "runspage.h"
+
 #include "core/history/runhistory.h"
 
 #include "mainwindow.h"
@@ -51,7 +53,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         { u"view"_s,
             QApplication::translate("main",
                 "Show this page at start: metrics (the live charts), what-if (the shadow "
-                "policies beside them), trace or monitor."),
+                "policies beside them), trace, monitor or runs."),
             u"PAGE"_s },
         { u"screenshot"_s,
             QApplication::translate("main", "Save the window as PNG after --screenshot-delay-ms."),
@@ -98,6 +100,9 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
                 "location, shared with cachescope-cli runs)."),
             u"FILE"_s },
         { u"no-history"_s, QApplication::translate("main", "Do not record runs.") },
+        { u"compare-runs"_s,
+            QApplication::translate("main", "Open the Runs tab comparing two recorded runs."),
+            u"A,B"_s },
         { u"no-settings"_s,
             QApplication::translate("main", "Neither read nor save settings (scripted runs).") },
         { u"list-scenarios"_s,
@@ -160,9 +165,22 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.listScenarios = p.isSet(u"list-scenarios"_s);
     o.view = p.value(u"view"_s);
     if (!o.view.isEmpty()
-        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s, u"monitor"_s }).contains(o.view))
+        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s, u"monitor"_s, u"runs"_s })
+                .contains(o.view))
         return optionError(
-            u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace, monitor"_s);
+            u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace, monitor, runs"_s);
+    if (p.isSet(u"compare-runs"_s)) {
+        const QStringList ids = p.value(u"compare-runs"_s).split(u',');
+        bool okA = false;
+        bool okB = false;
+        if (ids.size() == 2) {
+            o.compareRuns
+                = { ids[0].trimmed().toLongLong(&okA), ids[1].trimmed().toLongLong(&okB) };
+        }
+        if (!okA || !okB)
+            return optionError(u"compare-runs"_s, p.value(u"compare-runs"_s),
+                u"is not two run ids, e.g. 3,7 (see cachescope-cli runs list)"_s);
+    }
     if (p.isSet(u"monitor"_s)) {
         const QString m = p.value(u"monitor"_s);
         const QStringList parts = m.split(u':');
@@ -267,6 +285,12 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
         window.showTraceTab();
     else if (o.view == u"monitor"_s)
         window.showMonitorTab();
+    else if (o.view == u"runs"_s)
+        window.showRunsTab();
+    if (o.compareRuns && window.runsPage()) {
+        window.showRunsTab();
+        window.runsPage()->compare(o.compareRuns->first, o.compareRuns->second);
+    }
 
     if (!o.screenshot.isEmpty()) {
         QTimer::singleShot(o.screenshotDelayMs, &window, [&window, o] {

@@ -5,6 +5,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+#include <utility>
+
 namespace CacheScope {
 
 class MainWindow;
@@ -24,6 +27,7 @@ struct AppOptions
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
     QString history; // --history FILE, else the default run history; empty: --no-history
+    std::optional<std::pair<qint64, qint64>> compareRuns; // --compare-runs A,B
     QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
     QString view; // --view metrics|what-if|trace|monitor: the page shown at start
     /// --monitor redis|memcached:HOST:PORT: connect the Monitor tab at start.

@@ -51,17 +51,7 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     sessionOptions.historyCapacity = ChartPanel::windowPoints;
     m_session = new RunSession(sessionOptions, this);
     m_log = new LogModel(2000, this);
-    if (!m_options.historyPath.isEmpty()) {
-        m_recorder = new SessionRecorder(m_session, m_options.historyPath, this);
-        connect(m_recorder, &SessionRecorder::recorded, this, [this](qint64 id) {
-            logInfo(tr("Run recorded as run %1 in %2 (cachescope-cli runs show %1)")
-                        .arg(id)
-                        .arg(m_recorder->historyPath()));
-        });
-        connect(m_recorder, &SessionRecorder::failed, this, [this](const Error &e) {
-            m_log->add(LogModel::Level::Error, tr("Run history: %1").arg(e.toString()));
-        });
-    }
+    setUpHistory();
     m_counters = new CountersModel(this);
 
     m_ui->logView->setModel(m_log);

@@ -23,6 +23,7 @@ class ChartPanel;
 class CountersModel;
 class DatabasePanel;
 class LogModel;
+class RunsPage;
 class SessionRecorder;
 class MessageBanner;
 class MonitorPage;
@@ -90,6 +91,8 @@ public:
     const MetricsHistory &history() const { return m_session->history(); }
     /// Records the runs (MainWindowOptions::historyPath); null when runs are not recorded.
     SessionRecorder *sessionRecorder() const { return m_recorder; }
+    /// The Runs tab; null when runs are not recorded.
+    RunsPage *runsPage() const { return m_runsPage; }
     const QList<Scenario> &scenarios() const { return m_scenarios; }
     RunState runState() const { return m_session->state(); }
     QString demoDatabasePath() const;
@@ -114,6 +117,8 @@ public:
     void showMonitorTab();
     /// Brings the What-if page (beside the live charts) to the front.
     void showWhatIfPage();
+    /// The Runs tab, when runs are recorded.
+    void showRunsTab();
 
     Result<void> saveConfig(const QString &path) const;
     Result<void> loadConfig(const QString &path);
@@ -140,6 +145,7 @@ protected:
 private:
     void setUpActions();
     void setUpFileActions(); // mainwindowfiles.cpp, with the File menu's functions and settings
+    void setUpHistory(); // mainwindowfiles.cpp: the run recorder and the Runs tab
     void setUpStatusBar();
     void setUpScenarios();
     void connectSession();
@@ -159,6 +165,7 @@ private:
     MainWindowOptions m_options;
     RunSession *m_session = nullptr;
     SessionRecorder *m_recorder = nullptr; // records runs in the run history (when a path is set)
+    RunsPage *m_runsPage = nullptr; // the Runs tab (with a run history)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;
     CountersModel *m_counters = nullptr;

@@ -9,10 +9,13 @@
 #include "databasepanel.h"
 #include "livechart.h"
 #include "livemrcchart.h"
+#include "logmodel.h"
 #include "runpanel.h"
+#include "runspage.h"
 #include "tracereplaywidget.h"
 #include "whatifview.h"
 
+#include "core/history/sessionrecorder.h"
 #include "core/report/shadowreport.h"
 #include "core/session/configjson.h"
 
@@ -140,6 +143,31 @@ void MainWindow::setUpFileActions()
             logInfo(tr("What-if (ranking and LRU curve) exported to %1").arg(path));
     });
     m_ui->menuFile->insertAction(m_ui->actionSaveWindowPng, exportWhatIfAction);
+}
+
+void MainWindow::setUpHistory()
+{
+    if (m_options.historyPath.isEmpty())
+        return; // not recorded (tests, --no-history): no Runs tab either
+    m_recorder = new SessionRecorder(m_session, m_options.historyPath, this);
+    m_runsPage = new RunsPage(m_options.historyPath, this);
+    m_ui->tabs->addTab(m_runsPage, tr("R&uns"));
+    connect(m_recorder, &SessionRecorder::recorded, this, [this](qint64 id) {
+        logInfo(tr("Run recorded as run %1 in %2 (Runs tab; cachescope-cli runs show %1)")
+                    .arg(id)
+                    .arg(m_recorder->historyPath()));
+        m_runsPage->refresh();
+    });
+    connect(m_recorder, &SessionRecorder::failed, this, [this](const Error &e) {
+        m_log->add(LogModel::Level::Error, tr("Run history: %1").arg(e.toString()));
+    });
+    connect(m_runsPage, &RunsPage::errorOccurred, this, &MainWindow::reportError);
+}
+
+void MainWindow::showRunsTab()
+{
+    if (m_runsPage)
+        m_ui->tabs->setCurrentWidget(m_runsPage);
 }
 
 Result<void> MainWindow::saveConfig(const QString &path) const

@@ -1,0 +1,473 @@
+#include "runspage.h"
+
+#include "core/session/queuedcontinuation.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace CacheScope {
+namespace {
+
+QString percent(const std::optional<double> &ratio)
+{
+    return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : u"n/a"_s;
+}
+
+QString number(double v)
+{
+    return std::abs(v) >= 1000 || v == std::floor(v) ? QLocale().toString(v, 'f', 0)
+                                                     : QLocale().toString(v, 'f', 3);
+}
+
+QString runTitle(const RunRecord &r)
+{
+    return r.name.isEmpty() ? QObject::tr("run %1").arg(r.id)
+                            : QObject::tr("run %1 “%2”").arg(r.id).arg(r.name);
+}
+
+} // namespace
+
+// ---- RunsModel
+
+RunsModel::RunsModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void RunsModel::setRuns(QList<RunRecord> runs)
+{
+    beginResetModel();
+    m_runs = std::move(runs);
+    endResetModel();
+}
+
+int RunsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int RunsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case IdColumn:
+        return tr("id");
+    case NameColumn:
+        return tr("name");
+    case StartedColumn:
+        return tr("started");
+    case KindColumn:
+        return tr("kind");
+    case PolicyColumn:
+        return tr("policy");
+    case CapacityColumn:
+        return tr("capacity");
+    case WorkloadColumn:
+        return tr("workload");
+    case RequestsColumn:
+        return tr("requests");
+    case HitRatioColumn:
+        return tr("hit ratio");
+    case P99Column:
+        return tr("p99 (µs)");
+    case StateColumn:
+        return tr("state");
+    default:
+        return {};
+    }
+}
+
+QVariant RunsModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_runs.size())
+        return {};
+    const RunRecord &r = m_runs.at(index.row());
+    if (role == Qt::ToolTipRole && !r.notes.isEmpty())
+        return r.notes;
+    if (role == Qt::TextAlignmentRole) {
+        const bool number = index.column() == IdColumn || index.column() == RequestsColumn
+            || index.column() == HitRatioColumn || index.column() == P99Column;
+        return QVariant::fromValue(
+            Qt::Alignment(number ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case IdColumn:
+        return r.id;
+    case NameColumn:
+        return r.name;
+    case StartedColumn:
+        return r.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
+    case KindColumn:
+        return r.kind;
+    case PolicyColumn:
+        return r.policy;
+    case CapacityColumn:
+        return r.capacity;
+    case WorkloadColumn:
+        return r.workload;
+    case RequestsColumn:
+        return QLocale().toString(r.requests);
+    case HitRatioColumn:
+        return percent(r.hitRatio);
+    case P99Column:
+        return r.p99Us ? QLocale().toString(*r.p99Us, 'f', 1) : u"n/a"_s;
+    case StateColumn:
+        return r.complete ? tr("complete") : tr("incomplete");
+    default:
+        return {};
+    }
+}
+
+// ---- RunsPage
+
+struct RunsPage::Comparison
+{
+    RunRecord a;
+    RunRecord b;
+    QList<std::pair<qint64, QJsonObject>> pointsA;
+    QList<std::pair<qint64, QJsonObject>> pointsB;
+};
+
+RunsPage::RunsPage(QString historyPath, QWidget *parent)
+    : QWidget(parent)
+    , m_path(std::move(historyPath))
+    , m_model(new RunsModel(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *bar = new QHBoxLayout;
+    auto *refreshButton = new QPushButton(tr("&Refresh"), this);
+    m_compareButton = new QPushButton(tr("&Compare"), this);
+    m_compareButton->setObjectName(u"compareRunsButton"_s);
+    m_compareButton->setToolTip(tr("Select two runs (Ctrl+click) to compare them"));
+    m_renameButton = new QPushButton(tr("Re&name…"), this);
+    m_notesButton = new QPushButton(tr("N&otes…"), this);
+    m_deleteButton = new QPushButton(tr("&Delete"), this);
+    m_status = new QLabel(this);
+    m_status->setObjectName(u"runsStatusLabel"_s);
+    for (QPushButton *b :
+        { refreshButton, m_compareButton, m_renameButton, m_notesButton, m_deleteButton })
+        bar->addWidget(b);
+    bar->addWidget(m_status, 1);
+    layout->addLayout(bar);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    m_view = new QTableView(split);
+    m_view->setObjectName(u"runsView"_s);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    auto *lower = new QSplitter(Qt::Horizontal, split);
+    m_comparison = new QTextBrowser(lower);
+    m_comparison->setObjectName(u"runsComparison"_s);
+    m_comparison->setPlaceholderText(
+        tr("Select two runs and press Compare: what changed between them, their summaries "
+           "side by side and their hit ratio over time."));
+    m_chart = new QChartView(lower);
+    m_chart->setRenderHint(QPainter::Antialiasing);
+    m_chart->chart()->setTitle(tr("Hit ratio over time (aligned at start)"));
+    m_chart->setMinimumWidth(360);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({ 220, 560 });
+    lower->setSizes({ 560, 820 });
+    layout->addWidget(split, 1);
+
+    connect(refreshButton, &QPushButton::clicked, this, &RunsPage::refresh);
+    connect(m_compareButton, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.size() == 2)
+            compare(std::min(ids[0], ids[1]), std::max(ids[0], ids[1]));
+    });
+    connect(m_renameButton, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.size() != 1)
+            return;
+        const auto it = std::find_if(m_model->runs().cbegin(), m_model->runs().cend(),
+            [&](const RunRecord &r) { return r.id == ids[0]; });
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
+            QLineEdit::Normal, it != m_model->runs().cend() ? it->name : QString(), &ok);
+        if (ok)
+            renameRun(ids[0], name.trimmed());
+    });
+    connect(m_notesButton, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.size() != 1)
+            return;
+        const auto it = std::find_if(m_model->runs().cbegin(), m_model->runs().cend(),
+            [&](const RunRecord &r) { return r.id == ids[0]; });
+        bool ok = false;
+        const QString notes = QInputDialog::getMultiLineText(this, tr("Notes"),
+            tr("Notes on this run:"), it != m_model->runs().cend() ? it->notes : QString(), &ok);
+        if (ok)
+            setRunNotes(ids[0], notes);
+    });
+    connect(m_deleteButton, &QPushButton::clicked, this, [this] {
+        for (const qint64 id : selectedIds())
+            deleteRun(id);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &RunsPage::updateButtons);
+    updateButtons();
+}
+
+RunsPage::~RunsPage() = default;
+
+QList<qint64> RunsPage::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &row : m_view->selectionModel()->selectedRows())
+        ids << m_model->runs().at(row.row()).id;
+    return ids;
+}
+
+void RunsPage::updateButtons()
+{
+    const qsizetype n = m_view->selectionModel()->selectedRows().size();
+    m_compareButton->setEnabled(n == 2);
+    m_renameButton->setEnabled(n == 1);
+    m_notesButton->setEnabled(n == 1);
+    m_deleteButton->setEnabled(n >= 1);
+}
+
+void RunsPage::withHistory(std::function<Result<QVariant>(RunHistory &)> work,
+    std::function<void(const Result<QVariant> &)> done, const QString &context)
+{
+    ++m_busy;
+    const QString path = m_path;
+    QFuture<Result<QVariant>> task = QtConcurrent::run([path, work]() -> Result<QVariant> {
+        // A connection of this pool thread's own, closed before the task ends.
+        Result<std::unique_ptr<RunHistory>> h = RunHistory::open(path, QFile::exists(path));
+        if (!h)
+            return h.error();
+        return work(*h.value());
+    });
+    thenQueued(task, this, [this, done, context](const Result<QVariant> &r) {
+        --m_busy;
+        if (!r) {
+            m_status->setText(tr("%1: %2").arg(context, r.error().toString()));
+            emit errorOccurred(context, r.error());
+        }
+        done(r);
+    });
+}
+
+void RunsPage::refresh()
+{
+    if (!QFile::exists(m_path)) {
+        m_model->setRuns({});
+        m_status->setText(tr("No runs recorded yet (%1)").arg(m_path));
+        emit refreshed();
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    auto runs = std::make_shared<QList<RunRecord>>();
+    withHistory(
+        [runs](RunHistory &h) -> Result<QVariant> {
+            Result<QList<RunRecord>> list = h.list();
+            if (!list)
+                return list.error();
+            *runs = std::move(list.value());
+            return QVariant();
+        },
+        [this, runs, generation](const Result<QVariant> &r) {
+            if (!r || generation != m_generation)
+                return;
+            m_model->setRuns(*runs);
+            m_status->setText(tr("%n run(s) in %1", nullptr, int(runs->size())).arg(m_path));
+            updateButtons();
+            emit refreshed();
+        },
+        tr("Runs"));
+}
+
+void RunsPage::compare(qint64 a, qint64 b)
+{
+    auto c = std::make_shared<Comparison>();
+    withHistory(
+        [a, b, c](RunHistory &h) -> Result<QVariant> {
+            for (const auto &[id, run, points] :
+                { std::tuple { a, &c->a, &c->pointsA }, std::tuple { b, &c->b, &c->pointsB } }) {
+                Result<RunRecord> r = h.run(id);
+                if (!r)
+                    return r.error();
+                *run = std::move(r.value());
+                Result<QList<std::pair<qint64, QJsonObject>>> p = h.points(id);
+                if (!p)
+                    return p.error();
+                *points = std::move(p.value());
+            }
+            return QVariant();
+        },
+        [this, c](const Result<QVariant> &r) {
+            if (r)
+                showComparison(*c);
+        },
+        tr("Compare runs"));
+}
+
+void RunsPage::showComparison(const Comparison &c)
+{
+    QString html = u"<h3>%1 against %2</h3>"_s.arg(
+        runTitle(c.a).toHtmlEscaped(), runTitle(c.b).toHtmlEscaped());
+    const QList<ConfigChange> changes = diffConfigs(c.a.config, c.b.config);
+    if (changes.isEmpty()) {
+        html += tr("<p>Configuration: the same.</p>");
+    } else {
+        html += tr("<p>Configuration changes:</p><ul>");
+        for (const ConfigChange &ch : changes)
+            html += u"<li><tt>%1</tt>: %2 → %3</li>"_s.arg(
+                ch.field.toHtmlEscaped(), ch.a.toHtmlEscaped(), ch.b.toHtmlEscaped());
+        html += u"</ul>"_s;
+    }
+    html += u"<table cellspacing=0 cellpadding=3 border=1><tr><th>%1</th><th>%2</th><th>%3</th>"
+            "<th>%4</th><th>%5</th></tr>"_s.arg(tr("measure"), tr("run %1").arg(c.a.id),
+                tr("run %1").arg(c.b.id), tr("difference"), tr("percent"));
+    for (const MetricComparison &m : compareSummaries(c.a.summary, c.b.summary)) {
+        const auto cell = [&](const std::optional<double> &v) {
+            return !v ? u"n/a"_s : m.ratio ? percent(v) : number(*v);
+        };
+        const std::optional<double> d = m.difference();
+        const std::optional<double> p = m.percent();
+        html += u"<tr><td>%1</td><td align=right>%2</td><td align=right>%3</td>"
+                "<td align=right>%4</td><td align=right>%5</td></tr>"_s.arg(m.label, cell(m.a),
+                    cell(m.b),
+                    !d            ? u"-"_s
+                        : m.ratio ? tr("%1 points").arg(QString::asprintf("%+.1f", *d * 100.0))
+                                  : (*d >= 0 ? u"+"_s : QString()) + number(*d),
+                    p ? QString::asprintf("%+.1f%%", *p) : u"-"_s);
+    }
+    html += u"</table>"_s;
+    if (!c.a.complete || !c.b.complete)
+        html += tr("<p><i>An incomplete run has no summary: it ended before it could write "
+                   "one.</i></p>");
+    m_comparison->setHtml(html);
+
+    QChart *chart = m_chart->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes())
+        chart->removeAxis(axis);
+    auto *time = new QValueAxis;
+    time->setTitleText(tr("time since start (s)"));
+    time->setLabelFormat(u"%.0f"_s);
+    auto *ratio = new QValueAxis;
+    ratio->setTitleText(tr("hit ratio per interval (%)"));
+    ratio->setRange(0, 100);
+    chart->addAxis(time, Qt::AlignBottom);
+    chart->addAxis(ratio, Qt::AlignLeft);
+    double end = 1;
+    for (const auto &[run, points] :
+        { std::pair { &c.a, &c.pointsA }, std::pair { &c.b, &c.pointsB } }) {
+        auto *series = new QLineSeries;
+        series->setName(runTitle(*run));
+        for (const auto &[tMs, point] : *points) {
+            if (const std::optional<double> v = summaryValue(point, u"hit_ratio"_s)) {
+                series->append(double(tMs) / 1000.0, *v * 100.0);
+                end = std::max(end, double(tMs) / 1000.0);
+            }
+        }
+        chart->addSeries(series);
+        series->attachAxis(time);
+        series->attachAxis(ratio);
+    }
+    time->setRange(0, std::ceil(end));
+    time->applyNiceNumbers(); // round ticks: 0, 2, 4, 6, 8 rather than fifths of 7
+    m_status->setText(tr("Compared run %1 with run %2").arg(c.a.id).arg(c.b.id));
+    emit compared();
+}
+
+void RunsPage::renameRun(qint64 id, const QString &name)
+{
+    withHistory(
+        [id, name](RunHistory &h) -> Result<QVariant> {
+            if (Result<void> r = h.rename(id, name); !r)
+                return r.error();
+            return QVariant();
+        },
+        [this](const Result<QVariant> &r) {
+            if (r)
+                refresh();
+        },
+        tr("Rename run"));
+}
+
+void RunsPage::setRunNotes(qint64 id, const QString &notes)
+{
+    withHistory(
+        [id, notes](RunHistory &h) -> Result<QVariant> {
+            if (Result<void> r = h.setNotes(id, notes); !r)
+                return r.error();
+            return QVariant();
+        },
+        [this](const Result<QVariant> &r) {
+            if (r)
+                refresh();
+        },
+        tr("Run notes"));
+}
+
+void RunsPage::deleteRun(qint64 id)
+{
+    withHistory(
+        [id](RunHistory &h) -> Result<QVariant> {
+            if (Result<void> r = h.remove(id); !r)
+                return r.error();
+            return QVariant();
+        },
+        [this](const Result<QVariant> &r) {
+            if (r)
+                refresh();
+        },
+        tr("Delete run"));
+}
+
+QString RunsPage::comparisonText() const { return m_comparison->toPlainText(); }
+
+QList<QLineSeries *> RunsPage::comparisonSeries() const
+{
+    QList<QLineSeries *> out;
+    for (QAbstractSeries *s : m_chart->chart()->series())
+        if (auto *line = qobject_cast<QLineSeries *>(s))
+            out << line;
+    return out;
+}
+
+QString RunsPage::statusText() const { return m_status->text(); }
+
+void RunsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+} // namespace CacheScope

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "core/error.h"
+#include "core/history/runhistory.h"
+
+#include <QAbstractTableModel>
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QLineSeries;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+class QChartView;
+
+namespace CacheScope {
+
+/// The runs of the run history as a table: id, name, started, kind, policy, capacity, workload,
+/// requests, hit ratio, p99, state.
+class RunsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        IdColumn,
+        NameColumn,
+        StartedColumn,
+        KindColumn,
+        PolicyColumn,
+        CapacityColumn,
+        WorkloadColumn,
+        RequestsColumn,
+        HitRatioColumn,
+        P99Column,
+        StateColumn,
+        ColumnCount
+    };
+    explicit RunsModel(QObject *parent = nullptr);
+
+    void setRuns(QList<RunRecord> runs);
+    const QList<RunRecord> &runs() const { return m_runs; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<RunRecord> m_runs;
+};
+
+/// The Runs tab: every run the app and the CLI recorded (RunHistory), newest first; rename,
+/// notes, delete; two selected compare: their configurations diffed, their summaries side by
+/// side (differences in points and percent) and their hit ratio over time on one chart,
+/// aligned at their start. Every read and write of the history runs on a pool thread with a
+/// connection of its own; the GUI thread only shows results.
+class RunsPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunsPage(QString historyPath, QWidget *parent = nullptr);
+    ~RunsPage() override;
+
+    QString historyPath() const { return m_path; }
+    RunsModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    /// Reads the list again (off the GUI thread).
+    void refresh();
+    /// Compares two runs by id (the selection's Compare does the same).
+    void compare(qint64 a, qint64 b);
+    void renameRun(qint64 id, const QString &name);
+    void setRunNotes(qint64 id, const QString &notes);
+    void deleteRun(qint64 id);
+
+    QString comparisonText() const;
+    /// The overlaid hit-ratio lines of the last comparison (two when done).
+    QList<QLineSeries *> comparisonSeries() const;
+    QString statusText() const;
+    /// Reads or writes in flight.
+    bool isBusy() const { return m_busy > 0; }
+
+signals:
+    void errorOccurred(const QString &context, const CacheScope::Error &error);
+    /// The list was read (after refresh(), a rename, a delete).
+    void refreshed();
+    /// A comparison is shown.
+    void compared();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    struct Comparison;
+    /// Runs `work` with the history open on a pool thread; `done` on this thread.
+    void withHistory(std::function<Result<QVariant>(RunHistory &)> work,
+        std::function<void(const Result<QVariant> &)> done, const QString &context);
+    void showComparison(const Comparison &c);
+    void updateButtons();
+    QList<qint64> selectedIds() const;
+
+    QString m_path;
+    RunsModel *m_model;
+    QTableView *m_view;
+    QPushButton *m_compareButton;
+    QPushButton *m_renameButton;
+    QPushButton *m_notesButton;
+    QPushButton *m_deleteButton;
+    QLabel *m_status;
+    QTextBrowser *m_comparison;
+    QChartView *m_chart;
+    int m_busy = 0;
+    quint64 m_generation = 0; // a list read older than the newest is dropped
+};
+
+} // namespace CacheScope
