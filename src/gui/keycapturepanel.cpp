@@ -19,12 +19,12 @@ namespace {
 
 constexpr int pollIntervalMs = 500;
 
-QString percent(std::optional<double> ratio)
+QString captureRatio(std::optional<double> ratio)
 {
     return ratio ? formatValue(*ratio * 100.0, ValueUnit::Percent) : u"n/a"_s;
 }
 
-QString count(quint64 n) { return QLocale().toString(n); }
+QString countText(quint64 n) { return QLocale().toString(n); }
 
 /// The capture's thread ends within a poll (or a connect's timeout): wait for it on a pool
 /// thread, never on the GUI's.
@@ -221,22 +221,23 @@ QString KeyCapturePanel::statusText() const
         return m_statusLabel->text();
     const RedisCaptureSnapshot &s = *m_last;
     QString text = tr("%1 commands: %2 keys read, %3 writes, %4 other")
-                       .arg(count(s.commands), count(s.reads), count(s.writes), count(s.others));
+                       .arg(countText(s.commands), countText(s.reads), countText(s.writes),
+                           countText(s.others));
     if (s.malformed)
-        text += tr(", %1 malformed lines skipped").arg(count(s.malformed));
+        text += tr(", %1 malformed lines skipped").arg(countText(s.malformed));
     QStringList top;
     for (const KeyPrefixStats::Row &row : s.prefixes) {
         if (top.size() == 3)
             break;
         top << tr("%1 %2 of reads, hit %3")
                    .arg(row.prefix, formatValue(row.share * 100.0, ValueUnit::Percent),
-                       percent(row.hitRatio()));
+                       captureRatio(row.hitRatio()));
     }
     if (!top.isEmpty())
         text += tr(". Busiest prefixes: %1").arg(top.join(u"; "_s));
     if (s.capacityKeys > 0)
         text += tr(". What-if at %1 keys%2")
-                    .arg(count(quint64(s.capacityKeys)),
+                    .arg(countText(quint64(s.capacityKeys)),
                         s.capacityEstimated ? tr(" (estimated from used_memory per key)")
                                             : QString());
     return text;
@@ -265,29 +266,30 @@ void KeyCapturePanel::show(const RedisCaptureSnapshot &s)
     QList<QStringList> rows;
     rows.reserve(qsizetype(s.prefixes.size()));
     for (const KeyPrefixStats::Row &row : s.prefixes)
-        rows.append({ row.prefix, count(row.reads),
-            formatValue(row.share * 100.0, ValueUnit::Percent), count(row.writes),
-            (row.keysEstimated ? u"~"_s : QString()) + count(quint64(row.keys)),
-            percent(row.hitRatio()) });
+        rows.append({ row.prefix, countText(row.reads),
+            formatValue(row.share * 100.0, ValueUnit::Percent), countText(row.writes),
+            (row.keysEstimated ? u"~"_s : QString()) + countText(quint64(row.keys)),
+            captureRatio(row.hitRatio()) });
     m_prefixes->setRows(rows);
 
     rows.clear();
     for (const TopKeys::Entry &k : s.topKeys)
-        rows.append({ QString::fromUtf8(k.key), count(k.count), count(k.error) });
+        rows.append({ QString::fromUtf8(k.key), countText(k.count), countText(k.error) });
     m_topKeys->setRows(rows);
 
     rows.clear();
     if (s.capacityKeys > 0) {
-        const QString capacity = count(quint64(s.capacityKeys))
+        const QString capacity = countText(quint64(s.capacityKeys))
             + (s.capacityEstimated ? tr(" (estimated)") : QString());
         rows.append({ tr("measured by Redis"), s.maxmemoryPolicy, capacity,
-            percent(measuredHitRatio()), QString() });
+            captureRatio(measuredHitRatio()), QString() });
         for (const RedisCaptureReadout &r : s.readouts) {
             const QString label = r.label == u"own policy"_s
                 ? tr("its own policy (%1)").arg(s.maxmemoryPolicy)
                 : r.label;
             rows.append({ label, tr("%1 (%2 samples)").arg(r.policy).arg(r.samples),
-                count(quint64(r.capacity)), percent(r.hitRatio()), percent(r.warmHitRatio()) });
+                countText(quint64(r.capacity)), captureRatio(r.hitRatio()),
+                captureRatio(r.warmHitRatio()) });
         }
         if (s.shadows) {
             int rank = 0;
@@ -296,7 +298,8 @@ void KeyCapturePanel::show(const RedisCaptureSnapshot &s)
                     continue;
                 rows.append(
                     { rank == 0 ? tr("best of the registry") : tr("registry #%1").arg(rank + 1),
-                        p.policy, count(quint64(p.capacity)), percent(p.hitRatio), QString() });
+                        p.policy, countText(quint64(p.capacity)), captureRatio(p.hitRatio),
+                        QString() });
                 ++rank;
             }
         }

@@ -26,12 +26,12 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope {
 namespace {
 
-QString percent(const std::optional<double> &ratio)
+QString ratioCell(const std::optional<double> &ratio)
 {
     return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : u"n/a"_s;
 }
 
-QString number(double v)
+QString numberCell(double v)
 {
     return std::abs(v) >= 1000 || v == std::floor(v) ? QLocale().toString(v, 'f', 0)
                                                      : QLocale().toString(v, 'f', 3);
@@ -134,7 +134,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
     case RequestsColumn:
         return QLocale().toString(r.requests);
     case HitRatioColumn:
-        return percent(r.hitRatio);
+        return ratioCell(r.hitRatio);
     case P99Column:
         return r.p99Us ? QLocale().toString(*r.p99Us, 'f', 1) : u"n/a"_s;
     case StateColumn:
@@ -260,8 +260,8 @@ void RunsPage::updateButtons()
     m_deleteButton->setEnabled(n >= 1);
 }
 
-void RunsPage::withHistory(std::function<Result<QVariant>(RunHistory &)> work,
-    std::function<void(const Result<QVariant> &)> done, const QString &context)
+void RunsPage::withHistory(const std::function<Result<QVariant>(RunHistory &)> &work,
+    const std::function<void(const Result<QVariant> &)> &done, const QString &context)
 {
     ++m_busy;
     const QString path = m_path;
@@ -355,7 +355,7 @@ void RunsPage::showComparison(const Comparison &c)
                 tr("run %1").arg(c.b.id), tr("difference"), tr("percent"));
     for (const MetricComparison &m : compareSummaries(c.a.summary, c.b.summary)) {
         const auto cell = [&](const std::optional<double> &v) {
-            return !v ? u"n/a"_s : m.ratio ? percent(v) : number(*v);
+            return !v ? u"n/a"_s : m.ratio ? ratioCell(v) : numberCell(*v);
         };
         const std::optional<double> d = m.difference();
         const std::optional<double> p = m.percent();
@@ -364,7 +364,7 @@ void RunsPage::showComparison(const Comparison &c)
                     cell(m.b),
                     !d            ? u"-"_s
                         : m.ratio ? tr("%1 points").arg(QString::asprintf("%+.1f", *d * 100.0))
-                                  : (*d >= 0 ? u"+"_s : QString()) + number(*d),
+                                  : (*d >= 0 ? u"+"_s : QString()) + numberCell(*d),
                     p ? QString::asprintf("%+.1f%%", *p) : u"-"_s);
     }
     html += u"</table>"_s;

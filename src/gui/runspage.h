@@ -97,8 +97,8 @@ protected:
 private:
     struct Comparison;
     /// Runs `work` with the history open on a pool thread; `done` on this thread.
-    void withHistory(std::function<Result<QVariant>(RunHistory &)> work,
-        std::function<void(const Result<QVariant> &)> done, const QString &context);
+    void withHistory(const std::function<Result<QVariant>(RunHistory &)> &work,
+        const std::function<void(const Result<QVariant> &)> &done, const QString &context);
     void showComparison(const Comparison &c);
     void updateButtons();
     QList<qint64> selectedIds() const;
