@@ -82,14 +82,14 @@ void MainWindow::setUpFileActions()
         else
             logInfo(tr("Window saved to %1").arg(path));
     });
-    for (int id = 0; id < ChartPanel::ChartCount; ++id) {
-        LiveChart *chart = chartPanel()->chart(id);
-        auto *action = new QAction(tr("Save “%1” as PNG…").arg(chart->title()), this);
-        connect(action, &QAction::triggered, this, [this, id, chart] {
-            QString name = chart->title().toLower();
-            name.replace(u' ', u'-');
+    // Every chart: File > Save chart as PNG and its own context menu.
+    const auto addSaveAction = [this](int id, QWidget *chart, const QString &title) {
+        QString file = title.toLower();
+        file.replace(u' ', u'-').remove(u':');
+        auto *action = new QAction(tr("Save “%1” as PNG…").arg(title), this);
+        connect(action, &QAction::triggered, this, [this, id, file] {
             const QString path = QFileDialog::getSaveFileName(this, tr("Save chart as PNG"),
-                u"cachescope-"_s + name + u".png"_s, tr("PNG images (*.png)"));
+                u"cachescope-"_s + file + u".png"_s, tr("PNG images (*.png)"));
             if (path.isEmpty())
                 return;
             if (Result<void> r = saveChartImage(id, path); !r)
@@ -100,34 +100,12 @@ void MainWindow::setUpFileActions()
         m_ui->menuExportChart->addAction(action);
         chart->addAction(action);
         chart->setContextMenuPolicy(Qt::ActionsContextMenu);
-    }
-    // The What-if page's two charts, in the same menu and on their own context menus.
-    const std::pair<int, QWidget *> whatIfCharts[] = {
-        { WhatIfComparisonChart, whatIfView()->comparisonChart() },
-        { WhatIfCurveChart, whatIfView()->mrcChart() },
     };
-    for (const auto &entry : whatIfCharts) {
-        const int id = entry.first; // a plain local: clang 14 cannot capture a binding
-        QWidget *widget = entry.second;
-        const QString title = id == WhatIfComparisonChart ? tr("What-if: hit ratio by policy")
-                                                          : tr("What-if: LRU miss-ratio curve");
-        const QString file = id == WhatIfComparisonChart ? u"cachescope-whatif.png"_s
-                                                         : u"cachescope-lru-curve.png"_s;
-        auto *action = new QAction(tr("Save “%1” as PNG…").arg(title), this);
-        connect(action, &QAction::triggered, this, [this, id, file] {
-            const QString path = QFileDialog::getSaveFileName(
-                this, tr("Save chart as PNG"), file, tr("PNG images (*.png)"));
-            if (path.isEmpty())
-                return;
-            if (Result<void> r = saveChartImage(id, path); !r)
-                reportError(tr("Cannot save the chart"), r.error());
-            else
-                logInfo(tr("Chart saved to %1").arg(path));
-        });
-        m_ui->menuExportChart->addAction(action);
-        widget->addAction(action);
-        widget->setContextMenuPolicy(Qt::ActionsContextMenu);
-    }
+    for (int id = 0; id < ChartPanel::ChartCount; ++id)
+        addSaveAction(id, chartPanel()->chart(id), chartPanel()->chart(id)->title());
+    addSaveAction(
+        WhatIfComparisonChart, whatIfView()->comparisonChart(), tr("What-if: hit ratio by policy"));
+    addSaveAction(WhatIfCurveChart, whatIfView()->mrcChart(), tr("What-if: LRU miss-ratio curve"));
     auto *exportWhatIfAction = new QAction(tr("Export &what-if as CSV…"), this);
     exportWhatIfAction->setObjectName(u"actionExportWhatIf"_s);
     exportWhatIfAction->setToolTip(

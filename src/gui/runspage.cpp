@@ -406,11 +406,12 @@ void RunsPage::showComparison(const Comparison &c)
     emit compared();
 }
 
-void RunsPage::renameRun(qint64 id, const QString &name)
+void RunsPage::writeThenRefresh(
+    const std::function<Result<void>(RunHistory &)> &write, const QString &context)
 {
     withHistory(
-        [id, name](RunHistory &h) -> Result<QVariant> {
-            if (Result<void> r = h.rename(id, name); !r)
+        [write](RunHistory &h) -> Result<QVariant> {
+            if (Result<void> r = write(h); !r)
                 return r.error();
             return QVariant();
         },
@@ -418,37 +419,22 @@ void RunsPage::renameRun(qint64 id, const QString &name)
             if (r)
                 refresh();
         },
-        tr("Rename run"));
+        context);
+}
+
+void RunsPage::renameRun(qint64 id, const QString &name)
+{
+    writeThenRefresh([id, name](RunHistory &h) { return h.rename(id, name); }, tr("Rename run"));
 }
 
 void RunsPage::setRunNotes(qint64 id, const QString &notes)
 {
-    withHistory(
-        [id, notes](RunHistory &h) -> Result<QVariant> {
-            if (Result<void> r = h.setNotes(id, notes); !r)
-                return r.error();
-            return QVariant();
-        },
-        [this](const Result<QVariant> &r) {
-            if (r)
-                refresh();
-        },
-        tr("Run notes"));
+    writeThenRefresh([id, notes](RunHistory &h) { return h.setNotes(id, notes); }, tr("Run notes"));
 }
 
 void RunsPage::deleteRun(qint64 id)
 {
-    withHistory(
-        [id](RunHistory &h) -> Result<QVariant> {
-            if (Result<void> r = h.remove(id); !r)
-                return r.error();
-            return QVariant();
-        },
-        [this](const Result<QVariant> &r) {
-            if (r)
-                refresh();
-        },
-        tr("Delete run"));
+    writeThenRefresh([id](RunHistory &h) { return h.remove(id); }, tr("Delete run"));
 }
 
 QString RunsPage::comparisonText() const { return m_comparison->toPlainText(); }

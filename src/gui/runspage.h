@@ -99,6 +99,9 @@ private:
     /// Runs `work` with the history open on a pool thread; `done` on this thread.
     void withHistory(const std::function<Result<QVariant>(RunHistory &)> &work,
         const std::function<void(const Result<QVariant> &)> &done, const QString &context);
+    /// A write on a pool thread, then the list read again.
+    void writeThenRefresh(
+        const std::function<Result<void>(RunHistory &)> &write, const QString &context);
     void showComparison(const Comparison &c);
     void updateButtons();
     QList<qint64> selectedIds() const;

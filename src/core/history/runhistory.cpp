@@ -345,30 +345,27 @@ Result<QList<std::pair<qint64, QJsonObject>>> RunHistory::points(qint64 id) cons
     return out;
 }
 
-Result<void> RunHistory::rename(qint64 id, const QString &name)
+Result<void> RunHistory::setText(qint64 id, const QString &column, const QString &value)
 {
     if (Result<void> exists = requireRun(id); !exists)
         return exists;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(u"UPDATE runs SET name = ? WHERE id = ?"_s);
-    q.addBindValue(text(name));
+    q.prepare(u"UPDATE runs SET %1 = ? WHERE id = ?"_s.arg(column)); // a column of ours
+    q.addBindValue(text(value));
     q.addBindValue(id);
     if (!q.exec())
-        return error(u"cannot rename the run"_s, q.lastError().text());
+        return error(u"cannot write the run's %1"_s.arg(column), q.lastError().text());
     return {};
+}
+
+Result<void> RunHistory::rename(qint64 id, const QString &name)
+{
+    return setText(id, u"name"_s, name);
 }
 
 Result<void> RunHistory::setNotes(qint64 id, const QString &notes)
 {
-    if (Result<void> exists = requireRun(id); !exists)
-        return exists;
-    QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(u"UPDATE runs SET notes = ? WHERE id = ?"_s);
-    q.addBindValue(text(notes));
-    q.addBindValue(id);
-    if (!q.exec())
-        return error(u"cannot write the run's notes"_s, q.lastError().text());
-    return {};
+    return setText(id, u"notes"_s, notes);
 }
 
 Result<void> RunHistory::remove(qint64 id)

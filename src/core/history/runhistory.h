@@ -102,6 +102,8 @@ private:
     Result<void> exec(const QString &sql) const;
     Error error(const QString &what, const QString &detail = {}) const;
     Result<void> requireRun(qint64 id) const;
+    /// One text column ("name", "notes") of a run.
+    Result<void> setText(qint64 id, const QString &column, const QString &value);
 
     QString m_path;
     QString m_connection;
