@@ -209,28 +209,22 @@ RunsPage::RunsPage(QString historyPath, QWidget *parent)
             compare(std::min(ids[0], ids[1]), std::max(ids[0], ids[1]));
     });
     connect(m_renameButton, &QPushButton::clicked, this, [this] {
-        const QList<qint64> ids = selectedIds();
-        if (ids.size() != 1)
-            return;
-        const auto it = std::find_if(m_model->runs().cbegin(), m_model->runs().cend(),
-            [&](const RunRecord &r) { return r.id == ids[0]; });
+        const std::optional<RunRecord> run = selectedRun();
         bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
-            QLineEdit::Normal, it != m_model->runs().cend() ? it->name : QString(), &ok);
+        const QString name = run ? QInputDialog::getText(this, tr("Rename run"), tr("Name:"),
+                                 QLineEdit::Normal, run->name, &ok)
+                                 : QString();
         if (ok)
-            renameRun(ids[0], name.trimmed());
+            renameRun(run->id, name.trimmed());
     });
     connect(m_notesButton, &QPushButton::clicked, this, [this] {
-        const QList<qint64> ids = selectedIds();
-        if (ids.size() != 1)
-            return;
-        const auto it = std::find_if(m_model->runs().cbegin(), m_model->runs().cend(),
-            [&](const RunRecord &r) { return r.id == ids[0]; });
+        const std::optional<RunRecord> run = selectedRun();
         bool ok = false;
-        const QString notes = QInputDialog::getMultiLineText(this, tr("Notes"),
-            tr("Notes on this run:"), it != m_model->runs().cend() ? it->notes : QString(), &ok);
+        const QString notes = run ? QInputDialog::getMultiLineText(
+                                  this, tr("Notes"), tr("Notes on this run:"), run->notes, &ok)
+                                  : QString();
         if (ok)
-            setRunNotes(ids[0], notes);
+            setRunNotes(run->id, notes);
     });
     connect(m_deleteButton, &QPushButton::clicked, this, [this] {
         for (const qint64 id : selectedIds())
@@ -249,6 +243,14 @@ QList<qint64> RunsPage::selectedIds() const
     for (const QModelIndex &row : m_view->selectionModel()->selectedRows())
         ids << m_model->runs().at(row.row()).id;
     return ids;
+}
+
+std::optional<RunRecord> RunsPage::selectedRun() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.size() != 1)
+        return std::nullopt;
+    return m_model->runs().at(rows.first().row());
 }
 
 void RunsPage::updateButtons()

@@ -105,6 +105,8 @@ private:
     void showComparison(const Comparison &c);
     void updateButtons();
     QList<qint64> selectedIds() const;
+    /// The one run selected, if exactly one is.
+    std::optional<RunRecord> selectedRun() const;
 
     QString m_path;
     RunsModel *m_model;
