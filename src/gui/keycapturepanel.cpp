@@ -6,6 +6,8 @@
 #include "core/monitor/monitorsource.h"
 
 #include <QFormLayout>
+#include <QHeaderView>
+#include <QTableView>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -86,9 +88,26 @@ KeyCapturePanel::KeyCapturePanel(QWidget *parent)
     form->addRow(m_statusLabel);
 
     m_prefixes = new MonitorRowsModel({ tr("key prefix"), tr("reads"), tr("share"), tr("writes"),
-                                          tr("keys"), tr("hit ratio (own policy's shadow)") },
+                                          tr("keys"), tr("shadow hit ratio") },
         this);
     m_topKeys = new MonitorRowsModel({ tr("key"), tr("reads"), tr("overcount at most") }, this);
+
+    // The prefixes at a glance beside the charts (the Key prefixes tab has every column):
+    // prefix, share of reads, the own policy's hit ratio.
+    m_prefixGlance = new QTableView(this);
+    m_prefixGlance->setObjectName(u"prefixGlanceView"_s);
+    m_prefixGlance->setModel(m_prefixes);
+    for (const int hidden : { 1, 3, 4 })
+        m_prefixGlance->setColumnHidden(hidden, true);
+    m_prefixGlance->verticalHeader()->hide();
+    m_prefixGlance->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 2);
+    m_prefixGlance->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_prefixGlance->horizontalHeader()->setStretchLastSection(true);
+    m_prefixGlance->setSelectionMode(QAbstractItemView::NoSelection);
+    m_prefixGlance->setFocusPolicy(Qt::NoFocus);
+    m_prefixGlance->setMinimumHeight(6 * (fontMetrics().height() + 2) + 8);
+    m_prefixGlance->setToolTip(tr("Key prefixes by reads; every column in the Key prefixes tab"));
+    form->addRow(m_prefixGlance);
     // "once warm": over the reads after the model first held its capacity, the figure to hold
     // against a Redis that was full before the capture began.
     m_whatIf = new MonitorRowsModel(
@@ -225,16 +244,6 @@ QString KeyCapturePanel::statusText() const
                            countText(s.others));
     if (s.malformed)
         text += tr(", %1 malformed lines skipped").arg(countText(s.malformed));
-    QStringList top;
-    for (const KeyPrefixStats::Row &row : s.prefixes) {
-        if (top.size() == 3)
-            break;
-        top << tr("%1 %2 of reads, hit %3")
-                   .arg(row.prefix, formatValue(row.share * 100.0, ValueUnit::Percent),
-                       captureRatio(row.hitRatio()));
-    }
-    if (!top.isEmpty())
-        text += tr(". Busiest prefixes: %1").arg(top.join(u"; "_s));
     if (s.capacityKeys > 0)
         text += tr(". What-if at %1 keys%2")
                     .arg(countText(quint64(s.capacityKeys)),

@@ -12,6 +12,7 @@
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTableView;
 
 namespace CacheScope {
 
@@ -90,6 +91,7 @@ private:
     QPushButton *m_startButton = nullptr;
     QPushButton *m_stopButton = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QTableView *m_prefixGlance = nullptr; // the prefixes model, three columns
     MonitorRowsModel *m_prefixes = nullptr;
     MonitorRowsModel *m_topKeys = nullptr;
     MonitorRowsModel *m_whatIf = nullptr;

@@ -17,6 +17,7 @@
 #include <QLineSeries>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -440,6 +441,12 @@ void tst_MonitorPage::redisKeyCapturePrefixesAndWhatIf()
     QCOMPARE(prefixes->cell(user, 5), formatValue(280.0 / 3.0, ValueUnit::Percent));
     QCOMPARE(
         prefixes->cell(rowOf(prefixes, u"session:*"_s), 5), formatValue(0.0, ValueUnit::Percent));
+    // At a glance beside the charts: prefix, share and hit ratio of the same rows.
+    const auto *glance = capture->findChild<QTableView *>(u"prefixGlanceView"_s);
+    QVERIFY(glance && glance->isVisible());
+    QCOMPARE(glance->model(), capture->prefixModel());
+    QVERIFY(!glance->isColumnHidden(0) && !glance->isColumnHidden(2) && !glance->isColumnHidden(5));
+    QVERIFY(glance->isColumnHidden(1) && glance->isColumnHidden(3) && glance->isColumnHidden(4));
     const MonitorRowsModel *top = capture->topKeysModel();
     QVERIFY(top->rowCount() >= 3);
     QCOMPARE(top->cell(0, 0).left(5), u"user:"_s); // 15 reads each, the items 10
