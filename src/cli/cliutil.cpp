@@ -82,6 +82,16 @@ void printHelp(const QCommandLineParser &parser, const QString &command, const Q
     out() << text;
 }
 
+Result<qint64> runIdArgument(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        return Error { u"a run id is a positive number (see `cachescope-cli runs list`)"_s, {}, 0,
+            u"ID"_s, text };
+    return id;
+}
+
 Result<qint64> integerOption(
     const QCommandLineParser &parser, const QString &name, qint64 fallback, qint64 min, qint64 max)
 {

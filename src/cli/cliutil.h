@@ -46,6 +46,9 @@ std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &a
 void printHelp(
     const QCommandLineParser &parser, const QString &command, const QString &synopsis = {});
 
+/// A run id given on the command line (runs, report): a positive number.
+Result<qint64> runIdArgument(const QString &text);
+
 Result<qint64> integerOption(const QCommandLineParser &parser, const QString &name, qint64 fallback,
     qint64 min, qint64 max = std::numeric_limits<qint64>::max());
 Result<double> realOption(

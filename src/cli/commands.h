@@ -22,6 +22,7 @@ int scenariosCommand(const QStringList &args);
 int monitorCommand(const QStringList &args);
 int redisLoadCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
+int reportCommand(const QStringList &args);
 
 /// A request stream loaded from --trace or generated from --workload (simulate, mrc).
 using Stream = ReplayStream;

@@ -23,6 +23,7 @@ Commands:
   monitor      Watch a Redis, memcached or PostgreSQL's buffer cache: hit ratio, evictions, memory.
   redis-load   Drive a Redis with cache-aside GETs and SETs (keys with prefixes), to watch it.
   runs         The run history: list, show, compare, export, rename or delete recorded runs.
+  report       A recorded run (or two compared) as one self-contained HTML file.
 
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
         return Cli::redisLoadCommand(args);
     if (command == u"runs"_s)
         return Cli::runsCommand(args);
+    if (command == u"report"_s)
+        return Cli::reportCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor, redis-load, runs (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, demo-db, bench-cache, mrc, scenarios, monitor, redis-load, runs, report (see cachescope-cli --help)"_s);
 }

@@ -45,22 +45,6 @@ QString when(const RunRecord &r)
     return r.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
 }
 
-Result<qint64> runId(const QString &text)
-{
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        return Error { u"a run id is a positive number (see `cachescope-cli runs list`)"_s, {}, 0,
-            u"ID"_s, text };
-    return id;
-}
-
-QString number(double v)
-{
-    return std::abs(v) >= 1000 || v == std::floor(v) ? QString::number(v, 'f', 0)
-                                                     : QString::number(v, 'f', 3);
-}
-
 int list(RunHistory &h, const QString &format)
 {
     const Result<QList<RunRecord>> runs = h.list();
@@ -135,25 +119,13 @@ int compare(RunHistory &h, qint64 idA, qint64 idB, const QString &format)
     for (const MetricComparison &m : compareSummaries(a->summary, b->summary)) {
         QJsonObject o { { u"metric"_s, m.path }, { u"a"_s, optionalJson(m.a) },
             { u"b"_s, optionalJson(m.b) } };
-        QString diff = u"-"_s;
-        QString pct = u"-"_s;
-        if (const std::optional<double> d = m.difference()) {
+        if (const std::optional<double> d = m.difference())
             o[u"difference"_s] = *d;
-            // Ratios differ in points; counts and times in percent of the first run.
-            diff = m.ratio ? QString::asprintf("%+.1f points", *d * 100.0)
-                           : (*d >= 0 ? u"+"_s : QString()) + number(*d);
-        }
-        if (const std::optional<double> p = m.percent()) {
-            o[u"percent"_s] = *p;
-            pct = QString::asprintf("%+.1f%%", *p);
-        }
+        if (const std::optional<double> pc = m.percent())
+            o[u"percent"_s] = *pc;
         metricsJson.append(o);
-        const auto cell = [&](const std::optional<double> &v) {
-            return !v     ? u"n/a"_s
-                : m.ratio ? QString::number(*v * 100.0, 'f', 1) + u'%'
-                          : number(*v);
-        };
-        t.addRow({ m.label, cell(m.a), cell(m.b), diff, pct });
+        t.addRow({ m.label, m.formatValue(m.a), m.formatValue(m.b), m.formatDifference(),
+            m.formatPercent() });
     }
     if (format == u"json"_s) {
         out() << QJsonDocument(
@@ -284,7 +256,7 @@ int runsCommand(const QStringList &args)
     for (qsizetype i = 0; i < pos.size(); ++i) {
         if (action == u"rename"_s && i == 1)
             break;
-        const Result<qint64> id = runId(pos.at(i));
+        const Result<qint64> id = runIdArgument(pos.at(i));
         if (!id)
             return fail(id.error());
         ids << id.value();

@@ -166,6 +166,7 @@ private:
     RunSession *m_session = nullptr;
     SessionRecorder *m_recorder = nullptr; // records runs in the run history (when a path is set)
     RunsPage *m_runsPage = nullptr; // the Runs tab (with a run history)
+    qint64 m_lastRecordedRun = 0; // the last run this window recorded (File > Export report)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;
     CountersModel *m_counters = nullptr;

@@ -125,12 +125,39 @@ void MainWindow::setUpFileActions()
 
 void MainWindow::setUpHistory()
 {
-    if (m_options.historyPath.isEmpty())
-        return; // not recorded (tests, --no-history): no Runs tab either
+    auto *reportAction = new QAction(tr("Export &report…"), this);
+    reportAction->setObjectName(u"actionExportReport"_s);
+    m_ui->menuFile->insertAction(m_ui->actionSaveWindowPng, reportAction);
+    if (m_options.historyPath.isEmpty()) { // not recorded (tests, --no-history): no Runs tab
+        reportAction->setEnabled(false);
+        reportAction->setToolTip(tr("Runs are not recorded (--no-history)"));
+        return;
+    }
+    reportAction->setToolTip(tr("One HTML file about a run (the runs selected in the Runs tab, "
+                                "else the last run): configuration, summary, charts, what-if"));
+    connect(reportAction, &QAction::triggered, this, [this] {
+        QList<qint64> ids = m_runsPage->selectedIds();
+        if (ids.isEmpty() || ids.size() > 2) {
+            ids.clear();
+            if (m_lastRecordedRun > 0)
+                ids << m_lastRecordedRun;
+            else if (!m_runsPage->model()->runs().isEmpty())
+                ids << m_runsPage->model()->runs().first().id;
+        }
+        if (ids.isEmpty()) {
+            logInfo(tr("No run recorded yet: start one, then export its report"));
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
+            u"cachescope-run-%1.html"_s.arg(ids.first()), tr("HTML (*.html)"));
+        if (!path.isEmpty())
+            m_runsPage->exportReport(ids, path);
+    });
     m_recorder = new SessionRecorder(m_session, m_options.historyPath, this);
     m_runsPage = new RunsPage(m_options.historyPath, this);
     m_ui->tabs->addTab(m_runsPage, tr("R&uns"));
     connect(m_recorder, &SessionRecorder::recorded, this, [this](qint64 id) {
+        m_lastRecordedRun = id;
         logInfo(tr("Run recorded as run %1 in %2 (Runs tab; cachescope-cli runs show %1)")
                     .arg(id)
                     .arg(m_recorder->historyPath()));
@@ -140,6 +167,8 @@ void MainWindow::setUpHistory()
         m_log->add(LogModel::Level::Error, tr("Run history: %1").arg(e.toString()));
     });
     connect(m_runsPage, &RunsPage::errorOccurred, this, &MainWindow::reportError);
+    connect(m_runsPage, &RunsPage::reportExported, this,
+        [this](const QString &path) { logInfo(tr("Report written to %1").arg(path)); });
 }
 
 void MainWindow::showRunsTab()

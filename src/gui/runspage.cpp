@@ -1,10 +1,13 @@
 #include "runspage.h"
 
+#include "core/report/htmlreport.h"
 #include "core/session/queuedcontinuation.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QCoreApplication>
 #include <QFile>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -12,6 +15,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -29,12 +33,6 @@ namespace {
 QString ratioCell(const std::optional<double> &ratio)
 {
     return ratio ? QString::number(*ratio * 100.0, 'f', 1) + u'%' : u"n/a"_s;
-}
-
-QString numberCell(double v)
-{
-    return std::abs(v) >= 1000 || v == std::floor(v) ? QLocale().toString(v, 'f', 0)
-                                                     : QLocale().toString(v, 'f', 3);
 }
 
 QString runTitle(const RunRecord &r)
@@ -168,10 +166,14 @@ RunsPage::RunsPage(QString historyPath, QWidget *parent)
     m_renameButton = new QPushButton(tr("Re&name…"), this);
     m_notesButton = new QPushButton(tr("N&otes…"), this);
     m_deleteButton = new QPushButton(tr("&Delete"), this);
+    m_reportButton = new QPushButton(tr("&Export report…"), this);
+    m_reportButton->setObjectName(u"exportReportButton"_s);
+    m_reportButton->setToolTip(tr("One HTML file about the selected run, or comparing the two "
+                                  "selected: configuration, summary, charts, what-if"));
     m_status = new QLabel(this);
     m_status->setObjectName(u"runsStatusLabel"_s);
-    for (QPushButton *b :
-        { refreshButton, m_compareButton, m_renameButton, m_notesButton, m_deleteButton })
+    for (QPushButton *b : { refreshButton, m_compareButton, m_renameButton, m_notesButton,
+             m_deleteButton, m_reportButton })
         bar->addWidget(b);
     bar->addWidget(m_status, 1);
     layout->addLayout(bar);
@@ -230,6 +232,19 @@ RunsPage::RunsPage(QString historyPath, QWidget *parent)
         for (const qint64 id : selectedIds())
             deleteRun(id);
     });
+    connect(m_reportButton, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.isEmpty() || ids.size() > 2)
+            return;
+        const QString name = ids.size() == 1
+            ? u"cachescope-run-%1.html"_s.arg(ids[0])
+            : u"cachescope-run-%1-vs-%2.html"_s.arg(std::min(ids[0], ids[1]))
+                  .arg(std::max(ids[0], ids[1]));
+        const QString path
+            = QFileDialog::getSaveFileName(this, tr("Export report"), name, tr("HTML (*.html)"));
+        if (!path.isEmpty())
+            exportReport(ids, path);
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &RunsPage::updateButtons);
     updateButtons();
@@ -260,6 +275,38 @@ void RunsPage::updateButtons()
     m_renameButton->setEnabled(n == 1);
     m_notesButton->setEnabled(n == 1);
     m_deleteButton->setEnabled(n >= 1);
+    m_reportButton->setEnabled(n == 1 || n == 2);
+}
+
+void RunsPage::exportReport(const QList<qint64> &ids, const QString &path)
+{
+    if (ids.isEmpty() || ids.size() > 2)
+        return;
+    // The older run first, as in Compare.
+    const qint64 a = ids.size() == 2 ? std::min(ids[0], ids[1]) : ids[0];
+    const std::optional<qint64> b
+        = ids.size() == 2 ? std::optional(std::max(ids[0], ids[1])) : std::nullopt;
+    const QString generator = u"CacheScope "_s + QCoreApplication::applicationVersion();
+    withHistory(
+        [a, b, path, generator](RunHistory &h) -> Result<QVariant> {
+            const Result<QString> html = htmlReportFromHistory(h, a, b, generator);
+            if (!html)
+                return html.error();
+            QSaveFile file(path);
+            const QByteArray bytes = html->toUtf8();
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()
+                || !file.commit())
+                return Error { tr("cannot write the report: %1").arg(file.errorString()), path, 0,
+                    {}, {} };
+            return QVariant();
+        },
+        [this, path](const Result<QVariant> &r) {
+            if (!r)
+                return;
+            m_status->setText(tr("Report written to %1").arg(path));
+            emit reportExported(path);
+        },
+        tr("Export report"));
 }
 
 void RunsPage::withHistory(const std::function<Result<QVariant>(RunHistory &)> &work,
@@ -356,18 +403,11 @@ void RunsPage::showComparison(const Comparison &c)
             "<th>%4</th><th>%5</th></tr>"_s.arg(tr("measure"), tr("run %1").arg(c.a.id),
                 tr("run %1").arg(c.b.id), tr("difference"), tr("percent"));
     for (const MetricComparison &m : compareSummaries(c.a.summary, c.b.summary)) {
-        const auto cell = [&](const std::optional<double> &v) {
-            return !v ? u"n/a"_s : m.ratio ? ratioCell(v) : numberCell(*v);
-        };
-        const std::optional<double> d = m.difference();
-        const std::optional<double> p = m.percent();
+        const QLocale locale;
         html += u"<tr><td>%1</td><td align=right>%2</td><td align=right>%3</td>"
-                "<td align=right>%4</td><td align=right>%5</td></tr>"_s.arg(m.label, cell(m.a),
-                    cell(m.b),
-                    !d            ? u"-"_s
-                        : m.ratio ? tr("%1 points").arg(QString::asprintf("%+.1f", *d * 100.0))
-                                  : (*d >= 0 ? u"+"_s : QString()) + numberCell(*d),
-                    p ? QString::asprintf("%+.1f%%", *p) : u"-"_s);
+                "<td align=right>%4</td><td align=right>%5</td></tr>"_s.arg(m.label,
+                    m.formatValue(m.a, locale), m.formatValue(m.b, locale),
+                    m.formatDifference(locale), m.formatPercent());
     }
     html += u"</table>"_s;
     if (!c.a.complete || !c.b.complete)

@@ -76,6 +76,11 @@ public:
     void renameRun(qint64 id, const QString &name);
     void setRunNotes(qint64 id, const QString &notes);
     void deleteRun(qint64 id);
+    /// Writes the HTML report of one run, or of two compared (htmlReport), to `path`, off the
+    /// GUI thread; reportExported() or errorOccurred() follows.
+    void exportReport(const QList<qint64> &ids, const QString &path);
+    /// The runs selected in the list (newest first).
+    QList<qint64> selectedIds() const;
 
     QString comparisonText() const;
     /// The overlaid hit-ratio lines of the last comparison (two when done).
@@ -90,6 +95,8 @@ signals:
     void refreshed();
     /// A comparison is shown.
     void compared();
+    /// exportReport() wrote its file.
+    void reportExported(const QString &path);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -104,7 +111,6 @@ private:
         const std::function<Result<void>(RunHistory &)> &write, const QString &context);
     void showComparison(const Comparison &c);
     void updateButtons();
-    QList<qint64> selectedIds() const;
     /// The one run selected, if exactly one is.
     std::optional<RunRecord> selectedRun() const;
 
@@ -115,6 +121,7 @@ private:
     QPushButton *m_renameButton;
     QPushButton *m_notesButton;
     QPushButton *m_deleteButton;
+    QPushButton *m_reportButton;
     QLabel *m_status;
     QTextBrowser *m_comparison;
     QChartView *m_chart;

@@ -12,6 +12,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -449,6 +450,42 @@ QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject
             out.append(c);
     }
     return out;
+}
+
+QList<std::pair<QString, QString>> flattenConfig(const QJsonObject &config)
+{
+    QMap<QString, QString> fields;
+    flatten(config, {}, fields);
+    QList<std::pair<QString, QString>> out;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        out.append({ it.key(), it.value() });
+    return out;
+}
+
+QString MetricComparison::formatValue(const std::optional<double> &v, const QLocale &locale) const
+{
+    if (!v)
+        return u"n/a"_s;
+    if (ratio)
+        return locale.toString(*v * 100.0, 'f', 1) + u'%';
+    return locale.toString(*v, 'f', std::abs(*v) >= 1000 || *v == std::floor(*v) ? 0 : 3);
+}
+
+QString MetricComparison::formatDifference(const QLocale &locale) const
+{
+    const std::optional<double> d = difference();
+    if (!d)
+        return u"-"_s;
+    // Ratios differ in points; counts and times in percent of the first run (formatPercent).
+    if (ratio)
+        return QString::asprintf("%+.1f points", *d * 100.0);
+    return (*d >= 0 ? u"+"_s : QString()) + formatValue(d, locale);
+}
+
+QString MetricComparison::formatPercent() const
+{
+    const std::optional<double> p = percent();
+    return p ? QString::asprintf("%+.1f%%", *p) : u"-"_s;
 }
 
 } // namespace CacheScope

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QLocale>
 #include <QString>
 
 #include <memory>
@@ -118,6 +119,8 @@ struct ConfigChange
     QString b;
 };
 QList<ConfigChange> diffConfigs(const QJsonObject &a, const QJsonObject &b);
+/// A configuration's fields flattened to dotted paths, in order: ("cache.capacity", "100").
+QList<std::pair<QString, QString>> flattenConfig(const QJsonObject &config);
 
 /// One measure of two runs' summaries side by side: ratios differ in points (difference is
 /// b - a as a ratio), the rest in percent of a.
@@ -136,6 +139,13 @@ struct MetricComparison
     {
         return a && b && *a != 0 ? std::optional((*b - *a) / *a * 100.0) : std::nullopt;
     }
+    /// A value of this measure as the CLI, the Runs tab and the report show it: "78.6%" for a
+    /// ratio, "12345" or "1.234" otherwise (group separators as `locale` has them), "n/a".
+    QString formatValue(const std::optional<double> &v, const QLocale &locale = QLocale::c()) const;
+    /// "+1.2 points" for a ratio, "+300" otherwise; "-" when a side is missing.
+    QString formatDifference(const QLocale &locale = QLocale::c()) const;
+    /// "+12.5%"; "-" when undefined.
+    QString formatPercent() const;
 };
 /// requests, requests/s, hit ratio, evictions, errors, hit and miss p50/p99, the database's
 /// buffer hit ratio: those either summary has.
