@@ -268,6 +268,7 @@ QString chartsSection(const QList<const ReportRun *> &runs)
               spec.id = id;
               spec.title = chartTitle;
               spec.xLabel = u"seconds since start"_s;
+              spec.xMin = 0;
               spec.yLabel = yLabel;
               spec.yFormat = format;
               if (format == AxisFormat::Percent) {
@@ -287,6 +288,7 @@ QString chartsSection(const QList<const ReportRun *> &runs)
     latency.id = u"latency"_s;
     latency.title = u"Latency per interval (log scale)"_s;
     latency.xLabel = u"seconds since start"_s;
+    latency.xMin = 0;
     latency.yLabel = u"µs"_s;
     latency.logY = true;
     if (two) {

@@ -202,7 +202,9 @@ QString svgLineChart(const LineChartSpec &spec)
     x.log = spec.logX;
     if (x.log)
         std::tie(x.lo, x.hi) = rounded(x.lo, x.hi, true);
-    else if (x.hi == x.lo)
+    else if (!std::isnan(spec.xMin))
+        x.lo = std::min(x.lo, spec.xMin);
+    if (!x.log && x.hi == x.lo)
         x.hi = x.lo + 1;
     x.from = left;
     x.to = right;

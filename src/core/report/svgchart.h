@@ -35,11 +35,13 @@ struct LineChartSpec
     AxisFormat yFormat = AxisFormat::Number;
     bool logX = false;
     bool logY = false;
+    /// Where a linear x axis starts (0 for time since the start); NaN: at the first point.
+    double xMin = std::numeric_limits<double>::quiet_NaN();
     /// Fixed y range; NaN: from the data (a linear axis starts at 0).
     double yMin = std::numeric_limits<double>::quiet_NaN();
     double yMax = std::numeric_limits<double>::quiet_NaN();
     QList<ChartSeries> series;
-    int width = 760;
+    int width = 900;
     int height = 300;
 };
 

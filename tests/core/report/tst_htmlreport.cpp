@@ -224,10 +224,10 @@ void tst_HtmlReport::longSeriesAreDecimatedKeepingSpikes()
     const QString svg = svgLineChart(spec);
     const HtmlOutline o = outlineOfHtml(svg);
     QVERIFY2(o.wellFormed, qPrintable(o.error));
-    // At most four points per pixel column of the plot (760 - 70 - 18 = 672 columns).
-    QVERIFY2(o.chartPoints.value(u"Long"_s) <= 4 * 673 + 2,
+    // At most four points per pixel column of the plot (900 - 70 - 18 = 812 columns).
+    QVERIFY2(o.chartPoints.value(u"Long"_s) <= 4 * 813 + 2,
         qPrintable(QString::number(o.chartPoints.value(u"Long"_s))));
-    QVERIFY(o.chartPoints.value(u"Long"_s) > 672);
+    QVERIFY(o.chartPoints.value(u"Long"_s) > 812);
     QVERIFY(svg.count(u'M') >= 2); // the gap breaks the line
     // The spike is kept: the y axis reaches 1000 and a point is drawn at its top.
     QVERIFY(o.text.contains(u"1k"_s));
