@@ -9,8 +9,12 @@
 
 #include <QThread>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -109,6 +113,9 @@ QueryEngine::QueryEngine(QObject *parent)
     : QObject(parent)
 {
     m_pool.setMaxThreadCount(maxWorkerThreads + spareThreads);
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, id_t(gettid()));
+    m_ownerNice = errno == 0 ? nice : 0;
 }
 
 QueryEngine::~QueryEngine()
@@ -212,8 +219,15 @@ void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
 void QueryEngine::launchWorkers()
 {
     const std::shared_ptr<Detail::EngineRun> run = m_run;
+    const int nice = m_workerNiceness > 0 ? m_ownerNice + m_workerNiceness : 0;
     for (const int index : m_run->setThreadTarget(m_config.threads))
-        m_pool.start([run, index] { Detail::runWorker(run, index); });
+        m_pool.start([run, index, nice] {
+            // Per thread on Linux; a pool thread keeps it for the engine's next runs. Failing
+            // (a sandbox) only leaves the default.
+            if (nice > 0)
+                (void)setpriority(PRIO_PROCESS, id_t(gettid()), std::min(nice, 19));
+            Detail::runWorker(run, index);
+        });
 }
 
 void QueryEngine::workersLeft(quint64 runId)

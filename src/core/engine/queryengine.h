@@ -74,6 +74,13 @@ public:
     /// stopped() follows when the last worker has left.
     void stop();
 
+    /// Workers run this much nicer than the thread that made the engine (Linux `nice`, 0..19;
+    /// from the next worker launched). The app sets it so that ten busy workers on two cores
+    /// leave its GUI thread the CPU when it needs it; the CLI keeps 0 (its throughput is the
+    /// measurement).
+    void setWorkerNiceness(int niceness) { m_workerNiceness = std::clamp(niceness, 0, 19); }
+    int workerNiceness() const { return m_workerNiceness; }
+
     EngineState state() const { return m_state; }
     bool isActive() const { return m_state != EngineState::Idle; }
     /// The configuration as it is now (live changes included).
@@ -150,6 +157,8 @@ private:
     std::shared_ptr<Run> m_run;
     RequestObserver m_observer;
     quint64 m_workloadVersion = 0;
+    int m_workerNiceness = 0;
+    int m_ownerNice = 0; // the nice value of the thread that made the engine
     QThreadPool m_pool;
 };
 

@@ -336,7 +336,7 @@ QString whatIfSection(const QList<const ReportRun *> &runs)
         const std::optional<double> real = summaryValue(r.record.summary, u"hit_ratio"_s);
         QList<QStringList> rows;
         int rank = 0;
-        for (const QJsonValue &v : shadows.value(u"policies"_s).toArray()) {
+        for (const auto &v : shadows.value(u"policies"_s).toArray()) {
             const QJsonObject p = v.toObject();
             const std::optional<double> hit = summaryValue(p, u"hit_ratio"_s);
             rows << QStringList { QString::number(++rank), esc(p.value(u"policy"_s).toString()),
@@ -359,7 +359,7 @@ QString whatIfSection(const QList<const ReportRun *> &runs)
                            u"vs real (points)"_s, u"requests"_s },
                 rows, { 0, 2, 3, 4, 5 });
         ChartSeries s { runLabel(r) + u" LRU"_s, colors[i], {}, false };
-        for (const QJsonValue &v : shadows.value(u"lru_curve"_s).toArray())
+        for (const auto &v : shadows.value(u"lru_curve"_s).toArray())
             s.points << QPointF(v.toObject().value(u"capacity"_s).toDouble(),
                 v.toObject().value(u"miss_ratio"_s).toDouble());
         if (!s.points.isEmpty()) {
