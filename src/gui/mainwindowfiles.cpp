@@ -130,6 +130,8 @@ void MainWindow::setUpHistory()
         return; // not recorded (tests, --no-history): no Runs tab either
     m_historyWriter = new HistoryWriter(m_options.historyPath, this);
     m_recorder = new SessionRecorder(m_session, m_historyWriter, this);
+    traceReplay()->setHistoryWriter(m_historyWriter);
+    monitorPage()->setHistoryWriter(m_historyWriter);
     m_runsPage = new RunsPage(m_options.historyPath, this);
     m_ui->tabs->addTab(m_runsPage, tr("R&uns"));
     connect(m_historyWriter, &HistoryWriter::recorded, this,
