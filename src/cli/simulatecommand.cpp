@@ -10,6 +10,7 @@
 #include "core/workload/generator.h"
 #include "core/workload/tracereader.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -318,6 +319,10 @@ int simulateCommand(const QStringList &args)
     if (!recorder)
         return fail(recorder.error());
     HistoryRecorder *history = recorder->get();
+    // A replay's time in the history: reading the trace and simulating.
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    QElapsedTimer clock;
+    clock.start();
 
     Result<Stream> stream = loadStream(p, unit);
     if (!stream)
@@ -341,8 +346,6 @@ int simulateCommand(const QStringList &args)
         expectations = std::move(parsed.value());
     }
     options->threads = int(threads.value());
-    QElapsedTimer clock;
-    clock.start();
     if (history) {
         ReplayRecord replay;
         replay.trace = traceInfo(stream.value());
@@ -353,7 +356,9 @@ int simulateCommand(const QStringList &args)
         replay.resolvedCapacities = plan->capacities();
         replay.sizeUnit = unit;
         replay.options = options.value();
-        history->begin(replayRunStart(replay));
+        RunStart start = replayRunStart(replay);
+        start.startedAt = startedAt;
+        history->begin(start);
     }
     const Result<std::vector<SimulationResult>> results
         = plan->run(stream.value(), options.value());
