@@ -29,6 +29,8 @@ using Stream = ReplayStream;
 
 /// --trace, --format, --csv-*, --workload and the synthetic options, --seed.
 void addStreamOptions(QCommandLineParser &parser);
+/// --format and the --csv-* options.
+Result<TraceOptions> traceOptions(const QCommandLineParser &parser);
 /// Reads the trace or generates the workload the options name (sized objects in byte mode).
 /// Prints the reader's notes (lines skipped, writes not replayed) on stderr.
 Result<Stream> loadStream(const QCommandLineParser &parser, SizeUnit unit);

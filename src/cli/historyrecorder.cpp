@@ -6,15 +6,20 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
 
+QCommandLineOption historyFileOption()
+{
+    return { u"history"_s,
+        u"The run history's file (default: history.sqlite in the app's data "
+        "location, or $CACHESCOPE_HISTORY)."_s,
+        u"FILE"_s };
+}
+
 void addHistoryOptions(QCommandLineParser &p)
 {
     p.addOptions({
         { u"name"_s, u"Label the run in the run history (`cachescope-cli runs list`)."_s,
             u"NAME"_s },
-        { u"history"_s,
-            u"The run history's file (default: history.sqlite in the app's data\n"
-            "location, or $CACHESCOPE_HISTORY)."_s,
-            u"FILE"_s },
+        historyFileOption(),
         { u"no-history"_s, u"Do not record this run in the run history."_s },
         { u"keep"_s, u"Runs the history keeps; older ones are deleted (default 200)."_s, u"N"_s },
     });

@@ -10,7 +10,10 @@
 
 namespace CacheScope::Cli {
 
-/// --name, --history, --no-history, --keep: a command that records its run in the history.
+/// --history FILE: the run history's file (every command that records, and `runs`).
+QCommandLineOption historyFileOption();
+/// --name, --history, --no-history, --keep: a command that records its run in the history
+/// (run, simulate, monitor).
 void addHistoryOptions(QCommandLineParser &parser);
 /// --history FILE, else RunHistory::defaultPath() (runs, and every command that records).
 QString historyPath(const QCommandLineParser &parser);

@@ -2,15 +2,19 @@
 #include "cliutil.h"
 #include "commands.h"
 #include "dboptions.h"
+#include "historyrecorder.h"
 
+#include "core/history/runstarts.h"
 #include "core/monitor/memcachedsource.h"
 #include "core/monitor/monitorsession.h"
 #include "core/monitor/postgressource.h"
 #include "core/monitor/rediscapture.h"
 #include "core/monitor/redissource.h"
+#include "core/report/monitorjson.h"
 #include "core/report/table.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTimer>
@@ -72,6 +76,7 @@ void addMonitorOptions(QCommandLineParser &p)
             "simulate --trace and mrc --trace)."_s,
             u"FILE"_s },
     });
+    addHistoryOptions(p);
 }
 
 /// Prints interval lines and the summary in the chosen format.
@@ -185,64 +190,16 @@ public:
         out().flush();
     }
 
-private:
+    /// The record as --output json prints it (with the key capture's tables).
     QJsonObject json(const MonitorInterval &r) const
     {
-        auto ratio = [](std::optional<double> v) { return v ? QJsonValue(*v) : QJsonValue(); };
-        QJsonObject o {
-            { u"source"_s, m_source },
-            { u"t_ms"_s, r.tMs },
-            { u"interval_ms"_s, r.intervalMs },
-            { u"hits"_s, qint64(r.counts.hits) },
-            { u"misses"_s, qint64(r.counts.misses) },
-            { u"hit_ratio"_s, ratio(r.counts.hitRatio()) },
-            { u"cumulative_hit_ratio"_s, ratio(r.cumulativeHitRatio) },
-            { u"operations"_s, qint64(r.counts.operations) },
-            { u"ops_per_second"_s, r.opsPerSecond },
-            { u"evictions"_s, qint64(r.counts.evictions) },
-            { u"evictions_per_second"_s, r.evictionsPerSecond },
-            { u"expired"_s, qint64(r.counts.expired) },
-            { u"expired_per_second"_s, r.expiredPerSecond },
-            { u"memory_bytes"_s, r.memoryBytes },
-            { u"memory_limit_bytes"_s, r.memoryLimitBytes },
-            { u"keys"_s, r.keys },
-            { u"clients"_s, r.clients },
-            { u"latency_us"_s,
-                QJsonObject { { u"p50"_s, double(r.latencyP50Ns) / 1000.0 },
-                    { u"p99"_s, double(r.latencyP99Ns) / 1000.0 },
-                    { u"count"_s, qint64(r.latencyCount) } } },
-        };
-        if (m_memcached) {
-            o[u"gets"_s] = qint64(r.counts.gets);
-            o[u"sets"_s] = qint64(r.counts.sets);
-            o[u"gets_per_second"_s] = r.getsPerSecond;
-            o[u"sets_per_second"_s] = r.setsPerSecond;
-            o[u"evicted_unfetched"_s] = qint64(r.counts.evictedUnfetched);
-            o[u"expired_unfetched"_s] = qint64(r.counts.expiredUnfetched);
-            // The share of evicted items nobody ever read: memory spent on nothing.
-            o[u"evicted_unfetched_share"_s] = r.counts.evictions == 0
-                ? QJsonValue()
-                : QJsonValue(double(r.counts.evictedUnfetched) / double(r.counts.evictions));
-            QJsonObject slabs;
-            for (const auto &[slab, evicted] : r.slabEvictions)
-                slabs[QString::number(slab)] = qint64(evicted);
-            o[u"slab_evictions"_s] = slabs;
-        }
-        if (r.final && m_source == u"postgres"_s) {
-            QJsonArray tables;
-            for (const MonitorSample::TableIo &t : r.tables)
-                tables.append(
-                    QJsonObject { { u"table"_s, t.table }, { u"heap_blks_hit"_s, t.heapBlocksHit },
-                        { u"heap_blks_read"_s, t.heapBlocksRead } });
-            o[u"top_tables"_s] = tables;
-        }
+        QJsonObject o = monitorIntervalJson(r, m_source);
         if (m_capture)
             addCaptureJson(o, m_capture->snapshot(), m_shadows, measured(r));
-        if (r.final)
-            o[u"final"_s] = true;
         return o;
     }
 
+private:
     /// The Redis's own hit ratio beside the shadows: since the monitor began.
     static std::optional<double> measured(const MonitorInterval &r)
     {
@@ -347,6 +304,11 @@ int monitorCommand(const QStringList &args)
         password = qEnvironmentVariable(var.toLocal8Bit().constData());
     }
 
+    Result<std::unique_ptr<HistoryRecorder>> recorder = HistoryRecorder::fromOptions(p);
+    if (!recorder)
+        return fail(recorder.error());
+    HistoryRecorder *history = recorder->get();
+
     std::unique_ptr<MonitorSource> source;
     RedisSettings redisSettings;
     if (redis) {
@@ -387,6 +349,7 @@ int monitorCommand(const QStringList &args)
     bool finishing = false;
     std::optional<Error> lostError; // set while the connection is down
     qint64 lostAtMs = 0;
+    QElapsedTimer recording; // since the record began (connected)
     QTimer deadline;
     deadline.setSingleShot(true);
     QTimer signalPoll;
@@ -399,6 +362,8 @@ int monitorCommand(const QStringList &args)
         if (keyCapture)
             keyCapture->stop(); // its last publication goes into the summary
         reporter.print(session.total());
+        if (history && recording.isValid())
+            history->finish(recording.elapsed(), reporter.json(session.total()));
         if (lostError) {
             status = fail(u"the connection was lost at "_s
                     + QString::number(double(lostAtMs) / 1000.0, 'f', 1)
@@ -410,6 +375,13 @@ int monitorCommand(const QStringList &args)
     QObject::connect(
         &session, &MonitorSession::connected, &session, [&](const MonitorServerInfo &info) {
             reporter.printServer(info);
+            if (history) {
+                // The address and the server's settings: never a password or a user.
+                history->begin(monitorRunStart(info, options.intervalMs,
+                    redis ? QJsonObject { { u"database"_s, redisSettings.database } }
+                          : QJsonObject()));
+                recording.start();
+            }
             if (durationMs)
                 deadline.start(int(std::min<qint64>(*durationMs, std::numeric_limits<int>::max())));
         });
@@ -425,6 +397,8 @@ int monitorCommand(const QStringList &args)
         if (!finishing) {
             lostError.reset();
             reporter.print(r);
+            if (history)
+                history->point(r.tMs, monitorIntervalJson(r, kind));
         }
     });
     QObject::connect(

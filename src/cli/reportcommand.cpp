@@ -27,10 +27,7 @@ int reportCommand(const QStringList &args)
     p.addOptions({
         { u"html"_s, u"Write the report to FILE (- for standard output)."_s, u"FILE"_s },
         { u"compare"_s, u"Compare with this run: the report covers both."_s, u"ID2"_s },
-        { u"history"_s,
-            u"The run history's file (default: history.sqlite in the app's data\n"
-            "location, or $CACHESCOPE_HISTORY)."_s,
-            u"FILE"_s },
+        historyFileOption(),
     });
     p.addPositionalArgument(u"ID"_s, u"The run, as `cachescope-cli runs list` shows it."_s);
     const QString synopsis = u"ID [--compare ID2] --html FILE [options]"_s;

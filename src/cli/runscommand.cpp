@@ -45,11 +45,13 @@ QString when(const RunRecord &r)
     return r.startedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
 }
 
-int list(RunHistory &h, const QString &format)
+int list(RunHistory &h, const QString &format, const QString &kind)
 {
-    const Result<QList<RunRecord>> runs = h.list();
+    Result<QList<RunRecord>> runs = h.list();
     if (!runs)
         return fail(runs.error(), exitRuntime);
+    if (!kind.isEmpty())
+        runs->removeIf([&](const RunRecord &r) { return r.kind != kind; });
     if (format == u"json"_s) {
         QJsonArray a;
         for (const RunRecord &r : runs.value())
@@ -67,8 +69,10 @@ int list(RunHistory &h, const QString &format)
             r.p99Us ? QString::number(*r.p99Us, 'f', 1) : u"n/a"_s,
             r.complete ? u"complete"_s : u"incomplete"_s });
     out() << t.toText();
-    if (runs->isEmpty())
+    if (runs->isEmpty() && kind.isEmpty())
         out() << "(no runs recorded yet in " << h.path() << ")\n";
+    else if (runs->isEmpty())
+        out() << "(no " << kind << " runs recorded yet in " << h.path() << ")\n";
     return 0;
 }
 
@@ -95,6 +99,23 @@ int show(RunHistory &h, qint64 id, const QString &format)
           << r->pointCount << " points in its time series\n";
     if (!r->notes.isEmpty())
         out() << "  notes: " << r->notes << '\n';
+    if (const QJsonArray results = r->summary.value(u"results"_s).toArray(); !results.isEmpty()) {
+        // A replay: each policy at each capacity, as simulate printed them.
+        Table t({ u"policy"_s, u"capacity"_s, u"requests"_s, u"hits"_s, u"hit%"_s, u"miss_ratio"_s,
+            u"evictions"_s });
+        t.setTextColumn(0);
+        for (const auto &v : results) {
+            const QJsonObject o = v.toObject();
+            t.addRow({ o.value(u"policy"_s).toString(),
+                QString::number(o.value(u"capacity"_s).toInteger()),
+                QString::number(o.value(u"requests"_s).toInteger()),
+                QString::number(o.value(u"hits"_s).toInteger()),
+                percent(summaryValue(o, u"hit_ratio"_s)),
+                QString::number(o.value(u"miss_ratio"_s).toDouble(), 'f', 4),
+                QString::number(o.value(u"evictions"_s).toInteger()) });
+        }
+        out() << "results:\n" << t.toText();
+    }
     out() << "configuration:\n" << QJsonDocument(r->config).toJson(QJsonDocument::Indented);
     return 0;
 }
@@ -185,10 +206,18 @@ int exportRun(RunHistory &h, qint64 id, const QCommandLineParser &p)
         o[u"points"_s] = a;
         bytes = QJsonDocument(o).toJson(QJsonDocument::Indented);
     } else {
-        const QStringList columns = { u"t_ms"_s, u"requests"_s, u"hits"_s, u"misses"_s, u"writes"_s,
-            u"hit_ratio"_s, u"requests_per_second"_s, u"evictions"_s, u"errors"_s, u"entries"_s,
-            u"latency_us.hit.p50"_s, u"latency_us.hit.p99"_s, u"latency_us.miss.p50"_s,
-            u"latency_us.miss.p99"_s, u"database_buffer_hit_ratio"_s };
+        // A monitor's points are its interval records (monitor --output json), a live run's
+        // the interval lines of run --output json; a replay has none.
+        const QStringList columns = r->kind == u"monitor"_s
+            ? QStringList { u"t_ms"_s, u"interval_ms"_s, u"hits"_s, u"misses"_s, u"hit_ratio"_s,
+                  u"operations"_s, u"ops_per_second"_s, u"evictions"_s, u"expired"_s,
+                  u"memory_bytes"_s, u"memory_limit_bytes"_s, u"keys"_s, u"clients"_s,
+                  u"latency_us.p50"_s, u"latency_us.p99"_s }
+            : QStringList { u"t_ms"_s, u"requests"_s, u"hits"_s, u"misses"_s, u"writes"_s,
+                  u"hit_ratio"_s, u"requests_per_second"_s, u"evictions"_s, u"errors"_s,
+                  u"entries"_s, u"latency_us.hit.p50"_s, u"latency_us.hit.p99"_s,
+                  u"latency_us.miss.p50"_s, u"latency_us.miss.p99"_s,
+                  u"database_buffer_hit_ratio"_s };
         QStringList lines { columns.join(u',') };
         for (const auto &[tMs, point] : points.value()) {
             QStringList cells { QString::number(tMs) };
@@ -213,16 +242,16 @@ int runsCommand(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(
-        u"The run history: every `run` is recorded (configuration, time series one point a\n"
-        "second, summary) unless --no-history. list shows them newest first; show one;\n"
-        "compare two (configuration changes, summaries side by side with differences); export\n"
-        "one's time series; rename or delete one."_s);
+        u"The run history: every `run`, `simulate` (kind replay) and `monitor` is recorded\n"
+        "(configuration, time series one point a second, summary) unless --no-history, and\n"
+        "so are the app's runs, trace replays and monitoring sessions. list shows them newest\n"
+        "first (--kind live|replay|monitor: one kind); show one; compare two (configuration\n"
+        "changes, summaries side by side with differences); export one's time series; rename\n"
+        "or delete one."_s);
     p.addHelpOption();
     p.addOptions({
-        { u"history"_s,
-            u"The run history's file (default: history.sqlite in the app's data\n"
-            "location, or $CACHESCOPE_HISTORY)."_s,
-            u"FILE"_s },
+        historyFileOption(),
+        { u"kind"_s, u"list: only runs of this kind: live, replay or monitor."_s, u"KIND"_s },
         { u"output"_s, u"table (default) or json."_s, u"FORMAT"_s },
         { u"csv"_s, u"export: the time series as CSV to FILE (- for standard output)."_s,
             u"FILE"_s },
@@ -241,6 +270,14 @@ int runsCommand(const QStringList &args)
         = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"json"_s });
     if (!format)
         return fail(format.error());
+    QString kind;
+    if (p.isSet(u"kind"_s)) {
+        const Result<QString> chosen
+            = choiceOption(p, u"kind"_s, {}, { u"live"_s, u"replay"_s, u"monitor"_s });
+        if (!chosen)
+            return fail(chosen.error());
+        kind = chosen.value();
+    }
     QStringList pos = p.positionalArguments();
     const QString action = pos.isEmpty() ? u"list"_s : pos.takeFirst();
     const QHash<QString, int> arity { { u"list"_s, 0 }, { u"show"_s, 1 }, { u"compare"_s, 2 },
@@ -252,6 +289,8 @@ int runsCommand(const QStringList &args)
         return fail(u"runs "_s + action + u" takes "_s + QString::number(arity.value(action))
             + u" argument(s), got "_s + QString::number(pos.size())
             + u" (usage: cachescope-cli runs "_s + synopsis + u')');
+    if (!kind.isEmpty() && action != u"list"_s)
+        return fail(Error { u"applies to runs list only"_s, {}, 0, u"--kind"_s, kind });
     QList<qint64> ids;
     for (qsizetype i = 0; i < pos.size(); ++i) {
         if (action == u"rename"_s && i == 1)
@@ -277,7 +316,7 @@ int runsCommand(const QStringList &args)
     }
     RunHistory &h = *opened.value();
     if (action == u"list"_s)
-        return list(h, format.value());
+        return list(h, format.value(), kind);
     if (action == u"show"_s)
         return show(h, ids.at(0), format.value());
     if (action == u"compare"_s)

@@ -1,12 +1,17 @@
 #include "cliutil.h"
 #include "commands.h"
+#include "historyrecorder.h"
 
 #include "core/engine/replayplan.h"
+#include "core/history/runstarts.h"
 #include "core/policy/policyregistry.h"
+#include "core/report/replayjson.h"
 #include "core/report/table.h"
 #include "core/workload/generator.h"
 #include "core/workload/tracereader.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +45,7 @@ void addSimulateOptions(QCommandLineParser &p)
             u"LIST"_s },
     });
     addRedisOptions(p);
+    addHistoryOptions(p);
 }
 
 } // namespace
@@ -75,43 +81,50 @@ void addStreamOptions(QCommandLineParser &p)
     });
 }
 
+Result<TraceOptions> traceOptions(const QCommandLineParser &p)
+{
+    TraceOptions options;
+    if (p.isSet(u"format"_s)) {
+        Result<TraceFormat> f = parseTraceFormat(p.value(u"format"_s));
+        if (!f)
+            return f.error();
+        options.format = f.value();
+    }
+    const auto key = integerOption(p, u"csv-key-col"_s, 1, 1, 10000);
+    const auto size = integerOption(p, u"csv-size-col"_s, 0, 1, 10000);
+    const auto time = integerOption(p, u"csv-time-col"_s, 0, 1, 10000);
+    for (const auto *r : { &key, &size, &time })
+        if (!*r)
+            return r->error();
+    options.csv.keyColumn = int(key.value());
+    options.csv.sizeColumn = int(size.value());
+    options.csv.timeColumn = int(time.value());
+    options.csv.header = p.isSet(u"csv-header"_s);
+    const auto timeUnit = choiceOption(p, u"csv-time-unit"_s, u"s"_s, { u"s"_s, u"ms"_s, u"us"_s });
+    if (!timeUnit)
+        return timeUnit.error();
+    options.csv.timeDivisor = timeUnit.value() == u"s"_s ? 1
+        : timeUnit.value() == u"ms"_s                    ? 1000
+                                                         : 1000000;
+    if (p.isSet(u"csv-delimiter"_s)) {
+        QString d = p.value(u"csv-delimiter"_s);
+        if (d == u"\\t"_s || d == u"tab"_s)
+            d = u"\t"_s;
+        if (d.size() != 1)
+            return Error { u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
+        options.csv.delimiter = d.front();
+    }
+    return options;
+}
+
 Result<Stream> loadStream(const QCommandLineParser &p, SizeUnit unit)
 {
     Stream s;
     if (p.isSet(u"trace"_s)) {
-        TraceOptions options;
-        if (p.isSet(u"format"_s)) {
-            Result<TraceFormat> f = parseTraceFormat(p.value(u"format"_s));
-            if (!f)
-                return f.error();
-            options.format = f.value();
-        }
-        const auto key = integerOption(p, u"csv-key-col"_s, 1, 1, 10000);
-        const auto size = integerOption(p, u"csv-size-col"_s, 0, 1, 10000);
-        const auto time = integerOption(p, u"csv-time-col"_s, 0, 1, 10000);
-        for (const auto *r : { &key, &size, &time })
-            if (!*r)
-                return r->error();
-        options.csv.keyColumn = int(key.value());
-        options.csv.sizeColumn = int(size.value());
-        options.csv.timeColumn = int(time.value());
-        options.csv.header = p.isSet(u"csv-header"_s);
-        const auto timeUnit
-            = choiceOption(p, u"csv-time-unit"_s, u"s"_s, { u"s"_s, u"ms"_s, u"us"_s });
-        if (!timeUnit)
-            return timeUnit.error();
-        options.csv.timeDivisor = timeUnit.value() == u"s"_s ? 1
-            : timeUnit.value() == u"ms"_s                    ? 1000
-                                                             : 1000000;
-        if (p.isSet(u"csv-delimiter"_s)) {
-            QString d = p.value(u"csv-delimiter"_s);
-            if (d == u"\\t"_s || d == u"tab"_s)
-                d = u"\t"_s;
-            if (d.size() != 1)
-                return Error { u"must be a single character"_s, {}, 0, u"--csv-delimiter"_s, d };
-            options.csv.delimiter = d.front();
-        }
-        Result<Stream> read = readReplayTrace(p.value(u"trace"_s), options);
+        const Result<TraceOptions> options = traceOptions(p);
+        if (!options)
+            return options.error();
+        Result<Stream> read = readReplayTrace(p.value(u"trace"_s), options.value());
         if (read)
             for (const QString &line : read->notes)
                 note(read->name + u": "_s + line);
@@ -210,24 +223,9 @@ Result<SimulationOptions> simulationOptions(
 
 namespace {
 
-QJsonObject resultJson(const SimulationResult &r)
+ReplayTraceInfo traceInfo(const Stream &s)
 {
-    const PolicyStats &s = r.stats;
-    return QJsonObject {
-        { u"policy"_s, r.policy },
-        { u"capacity"_s, r.capacity },
-        { u"size_unit"_s, r.sizeUnit == SizeUnit::Bytes ? u"bytes"_s : u"objects"_s },
-        { u"requests"_s, qint64(s.requests) },
-        { u"hits"_s, qint64(s.hits) },
-        { u"misses"_s, qint64(s.misses) },
-        { u"hit_ratio"_s, s.requests ? 1.0 - s.missRatio() : QJsonValue() },
-        { u"miss_ratio"_s, s.missRatio() },
-        { u"byte_miss_ratio"_s, s.byteMissRatio() },
-        { u"evictions"_s, qint64(s.evictions) },
-        { u"seconds"_s, r.seconds },
-        { u"requests_per_second"_s, r.requestsPerSecond() },
-        { u"metadata_bytes"_s, qint64(r.memoryBytes) },
-    };
+    return { s.name, s.format, qint64(s.requests.size()), s.uniqueObjects, s.uniqueBytes };
 }
 
 /// --expect on simulate: an expectation whose first part names a policy of the run applies to
@@ -244,7 +242,7 @@ Result<QList<PolicyExpectation>> parseSimulateExpectations(
     Result<QList<Expectation>> parsed = parseExpectations(text);
     if (!parsed)
         return parsed.error();
-    const QJsonObject shape = resultJson(SimulationResult {});
+    const QJsonObject shape = simulationResultJson(SimulationResult {});
     QList<PolicyExpectation> list;
     for (Expectation e : parsed.value()) {
         QString policy;
@@ -278,7 +276,8 @@ bool checkSimulateExpectations(
         if (mine.isEmpty())
             continue;
         const QString context = r.policy + u" at "_s + QString::number(r.capacity) + u": "_s;
-        all = reportExpectations(evaluateExpectations(mine, resultJson(r)), context) && all;
+        all = reportExpectations(evaluateExpectations(mine, simulationResultJson(r)), context)
+            && all;
     }
     return all;
 }
@@ -316,6 +315,15 @@ int simulateCommand(const QStringList &args)
     if (!plan)
         return fail(plan.error());
 
+    Result<std::unique_ptr<HistoryRecorder>> recorder = HistoryRecorder::fromOptions(p);
+    if (!recorder)
+        return fail(recorder.error());
+    HistoryRecorder *history = recorder->get();
+    // A replay's time in the history: reading the trace and simulating.
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    QElapsedTimer clock;
+    clock.start();
+
     Result<Stream> stream = loadStream(p, unit);
     if (!stream)
         return fail(stream.error());
@@ -338,23 +346,30 @@ int simulateCommand(const QStringList &args)
         expectations = std::move(parsed.value());
     }
     options->threads = int(threads.value());
+    if (history) {
+        ReplayRecord replay;
+        replay.trace = traceInfo(stream.value());
+        if (const Result<TraceOptions> read = traceOptions(p); read)
+            replay.traceOptions = read.value(); // read already by loadStream()
+        replay.policies = plan->policies();
+        replay.capacities = spec.capacities;
+        replay.resolvedCapacities = plan->capacities();
+        replay.sizeUnit = unit;
+        replay.options = options.value();
+        RunStart start = replayRunStart(replay);
+        start.startedAt = startedAt;
+        history->begin(start);
+    }
     const Result<std::vector<SimulationResult>> results
         = plan->run(stream.value(), options.value());
     if (!results)
         return fail(results.error(), exitRuntime);
+    // What --output json prints is the run's summary in the history.
+    const QJsonObject doc = replayJson(traceInfo(stream.value()), results.value());
+    if (history)
+        history->finish(clock.elapsed(), doc);
 
     if (output.value() == u"json"_s) {
-        QJsonArray arr;
-        for (const SimulationResult &r : results.value())
-            arr.append(resultJson(r));
-        const QJsonObject doc {
-            { u"trace"_s, stream->name },
-            { u"format"_s, stream->format },
-            { u"requests"_s, qint64(stream->requests.size()) },
-            { u"unique_objects"_s, qint64(stream->uniqueObjects) },
-            { u"unique_bytes"_s, qint64(stream->uniqueBytes) },
-            { u"results"_s, arr },
-        };
         out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
         return checkSimulateExpectations(expectations, results.value()) ? 0 : exitExpectation;
     }

@@ -150,6 +150,7 @@ MainWindow::~MainWindow()
     // A run still going when the window closes is recorded with what it did so far.
     if (m_recorder)
         m_recorder->finishRun();
+    monitorPage()->finishRecording(); // a monitoring session too
     // The session is a child, deleted after the widgets: it reports to this window no more.
     m_session->disconnect(this);
     m_session->databaseTasks()->disconnect(this);

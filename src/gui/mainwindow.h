@@ -22,6 +22,7 @@ class CachePanel;
 class ChartPanel;
 class CountersModel;
 class DatabasePanel;
+class HistoryWriter;
 class LogModel;
 class RunsPage;
 class SessionRecorder;
@@ -89,7 +90,10 @@ public:
     LogModel *logModel() const { return m_log; }
     CountersModel *countersModel() const { return m_counters; }
     const MetricsHistory &history() const { return m_session->history(); }
-    /// Records the runs (MainWindowOptions::historyPath); null when runs are not recorded.
+    /// Writes the run history (MainWindowOptions::historyPath) for the live runs, the Trace
+    /// replay tab and the Monitor tab; null when runs are not recorded.
+    HistoryWriter *historyWriter() const { return m_historyWriter; }
+    /// Records the live runs; null when runs are not recorded.
     SessionRecorder *sessionRecorder() const { return m_recorder; }
     /// The Runs tab; null when runs are not recorded.
     RunsPage *runsPage() const { return m_runsPage; }
@@ -164,7 +168,8 @@ private:
     std::unique_ptr<Ui::MainWindow> m_ui;
     MainWindowOptions m_options;
     RunSession *m_session = nullptr;
-    SessionRecorder *m_recorder = nullptr; // records runs in the run history (when a path is set)
+    HistoryWriter *m_historyWriter = nullptr; // the run history's thread (when a path is set)
+    SessionRecorder *m_recorder = nullptr; // records live runs in it
     RunsPage *m_runsPage = nullptr; // the Runs tab (with a run history)
     qint64 m_lastRecordedRun = 0; // the last run this window recorded (File > Export report)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"

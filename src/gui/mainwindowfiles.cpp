@@ -10,6 +10,7 @@
 #include "livechart.h"
 #include "livemrcchart.h"
 #include "logmodel.h"
+#include "monitorpage.h"
 #include "runpanel.h"
 #include "runspage.h"
 #include "tracereplaywidget.h"
@@ -153,17 +154,25 @@ void MainWindow::setUpHistory()
         if (!path.isEmpty())
             m_runsPage->exportReport(ids, path);
     });
-    m_recorder = new SessionRecorder(m_session, m_options.historyPath, this);
+    m_historyWriter = new HistoryWriter(m_options.historyPath, this);
+    m_recorder = new SessionRecorder(m_session, m_historyWriter, this);
+    traceReplay()->setHistoryWriter(m_historyWriter);
+    monitorPage()->setHistoryWriter(m_historyWriter);
     m_runsPage = new RunsPage(m_options.historyPath, this);
     m_ui->tabs->addTab(m_runsPage, tr("R&uns"));
-    connect(m_recorder, &SessionRecorder::recorded, this, [this](qint64 id) {
-        m_lastRecordedRun = id;
-        logInfo(tr("Run recorded as run %1 in %2 (Runs tab; cachescope-cli runs show %1)")
-                    .arg(id)
-                    .arg(m_recorder->historyPath()));
-        m_runsPage->refresh();
-    });
-    connect(m_recorder, &SessionRecorder::failed, this, [this](const Error &e) {
+    connect(m_historyWriter, &HistoryWriter::recorded, this,
+        [this](quint64, qint64 id, const QString &kind) {
+            m_lastRecordedRun = id;
+            const QString what = kind == u"replay"_s ? tr("Trace replay")
+                : kind == u"monitor"_s               ? tr("Monitoring session")
+                                                     : tr("Run");
+            logInfo(tr("%1 recorded as run %2 in %3 (Runs tab; cachescope-cli runs show %2)")
+                        .arg(what)
+                        .arg(id)
+                        .arg(m_historyWriter->historyPath()));
+            m_runsPage->refresh();
+        });
+    connect(m_historyWriter, &HistoryWriter::failed, this, [this](const Error &e) {
         m_log->add(LogModel::Level::Error, tr("Run history: %1").arg(e.toString()));
     });
     connect(m_runsPage, &RunsPage::errorOccurred, this, &MainWindow::reportError);

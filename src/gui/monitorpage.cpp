@@ -6,10 +6,13 @@
 #include "livechart.h"
 #include "monitormodels.h"
 
+#include "core/history/historywriter.h"
+#include "core/history/runstarts.h"
 #include "core/monitor/memcachedsource.h"
 #include "core/monitor/monitorsession.h"
 #include "core/monitor/postgressource.h"
 #include "core/monitor/redissource.h"
+#include "core/report/monitorjson.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -159,6 +162,7 @@ MonitorPage::MonitorPage(QWidget *parent)
 
 MonitorPage::~MonitorPage()
 {
+    finishRecording();
     // The session (a child) stops and joins its thread in its destructor; it reports to this
     // page no more.
     if (m_session)
@@ -320,6 +324,7 @@ bool MonitorPage::isActive() const
 bool MonitorPage::connectToServer()
 {
     if (m_session) {
+        finishRecording();
         // The old session finishes on its own; it reports to this page no more.
         MonitorSession *old = m_session;
         m_session = nullptr;
@@ -374,6 +379,7 @@ bool MonitorPage::connectToServer()
     m_sessionSource = sourceName();
     MonitorSession::Options options;
     options.intervalMs = m_ui->intervalSpin->value();
+    m_sessionIntervalMs = options.intervalMs;
     m_session = new MonitorSession(std::move(src), options, this);
     connect(m_session, &MonitorSession::connected, this, &MonitorPage::onConnected);
     connect(m_session, &MonitorSession::connectFailed, this, [this](const Error &error) {
@@ -419,7 +425,18 @@ void MonitorPage::disconnectFromServer()
     if (!m_session || m_state == State::Stopping)
         return;
     setState(State::Stopping);
+    finishRecording();
     m_session->stop();
+}
+
+void MonitorPage::finishRecording()
+{
+    if (m_recordTicket == 0 || !m_session)
+        return;
+    const quint64 ticket = std::exchange(m_recordTicket, 0);
+    if (m_historyWriter)
+        m_historyWriter->finish(ticket, m_recordClock.elapsed(),
+            monitorIntervalJson(m_session->total(), m_sessionSource));
 }
 
 void MonitorPage::onConnected(const MonitorServerInfo &info)
@@ -438,6 +455,14 @@ void MonitorPage::onConnected(const MonitorServerInfo &info)
     m_ui->serverInfoLabel->setText(lines.join(u"<br>"_s));
     if (m_sessionSource == u"redis"_s)
         m_capture->setServer(m_redisSettings); // before the state: listeners may start a capture
+    if (m_historyWriter && m_recordTicket == 0) {
+        // The address and settings, never the password or the user.
+        const QJsonObject extra = m_sessionSource == u"redis"_s
+            ? QJsonObject { { u"database"_s, m_redisSettings.database } }
+            : QJsonObject();
+        m_recordTicket = m_historyWriter->begin(monitorRunStart(info, m_sessionIntervalMs, extra));
+        m_recordClock.start();
+    }
     setState(State::Monitoring);
     emit messageLogged(tr("Monitor: connected to %1 %2 at %3%4")
                            .arg(info.source, info.version, info.address,
@@ -482,6 +507,8 @@ void MonitorPage::onInterval(const MonitorInterval &r)
             lat->append(1, t, double(r.latencyP99Ns) / 1000.0);
     }
 
+    if (m_recordTicket != 0 && m_historyWriter)
+        m_historyWriter->point(m_recordTicket, r.tMs, monitorIntervalJson(r, m_sessionSource));
     const MonitorInterval total = m_session->total();
     m_counters->setRecords(r, total);
     if (m_sessionSource == u"redis"_s)
@@ -529,6 +556,7 @@ void MonitorPage::onMarker(qint64 tMs, const QString &label)
 void MonitorPage::onStopped()
 {
     m_capture->clearServer();
+    finishRecording();
     if (m_session) {
         m_session->disconnect(this);
         m_session->deleteLater();
@@ -614,5 +642,7 @@ void MonitorPage::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     renderCharts();
 }
+
+void MonitorPage::setHistoryWriter(HistoryWriter *writer) { m_historyWriter = writer; }
 
 } // namespace CacheScope

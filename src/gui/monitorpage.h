@@ -6,6 +6,8 @@
 #include "core/monitor/monitorsample.h"
 #include "core/monitor/redissource.h"
 
+#include <QElapsedTimer>
+#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
@@ -22,6 +24,7 @@ class MonitorPage;
 
 namespace CacheScope {
 
+class HistoryWriter;
 class KeyCapturePanel;
 class LiveChart;
 class MonitorCountersModel;
@@ -36,7 +39,8 @@ class MonitorSession;
 /// round-trip latency), markers where the counters reset, the connection was lost or came back,
 /// the counters table and, per source, memcached's evictions per slab class or PostgreSQL's
 /// busiest tables, or a Redis's key capture (KeyCapturePanel: per-prefix, top-key and what-if
-/// tables). A hidden page collects points without drawing.
+/// tables). A hidden page collects points without drawing. With a HistoryWriter, each session
+/// is recorded in the run history (kind "monitor") from a successful Connect to Disconnect.
 class MonitorPage : public QWidget
 {
     Q_OBJECT
@@ -93,6 +97,12 @@ public:
     int intervalCount() const { return m_intervals; }
     /// Draw the charts at most this often (0: at every interval).
     void setMinRenderIntervalMs(int ms);
+    /// Record each session in the run history through `writer` (null: not recorded): begun
+    /// when it connects, a point per interval (kept one a second), its totals at Disconnect.
+    void setHistoryWriter(HistoryWriter *writer);
+    /// Ends the session's record with its totals so far (the window closing); nothing when
+    /// none is being recorded.
+    void finishRecording();
 
 signals:
     /// An error for the app's log and message banner; the app carries on.
@@ -133,6 +143,10 @@ private:
     std::array<QString, 3> m_users; // each source's user field, by Source
     int m_postgresPort = 5432; // CACHESCOPE_PG_PORT when set, as the app's PostgreSQL runs
     QString m_sessionSource; // "redis", "memcached", "postgres" of the session
+    int m_sessionIntervalMs = 0;
+    QPointer<HistoryWriter> m_historyWriter;
+    quint64 m_recordTicket = 0; // the session's record in the run history; 0: none
+    QElapsedTimer m_recordClock; // since the record began
     State m_state = State::Idle;
     int m_intervals = 0;
     double m_latest = 0;

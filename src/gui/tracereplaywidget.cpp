@@ -5,6 +5,8 @@
 #include "missratiochart.h"
 #include "traceresultsmodel.h"
 
+#include "core/history/historywriter.h"
+#include "core/history/runstarts.h"
 #include "core/policy/policyregistry.h"
 
 #include <QFileDialog>
@@ -96,6 +98,7 @@ TraceReplayWidget::TraceReplayWidget(QWidget *parent)
                                      : tr(", read in %1 s").arg(o.readSeconds, 0, 'f', 2));
         m_ui->summaryLabel->setText(summary);
         emit messageLogged(tr("Trace replay: %1").arg(summary));
+        record(o);
     });
     connect(m_replayer, &TraceReplayer::failed, this, [this](const Error &e) {
         setRunning(false);
@@ -202,6 +205,9 @@ bool TraceReplayWidget::startReplay()
         return false;
     }
     addRecent(r.path);
+    m_started = r;
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_clock.start();
     setRunning(true);
     m_ui->summaryLabel->setText(
         tr("Replaying %1 through %n policies…", nullptr, int(r.policies.size()))
@@ -209,6 +215,29 @@ bool TraceReplayWidget::startReplay()
     emit messageLogged(tr("Trace replay started: %1, policies %2, capacities %3")
                            .arg(r.path, r.policies.join(u", "_s), r.capacities));
     return true;
+}
+
+void TraceReplayWidget::record(const TraceReplayOutcome &o)
+{
+    if (!m_historyWriter)
+        return;
+    ReplayRecord replay;
+    replay.trace = { o.path, o.format, o.requests, o.uniqueObjects, o.uniqueBytes };
+    replay.traceOptions = m_started.options;
+    for (const SimulationResult &r : o.results) {
+        if (!replay.policies.contains(r.policy))
+            replay.policies << r.policy;
+        if (std::find(
+                replay.resolvedCapacities.begin(), replay.resolvedCapacities.end(), r.capacity)
+            == replay.resolvedCapacities.end())
+            replay.resolvedCapacities.push_back(r.capacity);
+    }
+    replay.capacities = m_started.capacities;
+    replay.sizeUnit = o.sizeUnit;
+    replay.options.sizeUnit = o.sizeUnit; // the tab replays with the default seed and settings
+    RunStart start = replayRunStart(replay);
+    start.startedAt = m_startedAt;
+    m_historyWriter->record(start, m_clock.elapsed(), replayJson(replay.trace, o.results));
 }
 
 void TraceReplayWidget::cancelReplay() { m_replayer->cancel(); }
@@ -224,5 +253,7 @@ void TraceReplayWidget::setRunning(bool running)
         m_ui->progressBar->setFormat(tr("starting"));
     }
 }
+
+void TraceReplayWidget::setHistoryWriter(HistoryWriter *writer) { m_historyWriter = writer; }
 
 } // namespace CacheScope

@@ -2,6 +2,9 @@
 
 #include "tracereplayer.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -14,12 +17,14 @@ class TraceReplayWidget;
 
 namespace CacheScope {
 
+class HistoryWriter;
 class MissRatioChart;
 class TraceResultsModel;
 
 /// The Trace replay tab: open a trace (recent ones remembered), choose policies and
 /// capacities, replay in the background with progress and Cancel, then read the results table
-/// and the miss ratio against capacity chart (one line per policy, OPT as the bound).
+/// and the miss ratio against capacity chart (one line per policy, OPT as the bound). With a
+/// HistoryWriter, each finished replay is recorded in the run history (kind "replay").
 class TraceReplayWidget : public QWidget
 {
     Q_OBJECT
@@ -45,6 +50,9 @@ public:
     void cancelReplay();
     bool isRunning() const;
 
+    /// Record each finished replay in the run history through `writer` (null: not recorded).
+    void setHistoryWriter(HistoryWriter *writer);
+
     TraceReplayer *replayer() const { return m_replayer; }
     TraceResultsModel *resultsModel() const { return m_model; }
     MissRatioChart *chart() const;
@@ -59,12 +67,17 @@ private:
     void addRecent(const QString &path);
     void setRunning(bool running);
     void updateCsvRow();
+    void record(const TraceReplayOutcome &outcome);
 
     std::unique_ptr<Ui::TraceReplayWidget> m_ui;
     TraceReplayer *m_replayer = nullptr;
     TraceResultsModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QStringList m_recent;
+    QPointer<HistoryWriter> m_historyWriter;
+    TraceReplayRequest m_started; // the replay running, for its record
+    QDateTime m_startedAt;
+    QElapsedTimer m_clock;
 };
 
 } // namespace CacheScope

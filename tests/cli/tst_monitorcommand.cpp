@@ -1,11 +1,13 @@
 // cachescope-cli monitor through QProcess against private redis-server and memcached processes:
 // JSON lines and their keys, the hits and misses driven while it runs, markers when the server
 // goes away, exit status 2 for bad options (naming option and value) and 1 for a server that
-// cannot be reached or refuses the password.
+// cannot be reached or refuses the password; each session recorded in the run history (kind
+// monitor) with its points and totals, never its password.
 #include "clirun.h"
 #include "serverprocess.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,6 +51,12 @@ class tst_MonitorCommand : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // The sessions these tests do not record on purpose go here, not to the user's history.
+        qputenv("CACHESCOPE_HISTORY", m_dir.filePath(u"default-history.sqlite"_s).toLocal8Bit());
+    }
     void badOptions_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -373,6 +381,86 @@ private slots:
         const qint64 unfetched = total.at(header.indexOf(u"evicted_unfetched"_s)).toLongLong();
         QVERIFY2(unfetched > 500, qPrintable(*totalRow));
     }
+
+    void sessionIsRecordedWithoutItsPassword()
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(ServerProcess::Kind::Redis,
+                     { u"--requirepass"_s, u"pw-never-stored"_s, u"--maxmemory"_s, u"8mb"_s,
+                         u"--maxmemory-policy"_s, u"allkeys-lfu"_s }),
+            qPrintable(server.error()));
+        const QString address = server.host() + u':' + QString::number(server.port());
+        const QString history = m_dir.filePath(u"monitor.sqlite"_s);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"MONITOR_TEST_PASSWORD"_s, u"pw-never-stored"_s);
+        const CliRun r = runCli(
+            { u"monitor"_s, u"--redis"_s, address, u"--password-env"_s, u"MONITOR_TEST_PASSWORD"_s,
+                u"--duration"_s, u"2500ms"_s, u"--interval-ms"_s, u"250"_s, u"--output"_s,
+                u"json"_s, u"--history"_s, history, u"--name"_s, u"watched"_s },
+            env);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(u"recorded as run"_s), qPrintable(r.err));
+        const QList<QJsonObject> lines = jsonLines(r.out);
+        QVERIFY(lines.size() >= 4);
+        QVERIFY(lines.back().value(u"final"_s).toBool());
+
+        const auto runs = [&](const QStringList &args) {
+            return runCli(QStringList { u"runs"_s } + args
+                + QStringList { u"--history"_s, history, u"--output"_s, u"json"_s });
+        };
+        const QJsonArray list
+            = QJsonDocument::fromJson(runs({ u"list"_s, u"--kind"_s, u"monitor"_s }).out.toUtf8())
+                  .array();
+        QCOMPARE(list.size(), 1);
+        const QJsonObject listed = list.at(0).toObject();
+        QCOMPARE(listed.value(u"kind"_s).toString(), u"monitor"_s);
+        QCOMPARE(listed.value(u"name"_s).toString(), u"watched"_s);
+        QCOMPARE(listed.value(u"policy"_s).toString(), u"allkeys-lfu"_s);
+        QCOMPARE(listed.value(u"capacity"_s).toString(), u"8388608 bytes"_s);
+        QCOMPARE(listed.value(u"workload"_s).toString(), address);
+        QVERIFY(listed.value(u"complete"_s).toBool());
+
+        const qint64 id = listed.value(u"id"_s).toInteger();
+        const QJsonObject shown
+            = QJsonDocument::fromJson(runs({ u"show"_s, QString::number(id) }).out.toUtf8())
+                  .object();
+        // One point a second of 2.5 s, the summary the final line printed.
+        QVERIFY2(shown.value(u"points"_s).toInteger() >= 2,
+            qPrintable(QString::number(shown.value(u"points"_s).toInteger())));
+        QVERIFY(shown.value(u"points"_s).toInteger() <= 4);
+        QCOMPARE(shown.value(u"summary"_s).toObject(), lines.back());
+        const QJsonObject config = shown.value(u"config"_s).toObject();
+        QCOMPARE(config.value(u"source"_s).toString(), u"redis"_s);
+        QCOMPARE(config.value(u"address"_s).toString(), address);
+        QCOMPARE(config.value(u"interval_ms"_s).toInteger(), 250);
+        QCOMPARE(config.value(u"server"_s)
+                     .toObject()
+                     .value(u"settings"_s)
+                     .toObject()
+                     .value(u"maxmemory-policy"_s)
+                     .toString(),
+            u"allkeys-lfu"_s);
+        // The password is nowhere: not in the configuration, not in the file.
+        const QByteArray shownText = QJsonDocument(shown).toJson();
+        QVERIFY(!shownText.contains("pw-never-stored"));
+        QVERIFY(!shownText.contains("MONITOR_TEST_PASSWORD"));
+        for (const QString &file : QStringList { history, history + u"-wal"_s }) {
+            QFile f(file);
+            if (f.open(QIODevice::ReadOnly))
+                QVERIFY2(!f.readAll().contains("pw-never-stored"), qPrintable(file));
+        }
+
+        // Its points export with the monitor's own columns.
+        const CliRun csv = runCli({ u"runs"_s, u"export"_s, QString::number(id), u"--csv"_s, u"-"_s,
+            u"--history"_s, history });
+        QCOMPARE(csv.exitCode, 0);
+        const QStringList rows = csv.out.trimmed().split(u'\n');
+        QVERIFY(rows.at(0).startsWith(u"t_ms,interval_ms,hits,misses,hit_ratio,operations"_s));
+        QCOMPARE(rows.size(), shown.value(u"points"_s).toInteger() + 1);
+    }
+
+private:
+    QTemporaryDir m_dir;
 };
 
 QTEST_GUILESS_MAIN(tst_MonitorCommand)

@@ -1,8 +1,10 @@
-// cachescope-cli simulate through QProcess: JSON fields and values, exit status and stderr.
+// cachescope-cli simulate through QProcess: JSON fields and values, exit status and stderr; each
+// replay recorded in the run history (kind replay), its summary what --output json printed.
 #include "clirun.h"
 #include "testsupport.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +19,12 @@ class tst_SimulateCommand : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // The replays these tests do not record on purpose go here, not to the user's history.
+        qputenv("CACHESCOPE_HISTORY", m_dir.filePath(u"default-history.sqlite"_s).toLocal8Bit());
+    }
     void jsonMatchesReference();
     void percentCapacitiesFloor();
     void tableAndCsv();
@@ -28,6 +36,10 @@ private slots:
     void helpListsOptions();
     void redisOptionsAndClock();
     void expectPerPolicy();
+    void replaysAreRecordedInTheHistory();
+
+private:
+    QTemporaryDir m_dir;
 };
 
 namespace {
@@ -49,7 +61,7 @@ void tst_SimulateCommand::jsonMatchesReference()
     // reference.csv: cache2k_web07 at 204 objects: lru 46321, sieve 43904, opt 35488 misses.
     const CliRun r = runCli({ u"simulate"_s, u"--trace"_s,
         TestSupport::dataPath(u"cache2k_web07.trace"_s), u"--policy"_s, u"lru,sieve,opt"_s,
-        u"--capacity"_s, u"204"_s, u"--output"_s, u"json"_s });
+        u"--capacity"_s, u"204"_s, u"--output"_s, u"json"_s, u"--no-history"_s });
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     const QJsonObject o = json(r);
@@ -317,6 +329,92 @@ void tst_SimulateCommand::expectPerPolicy()
     QCOMPARE(other.exitCode, 2);
     QVERIFY2(other.err.contains(u"names policy 'fifo', which this run does not simulate"_s),
         qPrintable(other.err));
+}
+
+void tst_SimulateCommand::replaysAreRecordedInTheHistory()
+{
+    const QString history = m_dir.filePath(u"replays.sqlite"_s);
+    const QString trace = TestSupport::dataPath(u"cache2k_web07.trace"_s);
+    const auto simulate = [&](const QString &capacities, const QStringList &extra) {
+        return runCli(
+            QStringList { u"simulate"_s, u"--trace"_s, trace, u"--policy"_s, u"lru,sieve"_s,
+                u"--capacity"_s, capacities, u"--output"_s, u"json"_s, u"--history"_s, history }
+            + extra);
+    };
+    const auto runs = [&](const QStringList &args) {
+        const CliRun r = runCli(QStringList { u"runs"_s } + args
+            + QStringList { u"--history"_s, history, u"--output"_s, u"json"_s });
+        if (r.exitCode != 0)
+            qWarning("%s", qPrintable(r.err));
+        return QJsonDocument::fromJson(r.out.toUtf8());
+    };
+
+    const CliRun small = simulate(u"204"_s, { u"--name"_s, u"web07 small"_s });
+    QCOMPARE(small.exitCode, 0);
+    QVERIFY2(small.err.contains(u"recorded as run"_s), qPrintable(small.err));
+    const CliRun big = simulate(u"5%"_s, {}); // of 20484 unique objects: 1024
+    QCOMPARE(big.exitCode, 0);
+    const CliRun unrecorded = runCli({ u"simulate"_s, u"--trace"_s, trace, u"--policy"_s, u"lru"_s,
+        u"--capacity"_s, u"100"_s, u"--history"_s, history, u"--no-history"_s });
+    QCOMPARE(unrecorded.exitCode, 2); // --no-history with --history is refused
+    QVERIFY(runCli({ u"simulate"_s, u"--trace"_s, trace, u"--policy"_s, u"lru"_s, u"--capacity"_s,
+                       u"100"_s, u"--no-history"_s })
+                .exitCode
+        == 0);
+
+    const QJsonArray list = runs({ u"list"_s }).array();
+    QCOMPARE(list.size(), 2);
+    const QJsonObject first = list.at(1).toObject();
+    QCOMPARE(first.value(u"kind"_s).toString(), u"replay"_s);
+    QCOMPARE(first.value(u"name"_s).toString(), u"web07 small"_s);
+    QCOMPARE(first.value(u"policy"_s).toString(), u"lru,sieve"_s);
+    QCOMPARE(first.value(u"capacity"_s).toString(), u"204"_s);
+    QCOMPARE(first.value(u"workload"_s).toString(), u"cache2k_web07.trace"_s);
+    QCOMPARE(first.value(u"requests"_s).toInteger(), 76118);
+    QVERIFY(first.value(u"complete"_s).toBool());
+    // The list's hit ratio is the best result's (sieve: 43904 misses against lru's 46321).
+    QCOMPARE(first.value(u"hit_ratio"_s).toDouble(), 1.0 - 43904.0 / 76118.0);
+    QCOMPARE(runs({ u"list"_s, u"--kind"_s, u"replay"_s }).array().size(), 2);
+    QCOMPARE(runs({ u"list"_s, u"--kind"_s, u"live"_s }).array().size(), 0);
+
+    // Its summary is what simulate printed, number for number.
+    const qint64 id = first.value(u"id"_s).toInteger();
+    const QJsonObject shown = runs({ u"show"_s, QString::number(id) }).object();
+    QCOMPARE(shown.value(u"summary"_s).toObject(), json(small));
+    QCOMPARE(shown.value(u"points"_s).toInteger(), 0);
+    const QJsonObject config = shown.value(u"config"_s).toObject();
+    QCOMPARE(config.value(u"trace"_s).toString(), QFileInfo(trace).absoluteFilePath());
+    QCOMPARE(config.value(u"format"_s).toString(), u"u32be"_s);
+    QCOMPARE(config.value(u"policies"_s).toArray(), QJsonArray({ u"lru"_s, u"sieve"_s }));
+    QCOMPARE(config.value(u"resolved_capacities"_s).toArray(), QJsonArray({ 204 }));
+    QCOMPARE(config.value(u"options"_s).toObject().value(u"seed"_s).toInteger(), 42);
+    const QJsonObject second
+        = runs({ u"show"_s, QString::number(list.at(0).toObject().value(u"id"_s).toInteger()) })
+              .object();
+    QCOMPARE(second.value(u"summary"_s).toObject(), json(big));
+    QCOMPARE(second.value(u"config"_s).toObject().value(u"capacities"_s).toString(), u"5%"_s);
+
+    // Compared: each policy's hit ratio side by side, and the capacity that changed.
+    const QJsonObject compared = runs(
+        { u"compare"_s, QString::number(id), QString::number(second.value(u"id"_s).toInteger()) })
+                                     .object();
+    QStringList changed;
+    for (const QJsonValue &c : compared.value(u"config_changes"_s).toArray())
+        changed << c.toObject().value(u"field"_s).toString();
+    QVERIFY2(changed.contains(u"resolved_capacities"_s), qPrintable(changed.join(u", "_s)));
+    QVERIFY(changed.contains(u"capacities"_s));
+    QJsonObject sieve;
+    for (const QJsonValue &m : compared.value(u"metrics"_s).toArray())
+        if (m.toObject().value(u"metric"_s).toString() == u"results.sieve.hit_ratio"_s)
+            sieve = m.toObject();
+    QVERIFY2(!sieve.isEmpty(), QJsonDocument(compared).toJson().constData());
+    const QJsonArray smallResults = json(small).value(u"results"_s).toArray();
+    const QJsonArray bigResults = json(big).value(u"results"_s).toArray();
+    QCOMPARE(sieve.value(u"a"_s).toDouble(),
+        smallResults.at(1).toObject().value(u"hit_ratio"_s).toDouble());
+    QCOMPARE(sieve.value(u"b"_s).toDouble(),
+        bigResults.at(1).toObject().value(u"hit_ratio"_s).toDouble());
+    QVERIFY(sieve.value(u"b"_s).toDouble() > sieve.value(u"a"_s).toDouble()); // a bigger cache
 }
 
 QTEST_GUILESS_MAIN(tst_SimulateCommand)

@@ -2,6 +2,7 @@
 // directory): scenarios fill every chart, panel edits reach the live engine and mark the
 // charts, a bad PostgreSQL port is reported without taking the window down.
 
+#include "core/history/historywriter.h"
 #include "core/history/runhistory.h"
 #include "core/history/sessionrecorder.h"
 #include "gui/cachepanel.h"
@@ -17,9 +18,12 @@
 #include "gui/runpanel.h"
 #include "gui/tracereplaywidget.h"
 
+#include "testsupport.h"
+
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
@@ -50,6 +54,7 @@ private slots:
     void exportsTimeSeriesAndConfig();
     void settingsRememberConfigAndRecentTraces();
     void runsAreRecordedInTheHistory();
+    void traceReplaysAreRecordedInTheHistory();
 
 private:
     std::unique_ptr<MainWindow> makeWindow(const QString &demoFile = u"demo.sqlite"_s);
@@ -381,6 +386,61 @@ void tst_MainWindowRun::runsAreRecordedInTheHistory()
     QVERIFY(run->requests > 0);
     QCOMPARE(qint64(run->summary.value(u"requests"_s).toDouble()), run->requests);
     QVERIFY(run->hitRatio && *run->hitRatio > 0);
+}
+
+void tst_MainWindowRun::traceReplaysAreRecordedInTheHistory()
+{
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"replay-demo.sqlite"_s);
+    options.useSettings = false;
+    options.historyPath = m_dir.filePath(u"replay-history.sqlite"_s);
+    MainWindow w(options);
+    w.show();
+    TraceReplayWidget *replay = w.traceReplay();
+    const QString trace = TestSupport::dataPath(u"lirs_multi1.trace"_s);
+    replay->setTracePath(trace);
+    replay->setSelectedPolicies({ u"lru"_s, u"arc"_s });
+    replay->setCapacities(u"130,500"_s);
+    QSignalSpy finished(replay->replayer(), &TraceReplayer::finished);
+    QVERIFY(replay->startReplay());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+    const auto outcome = finished.at(0).at(0).value<TraceReplayOutcome>();
+    QCOMPARE(outcome.results.size(), std::size_t(4));
+    w.historyWriter()->flush();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        w.logModel()->toText().contains(u"Trace replay recorded as run"_s), 5000);
+
+    auto history = RunHistory::open(options.historyPath, false);
+    QVERIFY2(history, qPrintable(history ? QString() : history.error().toString()));
+    const auto runs = history.value()->list();
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), 1);
+    const Result<RunRecord> run = history.value()->run(runs->at(0).id);
+    QVERIFY(run);
+    QCOMPARE(run->kind, u"replay"_s);
+    QVERIFY(run->complete);
+    QCOMPARE(run->workload, u"lirs_multi1.trace"_s);
+    QCOMPARE(run->capacity, u"130,500"_s);
+    QCOMPARE(run->requests, 15858);
+    QCOMPARE(run->pointCount, 0);
+    QCOMPARE(run->config.value(u"capacities"_s).toString(), u"130,500"_s);
+    QCOMPARE(run->config.value(u"trace"_s).toString(), QFileInfo(trace).absoluteFilePath());
+    // Each result as the tab showed it; the list's hit ratio is the best of them.
+    const QJsonArray results = run->summary.value(u"results"_s).toArray();
+    QCOMPARE(results.size(), 4);
+    double best = 0;
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        const QJsonObject r = results.at(i).toObject();
+        const SimulationResult &expected = outcome.results.at(std::size_t(i));
+        QCOMPARE(r.value(u"policy"_s).toString(), expected.policy);
+        QCOMPARE(r.value(u"capacity"_s).toInteger(), expected.capacity);
+        QCOMPARE(r.value(u"hits"_s).toInteger(), qint64(expected.stats.hits));
+        QCOMPARE(r.value(u"misses"_s).toInteger(), qint64(expected.stats.misses));
+        best = std::max(best, r.value(u"hit_ratio"_s).toDouble());
+    }
+    QVERIFY(run->policy == u"lru,arc"_s || run->policy == u"arc,lru"_s);
+    QVERIFY(run->hitRatio && *run->hitRatio == best);
+    QVERIFY(best > 0);
 }
 
 QTEST_MAIN(tst_MainWindowRun)

@@ -1,7 +1,10 @@
 // The app's Monitor tab against private redis-server and memcached processes
 // (tests/serverprocess.h): the hits and misses driven here through hiredis and the text protocol
 // reach the counters and the hit-ratio chart; a wrong password, a killed server and Disconnect
-// each show what happened in the app's log and banner, and the app carries on.
+// each show what happened in the app's log and banner, and the app carries on. With a run history,
+// each session is recorded (kind monitor) from Connect to Disconnect or the window's closing.
+#include "core/history/historywriter.h"
+#include "core/history/runhistory.h"
 #include "gui/guiresources.h"
 #include "gui/keycapturepanel.h"
 #include "gui/livechart.h"
@@ -13,6 +16,7 @@
 
 #include "serverprocess.h"
 
+#include <QFile>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QStandardPaths>
@@ -155,20 +159,22 @@ private slots:
     void redisKeyCapturePrefixesAndWhatIf();
     void keyCaptureLostIsReported();
     void keyCaptureRefusedByAcl();
+    void sessionsAreRecordedInTheHistory();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
+    std::unique_ptr<MainWindow> makeWindow(const QString &historyPath = {});
     MonitorPage *connectTo(
         MainWindow &w, MonitorPage::Source source, quint16 port, const QString &password = {});
 
     QTemporaryDir m_dir;
 };
 
-std::unique_ptr<MainWindow> tst_MonitorPage::makeWindow()
+std::unique_ptr<MainWindow> tst_MonitorPage::makeWindow(const QString &historyPath)
 {
     MainWindowOptions options;
     options.demoDatabasePath = m_dir.filePath(u"demo.sqlite"_s);
     options.useSettings = false;
+    options.historyPath = historyPath;
     auto w = std::make_unique<MainWindow>(options);
     w->resize(1400, 860);
     w->show();
@@ -385,6 +391,84 @@ void tst_MonitorPage::memcachedCountersAndSlabs()
     QVERIFY(charted);
     page->disconnectFromServer();
     QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Idle, 5000);
+}
+
+void tst_MonitorPage::sessionsAreRecordedInTheHistory()
+{
+    ServerProcess server;
+    QVERIFY2(server.start(ServerProcess::Kind::Redis,
+                 { u"--requirepass"_s, u"app-secret-pw"_s, u"--maxmemory"_s, u"8mb"_s,
+                     u"--maxmemory-policy"_s, u"allkeys-lfu"_s }),
+        qPrintable(server.error()));
+    const QString historyPath = m_dir.filePath(u"monitor-history.sqlite"_s);
+    const QString address = u"127.0.0.1:"_s + QString::number(server.port());
+    auto w = makeWindow(historyPath);
+    QVERIFY(w->historyWriter());
+    MonitorPage *page
+        = connectTo(*w, MonitorPage::Source::Redis, server.port(), u"app-secret-pw"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Monitoring, 5000);
+    RedisClient client(server.port());
+    QCOMPARE(client.run("AUTH app-secret-pw"), QByteArray("OK"));
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(client.run("SET k" + QByteArray::number(i) + " v"), QByteArray("OK"));
+    for (int i = 0; i < 12; ++i)
+        QCOMPARE(client.run("GET k" + QByteArray::number(i % 4)), QByteArray("v"));
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(client.run("GET missing" + QByteArray::number(i)), QByteArray(""));
+    QTRY_COMPARE_WITH_TIMEOUT(total(page, MonitorCountersModel::Misses), 4, 5000);
+    // 100 ms intervals over 2.5 s: kept one a second.
+    QTRY_VERIFY_WITH_TIMEOUT(page->intervalCount() >= 25, 10000);
+    page->disconnectFromServer();
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Idle, 5000);
+    w->historyWriter()->flush();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        logHas(w->logModel(), LogModel::Level::Info, u"Monitoring session recorded as run"_s),
+        5000);
+
+    {
+        auto history = RunHistory::open(historyPath, false);
+        QVERIFY2(history, qPrintable(history ? QString() : history.error().toString()));
+        const auto runs = history.value()->list();
+        QVERIFY(runs);
+        QCOMPARE(runs->size(), 1);
+        const Result<RunRecord> run = history.value()->run(runs->at(0).id);
+        QVERIFY(run);
+        QCOMPARE(run->kind, u"monitor"_s);
+        QVERIFY(run->complete);
+        QCOMPARE(run->policy, u"allkeys-lfu"_s);
+        QCOMPARE(run->capacity, u"8388608 bytes"_s);
+        QCOMPARE(run->workload, address);
+        QVERIFY2(run->pointCount >= 2 && run->pointCount <= 12,
+            qPrintable(QString::number(run->pointCount)));
+        QCOMPARE(run->summary.value(u"hits"_s).toInteger(), 12);
+        QCOMPARE(run->summary.value(u"misses"_s).toInteger(), 4);
+        QVERIFY(run->summary.value(u"final"_s).toBool());
+        QVERIFY(run->hitRatio && qFuzzyCompare(*run->hitRatio, 0.75));
+        QCOMPARE(run->config.value(u"address"_s).toString(), address);
+        QCOMPARE(run->config.value(u"interval_ms"_s).toInteger(), 100);
+        QVERIFY(!QJsonDocument(run->config).toJson().contains("app-secret-pw"));
+        const auto points = history.value()->points(run->id);
+        QVERIFY(points);
+        QCOMPARE(points->front().second.value(u"source"_s).toString(), u"redis"_s);
+    }
+    for (const QString &file : QStringList { historyPath, historyPath + u"-wal"_s }) {
+        QFile f(file);
+        if (f.open(QIODevice::ReadOnly))
+            QVERIFY2(!f.readAll().contains("app-secret-pw"), qPrintable(file));
+    }
+
+    // A session still going when the window closes is recorded with what it saw.
+    page = connectTo(*w, MonitorPage::Source::Redis, server.port(), u"app-secret-pw"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(page->state(), MonitorPage::State::Monitoring, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->intervalCount() >= 3, 5000);
+    w.reset();
+    auto history = RunHistory::open(historyPath, false);
+    QVERIFY(history);
+    const auto runs = history.value()->list();
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), 2);
+    QCOMPARE(runs->at(0).kind, u"monitor"_s);
+    QVERIFY(runs->at(0).complete);
 }
 
 QTEST_MAIN(tst_MonitorPage)

@@ -5,6 +5,7 @@
 #include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -51,7 +52,8 @@ QString machineName()
     return u"%1 (%2 CPUs)"_s.arg(QHostInfo::localHostName()).arg(QThread::idealThreadCount());
 }
 
-/// The p99 a user waits for: the slower of hits' and misses' that has any.
+/// The p99 a user waits for: the slower of hits' and misses' that has any; a monitor's round
+/// trips (latency_us.p99 with a count).
 std::optional<double> p99Of(const QJsonObject &summary)
 {
     const QJsonObject latency = summary.value(u"latency_us"_s).toObject();
@@ -61,7 +63,30 @@ std::optional<double> p99Of(const QJsonObject &summary)
         if (l.value(u"count"_s).toDouble() > 0)
             worst = std::max(worst.value_or(0.0), l.value(u"p99"_s).toDouble());
     }
+    if (!worst && latency.value(u"p99"_s).isDouble() && latency.value(u"count"_s).toDouble() > 0)
+        worst = latency.value(u"p99"_s).toDouble();
     return worst;
+}
+
+/// The list's requests: a run's or a replay's "requests", a monitor's "operations".
+qint64 requestsOf(const QJsonObject &summary)
+{
+    const QJsonValue requests = summary.value(u"requests"_s);
+    return qint64((requests.isDouble() ? requests : summary.value(u"operations"_s)).toDouble());
+}
+
+/// The list's hit ratio: "hit_ratio", or a replay's best result's.
+std::optional<double> hitRatioOf(const QJsonObject &summary)
+{
+    if (const QJsonValue ratio = summary.value(u"hit_ratio"_s); ratio.isDouble())
+        return ratio.toDouble();
+    std::optional<double> best;
+    for (const auto &result : summary.value(u"results"_s).toArray()) {
+        const QJsonValue ratio = result.toObject().value(u"hit_ratio"_s);
+        if (ratio.isDouble())
+            best = std::max(best.value_or(0.0), ratio.toDouble());
+    }
+    return best;
 }
 
 const char *const schema[] = {
@@ -228,6 +253,12 @@ Result<std::unique_ptr<RunHistory>> RunHistory::open(const QString &path, bool c
     return h;
 }
 
+Error RunHistory::noSuchRun(qint64 id) const
+{
+    return Error { u"no run with this id in the run history"_s, m_path, 0, u"id"_s,
+        QString::number(id) };
+}
+
 Result<void> RunHistory::requireRun(qint64 id) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
@@ -236,8 +267,7 @@ Result<void> RunHistory::requireRun(qint64 id) const
     if (!q.exec())
         return error(u"cannot read the run history"_s, q.lastError().text());
     if (!q.next())
-        return Error { u"no run with this id in the run history"_s, m_path, 0, u"id"_s,
-            QString::number(id) };
+        return noSuchRun(id);
     return {};
 }
 
@@ -248,7 +278,9 @@ Result<qint64> RunHistory::begin(const RunStart &start)
               "workload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(text(start.name));
     q.addBindValue(text(start.kind));
-    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    const QDateTime startedAt
+        = start.startedAt.isValid() ? start.startedAt : QDateTime::currentDateTimeUtc();
+    q.addBindValue(startedAt.toUTC().toString(Qt::ISODateWithMs));
     q.addBindValue(machineName());
     q.addBindValue(compactJson(start.config));
     q.addBindValue(text(start.policy));
@@ -284,9 +316,8 @@ Result<void> RunHistory::finish(qint64 id, qint64 durationMs, const QJsonObject 
               "hit_ratio = ?, p99_us = ? WHERE id = ?"_s);
     q.addBindValue(durationMs);
     q.addBindValue(compactJson(summary));
-    q.addBindValue(qint64(summary.value(u"requests"_s).toDouble()));
-    const QJsonValue ratio = summary.value(u"hit_ratio"_s);
-    q.addBindValue(optionalReal(ratio.isDouble() ? std::optional(ratio.toDouble()) : std::nullopt));
+    q.addBindValue(requestsOf(summary));
+    q.addBindValue(optionalReal(hitRatioOf(summary)));
     q.addBindValue(optionalReal(p99Of(summary)));
     q.addBindValue(id);
     if (!q.exec())
@@ -321,8 +352,7 @@ Result<RunRecord> RunHistory::run(qint64 id) const
     if (!q.exec())
         return error(u"cannot read the run history"_s, q.lastError().text());
     if (!q.next())
-        return Error { u"no run with this id in the run history"_s, m_path, 0, u"id"_s,
-            QString::number(id) };
+        return noSuchRun(id);
     RunRecord r = recordOf(q);
     r.config = parseObject(q.value(14).toString());
     r.summary = parseObject(q.value(15).toString());
@@ -422,6 +452,48 @@ std::optional<double> summaryValue(const QJsonObject &summary, const QString &pa
     return v.isDouble() ? std::optional(v.toDouble()) : std::nullopt;
 }
 
+namespace {
+
+/// A replay's results by the name they are compared under: the policy when each policy ran at
+/// one capacity in both summaries, else "policy@capacity"; in the order of `a`, then `b`.
+QList<std::pair<QString, std::pair<QJsonObject, QJsonObject>>> matchResults(
+    const QJsonObject &a, const QJsonObject &b)
+{
+    const QJsonArray ra = a.value(u"results"_s).toArray();
+    const QJsonArray rb = b.value(u"results"_s).toArray();
+    bool byPolicy = true;
+    for (const QJsonArray *results : { &ra, &rb }) {
+        QSet<QString> seen;
+        for (const auto &r : *results) {
+            const QString policy = r.toObject().value(u"policy"_s).toString();
+            if (seen.contains(policy))
+                byPolicy = false;
+            seen.insert(policy);
+        }
+    }
+    QList<std::pair<QString, std::pair<QJsonObject, QJsonObject>>> matched;
+    const auto add = [&](const QJsonArray &results, bool first) {
+        for (const auto &v : results) {
+            const QJsonObject r = v.toObject();
+            const QString name = byPolicy ? r.value(u"policy"_s).toString()
+                                          : r.value(u"policy"_s).toString() + u'@'
+                    + QString::number(r.value(u"capacity"_s).toInteger());
+            auto it = std::find_if(
+                matched.begin(), matched.end(), [&](const auto &m) { return m.first == name; });
+            if (it == matched.end()) {
+                matched.append({ name, {} });
+                it = std::prev(matched.end());
+            }
+            (first ? it->second.first : it->second.second) = r;
+        }
+    };
+    add(ra, true);
+    add(rb, false);
+    return matched;
+}
+
+} // namespace
+
 QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject &b)
 {
     struct Measure
@@ -433,13 +505,19 @@ QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject
     const Measure measures[] = {
         { u"requests"_s, u"requests"_s, false },
         { u"requests_per_second"_s, u"requests/s"_s, false },
+        { u"operations"_s, u"operations"_s, false },
+        { u"ops_per_second"_s, u"operations/s"_s, false },
         { u"hit_ratio"_s, u"hit ratio"_s, true },
         { u"evictions"_s, u"evictions"_s, false },
+        { u"expired"_s, u"expired keys"_s, false },
         { u"errors"_s, u"errors"_s, false },
         { u"latency_us.hit.p50"_s, u"hit p50 (us)"_s, false },
         { u"latency_us.hit.p99"_s, u"hit p99 (us)"_s, false },
         { u"latency_us.miss.p50"_s, u"miss p50 (us)"_s, false },
         { u"latency_us.miss.p99"_s, u"miss p99 (us)"_s, false },
+        { u"latency_us.p99"_s, u"round-trip p99 (us)"_s, false },
+        { u"memory_bytes"_s, u"memory (bytes)"_s, false },
+        { u"keys"_s, u"keys"_s, false },
         { u"database_buffer_hit_ratio"_s, u"database buffer hit ratio"_s, true },
     };
     QList<MetricComparison> out;
@@ -448,6 +526,16 @@ QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject
             summaryValue(b, m.path) };
         if (c.a || c.b)
             out.append(c);
+    }
+    for (const auto &[name, results] : matchResults(a, b)) {
+        for (const Measure &m : { Measure { u"hit_ratio"_s, u"hit ratio"_s, true },
+                 Measure { u"evictions"_s, u"evictions"_s, false } }) {
+            MetricComparison c { u"results."_s + name + u'.' + m.path, name + u": "_s + m.label,
+                m.ratio, summaryValue(results.first, m.path),
+                summaryValue(results.second, m.path) };
+            if (c.a || c.b)
+                out.append(c);
+        }
     }
     return out;
 }

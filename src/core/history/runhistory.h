@@ -48,6 +48,8 @@ struct RunStart
     QString policy;
     QString capacity;
     QString workload;
+    /// When it started (a replay recorded once done); null: now.
+    QDateTime startedAt;
 };
 
 /// The runs CacheScope remembers: one SQLite database (WAL, foreign keys, a schema version in
@@ -83,6 +85,9 @@ public:
     /// (pointSpacingMs) of the run's timeline; false when skipped.
     Result<bool> addPoint(qint64 id, qint64 tMs, const QJsonObject &point);
     /// The run's summary and duration; it is complete. Then only the newest `keep` runs stay.
+    /// The list's figures come from the summary: requests ("requests", else a monitor's
+    /// "operations"), hit ratio ("hit_ratio", else a replay's best result's), p99 (the slower
+    /// of hits' and misses', else a monitor's round-trip p99).
     Result<void> finish(
         qint64 id, qint64 durationMs, const QJsonObject &summary, int keep = defaultKeep);
 
@@ -102,6 +107,7 @@ private:
     RunHistory(QString path, QString connection);
     Result<void> exec(const QString &sql) const;
     Error error(const QString &what, const QString &detail = {}) const;
+    Error noSuchRun(qint64 id) const;
     Result<void> requireRun(qint64 id) const;
     /// One text column ("name", "notes") of a run.
     Result<void> setText(qint64 id, const QString &column, const QString &value);
@@ -148,7 +154,10 @@ struct MetricComparison
     QString formatPercent() const;
 };
 /// requests, requests/s, hit ratio, evictions, errors, hit and miss p50/p99, the database's
-/// buffer hit ratio: those either summary has.
+/// buffer hit ratio; a monitor's operations, ops/s, expired keys, memory, keys and round-trip
+/// p99: those either summary has. Replays (summaries with "results") add each policy's hit
+/// ratio and evictions, matched by policy when each policy ran at one capacity in both, else
+/// by policy and capacity (path "results.lru.hit_ratio", "results.lru@1000.hit_ratio").
 QList<MetricComparison> compareSummaries(const QJsonObject &a, const QJsonObject &b);
 /// A number of a summary by its dotted path; none when absent or not a number.
 std::optional<double> summaryValue(const QJsonObject &summary, const QString &path);

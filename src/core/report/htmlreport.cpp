@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QHash>
 #include <QSet>
 
 #include <cmath>
@@ -379,12 +380,69 @@ QString whatIfSection(const QList<const ReportRun *> &runs)
     return h;
 }
 
+/// A trace replay's results (`simulate --output json`): miss ratio against capacity, a line a
+/// policy (a run's policies dashed when two replays are compared), and the table of results.
+QString replaySection(const QList<const ReportRun *> &runs)
+{
+    static const QStringList palette { u"#1f77b4"_s, u"#e8710a"_s, u"#2ca02c"_s, u"#d62728"_s,
+        u"#9467bd"_s, u"#8c564b"_s, u"#e377c2"_s, u"#7f7f7f"_s, u"#bcbd22"_s, u"#17becf"_s };
+    LineChartSpec chart;
+    chart.id = u"miss-ratio-curve"_s;
+    chart.title = u"Miss ratio against capacity"_s;
+    chart.xLabel = u"capacity (log scale)"_s;
+    chart.yLabel = u"miss ratio"_s;
+    chart.yFormat = AxisFormat::Percent;
+    chart.logX = true;
+    chart.yMin = 0;
+    QString tables;
+    QStringList policies;
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+        const QJsonArray results = runs[i]->record.summary.value(u"results"_s).toArray();
+        if (results.isEmpty())
+            continue;
+        QHash<QString, ChartSeries> lines;
+        QList<QStringList> rows;
+        for (const auto &v : results) {
+            const QJsonObject r = v.toObject();
+            const QString policy = r.value(u"policy"_s).toString();
+            if (!policies.contains(policy))
+                policies << policy;
+            ChartSeries &line = lines[policy];
+            if (line.name.isEmpty())
+                line = ChartSeries { runs.size() == 2 ? runLabel(*runs[i]) + u' ' + policy : policy,
+                    palette.at(policies.indexOf(policy) % palette.size()), {}, i == 1 };
+            line.points << QPointF(r.value(u"capacity"_s).toDouble(),
+                r.value(u"miss_ratio"_s).toDouble(std::numeric_limits<double>::quiet_NaN()));
+            rows << QStringList { esc(policy), QString::number(r.value(u"capacity"_s).toInteger()),
+                esc(ratioText(summaryValue(r, u"hit_ratio"_s))),
+                esc(ratioText(summaryValue(r, u"miss_ratio"_s))),
+                QString::number(r.value(u"hits"_s).toInteger()),
+                QString::number(r.value(u"evictions"_s).toInteger()) };
+        }
+        for (const QString &policy : std::as_const(policies))
+            if (lines.contains(policy)) {
+                ChartSeries line = lines.value(policy);
+                std::sort(line.points.begin(), line.points.end(),
+                    [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
+                chart.series << line;
+            }
+        tables += u"<h3>%1: results</h3>"_s.arg(esc(runLabel(*runs[i])))
+            + table({ u"policy"_s, u"capacity"_s, u"hit ratio"_s, u"miss ratio"_s, u"hits"_s,
+                        u"evictions"_s },
+                rows, { 1, 2, 3, 4, 5 });
+    }
+    if (chart.series.isEmpty())
+        return {};
+    return u"<h2 id=\"replay\">Trace replay</h2>"_s + svgLineChart(chart) + tables;
+}
+
 QString everyNumberSection(const QList<const ReportRun *> &runs)
 {
     QString h;
     for (const ReportRun *r : runs) {
         QJsonObject summary = r->record.summary;
         summary.remove(u"shadows"_s); // its own section
+        summary.remove(u"results"_s); // a replay's: its own section
         const QList<std::pair<QString, QString>> flat = flattenConfig(summary);
         if (flat.isEmpty())
             continue;
@@ -414,7 +472,10 @@ QString htmlReport(const ReportRun &a, const std::optional<ReportRun> &b, const 
         esc(a.record.kind), esc(a.record.policy), esc(a.record.capacity), esc(a.record.workload));
     h += factsSection(runs);
     h += summarySection(runs);
-    h += chartsSection(runs);
+    const QString replay = replaySection(runs);
+    if (replay.isEmpty())
+        h += chartsSection(runs);
+    h += replay;
     h += percentileSection(runs);
     h += whatIfSection(runs);
     h += configSection(runs);

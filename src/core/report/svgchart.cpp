@@ -70,8 +70,8 @@ std::optional<std::pair<double, double>> range(const QList<ChartSeries> &series,
 std::pair<double, double> rounded(double lo, double hi, bool log)
 {
     if (log)
-        return { std::pow(10.0, std::floor(std::log10(lo))),
-            std::pow(10.0, std::ceil(std::log10(hi) + 1e-12)) };
+        return { std::pow(10.0, std::floor(std::log10(lo) + 1e-9)),
+            std::pow(10.0, std::ceil(std::log10(hi) - 1e-9)) };
     if (lo > 0)
         lo = 0;
     if (hi == lo)

@@ -1,12 +1,18 @@
 // The run history on real SQLite files: runs recorded, listed newest first, read back with
 // their configuration, summary and time series (one point a second); an interrupted run stays
 // readable and marked incomplete; retention keeps the newest; files that are not a history are
-// refused with a message naming the file; two connections (the app and the CLI) share one file.
+// refused with a message naming the file; two connections (the app and the CLI) share one file;
+// replays and monitoring sessions give the list its figures and compare per policy; the app's
+// HistoryWriter records several runs at once from its own thread.
+#include "core/history/historywriter.h"
 #include "core/history/runhistory.h"
+#include "core/history/runstarts.h"
 
 #include <QFile>
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QTimeZone>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -249,6 +255,179 @@ private slots:
         QCOMPARE(changes.at(1).field, u"workload.kind"_s);
         QCOMPARE(changes.at(1).a, u"(none)"_s);
         QVERIFY(diffConfigs(a, a).isEmpty());
+    }
+
+    void replayAndMonitorFigures()
+    {
+        QTemporaryDir dir;
+        auto opened = RunHistory::open(dir.filePath(u"history.sqlite"_s));
+        QVERIFY(opened);
+        RunHistory &h = *opened.value();
+
+        // A replay: the best result's hit ratio, the trace's requests, no p99; started when
+        // it was started, not when it was recorded.
+        ReplayRecord replay;
+        replay.trace = { u"/traces/web.trace"_s, u"u32be"_s, 1000, 300, 300 };
+        replay.policies = { u"lru"_s, u"sieve"_s };
+        replay.capacities = u"10%"_s;
+        replay.resolvedCapacities = { 30 };
+        RunStart rs = replayRunStart(replay);
+        rs.startedAt = QDateTime(QDate(2024, 5, 1), QTime(12, 0), Qt::UTC);
+        const Result<qint64> r = h.begin(rs);
+        QVERIFY(r);
+        const QJsonObject replaySummary { { u"trace"_s, u"/traces/web.trace"_s },
+            { u"requests"_s, 1000 },
+            { u"results"_s,
+                QJsonArray { QJsonObject { { u"policy"_s, u"lru"_s }, { u"capacity"_s, 30 },
+                                 { u"hit_ratio"_s, 0.25 }, { u"evictions"_s, 700 } },
+                    QJsonObject { { u"policy"_s, u"sieve"_s }, { u"capacity"_s, 30 },
+                        { u"hit_ratio"_s, 0.5 }, { u"evictions"_s, 400 } } } } };
+        QVERIFY(h.finish(*r, 12, replaySummary));
+        const Result<RunRecord> replayRun = h.run(*r);
+        QVERIFY(replayRun);
+        QCOMPARE(replayRun->kind, u"replay"_s);
+        QCOMPARE(replayRun->policy, u"lru,sieve"_s);
+        QCOMPARE(replayRun->capacity, u"30"_s);
+        QCOMPARE(replayRun->workload, u"web.trace"_s);
+        QCOMPARE(replayRun->requests, 1000);
+        QCOMPARE(replayRun->hitRatio, std::optional(0.5));
+        QVERIFY(!replayRun->p99Us);
+        QCOMPARE(replayRun->startedAt, rs.startedAt);
+
+        // A monitor: operations as its requests, the round-trip p99; no password in sight.
+        MonitorServerInfo info;
+        info.source = u"redis"_s;
+        info.address = u"127.0.0.1:6390"_s;
+        info.version = u"7.0.15"_s;
+        info.settings = { { u"maxmemory"_s, u"0"_s }, { u"maxmemory-policy"_s, u"noeviction"_s } };
+        const RunStart ms = monitorRunStart(info, 500, { { u"database"_s, 2 } });
+        QCOMPARE(ms.policy, u"noeviction"_s);
+        QCOMPARE(ms.capacity, u"no limit"_s);
+        QCOMPARE(ms.workload, u"127.0.0.1:6390"_s);
+        QCOMPARE(ms.config.value(u"database"_s).toInteger(), 2);
+        const Result<qint64> m = h.begin(ms);
+        QVERIFY(m);
+        const QJsonObject monitorSummary { { u"operations"_s, 420 }, { u"hit_ratio"_s, 0.75 },
+            { u"keys"_s, 10 }, { u"final"_s, true },
+            { u"latency_us"_s,
+                QJsonObject { { u"p50"_s, 40.0 }, { u"p99"_s, 95.5 }, { u"count"_s, 30 } } } };
+        QVERIFY(h.finish(*m, 3000, monitorSummary));
+        const Result<RunRecord> monitorRun = h.run(*m);
+        QVERIFY(monitorRun);
+        QCOMPARE(monitorRun->requests, 420);
+        QCOMPARE(monitorRun->hitRatio, std::optional(0.75));
+        QCOMPARE(monitorRun->p99Us, std::optional(95.5));
+        // Memcached's and PostgreSQL's capacities.
+        info.settings = { { u"limit_maxbytes"_s, u"67108864"_s } };
+        QCOMPARE(monitorRunStart(info, 1000).capacity, u"67108864 bytes"_s);
+        QCOMPARE(monitorRunStart(info, 1000).policy, u"redis"_s); // no policy: the kind
+        info.settings = { { u"shared_buffers"_s, u"128MB"_s } };
+        QCOMPARE(monitorRunStart(info, 1000).capacity, u"128MB"_s);
+
+        // The error for a missing run names it, whichever call meets it.
+        for (const Error &e :
+            { h.run(9999).error(), h.points(9999).error(), h.remove(9999).error() }) {
+            QCOMPARE(e.message, u"no run with this id in the run history"_s);
+            QCOMPARE(e.value, u"9999"_s);
+        }
+    }
+
+    void compareReplaysPerPolicy()
+    {
+        const auto result = [](const QString &policy, qint64 capacity, double ratio) {
+            return QJsonObject { { u"policy"_s, policy }, { u"capacity"_s, capacity },
+                { u"hit_ratio"_s, ratio }, { u"evictions"_s, 10 } };
+        };
+        const QJsonObject a { { u"requests"_s, 1000 },
+            { u"results"_s,
+                QJsonArray { result(u"lru"_s, 30, 0.25), result(u"arc"_s, 30, 0.4) } } };
+        const QJsonObject b { { u"requests"_s, 1000 },
+            { u"results"_s, QJsonArray { result(u"lru"_s, 60, 0.5), result(u"arc"_s, 60, 0.6) } } };
+        // One capacity each: matched by policy, whatever the capacity.
+        QList<MetricComparison> m = compareSummaries(a, b);
+        const auto find = [](const QList<MetricComparison> &list, const QString &path) {
+            const auto it = std::find_if(list.begin(), list.end(),
+                [&](const MetricComparison &c) { return c.path == path; });
+            return it == list.end() ? std::optional<MetricComparison>() : std::optional(*it);
+        };
+        const std::optional<MetricComparison> lru = find(m, u"results.lru.hit_ratio"_s);
+        QVERIFY(lru);
+        QVERIFY(lru->ratio);
+        QCOMPARE(lru->a, std::optional(0.25));
+        QCOMPARE(lru->b, std::optional(0.5));
+        QCOMPARE(lru->difference(), std::optional(0.25));
+        QCOMPARE(lru->label, u"lru: hit ratio"_s);
+        QVERIFY(find(m, u"results.arc.evictions"_s));
+        QVERIFY(find(m, u"requests"_s));
+        QVERIFY(!find(m, u"hit_ratio"_s)); // neither has one at the top
+
+        // Two capacities of one policy: matched by policy and capacity.
+        QJsonObject c = b;
+        c[u"results"_s] = QJsonArray { result(u"lru"_s, 30, 0.3), result(u"lru"_s, 60, 0.5) };
+        m = compareSummaries(a, c);
+        const std::optional<MetricComparison> lru30 = find(m, u"results.lru@30.hit_ratio"_s);
+        QVERIFY(lru30);
+        QCOMPARE(lru30->a, std::optional(0.25));
+        QCOMPARE(lru30->b, std::optional(0.3));
+        const std::optional<MetricComparison> lru60 = find(m, u"results.lru@60.hit_ratio"_s);
+        QVERIFY(lru60);
+        QVERIFY(!lru60->a);
+        QCOMPARE(lru60->b, std::optional(0.5));
+
+        // Monitors compare their own measures.
+        const QJsonObject ma { { u"operations"_s, 100 }, { u"ops_per_second"_s, 50.0 },
+            { u"latency_us"_s, QJsonObject { { u"p99"_s, 80.0 }, { u"count"_s, 3 } } } };
+        QJsonObject mb = ma;
+        mb[u"operations"_s] = 150;
+        const std::optional<MetricComparison> ops = find(compareSummaries(ma, mb), u"operations"_s);
+        QVERIFY(ops);
+        QCOMPARE(ops->percent(), std::optional(50.0));
+        QVERIFY(find(compareSummaries(ma, mb), u"latency_us.p99"_s));
+    }
+
+    void writerRecordsRunsSideBySide()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"history.sqlite"_s);
+        HistoryWriter writer(path);
+        QSignalSpy recorded(&writer, &HistoryWriter::recorded);
+        QSignalSpy failed(&writer, &HistoryWriter::failed);
+        RunStart live = start(u"lru"_s, 100);
+        RunStart monitor = start(u"allkeys-lru"_s, 0);
+        monitor.kind = u"monitor"_s;
+        const quint64 a = writer.begin(live);
+        const quint64 b = writer.begin(monitor);
+        QVERIFY(a != 0 && b != 0 && a != b);
+        for (const qint64 t : { 0, 1000, 2000 }) {
+            writer.point(a, t, { { u"requests"_s, t } });
+            writer.point(b, t, { { u"operations"_s, t } });
+        }
+        writer.point(b, 3000, { { u"operations"_s, 3000 } });
+        RunStart replay = start(u"lru,arc"_s, 10);
+        replay.kind = u"replay"_s;
+        const quint64 c = writer.record(replay, 5, { { u"requests"_s, 7 } });
+        writer.finish(b, 3000, { { u"operations"_s, 3000 }, { u"final"_s, true } });
+        writer.finish(a, 2000, summary(2000, 0.5, 10, 100));
+        writer.flush();
+        QTRY_COMPARE(recorded.size(), 3);
+        QCOMPARE(failed.size(), 0);
+        // In the order they finished: the replay, the monitor, the live run.
+        QCOMPARE(recorded.at(0).at(0).value<quint64>(), c);
+        QCOMPARE(recorded.at(0).at(2).toString(), u"replay"_s);
+        QCOMPARE(recorded.at(1).at(0).value<quint64>(), b);
+        QCOMPARE(recorded.at(1).at(2).toString(), u"monitor"_s);
+        QCOMPARE(recorded.at(2).at(0).value<quint64>(), a);
+
+        auto opened = RunHistory::open(path, false);
+        QVERIFY(opened);
+        RunHistory &h = *opened.value();
+        const Result<RunRecord> liveRun = h.run(recorded.at(2).at(1).toLongLong());
+        const Result<RunRecord> monitorRun = h.run(recorded.at(1).at(1).toLongLong());
+        QVERIFY(liveRun && monitorRun);
+        QCOMPARE(liveRun->pointCount, 3);
+        QCOMPARE(monitorRun->pointCount, 4);
+        QCOMPARE(monitorRun->requests, 3000);
+        QVERIFY(liveRun->complete && monitorRun->complete);
     }
 };
 

@@ -82,6 +82,7 @@ private slots:
     void oneRun();
     void twoRunsCompared();
     void namesAreEscaped();
+    void traceReplayResults();
     void noSuchRunIsAnError();
     void incompleteRunWithoutPoints();
     void ticksAndLabels();
@@ -163,6 +164,34 @@ void tst_HtmlReport::namesAreEscaped()
     QVERIFY(o.text.contains(name));
     QVERIFY(o.text.contains(u"</td></tr></table><b>notes</b>"_s));
     QVERIFY(!html->contains(u"<script>"_s));
+}
+
+void tst_HtmlReport::traceReplayResults()
+{
+    auto h = RunHistory::open(m_path);
+    QVERIFY(h);
+    RunStart s;
+    s.kind = u"replay"_s;
+    s.policy = u"lru,s3fifo"_s;
+    const qint64 id = h.value()->begin(s).value();
+    QJsonArray results;
+    for (const QString &policy : { u"lru"_s, u"s3fifo"_s })
+        for (const int capacity : { 1000, 100 }) // unsorted: the chart sorts by capacity
+            results.append(QJsonObject { { u"policy"_s, policy }, { u"capacity"_s, capacity },
+                { u"miss_ratio"_s, capacity == 100 ? 0.6 : 0.4 },
+                { u"hit_ratio"_s, capacity == 100 ? 0.4 : 0.6 }, { u"hits"_s, 40 },
+                { u"evictions"_s, 7 } });
+    QVERIFY(h.value()->finish(id, 10, { { u"requests"_s, 100 }, { u"results"_s, results } }));
+    const Result<QString> html = htmlReportFromHistory(*h.value(), id, {}, u"t"_s);
+    QVERIFY(html);
+    const HtmlOutline o = outlineOfHtml(*html);
+    QVERIFY2(o.wellFormed, qPrintable(o.error));
+    QCOMPARE(o.chartTitles, QStringList { u"Miss ratio against capacity"_s });
+    QCOMPARE(o.chartPoints.value(u"Miss ratio against capacity"_s), 4);
+    QVERIFY(o.headings.contains(u"run %1: results"_s.arg(id)));
+    // A log axis from 100 to 1,000 exactly, not to 10k.
+    QVERIFY(o.text.contains(u"1k"_s));
+    QVERIFY(!o.text.contains(u"10k"_s));
 }
 
 void tst_HtmlReport::noSuchRunIsAnError()
