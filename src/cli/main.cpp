@@ -1,6 +1,8 @@
 #include "cliutil.h"
 #include "commands.h"
 
+#include "buildinfo/buildinfo.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::Literals::StringLiterals;
@@ -24,6 +26,10 @@ Commands:
   redis-load   Drive a Redis with cache-aside GETs and SETs (keys with prefixes), to watch it.
   runs         The run history: list, show, compare, export, rename or delete recorded runs.
 
+Options:
+  -h, --help     Print this help and exit.
+  -v, --version  Print the version and git revision and exit.
+
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
 
@@ -34,7 +40,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"cachescope"_s);
     QCoreApplication::setOrganizationName(u"CacheScope"_s);
-    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    QCoreApplication::setApplicationVersion(BuildInfo::versionText());
 
     QStringList args = QCoreApplication::arguments().mid(1);
     if (args.isEmpty())
@@ -44,7 +50,7 @@ int main(int argc, char **argv)
         Cli::out() << QString::fromUtf8(usage);
         return 0;
     }
-    if (command == u"--version"_s) {
+    if (command == u"--version"_s || command == u"-v"_s) {
         Cli::out() << u"cachescope-cli "_s << QCoreApplication::applicationVersion() << u'\n';
         return 0;
     }
