@@ -112,6 +112,9 @@ offers() {
 }
 commands_offered=$(complete_words ru | sort | tr '\n' ' ')
 [ "$commands_offered" = "run runs " ] || fail "cachescope-cli ru<TAB> offers '$commands_offered', not 'run runs'"
+for c in $(QT_QPA_PLATFORM=offscreen "$root/bin/cachescope-cli" --help | awk '/^Commands:$/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }'); do
+  offers "$c" ''
+done
 offers --trace simulate --tr
 offers --capture-limit monitor --capture-
 offers wtinylfu simulate --policy ''
