@@ -1,6 +1,8 @@
 #include "cliutil.h"
 #include "commands.h"
 
+#include "buildinfo/buildinfo.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::Literals::StringLiterals;
@@ -25,6 +27,10 @@ Commands:
   runs         The run history: list, show, compare, export, rename or delete recorded runs.
   report       A recorded run (or two compared) as one self-contained HTML file.
 
+Options:
+  -h, --help     Print this help and exit.
+  -v, --version  Print the version and git revision and exit.
+
 Run 'cachescope-cli COMMAND --help' for the options of a command.
 )";
 
@@ -35,7 +41,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"cachescope"_s);
     QCoreApplication::setOrganizationName(u"CacheScope"_s);
-    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    QCoreApplication::setApplicationVersion(BuildInfo::versionText());
 
     QStringList args = QCoreApplication::arguments().mid(1);
     if (args.isEmpty())
@@ -45,7 +51,7 @@ int main(int argc, char **argv)
         Cli::out() << QString::fromUtf8(usage);
         return 0;
     }
-    if (command == u"--version"_s) {
+    if (command == u"--version"_s || command == u"-v"_s) {
         Cli::out() << u"cachescope-cli "_s << QCoreApplication::applicationVersion() << u'\n';
         return 0;
     }

@@ -112,7 +112,7 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     if (!p.parse(arguments))
         return optionError({}, {}, p.errorText());
     QTextStream out(stdout);
-    if (p.isSet(u"help"_s)) {
+    if (p.isSet(u"help"_s) || p.isSet(u"help-all"_s)) {
         out << p.helpText();
         o.helpShown = true;
         return o;
