@@ -5,6 +5,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
@@ -193,11 +194,28 @@ RunsPage::RunsPage(QString historyPath, QWidget *parent)
     m_comparison->setObjectName(u"runsComparison"_s);
     m_comparison->setPlaceholderText(
         tr("Select two runs and press Compare: what changed between them, their summaries "
-           "side by side and their hit ratio over time."));
-    m_chart = new QChartView(lower);
+           "side by side and any measure of theirs over time."));
+    auto *chartBox = new QWidget(lower);
+    auto *chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    auto *metricRow = new QHBoxLayout;
+    m_metric = new QComboBox(chartBox);
+    m_metric->setObjectName(u"comparisonMetric"_s);
+    for (const ComparisonMetric &m : comparisonMetrics())
+        m_metric->addItem(m.label);
+    metricRow->addWidget(new QLabel(tr("Overlay:"), chartBox));
+    metricRow->addWidget(m_metric);
+    metricRow->addStretch(1);
+    chartLayout->addLayout(metricRow);
+    m_chart = new QChartView(chartBox);
     m_chart->setRenderHint(QPainter::Antialiasing);
     m_chart->chart()->setTitle(tr("Hit ratio over time (aligned at start)"));
     m_chart->setMinimumWidth(360);
+    chartLayout->addWidget(m_chart, 1);
+    connect(m_metric, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_shown)
+            drawComparisonChart(*m_shown);
+    });
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
     split->setSizes({ 220, 560 });
@@ -415,37 +433,64 @@ void RunsPage::showComparison(const Comparison &c)
                    "one.</i></p>");
     m_comparison->setHtml(html);
 
+    m_shown = std::make_shared<Comparison>(c);
+    drawComparisonChart(c);
+    m_status->setText(tr("Compared run %1 with run %2").arg(c.a.id).arg(c.b.id));
+    emit compared();
+}
+
+QList<RunsPage::ComparisonMetric> RunsPage::comparisonMetrics()
+{
+    return {
+        { tr("hit ratio per interval (%)"), u"hit_ratio"_s, 100.0 },
+        { tr("requests/s"), u"requests_per_second"_s, 1.0 },
+        { tr("hit p99 (µs)"), u"latency_us.hit.p99"_s, 1.0 },
+        { tr("miss p99 (µs)"), u"latency_us.miss.p99"_s, 1.0 },
+        { tr("entries"), u"entries"_s, 1.0 },
+        { tr("database buffer hit ratio (%)"), u"database_buffer_hit_ratio"_s, 100.0 },
+    };
+}
+
+void RunsPage::setComparisonMetric(int index) { m_metric->setCurrentIndex(index); }
+
+void RunsPage::drawComparisonChart(const Comparison &c)
+{
+    const ComparisonMetric metric
+        = comparisonMetrics().value(std::max(0, m_metric->currentIndex()));
     QChart *chart = m_chart->chart();
+    chart->setTitle(tr("%1 over time (aligned at start)").arg(metric.label));
     chart->removeAllSeries();
     for (QAbstractAxis *axis : chart->axes())
         chart->removeAxis(axis);
     auto *time = new QValueAxis;
     time->setTitleText(tr("time since start (s)"));
     time->setLabelFormat(u"%.0f"_s);
-    auto *ratio = new QValueAxis;
-    ratio->setTitleText(tr("hit ratio per interval (%)"));
-    ratio->setRange(0, 100);
+    auto *values = new QValueAxis;
+    values->setTitleText(metric.label);
     chart->addAxis(time, Qt::AlignBottom);
-    chart->addAxis(ratio, Qt::AlignLeft);
+    chart->addAxis(values, Qt::AlignLeft);
     double end = 1;
+    double top = 0;
     for (const auto &[run, points] :
         { std::pair { &c.a, &c.pointsA }, std::pair { &c.b, &c.pointsB } }) {
         auto *series = new QLineSeries;
         series->setName(runTitle(*run));
         for (const auto &[tMs, point] : *points) {
-            if (const std::optional<double> v = summaryValue(point, u"hit_ratio"_s)) {
-                series->append(double(tMs) / 1000.0, *v * 100.0);
+            if (const std::optional<double> v = summaryValue(point, metric.path)) {
+                series->append(double(tMs) / 1000.0, *v * metric.scale);
                 end = std::max(end, double(tMs) / 1000.0);
+                top = std::max(top, *v * metric.scale);
             }
         }
         chart->addSeries(series);
         series->attachAxis(time);
-        series->attachAxis(ratio);
+        series->attachAxis(values);
     }
     time->setRange(0, std::ceil(end));
     time->applyNiceNumbers(); // round ticks: 0, 2, 4, 6, 8 rather than fifths of 7
-    m_status->setText(tr("Compared run %1 with run %2").arg(c.a.id).arg(c.b.id));
-    emit compared();
+    values->setRange(0, metric.scale == 100.0 ? 100.0 : std::max(1.0, top * 1.05));
+    if (metric.scale != 100.0)
+        values->applyNiceNumbers();
 }
 
 void RunsPage::writeThenRefresh(

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 class QLabel;
 class QLineSeries;
@@ -14,6 +15,7 @@ class QPushButton;
 class QTableView;
 class QTextBrowser;
 class QChartView;
+class QComboBox;
 
 namespace CacheScope {
 
@@ -83,6 +85,16 @@ public:
     QList<qint64> selectedIds() const;
 
     QString comparisonText() const;
+    /// What the comparison chart overlays: a measure of the runs' points.
+    struct ComparisonMetric
+    {
+        QString label; // "requests/s"
+        QString path; // in a point: "requests_per_second"
+        double scale; // 100 for ratios shown in percent
+    };
+    static QList<ComparisonMetric> comparisonMetrics();
+    /// Overlays comparisonMetrics()[index] (the Overlay choice above the chart).
+    void setComparisonMetric(int index);
     /// The overlaid hit-ratio lines of the last comparison (two when done).
     QList<QLineSeries *> comparisonSeries() const;
     QString statusText() const;
@@ -110,6 +122,7 @@ private:
     void writeThenRefresh(
         const std::function<Result<void>(RunHistory &)> &write, const QString &context);
     void showComparison(const Comparison &c);
+    void drawComparisonChart(const Comparison &c);
     void updateButtons();
     /// The one run selected, if exactly one is.
     std::optional<RunRecord> selectedRun() const;
@@ -125,6 +138,8 @@ private:
     QLabel *m_status;
     QTextBrowser *m_comparison;
     QChartView *m_chart;
+    QComboBox *m_metric;
+    std::shared_ptr<Comparison> m_shown; // the comparison on screen, redrawn for another metric
     int m_busy = 0;
     quint64 m_generation = 0; // a list read older than the newest is dropped
 };

@@ -28,7 +28,10 @@ qint64 addRun(RunHistory &h, const QString &name, qint64 capacity, double hitRat
     s.workload = u"zipf over 1000 keys, alpha 0.99"_s;
     const qint64 id = h.begin(s).value();
     for (int i = 0; i < points; ++i)
-        h.addPoint(id, i * 1000, { { u"hit_ratio"_s, hitRatio * (i + 1) / points } }).value();
+        h.addPoint(id, i * 1000,
+             { { u"hit_ratio"_s, hitRatio * (i + 1) / points },
+                 { u"requests_per_second"_s, double(capacity + i) } })
+            .value();
     const bool finished = bool(h.finish(id, points * 1000,
         { { u"requests"_s, 1000 * points }, { u"hit_ratio"_s, hitRatio }, { u"final"_s, true },
             { u"latency_us"_s,
@@ -88,6 +91,17 @@ private slots:
         QCOMPARE(lines.at(1)->count(), 6);
         QCOMPARE(lines.at(0)->at(3), QPointF(3, 25));
         QCOMPARE(lines.at(1)->at(0).x(), 0.0);
+
+        // Another measure overlaid: requests/s of each point, the same comparison redrawn.
+        page.setComparisonMetric(1);
+        const QList<QLineSeries *> rates = page.comparisonSeries();
+        QCOMPARE(rates.size(), 2);
+        QCOMPARE(rates.at(0)->count(), 4);
+        QCOMPARE(rates.at(0)->at(3), QPointF(3, 100 + 3));
+        QCOMPARE(rates.at(1)->at(5), QPointF(5, 10000 + 5));
+        page.setComparisonMetric(2); // hit p99: the points have none, the lines are empty
+        QCOMPARE(page.comparisonSeries().at(0)->count(), 0);
+        page.setComparisonMetric(0);
 
         // Rename, notes and delete go to the file; the list follows.
         refreshed.clear();
