@@ -57,7 +57,7 @@ private:
 
 /// The Runs tab: every run the app and the CLI recorded (RunHistory), newest first; rename,
 /// notes, delete; two selected compare: their configurations diffed, their summaries side by
-/// side (differences in points and percent) and their hit ratio over time on one chart,
+/// side (differences in points and percent) and any measure of theirs over time on one chart,
 /// aligned at their start. Every read and write of the history runs on a pool thread with a
 /// connection of its own; the GUI thread only shows results.
 class RunsPage : public QWidget
