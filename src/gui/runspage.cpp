@@ -460,8 +460,10 @@ void RunsPage::drawComparisonChart(const Comparison &c)
     QChart *chart = m_chart->chart();
     chart->setTitle(tr("%1 over time (aligned at start)").arg(metric.label));
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes())
-        chart->removeAxis(axis);
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis); // gives the axis back to us: a redraw would leak it
+        delete axis;
+    }
     auto *time = new QValueAxis;
     time->setTitleText(tr("time since start (s)"));
     time->setLabelFormat(u"%.0f"_s);
