@@ -317,17 +317,24 @@ QString chartsSection(const QList<const ReportRun *> &runs)
     return h;
 }
 
+/// A miss ratio (0–100%) against capacity on a log axis: the what-if's LRU curve, a replay's.
+LineChartSpec missRatioCurve(const QString &id, const QString &title)
+{
+    LineChartSpec spec;
+    spec.id = id;
+    spec.title = title;
+    spec.xLabel = u"capacity (log scale)"_s;
+    spec.yLabel = u"miss ratio"_s;
+    spec.yFormat = AxisFormat::Percent;
+    spec.logX = true;
+    spec.yMin = 0;
+    return spec;
+}
+
 QString whatIfSection(const QList<const ReportRun *> &runs)
 {
     QString h;
-    LineChartSpec curve;
-    curve.id = u"lru-curve"_s;
-    curve.title = u"LRU miss-ratio curve (shadows)"_s;
-    curve.xLabel = u"capacity (log scale)"_s;
-    curve.yLabel = u"miss ratio"_s;
-    curve.yFormat = AxisFormat::Percent;
-    curve.logX = true;
-    curve.yMin = 0;
+    LineChartSpec curve = missRatioCurve(u"lru-curve"_s, u"LRU miss-ratio curve (shadows)"_s);
     const QStringList colors { colorA, colorB };
     for (qsizetype i = 0; i < runs.size(); ++i) {
         const ReportRun &r = *runs[i];
@@ -386,14 +393,7 @@ QString replaySection(const QList<const ReportRun *> &runs)
 {
     static const QStringList palette { u"#1f77b4"_s, u"#e8710a"_s, u"#2ca02c"_s, u"#d62728"_s,
         u"#9467bd"_s, u"#8c564b"_s, u"#e377c2"_s, u"#7f7f7f"_s, u"#bcbd22"_s, u"#17becf"_s };
-    LineChartSpec chart;
-    chart.id = u"miss-ratio-curve"_s;
-    chart.title = u"Miss ratio against capacity"_s;
-    chart.xLabel = u"capacity (log scale)"_s;
-    chart.yLabel = u"miss ratio"_s;
-    chart.yFormat = AxisFormat::Percent;
-    chart.logX = true;
-    chart.yMin = 0;
+    LineChartSpec chart = missRatioCurve(u"miss-ratio-curve"_s, u"Miss ratio against capacity"_s);
     QString tables;
     QStringList policies;
     for (qsizetype i = 0; i < runs.size(); ++i) {
