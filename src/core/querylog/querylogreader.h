@@ -47,7 +47,9 @@ struct QueryLogOptions
 {
     QueryLogFormat format = QueryLogFormat::Auto;
     /// The server's log_line_prefix for QueryLogFormat::PgStderr (`--log-prefix`); empty: try
-    /// '%m|%u|%d|%c|' (pgreplay's) and '%m [%p] ' (Debian's default).
+    /// '%m|%u|%d|%c|' (pgreplay's), '%m [%p] %q%u@%d ' (Debian's postgresql.conf) and
+    /// '%m [%p] ' (PostgreSQL's default) on the first 64 KiB. Escapes: %m %t %n %s %p %c %l %u
+    /// %d %a %h %r %v %x %e %b %i %P %Q %q %% (padding such as %-10u allowed).
     QString logLinePrefix;
 };
 

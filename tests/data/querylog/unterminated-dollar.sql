@@ -1,0 +1,6 @@
+SELECT 2;
+
+DO $body$
+BEGIN
+  PERFORM 1;
+END $$;
