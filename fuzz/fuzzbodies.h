@@ -10,6 +10,10 @@
 #include "core/error.h"
 #include "core/monitor/memcachedstats.h"
 #include "core/monitor/redisinfo.h"
+#include "core/querylog/pglogparsing.h"
+#include "core/querylog/querylogreader.h"
+#include "core/querylog/sqllexer.h"
+#include "core/querylog/sqlnormalizer.h"
 #include "core/report/expectations.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
@@ -36,6 +40,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -491,5 +496,136 @@ inline int configJson(const std::uint8_t *data, std::size_t size)
     return 0;
 }
 #endif
+
+/// Query logs: byte 0 bits 0-1 pick the format (auto, pglog-csv, pglog, sql), bits 2-3 the file
+/// name the auto rules see (input.log, input.csv, input.sql.gz, input), bit 4 a custom
+/// log_line_prefix: the rest's first line (up to 64 bytes) then. The rest is the file (gzip/xz/
+/// zstd when it starts with their magic bytes). Every statement also goes through the
+/// classifier, so the normalizer sees real-looking statements.
+inline int queryLog(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 1)
+        return 0;
+    static constexpr QueryLogFormat formats[] = { QueryLogFormat::Auto, QueryLogFormat::PgCsv,
+        QueryLogFormat::PgStderr, QueryLogFormat::Sql };
+    static const char *const names[] = { "input.log", "input.csv", "input.sql.gz", "input" };
+    QueryLogOptions options;
+    options.format = formats[data[0] & 3];
+    const char *name = names[(data[0] >> 2) & 3];
+    const std::uint8_t *content = data + 1;
+    std::size_t length = size - 1;
+    if (data[0] & 0x10) {
+        const auto *nl = static_cast<const std::uint8_t *>(
+            std::memchr(content, '\n', std::min<std::size_t>(length, 64)));
+        if (!nl)
+            return 0;
+        options.logLinePrefix = QString::fromUtf8(
+            reinterpret_cast<const char *>(content), qsizetype(nl - content));
+        length -= std::size_t(nl + 1 - content);
+        content = nl + 1;
+        if (options.logLinePrefix.isEmpty())
+            return 0;
+    }
+    const InputFile file(content, length, name);
+    Result<std::unique_ptr<QueryLogReader>> opened = QueryLogReader::open(file.path(), options);
+    if (!opened) {
+        checkError(opened.error());
+        return 0;
+    }
+    QueryLogReader &reader = **opened;
+    FUZZ_CHECK(reader.format() != QueryLogFormat::Auto);
+    FUZZ_CHECK(options.format == QueryLogFormat::Auto || reader.format() == options.format);
+    const bool plain = !startsCompressed(content, length);
+    StatementClassifier classifier;
+    qint64 lastLine = 0;
+    qint64 textBytes = 0;
+    for (std::size_t n = 0; n < maxRequests && textBytes < maxDecodedBytes; ++n) {
+        LoggedStatement s;
+        const Result<bool> r = reader.next(s);
+        if (!r) {
+            checkError(r.error());
+            const Result<bool> after = reader.next(s);
+            FUZZ_CHECK(after && !*after); // finished after an error
+            break;
+        }
+        if (plain)
+            FUZZ_CHECK(reader.bytesConsumed() <= reader.fileSize());
+        if (!*r) {
+            const Result<bool> again = reader.next(s);
+            FUZZ_CHECK(again && !*again); // the end stays the end
+            break;
+        }
+        // Statements come in file order, each from a line of the file.
+        FUZZ_CHECK(s.line >= 1 && s.line > lastLine);
+        lastLine = s.line;
+        FUZZ_CHECK(s.durationUs >= -1);
+        textBytes += s.text.size();
+        if (s.text.size() <= 4096)
+            (void)classifier.classify(s.session, s.text);
+    }
+    (void)reader.notes();
+    FUZZ_CHECK(classifier.openTransactions() >= 0);
+    return 0;
+}
+
+/// The SQL tokenizer and normalizer on any text, the parameter binding and the log_line_prefix
+/// matcher on the same bytes.
+inline int sqlNormalizer(const std::uint8_t *data, std::size_t size)
+{
+    const QString sql
+        = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QList<SqlToken> tokens = tokenizeSql(sql);
+    qsizetype previousEnd = 0;
+    for (const SqlToken &t : tokens) {
+        FUZZ_CHECK(t.begin >= previousEnd && t.end > t.begin && t.end <= sql.size());
+        previousEnd = t.end;
+        if (t.type == SqlTokenType::String || t.type == SqlTokenType::DollarString)
+            (void)sqlStringValue(sql, t);
+        if (t.type == SqlTokenType::QuotedIdentifier)
+            (void)sqlIdentifierValue(sql, t);
+    }
+    const NormalizedStatement st = normalizeStatement(sql);
+    const NormalizedStatement again = normalizeStatement(sql);
+    FUZZ_CHECK(st.templateText == again.templateText && st.templateId == again.templateId
+        && st.parameters == again.parameters && st.parameterKey == again.parameterKey);
+    FUZZ_CHECK(st.templateText.size() <= 2 * sql.size() + 16 * st.parameters.size() + 8);
+    FUZZ_CHECK(st.kind != StatementKind::Uncacheable || !st.reason.isEmpty());
+    FUZZ_CHECK(st.tables.size() == QSet<QString>(st.tables.cbegin(), st.tables.cend()).size());
+    // The same statement in two sessions, then a session that begins, writes and reads.
+    StatementClassifier classifier;
+    (void)classifier.classify("a", sql);
+    (void)classifier.classify("b", sql);
+    (void)classifier.classify("c", QStringLiteral("BEGIN"));
+    (void)classifier.classify("c", sql);
+    (void)classifier.classify("c", sql);
+    FUZZ_CHECK(classifier.openTransactions() <= 3);
+
+    // The log pieces on the same text.
+    QStringList literals;
+    if (PgLog::parseParameters(sql, literals))
+        FUZZ_CHECK(!literals.isEmpty());
+    (void)PgLog::bindParameters(
+        sql, { QStringLiteral("'x'"), QString(), QStringLiteral("NULL") });
+    QString bound;
+    (void)PgLog::bindSqlExecute(sql, sql, bound);
+    (void)PgLog::parseMessage(sql);
+    const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    qint64 us = 0;
+    bool zoneKnown = false;
+    (void)PgLog::parseTimestamp(bytes, us, zoneKnown);
+    const qsizetype nl = bytes.indexOf('\n');
+    if (nl > 0 && nl <= 64) {
+        const Result<PgLog::LinePrefix> prefix
+            = PgLog::LinePrefix::compile(QString::fromUtf8(bytes.first(nl)));
+        if (prefix) {
+            PgLog::LinePrefix::Match m;
+            if (prefix->match(bytes.cbegin() + nl + 1, bytes.cend(), m))
+                FUZZ_CHECK(!m.severity.isEmpty());
+        } else {
+            checkError(prefix.error());
+        }
+    }
+    return 0;
+}
 
 } // namespace CacheScope::Fuzz

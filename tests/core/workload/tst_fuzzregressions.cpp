@@ -47,6 +47,8 @@ const std::map<QString, Body> &bodies()
         { u"redisinfo"_s, &Fuzz::redisInfo },
         { u"memcachedstats"_s, &Fuzz::memcachedStats },
         { u"expect"_s, &Fuzz::expectations },
+        { u"querylog"_s, &Fuzz::queryLog },
+        { u"sqlnormalizer"_s, &Fuzz::sqlNormalizer },
 #ifdef CACHESCOPE_FUZZ_CONFIGJSON
         { u"configjson"_s, &Fuzz::configJson },
 #endif
