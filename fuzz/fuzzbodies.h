@@ -519,8 +519,8 @@ inline int queryLog(const std::uint8_t *data, std::size_t size)
             std::memchr(content, '\n', std::min<std::size_t>(length, 64)));
         if (!nl)
             return 0;
-        options.logLinePrefix = QString::fromUtf8(
-            reinterpret_cast<const char *>(content), qsizetype(nl - content));
+        options.logLinePrefix
+            = QString::fromUtf8(reinterpret_cast<const char *>(content), qsizetype(nl - content));
         length -= std::size_t(nl + 1 - content);
         content = nl + 1;
         if (options.logLinePrefix.isEmpty())
@@ -574,8 +574,7 @@ inline int queryLog(const std::uint8_t *data, std::size_t size)
 /// matcher on the same bytes.
 inline int sqlNormalizer(const std::uint8_t *data, std::size_t size)
 {
-    const QString sql
-        = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QString sql = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
     const QList<SqlToken> tokens = tokenizeSql(sql);
     qsizetype previousEnd = 0;
     for (const SqlToken &t : tokens) {
@@ -606,8 +605,7 @@ inline int sqlNormalizer(const std::uint8_t *data, std::size_t size)
     QStringList literals;
     if (PgLog::parseParameters(sql, literals))
         FUZZ_CHECK(!literals.isEmpty());
-    (void)PgLog::bindParameters(
-        sql, { QStringLiteral("'x'"), QString(), QStringLiteral("NULL") });
+    (void)PgLog::bindParameters(sql, { QStringLiteral("'x'"), QString(), QStringLiteral("NULL") });
     QString bound;
     (void)PgLog::bindSqlExecute(sql, sql, bound);
     (void)PgLog::parseMessage(sql);

@@ -316,7 +316,7 @@ protected:
     Result<bool> readEntry(Entry &e) override
     {
         for (;;) {
-            const Result<bool> row = readRow();
+            Result<bool> row = readRow();
             if (!row || !*row)
                 return row;
             if (m_fields.size() == 1 && m_fields[0].isEmpty())
