@@ -44,7 +44,8 @@ QTextStream &out()
     return stream;
 }
 
-bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command)
+bool parseOrFail(
+    QCommandLineParser &parser, const QStringList &args, const QString &command, bool positional)
 {
     QStringList full = args;
     full.prepend(u"cachescope-cli "_s + command);
@@ -52,7 +53,7 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
         fail(parser.errorText() + u" (see cachescope-cli "_s + command + u" --help)"_s);
         return false;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (!positional && !parser.positionalArguments().isEmpty()) {
         fail(u"unexpected argument '"_s + parser.positionalArguments().constFirst()
             + u"' (see cachescope-cli "_s + command + u" --help)"_s);
         return false;
@@ -61,9 +62,9 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QStr
 }
 
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
-    const QString &command, const QString &synopsis)
+    const QString &command, const QString &synopsis, bool positional)
 {
-    if (!parseOrFail(parser, args, command))
+    if (!parseOrFail(parser, args, command, positional))
         return exitUsage;
     if (parser.isSet(u"help"_s)) {
         printHelp(parser, command, synopsis);

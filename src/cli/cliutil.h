@@ -34,12 +34,14 @@ bool reportExpectations(const QList<ExpectationResult> &results, const QString &
 
 /// Parses `args` (without the sub-command name); on an unknown option or a missing value
 /// prints the parser's message and the command's --help hint. Returns false then.
-bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command);
+/// Positional arguments are refused unless `positional` (the command checks them itself).
+bool parseOrFail(QCommandLineParser &parser, const QStringList &args, const QString &command,
+    bool positional = false);
 
 /// parseOrFail(), then --help (printHelp()): returns the status the command ends with there
 /// (exitUsage on bad usage, 0 after the help), or nothing when it goes on.
 std::optional<int> parseCommand(QCommandLineParser &parser, const QStringList &args,
-    const QString &command, const QString &synopsis = {});
+    const QString &command, const QString &synopsis = {}, bool positional = false);
 
 /// Prints the command's --help with a usage line naming the command ("cachescope-cli run
 /// [options]"), whatever the binary's path.

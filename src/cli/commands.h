@@ -15,6 +15,7 @@ namespace CacheScope::Cli {
 /// Each sub-command takes its arguments without the command name and returns the exit status.
 int simulateCommand(const QStringList &args);
 int runCommand(const QStringList &args);
+int replayLogCommand(const QStringList &args);
 int demoDbCommand(const QStringList &args);
 int benchCacheCommand(const QStringList &args);
 int mrcCommand(const QStringList &args);

@@ -1,5 +1,6 @@
 #include "cliutil.h"
 #include "historyrecorder.h"
+#include "replaylog.h"
 #include "commands.h"
 #include "dboptions.h"
 
@@ -7,6 +8,7 @@
 #include "core/db/demodatabase.h"
 #include "core/engine/capacity.h"
 #include "core/engine/queryengine.h"
+#include "core/querylog/logfeed.h"
 #include "core/report/runjson.h"
 #include "core/report/shadowreport.h"
 #include "core/report/table.h"
@@ -15,6 +17,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -24,16 +27,26 @@ using namespace Qt::Literals::StringLiterals;
 namespace CacheScope::Cli {
 namespace {
 
-void addRunOptions(QCommandLineParser &p)
+void addRunOptions(QCommandLineParser &p, bool replayLog)
 {
-    p.setApplicationDescription(
-        u"Runs a live workload against a real database through the result cache and prints one\n"
-        "line per interval (like vmstat) and a final summary. Without connection options it\n"
-        "uses the SQLite demo database, created on first use."_s);
+    if (replayLog) {
+        p.setApplicationDescription(replayLogDescription());
+        p.addPositionalArgument(u"FILE"_s,
+            u"A PostgreSQL log (csvlog or stderr) or a .sql file; .gz, .xz, .zst too."_s);
+    } else {
+        p.setApplicationDescription(
+            u"Runs a live workload against a real database through the result cache and prints\n"
+            "one line per interval (like vmstat) and a final summary. Without connection options\n"
+            "it uses the SQLite demo database, created on first use."_s);
+    }
     p.addHelpOption();
     addDatabaseOptions(p);
     p.addOptions({
-        { u"threads"_s, u"Worker threads (default 4)."_s, u"N"_s },
+        { u"threads"_s,
+            replayLog ? u"Worker threads, each with its own connection; every session of the log\n"
+                        "runs on one of them, in order (default 4)."_s
+                      : u"Worker threads (default 4)."_s,
+            u"N"_s },
         { u"policy"_s,
             u"Cache policy: "_s + ResultCache::policyIds().join(u", "_s)
                 + u" (default qcache; none = no cache)."_s,
@@ -44,46 +57,19 @@ void addRunOptions(QCommandLineParser &p)
             u"N"_s },
         { u"single-flight"_s, u"Concurrent misses on one key wait for one query."_s },
         { u"shards"_s, u"Cache shards (default: from the thread count)."_s, u"N"_s },
-        { u"workload"_s,
-            u"Key distribution: "_s + workloadKinds().join(u'|') + u" (default zipf)."_s,
-            u"KIND"_s },
-        { u"keys"_s, u"Keys drawn from 1..N (default 100000, the demo's customers)."_s, u"N"_s },
-        { u"alpha"_s, u"zipf/shifting exponent (default 0.99)."_s, u"A"_s },
-        { u"hot-keys"_s, u"hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
-        { u"hot-requests"_s, u"hotspot: fraction of requests to hot keys (default 0.8)."_s,
-            u"F"_s },
-        { u"shift-every"_s, u"shifting: requests between hot-set moves (default 100000)."_s,
-            u"N"_s },
-        { u"seed"_s, u"Seed of the key streams (default 42)."_s, u"S"_s },
-        { u"query"_s,
-            u"point, range, aggregate, or mix (60% point, 30% range, 10% aggregate). Default point."_s,
-            u"Q"_s },
-        { u"sql"_s, u"Your own read template with :key placeholders (instead of --query)."_s,
-            u"SQL"_s },
-        { u"write-ratio"_s,
-            u"Share of requests that UPDATE a customer and invalidate its results (default 0)."_s,
-            u"R"_s },
-        { u"rate"_s, u"Open loop: target requests/s over all workers (default: closed loop)."_s,
-            u"RPS"_s },
-        { u"think-ms"_s, u"Closed loop: pause between a worker's requests (default 0)."_s, u"N"_s },
-        { u"duration"_s, u"How long to run: 10s, 500ms, 2m (default 10s)."_s, u"T"_s },
+        { u"duration"_s,
+            replayLog ? u"Stop after this long: 10s, 500ms, 2m (default: at the log's end)."_s
+                      : u"How long to run: 10s, 500ms, 2m (default 10s)."_s,
+            u"T"_s },
         { u"interval-ms"_s, u"Report interval (default 1000)."_s, u"N"_s },
-        { u"output"_s, u"table (default), csv or json (one object per line)."_s, u"FORMAT"_s },
+        { u"output"_s,
+            replayLog ? u"table (default), csv or json (one object per line; the final one has\n"
+                        "a `templates` array)."_s
+                      : u"table (default), csv or json (one object per line)."_s,
+            u"FORMAT"_s },
         { u"shadows"_s,
             u"Shadow policies: every policy beside the run on sampled keys; prints\n"
             "their ranking and the LRU hit ratio at 2x capacity (table and json)."_s },
-        { u"scenario"_s,
-            u"Play a demo scenario (id or title; see `cachescope-cli scenarios`) or a\n"
-            "scenario file (*.json, as in resources/scenarios): its configuration, then\n"
-            "its timed steps, each printed as a marker. Default duration: 10 s after\n"
-            "the last step."_s,
-            u"ID|FILE.json"_s },
-        { u"config"_s,
-            u"Start from a configuration file (File > Save configuration in the app);\n"
-            "options given beside it override it."_s,
-            u"FILE.json"_s },
-        { u"save-config"_s, u"Write the run's configuration as such a file before it starts."_s,
-            u"FILE.json"_s },
         { u"csv"_s,
             u"Write the run's time series (one row per interval, the app's Export time\n"
             "series columns) to FILE at the end."_s,
@@ -94,14 +80,60 @@ void addRunOptions(QCommandLineParser &p)
             "dotted for nested ones; 80% = 0.8). Exit 3 when one is not met."_s,
             u"LIST"_s },
     });
+    if (replayLog)
+        addReplayLogOptions(p);
+    // replay-log knows them, hidden, only to say they do not apply (the log is the workload).
+    for (QCommandLineOption option :
+        std::initializer_list<QCommandLineOption> {
+            { u"workload"_s,
+                u"Key distribution: "_s + workloadKinds().join(u'|') + u" (default zipf)."_s,
+                u"KIND"_s },
+            { u"keys"_s, u"Keys drawn from 1..N (default 100000, the demo's customers)."_s,
+                u"N"_s },
+            { u"alpha"_s, u"zipf/shifting exponent (default 0.99)."_s, u"A"_s },
+            { u"hot-keys"_s, u"hotspot: fraction of keys that are hot (default 0.2)."_s, u"F"_s },
+            { u"hot-requests"_s, u"hotspot: fraction of requests to hot keys (default 0.8)."_s,
+                u"F"_s },
+            { u"shift-every"_s, u"shifting: requests between hot-set moves (default 100000)."_s,
+                u"N"_s },
+            { u"seed"_s, u"Seed of the key streams (default 42)."_s, u"S"_s },
+            { u"query"_s,
+                u"point, range, aggregate, or mix (60% point, 30% range, 10% aggregate). Default point."_s,
+                u"Q"_s },
+            { u"sql"_s, u"Your own read template with :key placeholders (instead of --query)."_s,
+                u"SQL"_s },
+            { u"write-ratio"_s,
+                u"Share of requests that UPDATE a customer and invalidate its results (default 0)."_s,
+                u"R"_s },
+            { u"rate"_s, u"Open loop: target requests/s over all workers (default: closed loop)."_s,
+                u"RPS"_s },
+            { u"think-ms"_s, u"Closed loop: pause between a worker's requests (default 0)."_s,
+                u"N"_s },
+            { u"scenario"_s,
+                u"Play a demo scenario (id or title; see `cachescope-cli scenarios`) or a\n"
+                "scenario file (*.json, as in resources/scenarios): its configuration, then\n"
+                "its timed steps, each printed as a marker. Default duration: 10 s after\n"
+                "the last step."_s,
+                u"ID|FILE.json"_s },
+            { u"config"_s,
+                u"Start from a configuration file (File > Save configuration in the app);\n"
+                "options given beside it override it."_s,
+                u"FILE.json"_s },
+            { u"save-config"_s, u"Write the run's configuration as such a file before it starts."_s,
+                u"FILE.json"_s },
+        }) {
+        if (replayLog)
+            option.setFlags(QCommandLineOption::HiddenFromHelp);
+        p.addOption(option);
+    }
     addHistoryOptions(p);
 }
 
-class Reporter
+class RunReporter
 {
 public:
     /// `databaseBuffer`: the run is on PostgreSQL, whose buffer cache gets a column.
-    Reporter(QString format, bool databaseBuffer)
+    RunReporter(QString format, bool databaseBuffer)
         : m_format(std::move(format))
         , m_databaseBuffer(databaseBuffer)
     {
@@ -175,6 +207,14 @@ private:
     bool m_headerDone = false;
 };
 
+/// `run`'s options that replay-log refuses.
+QStringList runOnlyOptions()
+{
+    return { u"workload"_s, u"keys"_s, u"alpha"_s, u"hot-keys"_s, u"hot-requests"_s,
+        u"shift-every"_s, u"seed"_s, u"query"_s, u"sql"_s, u"write-ratio"_s, u"rate"_s,
+        u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s };
+}
+
 /// The database options: any of them given replaces a configuration file's database.
 bool hasDatabaseOptions(const QCommandLineParser &p)
 {
@@ -207,12 +247,29 @@ Result<Scenario> findScenarioOption(const QString &name)
 
 } // namespace
 
-int runCommand(const QStringList &args)
+namespace {
+
+/// `run`, or `replay-log` (`replayLog`): one live loop, the workload drawn or the log's.
+int liveCommand(const QStringList &args, bool replayLog)
 {
     QCommandLineParser p;
-    addRunOptions(p);
-    if (const std::optional<int> done = parseCommand(p, args, u"run"_s))
+    addRunOptions(p, replayLog);
+    if (const std::optional<int> done = replayLog
+            ? parseCommand(p, args, u"replay-log"_s, u"FILE [options]"_s, true)
+            : parseCommand(p, args, u"run"_s))
         return *done;
+    std::optional<QueryLogReplay> logSpec;
+    if (replayLog) {
+        for (const QString &name : runOnlyOptions()) {
+            if (p.isSet(name))
+                return fail(Error { u"does not apply to replay-log: the log is the workload"_s, {},
+                    0, u"--"_s + name, p.value(name) });
+        }
+        Result<QueryLogReplay> spec = replayLogSpec(p);
+        if (!spec)
+            return fail(spec.error());
+        logSpec = spec.value();
+    }
     Result<ConnectionSettings> db = databaseSettings(p, false);
     if (!db)
         return fail(db.error());
@@ -336,6 +393,8 @@ int runCommand(const QStringList &args)
         config.loadModel = LoadModel::OpenLoop;
         config.targetRate = rate.value();
     }
+    if (logSpec)
+        config.queryLog = *logSpec;
     if (Result<void> v = config.validate(); !v)
         return fail(v.error());
     const bool onPostgres = config.database.driver == DatabaseDriver::Postgres;
@@ -355,7 +414,7 @@ int runCommand(const QStringList &args)
         expectations = std::move(parsed.value());
     }
 
-    qint64 durationMs = 10000;
+    qint64 durationMs = replayLog ? 0 : 10000; // 0: until the log ends
     if (p.isSet(u"duration"_s))
         durationMs = parseDurationMs(p.value(u"duration"_s)).value();
     else if (scenario && !scenario->steps.isEmpty())
@@ -394,11 +453,12 @@ int runCommand(const QStringList &args)
     options.tickIntervalMs = int(interval.value());
     // One history row per interval, for --csv (bounded: a day of 1 s intervals and more).
     options.historyCapacity = p.isSet(u"csv"_s)
-        ? qsizetype(std::clamp<qint64>(durationMs / interval.value() + 16, 16, 100000))
+        ? qsizetype(std::clamp<qint64>(
+            (durationMs ? durationMs : 86'400'000) / interval.value() + 16, 16, 100000))
         : 16;
     RunSession session(options);
     QueryEngine &engine = *session.engine();
-    Reporter reporter(output.value(), onPostgres);
+    RunReporter reporter(output.value(), onPostgres);
     int status = 0;
     bool finished = false;
     bool starting = true; // inside session.start(): a refusal there is a usage error
@@ -433,6 +493,10 @@ int runCommand(const QStringList &args)
         session.stop();
     };
     QObject::connect(&deadline, &QTimer::timeout, &session, stop);
+    QObject::connect(&engine, &QueryEngine::queryLogFinished, &session, [&] {
+        if (!stopRequested)
+            stop();
+    });
     QObject::connect(&signalPoll, &QTimer::timeout, &session, [&] {
         if (interrupted() && !stopRequested)
             stop();
@@ -440,7 +504,8 @@ int runCommand(const QStringList &args)
     QObject::connect(&session, &RunSession::started, &session, [&](bool continued) {
         if (continued)
             return;
-        deadline.start();
+        if (durationMs > 0)
+            deadline.start();
         if (history) {
             RunStart start;
             start.config = runConfigToJson(config);
@@ -448,7 +513,9 @@ int runCommand(const QStringList &args)
                 start.config[u"scenario"_s] = scenario->id;
             start.policy = config.cache.policy;
             start.capacity = describeCapacity(config.cache.capacity, config.cache.sizeUnit);
-            start.workload = describeWorkload(config.workload);
+            start.workload = config.queryLog.isSet()
+                ? u"query log "_s + QFileInfo(config.queryLog.path).fileName()
+                : describeWorkload(config.workload);
             history->begin(start);
         }
     });
@@ -464,6 +531,8 @@ int runCommand(const QStringList &args)
             case RunSession::Failure::DatabaseError:
                 QTextStream(stderr)
                     << "cachescope-cli: database error: " << e.toString() << Qt::endl;
+                break;
+            case RunSession::Failure::QueryLogBroken: // reported with the summary
                 break;
             case RunSession::Failure::StepBroken:
             case RunSession::Failure::StepRefused:
@@ -485,9 +554,24 @@ int runCommand(const QStringList &args)
         QList<ExpectationResult> met;
         if (!expectations.isEmpty())
             met = evaluateExpectations(expectations, runLineJson(final, onPostgres));
-        reporter.print(final,
-            expectations.isEmpty() ? std::nullopt
-                                   : std::optional<QJsonArray>(expectationResultsJson(met)));
+        const QueryLogFeed *feed = engine.queryLogFeed();
+        std::vector<TemplateRow> templates;
+        if (feed)
+            templates = feed->templates().rows(double(whole.elapsedMs) / 1000.0);
+        if (feed && output.value() == u"json"_s) {
+            QJsonObject o = runLineJson(final, onPostgres);
+            if (!met.isEmpty())
+                o[u"expectations"_s] = expectationResultsJson(met);
+            o[u"statements"_s] = double(feed->statementsRead());
+            o[u"templates"_s] = templateRowsJson(templates);
+            printJsonLine(o);
+        } else {
+            reporter.print(final,
+                expectations.isEmpty() ? std::nullopt
+                                       : std::optional<QJsonArray>(expectationResultsJson(met)));
+            if (feed && output.value() == u"table"_s)
+                out() << u'\n' << templateTableText(templates, feed->statementsRead());
+        }
         if (history) {
             QJsonObject summary = runLineJson(final, onPostgres);
             if (!met.isEmpty())
@@ -497,7 +581,22 @@ int runCommand(const QStringList &args)
         int code = 0;
         if (!met.isEmpty() && !reportExpectations(met))
             code = exitExpectation;
-        if (whole.total.errors > 0) {
+        if (feed) {
+            for (const QString &line : feed->notes())
+                note(line);
+            if (Result<void> written = writeTemplates(p, templates); !written)
+                code = fail(written.error(), exitRuntime);
+            if (const std::optional<Error> broken = feed->error()) {
+                // Bad input stops the replay where it is; what ran is reported above.
+                fail(*broken, exitUsage);
+                finish(exitUsage);
+                return;
+            }
+            if (whole.total.errors > 0)
+                note(QString::number(whole.total.errors)
+                    + u" statements failed on replay; each template's count and first message are "
+                      "in its row"_s);
+        } else if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors)
                     + u" database errors"_s,
                 exitRuntime);
@@ -522,5 +621,11 @@ int runCommand(const QStringList &args)
     const int loop = QCoreApplication::exec();
     return finished ? status : loop;
 }
+
+} // namespace
+
+int runCommand(const QStringList &args) { return liveCommand(args, false); }
+
+int replayLogCommand(const QStringList &args) { return liveCommand(args, true); }
 
 } // namespace CacheScope::Cli

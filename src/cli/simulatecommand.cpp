@@ -55,7 +55,8 @@ void addStreamOptions(QCommandLineParser &p)
     p.addOptions({
         { u"trace"_s, u"Trace file to replay (.gz, .xz, .zst read transparently)."_s, u"FILE"_s },
         { u"format"_s,
-            u"Trace format: txt, csv, oraclegeneral, vscsi, u32be, redis-monitor (default: detect)."_s,
+            u"Trace format: txt, csv, oraclegeneral, vscsi, u32be, redis-monitor, or a query\n"
+            "log: pglog-csv, pglog, sql (default: detect)."_s,
             u"F"_s },
         { u"csv-key-col"_s, u"CSV: 1-based column of the key (default 1)."_s, u"N"_s },
         { u"csv-size-col"_s, u"CSV: 1-based column of the object size."_s, u"N"_s },

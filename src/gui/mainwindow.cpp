@@ -102,6 +102,7 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     databasePanel()->setDefaultSqlitePath(m_options.demoDatabasePath);
     setPanelConfig(defaultConfig());
 
+    setUpTemplates();
     setUpActions();
     setUpStatusBar();
     setUpScenarios();
@@ -279,8 +280,10 @@ void MainWindow::connectSession()
         if (!continued) {
             clearCharts();
             m_counters->clear();
+            refreshTemplates(true);
         }
     });
+    connect(m_session, &RunSession::finished, this, [this] { refreshTemplates(true); });
     connect(m_session, &RunSession::tick, this, &MainWindow::onTick);
     connect(m_session, &RunSession::marker, this, &MainWindow::addMarker);
     connect(m_session, &RunSession::changed, this, [this](const QString &description) {
@@ -309,6 +312,9 @@ void MainWindow::onFailure(RunSession::Failure failure, const Error &error)
         break;
     case RunSession::Failure::StepRefused:
         reportError(tr("A scenario step was refused"), error);
+        break;
+    case RunSession::Failure::QueryLogBroken:
+        reportError(tr("The query log stopped the replay"), error);
         break;
     }
 }
@@ -427,6 +433,7 @@ void MainWindow::onTick(double t, const MetricsSnapshot &s)
     chartPanel()->addSnapshot(t, s);
     whatIfView()->addSample(t, s, engine()->config().cache.policy, engine()->shadowSnapshot());
     m_counters->setSnapshot(s);
+    refreshTemplates(false);
     updateStatus();
 }
 

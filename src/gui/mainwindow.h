@@ -25,6 +25,7 @@ class DatabasePanel;
 class HistoryWriter;
 class LogModel;
 class RunsPage;
+class TemplatesView;
 class SessionRecorder;
 class MessageBanner;
 class MonitorPage;
@@ -80,6 +81,8 @@ public:
     QueryEngine *engine() const { return m_session->engine(); }
     ChartPanel *chartPanel() const;
     WhatIfView *whatIfView() const;
+    /// The Templates tab beside the charts: a replayed query log's per-template table.
+    TemplatesView *templatesView() const { return m_templatesView; }
     DatabasePanel *databasePanel() const;
     WorkloadPanel *workloadPanel() const;
     CachePanel *cachePanel() const;
@@ -150,6 +153,10 @@ private:
     void setUpActions();
     void setUpFileActions(); // mainwindowfiles.cpp, with the File menu's functions and settings
     void setUpHistory(); // mainwindowfiles.cpp: the run recorder and the Runs tab
+    void setUpTemplates(); // mainwindowfiles.cpp: the Templates tab
+    /// Refreshes the Templates tab from the run's query log: at most once a second while the tab
+    /// shows, or now (`force`: a start, the end, the tab shown); clears it for runs without one.
+    void refreshTemplates(bool force);
     void setUpStatusBar();
     void setUpScenarios();
     void connectSession();
@@ -171,6 +178,8 @@ private:
     HistoryWriter *m_historyWriter = nullptr; // the run history's thread (when a path is set)
     SessionRecorder *m_recorder = nullptr; // records live runs in it
     RunsPage *m_runsPage = nullptr; // the Runs tab (with a run history)
+    TemplatesView *m_templatesView = nullptr;
+    qint64 m_templatesRefreshedMs = 0; // QDateTime msecs of the last refresh
     qint64 m_lastRecordedRun = 0; // the last run this window recorded (File > Export report)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;

@@ -13,13 +13,16 @@
 #include "monitorpage.h"
 #include "runpanel.h"
 #include "runspage.h"
+#include "templatesview.h"
 #include "tracereplaywidget.h"
 #include "whatifview.h"
 
 #include "core/history/sessionrecorder.h"
+#include "core/querylog/logfeed.h"
 #include "core/report/shadowreport.h"
 #include "core/session/configjson.h"
 
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -122,6 +125,39 @@ void MainWindow::setUpFileActions()
             logInfo(tr("What-if (ranking and LRU curve) exported to %1").arg(path));
     });
     m_ui->menuFile->insertAction(m_ui->actionSaveWindowPng, exportWhatIfAction);
+}
+
+void MainWindow::setUpTemplates()
+{
+    m_templatesView = new TemplatesView(this);
+    m_templatesView->setObjectName(u"templatesView"_s);
+    const int tab = m_ui->chartTabs->addTab(m_templatesView, tr("&Templates"));
+    m_ui->chartTabs->setTabToolTip(tab,
+        tr("A replayed query log's statement templates: how the cache serves each, and which are "
+           "worth caching"));
+    connect(m_ui->chartTabs, &QTabWidget::currentChanged, this, [this] { refreshTemplates(true); });
+    connect(m_templatesView, &TemplatesView::exported, this,
+        [this](const QString &path) { logInfo(tr("Templates exported to %1").arg(path)); });
+    connect(m_templatesView, &TemplatesView::exportFailed, this, [this](const QString &message) {
+        reportError(tr("Export failed"), Error { message, {}, 0, {}, {} });
+    });
+}
+
+void MainWindow::refreshTemplates(bool force)
+{
+    const QueryLogFeed *feed = engine()->queryLogFeed();
+    if (!feed) {
+        if (force)
+            m_templatesView->clear();
+        return;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!force && (!m_templatesView->isVisible() || now - m_templatesRefreshedMs < 1000))
+        return;
+    m_templatesRefreshedMs = now;
+    const std::optional<MetricsSnapshot> &last = m_session->lastSnapshot();
+    const double elapsedS = last ? double(last->elapsedMs) / 1000.0 : 0.0;
+    m_templatesView->setRows(feed->templates().rows(elapsedS), feed->statementsRead());
 }
 
 void MainWindow::setUpHistory()

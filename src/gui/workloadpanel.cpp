@@ -2,7 +2,11 @@
 
 #include "ui_workloadpanel.h"
 
+#include "core/querylog/querylogreader.h"
+
 #include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QMenu>
 
 using namespace Qt::Literals::StringLiterals;
@@ -36,6 +40,21 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         m_ui->kindCombo->addItem(kindLabel(kind), kind);
     m_ui->kindCombo->setCurrentIndex(m_ui->kindCombo->findData(u"zipf"_s));
     loadExamples();
+    for (const QueryLogFormat format : { QueryLogFormat::Auto, QueryLogFormat::PgCsv,
+             QueryLogFormat::PgStderr, QueryLogFormat::Sql })
+        m_ui->logFormatCombo->addItem(queryLogFormatName(format), int(format));
+    connect(m_ui->logButton, &QToolButton::clicked, this, &WorkloadPanel::chooseLog);
+    connect(m_ui->logEdit, &QLineEdit::editingFinished, this, [this] {
+        updateVisibleRows();
+        emit changed();
+    });
+    connect(m_ui->logEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty()) { // the clear button
+            updateVisibleRows();
+            emit changed();
+        }
+    });
+    connect(m_ui->logFormatCombo, &QComboBox::currentIndexChanged, this, &WorkloadPanel::changed);
 
     connect(m_ui->kindCombo, &QComboBox::currentIndexChanged, this, [this] {
         updateVisibleRows();
@@ -45,9 +64,9 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         spin->setKeyboardTracking(false);
         connect(spin, &QSpinBox::valueChanged, this, &WorkloadPanel::changed);
     }
-    for (QDoubleSpinBox *spin :
-        { m_ui->alphaSpin, m_ui->hotKeysSpin, m_ui->hotRequestsSpin, m_ui->pointSpin,
-            m_ui->rangeSpin, m_ui->aggregateSpin, m_ui->writeSpin, m_ui->rateSpin }) {
+    for (QDoubleSpinBox *spin : { m_ui->logSpeedSpin, m_ui->alphaSpin, m_ui->hotKeysSpin,
+             m_ui->hotRequestsSpin, m_ui->pointSpin, m_ui->rangeSpin, m_ui->aggregateSpin,
+             m_ui->writeSpin, m_ui->rateSpin }) {
         spin->setKeyboardTracking(false);
         connect(spin, &QDoubleSpinBox::valueChanged, this, &WorkloadPanel::changed);
     }
@@ -91,15 +110,46 @@ void WorkloadPanel::loadExamples()
     m_ui->examplesButton->setMenu(menu);
 }
 
+void WorkloadPanel::chooseLog()
+{
+    const QString start = m_ui->logEdit->text().isEmpty()
+        ? QString()
+        : QFileInfo(m_ui->logEdit->text()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Replay a query log"), start,
+        tr("Query logs (*.csv *.log *.sql *.gz *.xz *.zst);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_ui->logEdit->setText(path);
+    updateVisibleRows();
+    emit changed();
+}
+
+void WorkloadPanel::setLogPath(const QString &path)
+{
+    m_ui->logEdit->setText(path);
+    updateVisibleRows();
+    emit changed();
+}
+
 void WorkloadPanel::updateVisibleRows()
 {
+    // A log is the workload: the rows that describe drawn keys hide.
+    const bool drawn = m_ui->logEdit->text().trimmed().isEmpty();
+    m_ui->form->setRowVisible(m_ui->logOptionsLayout, !drawn);
     const QString kind = m_ui->kindCombo->currentData().toString();
-    m_ui->form->setRowVisible(m_ui->alphaSpin, kind == u"zipf"_s || kind == u"shifting"_s);
-    m_ui->form->setRowVisible(m_ui->hotLayout, kind == u"hotspot"_s);
-    m_ui->form->setRowVisible(m_ui->shiftSpin, kind == u"shifting"_s);
+    m_ui->form->setRowVisible(m_ui->kindCombo, drawn);
+    m_ui->form->setRowVisible(m_ui->keysSpin, drawn);
+    m_ui->form->setRowVisible(
+        m_ui->alphaSpin, drawn && (kind == u"zipf"_s || kind == u"shifting"_s));
+    m_ui->form->setRowVisible(m_ui->hotLayout, drawn && kind == u"hotspot"_s);
+    m_ui->form->setRowVisible(m_ui->shiftSpin, drawn && kind == u"shifting"_s);
+    m_ui->form->setRowVisible(m_ui->mixLayout, drawn);
+    m_ui->form->setRowVisible(m_ui->customSqlLayout, drawn);
+    m_ui->form->setRowVisible(m_ui->writeSpin, drawn);
+    m_ui->form->setRowVisible(m_ui->loadLayout, drawn);
     const bool open = m_ui->openRadio->isChecked();
-    m_ui->form->setRowVisible(m_ui->thinkSpin, !open);
-    m_ui->form->setRowVisible(m_ui->rateSpin, open);
+    m_ui->form->setRowVisible(m_ui->thinkSpin, drawn && !open);
+    m_ui->form->setRowVisible(m_ui->rateSpin, drawn && open);
 }
 
 void WorkloadPanel::applyTo(RunConfig &config) const
@@ -121,6 +171,10 @@ void WorkloadPanel::applyTo(RunConfig &config) const
     config.loadModel = m_ui->openRadio->isChecked() ? LoadModel::OpenLoop : LoadModel::ClosedLoop;
     config.targetRate = m_ui->rateSpin->value();
     config.thinkTimeMs = m_ui->thinkSpin->value();
+    config.queryLog = {};
+    config.queryLog.path = m_ui->logEdit->text().trimmed();
+    config.queryLog.options.format = QueryLogFormat(m_ui->logFormatCombo->currentData().toInt());
+    config.queryLog.speed = m_ui->logSpeedSpin->value();
 }
 
 void WorkloadPanel::setConfig(const RunConfig &config)
@@ -157,6 +211,15 @@ void WorkloadPanel::setConfig(const RunConfig &config)
     m_ui->thinkSpin->setValue(config.thinkTimeMs);
     if (config.targetRate > 0)
         m_ui->rateSpin->setValue(config.targetRate);
+    {
+        const QSignalBlocker log(m_ui->logEdit);
+        const QSignalBlocker format(m_ui->logFormatCombo);
+        const QSignalBlocker speed(m_ui->logSpeedSpin);
+        m_ui->logEdit->setText(config.queryLog.path);
+        m_ui->logFormatCombo->setCurrentIndex(
+            std::max(0, m_ui->logFormatCombo->findData(int(config.queryLog.options.format))));
+        m_ui->logSpeedSpin->setValue(config.queryLog.speed);
+    }
     updateVisibleRows();
 }
 
@@ -164,6 +227,12 @@ void WorkloadPanel::setRunActive(bool active)
 {
     m_ui->customSqlEdit->setEnabled(!active);
     m_ui->examplesButton->setEnabled(!active);
+    // A log replays with the sessions spread over the threads it started with.
+    const bool log = !m_ui->logEdit->text().trimmed().isEmpty();
+    for (QWidget *w : std::initializer_list<QWidget *> {
+             m_ui->logEdit, m_ui->logButton, m_ui->logFormatCombo, m_ui->logSpeedSpin })
+        w->setEnabled(!active);
+    m_ui->threadsSpin->setEnabled(!(active && log));
 }
 
 } // namespace CacheScope

@@ -14,7 +14,9 @@ namespace CacheScope {
 
 /// What the workers send: key distribution and its parameters, the template mix or a custom
 /// SQL template, the write ratio, and the load model (closed loop with N workers and think
-/// time, or open loop at a target rate). Everything but the custom SQL is live.
+/// time, or open loop at a target rate). Everything but the custom SQL is live. Or a query log to
+/// replay instead (RunConfig::queryLog): then the rows of drawn keys hide, and the log, its
+/// format and speed, and the threads are fixed while it runs.
 class WorkloadPanel : public QWidget
 {
     Q_OBJECT
@@ -28,6 +30,8 @@ public:
     void applyTo(RunConfig &config) const;
     void setConfig(const RunConfig &config);
     void setRunActive(bool active);
+    /// Replays this log from the next start (empty: keys are drawn again).
+    void setLogPath(const QString &path);
 
 signals:
     /// The user changed a field (spin boxes report on Enter, focus out or a step).
@@ -36,6 +40,7 @@ signals:
 private:
     void updateVisibleRows();
     void loadExamples();
+    void chooseLog();
 
     std::unique_ptr<Ui::WorkloadPanel> m_ui;
     WorkloadSpec m_hidden; // fields the panel does not show (seed, object sizes) round-trip

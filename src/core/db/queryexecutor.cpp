@@ -356,4 +356,92 @@ Result<QueryResult> execute(
     return execute(db, sqlTemplate, key);
 }
 
+namespace {
+
+Error textFailed(const QSqlDatabase &db, Detail::ConnectionState &state, const QString &sql,
+    const QString &message)
+{
+    Error error;
+    error.message = u"statement failed: %1"_s.arg(message);
+    error.file = describe(db, state);
+    error.field = u"sql"_s;
+    error.value = sql.size() > 200 ? sql.left(200) + u"…"_s : sql;
+    state.suspect = true;
+    return error;
+}
+
+Result<QueryResult> executeTextLibpq(
+    QSqlDatabase &db, Detail::ConnectionState &state, PGconn *conn, const QString &sql)
+{
+    QueryResult result;
+    result.simulatedDelayMs = state.simulatedDelayMs;
+    Detail::simulateRoundTrip(state.simulatedDelayMs);
+    const ResultPtr answer(PQexec(conn, sql.toUtf8().constData()));
+    const ExecStatusType status = answer ? PQresultStatus(answer.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY)
+        return textFailed(db, state, sql, libpqMessage(answer.get(), conn));
+    const PGresult *rows = answer.get();
+    if (status == PGRES_TUPLES_OK) {
+        const int columnCount = PQnfields(rows);
+        QVarLengthArray<Oid, 16> types(columnCount);
+        for (int i = 0; i < columnCount; ++i) {
+            result.columns.append(QString::fromUtf8(PQfname(rows, i)));
+            types[i] = PQftype(rows, i);
+        }
+        const int rowCount = PQntuples(rows);
+        result.rows.reserve(rowCount);
+        for (int r = 0; r < rowCount; ++r) {
+            QVariantList row;
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
+                row.append(libpqValue(rows, r, i, types[i]));
+            result.rows.append(std::move(row));
+        }
+    } else if (status == PGRES_COMMAND_OK) {
+        result.rowsAffected = QByteArrayView(PQcmdTuples(answer.get())).toInt();
+    }
+    result.approximateBytes = approximateBytes(result.rows);
+    return result;
+}
+
+} // namespace
+
+Result<QueryResult> executeText(
+    const ConnectionSettings &settings, quint64 runId, const QString &sql)
+{
+    Result<QueryConnection> connection = QueryConnection::acquire(settings, runId);
+    if (!connection)
+        return connection.error();
+    QSqlDatabase db = connection->database(); // destroyed before the connection closes
+    Detail::ConnectionState &state = Detail::connectionState(db.connectionName());
+    if (PGconn *conn = libpqHandle(db))
+        return executeTextLibpq(db, state, conn, sql);
+
+    QueryResult result;
+    result.simulatedDelayMs = state.simulatedDelayMs;
+    Detail::simulateRoundTrip(state.simulatedDelayMs);
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(sql))
+        return textFailed(db, state, sql, databaseMessage(query.lastError()));
+    if (query.isSelect()) {
+        const QSqlRecord record = query.record();
+        for (int i = 0; i < record.count(); ++i)
+            result.columns.append(record.fieldName(i));
+        const auto columnCount = result.columns.size();
+        while (query.next()) {
+            QVariantList row;
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
+                row.append(query.value(i));
+            result.rows.append(std::move(row));
+        }
+    } else {
+        result.rowsAffected = query.numRowsAffected();
+    }
+    query.finish();
+    result.approximateBytes = approximateBytes(result.rows);
+    return result;
+}
+
 } // namespace CacheScope

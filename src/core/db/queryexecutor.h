@@ -42,6 +42,14 @@ Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qi
 Result<QueryResult> execute(
     const ConnectionSettings &settings, quint64 runId, const SqlTemplate &sqlTemplate, qint64 key);
 
+/// Runs one statement given as text (a replayed log's), unprepared, the way `settings.
+/// connectionMode` says. PostgreSQL: PQexec on the connection's libpq handle (the simple
+/// protocol, as psql sends it); SQLite: QSqlQuery::exec. Sleeps the simulated delay first, if
+/// any. A failure gives an Error (field "sql", the statement as value, the database's message)
+/// and marks the thread connection for a liveness check, as execute() does.
+Result<QueryResult> executeText(
+    const ConnectionSettings &settings, quint64 runId, const QString &sql);
+
 /// Estimated bytes held by `rows` (QList and QVariant overheads plus string payloads).
 qint64 approximateBytes(const QList<QVariantList> &rows);
 

@@ -64,6 +64,10 @@ public:
 
     void run()
     {
+        if (m_run.feed) {
+            runLog();
+            return;
+        }
         for (;;) {
             if (m_run.isStopping())
                 break;
@@ -102,6 +106,145 @@ public:
     }
 
 private:
+    /// The loop of a query-log replay: this worker's lane of sessions, in the log's order.
+    void runLog()
+    {
+        QueryLogFeed &feed = *m_run.feed;
+        const double speed = feed.spec().speed;
+        ReplayStatement statement;
+        bool holding = false; // a statement taken and not yet run (its time has not come)
+        bool ended = false;
+        for (;;) {
+            if (m_run.isStopping())
+                break;
+            if (m_index >= m_run.threadTarget()) {
+                if (m_run.keepClaim(m_index))
+                    continue;
+                break;
+            }
+            if (m_run.isPaused()) {
+                waitWhilePaused();
+                continue;
+            }
+            if (m_run.settingsVersion() != m_version)
+                m_version = m_run.settingsVersion(); // nothing of the settings applies here
+            if (ended) { // the log is over: wait for stop()
+                sleepUntil(steadyNowNs() + 1'000'000'000);
+                continue;
+            }
+            if (!holding) {
+                const QueryLogFeed::Take took = feed.take(m_index, statement, 50);
+                if (took == QueryLogFeed::Take::Timeout)
+                    continue;
+                if (took == QueryLogFeed::Take::End) {
+                    ended = true;
+                    feed.laneFinished(m_index);
+                    continue;
+                }
+                holding = true;
+            }
+            qint64 intendedNs = 0;
+            if (speed > 0 && statement.offsetNs >= 0) {
+                intendedNs = m_run.logOriginNs.load(std::memory_order_acquire)
+                    + qint64(double(statement.offsetNs) / speed);
+                if (steadyNowNs() < intendedNs && !sleepUntil(intendedNs))
+                    continue; // woken early (stop, pause): look again, keep the statement
+            }
+            holding = false;
+            if (serveLogged(statement, intendedNs))
+                sleepUntil(steadyNowNs() + m_backoffNs);
+        }
+    }
+
+    /// Runs one logged statement: a read through the cache (its key: template, parameters and
+    /// the generations of the tables it reads), a write then its tables' invalidation, anything
+    /// else straight to the database. Returns whether the database failed (for the backoff).
+    bool serveLogged(const ReplayStatement &s, qint64 intendedNs)
+    {
+        TemplateCounters &t = *s.counters;
+        TemplateStatsTable &templates = m_run.feed->templates();
+        t.calls.fetch_add(1, std::memory_order_relaxed);
+        const Stamps stamps(true);
+        const qint64 issuedNs = stamps.now();
+        // Fills, writes and invalidations are timed on the log's clock when it has one, so the
+        // fill-to-invalidation times (the TTL answer) do not depend on the replay's speed.
+        const auto logClock = [&s](qint64 wallNs) { return s.offsetNs >= 0 ? s.offsetNs : wallNs; };
+        auto runStatement = [&] { return executeText(m_run.database, m_run.id, s.text); };
+
+        if (s.kind != StatementKind::Read) {
+            const Result<QueryResult> answer = runStatement();
+            const qint64 doneNs = stamps.now();
+            if (answer && s.kind == StatementKind::Write) {
+                for (const int slot : t.tableSlots)
+                    templates.generations().bump(slot, logClock(doneNs));
+            }
+            if (m_run.isStopping())
+                return false;
+            Counters &counters = m_slot.counters;
+            counters.addOwned(Counter::Requests);
+            if (s.kind == StatementKind::Write)
+                counters.addOwned(Counter::Writes);
+            if (!answer) {
+                TemplateStatsTable::recordError(t, answer.error().message);
+                failed(answer.error());
+                return true;
+            }
+            t.missLatencyUs.record(quint64((doneNs - issuedNs) / 1000));
+            if (s.kind == StatementKind::Write)
+                m_slot.writeLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+            databaseSucceeded();
+            return false;
+        }
+
+        const quint64 signature = templates.generations().signature(t.tableSlots);
+        templates.noteSignature(t, signature, logClock(issuedNs));
+        const Key key = mixKey(s.parameterKey ^ signature);
+        qint64 loadNs = 0;
+        const LoadResult answer = m_run.cache->getOrLoad(key, [&]() -> Result<CachedResult> {
+            const qint64 before = steadyNowNs();
+            Result<QueryResult> loaded = runStatement();
+            loadNs = steadyNowNs() - before;
+            if (!loaded)
+                return loaded.error();
+            CachedResult value;
+            value.rows = std::move(loaded->rows);
+            value.sizeBytes = loaded->approximateBytes;
+            return value;
+        });
+        const qint64 doneNs = stamps.now();
+        const bool ok = answer.result.has_value();
+        if (m_run.isStopping())
+            return false;
+        Counters &counters = m_slot.counters;
+        counters.addOwned(Counter::Requests);
+        if (answer.outcome == LoadOutcome::Hit) {
+            counters.addOwned(Counter::Hits);
+            TemplateStatsTable::recordHit(t);
+            m_slot.hitLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+        } else {
+            counters.addOwned(Counter::Misses);
+            if (answer.outcome == LoadOutcome::Waited)
+                counters.addOwned(Counter::SingleFlightWaits);
+            if (!ok) {
+                TemplateStatsTable::recordError(t, answer.result.error().message);
+                failed(answer.result.error());
+                return true;
+            }
+            m_slot.missLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+            if (answer.outcome == LoadOutcome::Loaded) {
+                TemplateStatsTable::recordFill(
+                    t, loadNs, answer.result->sizeBytes, logClock(doneNs));
+                databaseSucceeded();
+            } else {
+                t.misses.fetch_add(1, std::memory_order_relaxed);
+            }
+        }
+        if (ShadowProducer *shadow = shadowProducer())
+            shadow->offer(
+                key, quint32(std::clamp<qint64>(answer.result->sizeBytes, 1, UINT32_MAX)));
+        return false;
+    }
+
     /// Whether a sleep or a pause must end early to look at the run's flags again.
     bool interrupted() const
     {
@@ -399,6 +542,8 @@ EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCac
     , cache(runCache)
     , observer(std::move(runObserver))
     , custom(customTemplate(config.customSql))
+    , feed(config.queryLog.isSet() ? std::make_shared<QueryLogFeed>(config.queryLog, config.threads)
+                                   : nullptr)
     , m_settings(
           std::make_shared<const WorkerSettings>(WorkerSettings::from(config, workloadVersion)))
 {

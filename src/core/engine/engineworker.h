@@ -10,6 +10,7 @@
 #include "core/engine/runconfig.h"
 #include "core/metrics/counters.h"
 #include "core/metrics/latencyhistogram.h"
+#include "core/querylog/logfeed.h"
 #include "core/whatif/shadowset.h"
 
 #include <array>
@@ -79,6 +80,10 @@ public:
     /// The run's shadow policies, owned by the engine and alive until every worker has left;
     /// null until shadows are first turned on in this run, then never replaced.
     std::atomic<ShadowSet *> shadows { nullptr };
+    /// A query-log replay's statements (RunConfig::queryLog), or null when keys are drawn.
+    const std::shared_ptr<QueryLogFeed> feed;
+    /// A timed replay's time zero (steady ns): the launch, moved later by every pause.
+    std::atomic<qint64> logOriginNs { 0 };
 
     /// Posted to the owner: the last worker has left a stopping run; the first error of a streak.
     std::function<void()> allWorkersLeft;

@@ -107,6 +107,7 @@ struct QueryEngine::Run final : Detail::EngineRun
     using EngineRun::EngineRun;
     qint64 startedNs = 0; // when the workers were launched; 0 before
     qint64 stoppedNs = 0; // when stop() was called; 0 while running
+    qint64 pausedNs = 0; // when pause() was called last
 };
 
 QueryEngine::QueryEngine(QObject *parent)
@@ -183,12 +184,27 @@ Result<void> QueryEngine::start(const RunConfig &config)
     }
     setState(EngineState::Starting);
 
-    m_pool.start([this, id, settings = config.database, templates = templatesOf(config)] {
-        (void)TickClock::usesTsc(); // calibrates once (5 ms), before any worker times a request
-        const Result<void> checked = checkDatabase(settings, id, templates);
-        QMetaObject::invokeMethod(
-            this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
-    });
+    if (run->feed) {
+        run->feed->onFinished = [this, id] {
+            QMetaObject::invokeMethod(
+                this,
+                [this, id] {
+                    if (m_run && m_run->id == id && isActive())
+                        emit queryLogFinished();
+                },
+                Qt::QueuedConnection);
+        };
+    }
+    m_pool.start(
+        [this, id, feed = run->feed, settings = config.database,
+            templates = config.queryLog.isSet() ? QList<SqlTemplate>() : templatesOf(config)] {
+            (void)TickClock::usesTsc(); // calibrates once (5 ms), before any worker times a request
+            Result<void> checked = feed ? feed->open() : Result<void>();
+            if (checked)
+                checked = checkDatabase(settings, id, templates);
+            QMetaObject::invokeMethod(
+                this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
+        });
     return {};
 }
 
@@ -211,6 +227,10 @@ void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
         return;
     }
     m_run->startedNs = Detail::steadyNowNs();
+    if (m_run->feed) {
+        m_run->logOriginNs.store(m_run->startedNs, std::memory_order_release);
+        m_run->feed->start();
+    }
     launchWorkers();
     setState(EngineState::Running);
     emit started();
@@ -244,6 +264,7 @@ void QueryEngine::pause()
     if (m_state != EngineState::Running)
         return;
     m_run->setPaused(true);
+    m_run->pausedNs = Detail::steadyNowNs();
     setState(EngineState::Paused);
 }
 
@@ -251,6 +272,9 @@ void QueryEngine::resume()
 {
     if (m_state != EngineState::Paused)
         return;
+    // A timed log replay goes on where it paused: its time zero moves by the pause.
+    m_run->logOriginNs.fetch_add(
+        Detail::steadyNowNs() - m_run->pausedNs, std::memory_order_acq_rel);
     m_run->setPaused(false);
     setState(EngineState::Running);
 }
@@ -262,6 +286,8 @@ void QueryEngine::stop()
     const EngineState was = m_state;
     m_run->stoppedNs = Detail::steadyNowNs();
     m_run->requestStop();
+    if (m_run->feed)
+        m_run->feed->stop(); // a reader waiting for room in a lane gives up
     setState(EngineState::Stopping);
     // Starting: finishStart() reports stopped(). Running or paused: the last worker to leave.
     if (was != EngineState::Starting && m_run->liveWorkers() == 0) {
@@ -277,10 +303,28 @@ void QueryEngine::publishSettings()
         m_run->publish(Detail::WorkerSettings::from(m_config, m_workloadVersion));
 }
 
+Result<void> QueryEngine::refusedDuringLogReplay(const QString &field) const
+{
+    if (!m_config.queryLog.isSet() || !isActive())
+        return {};
+    return Error { u"a query log is replaying: its sessions and timing decide this; stop the "
+                   "replay to change it"_s,
+        m_config.queryLog.path, 0, field, {} };
+}
+
+const QueryLogFeed *QueryEngine::queryLogFeed() const
+{
+    return m_run ? m_run->feed.get() : nullptr;
+}
+
 Result<void> QueryEngine::setThreads(int threads)
 {
     if (Result<void> valid = validateThreads(threads); !valid)
         return valid;
+    if (threads != m_config.threads) {
+        if (Result<void> refused = refusedDuringLogReplay(u"threads"_s); !refused)
+            return refused;
+    }
     const int was = m_config.threads;
     if (threads == was)
         return {};
@@ -294,6 +338,8 @@ Result<void> QueryEngine::setThreads(int threads)
 
 Result<void> QueryEngine::setTargetRate(double requestsPerSecond)
 {
+    if (Result<void> refused = refusedDuringLogReplay(u"rate"_s); !refused)
+        return refused;
     if (Result<void> valid = validateTargetRate(requestsPerSecond); !valid)
         return valid;
     if (m_config.loadModel == LoadModel::OpenLoop && m_config.targetRate == requestsPerSecond)
@@ -308,6 +354,8 @@ Result<void> QueryEngine::setTargetRate(double requestsPerSecond)
 
 Result<void> QueryEngine::setClosedLoop(int thinkTimeMs)
 {
+    if (Result<void> refused = refusedDuringLogReplay(u"think-ms"_s); !refused)
+        return refused;
     if (Result<void> valid = validateThinkTime(thinkTimeMs); !valid)
         return valid;
     if (m_config.loadModel == LoadModel::ClosedLoop && m_config.thinkTimeMs == thinkTimeMs)
@@ -322,6 +370,8 @@ Result<void> QueryEngine::setClosedLoop(int thinkTimeMs)
 
 Result<void> QueryEngine::setWorkload(const WorkloadSpec &workload)
 {
+    if (Result<void> refused = refusedDuringLogReplay(u"workload"_s); !refused)
+        return refused;
     if (Result<void> valid = validateLiveWorkload(workload); !valid)
         return valid;
     const QString was = describeWorkload(m_config.workload);
@@ -334,6 +384,8 @@ Result<void> QueryEngine::setWorkload(const WorkloadSpec &workload)
 
 Result<void> QueryEngine::setQueryMix(const QueryMix &mix)
 {
+    if (Result<void> refused = refusedDuringLogReplay(u"query"_s); !refused)
+        return refused;
     if (Result<void> valid = validateQueryMix(mix); !valid)
         return valid;
     if (mix == m_config.mix)
@@ -347,6 +399,8 @@ Result<void> QueryEngine::setQueryMix(const QueryMix &mix)
 
 Result<void> QueryEngine::setWriteRatio(double ratio)
 {
+    if (Result<void> refused = refusedDuringLogReplay(u"write-ratio"_s); !refused)
+        return refused;
     if (Result<void> valid = validateWriteRatio(ratio); !valid)
         return valid;
     if (ratio == m_config.writeRatio)

@@ -14,6 +14,8 @@
 
 namespace CacheScope {
 
+class QueryLogFeed;
+
 enum class EngineState { Idle, Starting, Running, Paused, Stopping };
 
 /// "idle", "starting", "running", "paused", "stopping".
@@ -115,6 +117,10 @@ public:
     /// the current (or last) run has had no shadows. Cheap; owner's thread.
     std::optional<ShadowSnapshot> shadowSnapshot() const;
 
+    /// The current (or last) run's query-log feed (its templates and progress), or nullptr when
+    /// it replayed no log. Owner's thread.
+    const QueryLogFeed *queryLogFeed() const;
+
     /// Worker tasks running now (they follow setThreads() between requests).
     int activeWorkers() const;
     /// The id of the current (or last) run; 0 before the first start. Connection names carry it.
@@ -130,10 +136,14 @@ signals:
     void stopped();
     void configChanged(const QString &description);
     void errorOccurred(const CacheScope::Error &error);
+    /// A query-log replay ran its last statement (or its reader failed: queryLogFeed()->
+    /// error()). The run goes on until stop(); owners stop it here.
+    void queryLogFinished();
 
 private:
     struct Run;
     void setState(EngineState state);
+    Result<void> refusedDuringLogReplay(const QString &field) const;
     void finishStart(quint64 runId, const Result<void> &checked);
     void workersLeft(quint64 runId);
     void publishSettings();

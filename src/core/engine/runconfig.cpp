@@ -171,6 +171,9 @@ Result<void> RunConfig::validate() const
     if (cache.shardCount < 0)
         return fieldError(u"shards"_s, QString::number(cache.shardCount),
             u"must be 0 (automatic) or a positive number"_s);
+    if (queryLog.isSet() && (!std::isfinite(queryLog.speed) || queryLog.speed < 0))
+        return fieldError(u"speed"_s, QString::number(queryLog.speed),
+            u"must be a positive factor (1 = the log's own pace) or 0 (as fast as possible)"_s);
     return validateLiveWorkload(workload);
 }
 

@@ -3,6 +3,7 @@
 #include "core/cache/resultcache.h"
 #include "core/db/connectionsettings.h"
 #include "core/error.h"
+#include "core/querylog/replayspec.h"
 #include "core/workload/generator.h"
 
 #include <QMetaType>
@@ -44,6 +45,9 @@ struct RunConfig
     ResultCacheConfig cache; // policy "none" runs without a cache (the baseline)
     /// Shadow policies: every live-capable policy, fed the run's sampled keys (ShadowSet).
     bool shadows = false;
+    /// Set: the workers replay this query log's statements (each session on one worker, in
+    /// order) instead of drawing keys; workload, mix, write ratio and load model do not apply.
+    QueryLogReplay queryLog;
 
     /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
     /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.

@@ -15,7 +15,7 @@ constexpr int marginBottom = 66; // tick labels, the x label and the legend
 
 QString num(double v) { return QString::number(v, 'f', 1); }
 
-QString esc(const QString &s) { return s.toHtmlEscaped(); }
+QString svgText(const QString &s) { return s.toHtmlEscaped(); }
 
 /// An axis from data to pixels.
 struct Axis
@@ -178,11 +178,11 @@ QString svgLineChart(const LineChartSpec &spec)
           "width=\"%1\" height=\"%2\" role=\"img\" font-family=\"sans-serif\" "
           "font-size=\"12\"><title>%3</title>"_s.arg(w)
               .arg(h)
-              .arg(esc(spec.title));
+              .arg(svgText(spec.title));
     svg += u"<rect x=\"0\" y=\"0\" width=\"%1\" height=\"%2\" fill=\"#ffffff\"/>"_s.arg(w).arg(h);
     svg += u"<text x=\"%1\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%2</text>"_s
                .arg(marginLeft)
-               .arg(esc(spec.title));
+               .arg(svgText(spec.title));
     const double left = marginLeft;
     const double right = w - marginRight;
     const double top = marginTop;
@@ -226,7 +226,7 @@ QString svgLineChart(const LineChartSpec &spec)
         grid += u"<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\" stroke=\"#e4e4e4\"/>"
                 "<text x=\"%4\" y=\"%5\" text-anchor=\"end\" fill=\"#444444\">%6</text>"_s.arg(
                     num(left), num(py), num(right), num(left - 6), num(py + 4),
-                    esc(axisLabel(t, spec.yFormat)));
+                    svgText(axisLabel(t, spec.yFormat)));
     }
     for (const double t : x.ticks()) {
         if (t < x.lo - 1e-12 || t > x.hi + 1e-9 * std::abs(x.hi))
@@ -235,13 +235,13 @@ QString svgLineChart(const LineChartSpec &spec)
         grid += u"<line x1=\"%1\" y1=\"%2\" x2=\"%1\" y2=\"%3\" stroke=\"#eeeeee\"/>"
                 "<text x=\"%1\" y=\"%4\" text-anchor=\"middle\" fill=\"#444444\">%5</text>"_s.arg(
                     num(px), num(top), num(bottom), num(bottom + 16),
-                    esc(axisLabel(t, spec.xFormat)));
+                    svgText(axisLabel(t, spec.xFormat)));
     }
     svg += grid;
     svg += u"<text x=\"%1\" y=\"%2\" text-anchor=\"middle\" fill=\"#222222\">%3</text>"_s.arg(
-        num((left + right) / 2), num(bottom + 33), esc(spec.xLabel));
+        num((left + right) / 2), num(bottom + 33), svgText(spec.xLabel));
     svg += u"<text transform=\"translate(16 %1) rotate(-90)\" text-anchor=\"middle\" "
-           "fill=\"#222222\">%2</text>"_s.arg(num((top + bottom) / 2), esc(spec.yLabel));
+           "fill=\"#222222\">%2</text>"_s.arg(num((top + bottom) / 2), svgText(spec.yLabel));
 
     // The lines, clipped to the plot (a fixed range may cut a spike).
     const QString clip = (spec.id.isEmpty() ? u"chart"_s : spec.id) + u"-plot"_s;
@@ -262,10 +262,10 @@ QString svgLineChart(const LineChartSpec &spec)
         }
         if (drawn == 1) // a lone point: a dot, or it would not show
             svg += u"<circle cx=\"%1\" cy=\"%2\" r=\"3\" fill=\"%3\"/>"_s.arg(
-                d.section(u' ', 0, 0).mid(1), d.section(u' ', 1, 1), esc(s.color));
+                d.section(u' ', 0, 0).mid(1), d.section(u' ', 1, 1), svgText(s.color));
         else if (drawn > 1)
             svg += u"<path clip-path=\"url(#%1)\" d=\"%2\" fill=\"none\" stroke=\"%3\" "
-                   "stroke-width=\"1.6\"%4/>"_s.arg(clip, d, esc(s.color),
+                   "stroke-width=\"1.6\"%4/>"_s.arg(clip, d, svgText(s.color),
                        s.dashed ? u" stroke-dasharray=\"5 3\""_s : QString());
     }
 
@@ -275,9 +275,9 @@ QString svgLineChart(const LineChartSpec &spec)
     for (const ChartSeries &s : spec.series) {
         svg += u"<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\" stroke=\"%4\" "
                "stroke-width=\"2.5\"%5/><text x=\"%6\" y=\"%7\" fill=\"#222222\">%8</text>"_s.arg(
-                   num(lx), num(ly - 4), num(lx + 22), esc(s.color),
+                   num(lx), num(ly - 4), num(lx + 22), svgText(s.color),
                    s.dashed ? u" stroke-dasharray=\"5 3\""_s : QString(), num(lx + 27), num(ly),
-                   esc(s.name));
+                   svgText(s.name));
         lx += 40 + 6.5 * double(s.name.size());
     }
     svg += u"</svg>"_s;

@@ -201,7 +201,7 @@ QJsonObject runConfigToJson(const RunConfig &config)
     }
     const WorkloadSpec &w = config.workload;
     const ResultCacheConfig &c = config.cache;
-    return QJsonObject {
+    QJsonObject json {
         { u"database"_s, database },
         { u"workload"_s,
             QJsonObject {
@@ -236,6 +236,16 @@ QJsonObject runConfigToJson(const RunConfig &config)
             } },
         { u"shadows"_s, config.shadows },
     };
+    if (config.queryLog.isSet()) {
+        json.insert(u"queryLog"_s,
+            QJsonObject {
+                { u"path"_s, config.queryLog.path },
+                { u"format"_s, queryLogFormatName(config.queryLog.options.format) },
+                { u"logLinePrefix"_s, config.queryLog.options.logLinePrefix },
+                { u"speed"_s, config.queryLog.speed },
+            });
+    }
+    return json;
 }
 
 Result<RunConfig> runConfigFromJson(
@@ -304,6 +314,21 @@ Result<RunConfig> runConfigFromJson(
     c.boolean(u"singleFlight"_s, config.cache.singleFlight);
     c.rejectUnknownFields();
     top.adopt(c);
+
+    if (json.contains(u"queryLog"_s)) {
+        FieldReader q(top.object(u"queryLog"_s), u"queryLog"_s, source);
+        q.string(u"path"_s, config.queryLog.path);
+        const QStringList formats = { queryLogFormatName(QueryLogFormat::Auto),
+            queryLogFormatName(QueryLogFormat::PgCsv), queryLogFormatName(QueryLogFormat::PgStderr),
+            queryLogFormatName(QueryLogFormat::Sql) };
+        int format = int(config.queryLog.options.format);
+        q.choice(u"format"_s, formats, format);
+        config.queryLog.options.format = QueryLogFormat(format);
+        q.string(u"logLinePrefix"_s, config.queryLog.options.logLinePrefix);
+        q.real(u"speed"_s, config.queryLog.speed);
+        q.rejectUnknownFields();
+        top.adopt(q);
+    }
     top.rejectUnknownFields();
 
     if (top.failed())

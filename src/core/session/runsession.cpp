@@ -3,8 +3,11 @@
 #include "core/db/demodatabase.h"
 #include "core/monitor/monitorsession.h"
 #include "core/monitor/postgressource.h"
+#include "core/querylog/logfeed.h"
 #include "core/session/configjson.h"
 #include "core/session/databasetasks.h"
+
+#include <QFileInfo>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -84,6 +87,20 @@ RunSession::RunSession(const Options &options, QObject *parent)
     connect(m_engine, &QueryEngine::errorOccurred, this,
         [this](const Error &e) { emit failed(Failure::DatabaseError, e); });
     connect(m_engine, &QueryEngine::stateChanged, this, &RunSession::onEngineState);
+    // A query log replays once: its end ends the run (a broken log, with the reader's error).
+    connect(m_engine, &QueryEngine::queryLogFinished, this, [this] {
+        const QueryLogFeed *feed = m_engine->queryLogFeed();
+        if (!isLive() || !feed)
+            return;
+        if (const std::optional<Error> broken = feed->error())
+            emit failed(Failure::QueryLogBroken, *broken);
+        const QString done = tr("query log finished: %L1 statements").arg(feed->statementsRead());
+        emit marker(currentTime(), done);
+        emit info(done.at(0).toUpper() + done.mid(1));
+        for (const QString &note : feed->notes())
+            emit info(tr("Query log: %1").arg(note));
+        stop();
+    });
 }
 
 RunSession::~RunSession()
@@ -273,10 +290,12 @@ void RunSession::onStarted()
     const RunConfig &c = m_engine->config();
     if (c.database.driver == DatabaseDriver::Postgres && m_options.databaseCacheIntervalMs > 0)
         watchDatabaseCache(c.database);
-    emit info(tr("Run started: %1 workers, %2 keys (%3), cache %4 of %L5 %6, on %7")
+    const QString workload = c.queryLog.isSet()
+        ? tr("replaying the query log %1").arg(QFileInfo(c.queryLog.path).fileName())
+        : tr("%1 keys (%2)").arg(c.workload.kind).arg(c.workload.keys);
+    emit info(tr("Run started: %1 workers, %2, cache %3 of %L4 %5, on %6")
                   .arg(c.threads)
-                  .arg(c.workload.kind)
-                  .arg(c.workload.keys)
+                  .arg(workload)
                   .arg(c.cache.policy)
                   .arg(c.cache.capacity)
                   .arg(c.cache.sizeUnit == SizeUnit::Bytes ? tr("bytes") : tr("entries"))
@@ -368,6 +387,16 @@ Result<void> RunSession::applyConfig(const RunConfig &target)
     live.database = now.database; // not live: locked while running
     live.customSql = now.customSql;
     live.cache.shardCount = now.cache.shardCount;
+    live.queryLog = now.queryLog;
+    if (now.queryLog.isSet()) { // the log is the workload and its sessions fix the threads
+        live.workload = now.workload;
+        live.mix = now.mix;
+        live.writeRatio = now.writeRatio;
+        live.threads = now.threads;
+        live.loadModel = now.loadModel;
+        live.targetRate = now.targetRate;
+        live.thinkTimeMs = now.thinkTimeMs;
+    }
     return applyLive(live);
 }
 

@@ -58,6 +58,7 @@ public:
         DatabaseError, // a database error during the run (workers retry)
         StepBroken, // a scenario step's configuration does not parse
         StepRefused, // a scenario step was refused by the engine
+        QueryLogBroken, // the replayed query log has bad input: the replay stopped there
     };
     Q_ENUM(Failure)
 

@@ -45,6 +45,8 @@ TraceFormat TraceFormatDetector::fromName(const QString &path)
         return TraceFormat::Vscsi;
     if (name.endsWith(u".monitor"_s))
         return TraceFormat::RedisMonitor;
+    if (name.endsWith(u".sql"_s))
+        return TraceFormat::Sql;
     // libCacheSim names them x.oracleGeneral, x.oracleGeneral.bin, x.oracleGeneral.sample10 ...
     if (name.contains(u".oraclegeneral"_s))
         return TraceFormat::OracleGeneral;

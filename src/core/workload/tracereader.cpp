@@ -4,6 +4,7 @@
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
 #include "core/workload/oraclegeneraltracereader.h"
+#include "core/workload/querylogtracereader.h"
 #include "core/workload/redismonitortracereader.h"
 #include "core/workload/traceerror.h"
 #include "core/workload/traceformatdetector.h"
@@ -35,11 +36,14 @@ const std::vector<FormatName> &formatNames()
         { TraceFormat::Vscsi, u"vscsi"_s },
         { TraceFormat::U32Be, u"u32be"_s },
         { TraceFormat::RedisMonitor, u"redis-monitor"_s },
+        { TraceFormat::PgLogCsv, u"pglog-csv"_s },
+        { TraceFormat::PgLog, u"pglog"_s },
+        { TraceFormat::Sql, u"sql"_s },
     };
     return names;
 }
 
-/// "txt, csv, oraclegeneral, vscsi, u32be or redis-monitor"
+/// "txt, csv, oraclegeneral, vscsi, u32be, redis-monitor, pglog-csv, pglog or sql"
 QString concreteFormatList()
 {
     QStringList names = traceFormatNames();
@@ -92,8 +96,15 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(
     std::unique_ptr<ByteSource> source = std::move(opened).value();
 
     TraceFormat format = options.format;
-    if (format == TraceFormat::Auto)
+    if (format == TraceFormat::Auto) {
         format = TraceFormatDetector::fromName(path);
+        // A .csv may be a PostgreSQL csvlog rather than a key trace: its first field is a time.
+        if (format == TraceFormat::Csv && options.csv == CsvOptions {}) {
+            const Result<QByteArrayView> sample = source->peek(TraceFormatDetector::sampleSize);
+            if (sample && QueryLogTraceReader::looksLikePgCsvLog(*sample))
+                format = TraceFormat::PgLogCsv;
+        }
+    }
     if (format == TraceFormat::Auto) {
         const Result<QByteArrayView> sample = source->peek(TraceFormatDetector::sampleSize);
         if (!sample)
@@ -105,6 +116,8 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(
             : source->compression() == Compression::None ? source->fileSize()
                                                          : -1;
         format = TraceFormatDetector::fromContent(*sample, whole, size);
+        if (format == TraceFormat::Auto && QueryLogTraceReader::looksLikePgStderrLog(*sample))
+            format = TraceFormat::PgLog;
         if (format == TraceFormat::Auto) {
             return fileError(path,
                 u"cannot tell the trace format from the file name or content; "
@@ -114,6 +127,11 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(
     }
 
     switch (format) {
+    case TraceFormat::PgLogCsv:
+    case TraceFormat::PgLog:
+    case TraceFormat::Sql:
+        source.reset(); // the query-log reader opens the file itself
+        return QueryLogTraceReader::open(path, format);
     case TraceFormat::Txt:
         return std::unique_ptr<TraceReader>(new TxtTraceReader(std::move(source)));
     case TraceFormat::Csv:

@@ -14,9 +14,21 @@
 
 namespace CacheScope {
 
-enum class TraceFormat { Auto, Txt, Csv, OracleGeneral, Vscsi, U32Be, RedisMonitor };
+enum class TraceFormat {
+    Auto,
+    Txt,
+    Csv,
+    OracleGeneral,
+    Vscsi,
+    U32Be,
+    RedisMonitor,
+    PgLogCsv, // a PostgreSQL csvlog: its reads as requests (QueryLogTraceReader)
+    PgLog, // a PostgreSQL stderr log
+    Sql, // a .sql file
+};
 
-/// "txt", "csv", "oraclegeneral", "vscsi", "u32be", "redis-monitor" (and "auto").
+/// "txt", "csv", "oraclegeneral", "vscsi", "u32be", "redis-monitor", "pglog-csv", "pglog",
+/// "sql" (and "auto").
 QString traceFormatName(TraceFormat format);
 /// Parses a --format value; the error lists the valid names.
 Result<TraceFormat> parseTraceFormat(const QString &name);
@@ -31,6 +43,7 @@ struct CsvOptions
     quint32 timeDivisor = 1; // the time column counts seconds (1), ms (1000) or us (1000000)
     bool header = false;
     QChar delimiter = u',';
+    friend bool operator==(const CsvOptions &, const CsvOptions &) = default;
 };
 
 struct TraceOptions

@@ -248,6 +248,7 @@ private slots:
     void cancelAndProgress();
     void countUniqueUsesFirstSize();
     void formatNames();
+    void queryLogsAreTraces();
 
 private:
     QString write(const QString &name, const QByteArray &bytes);
@@ -602,7 +603,7 @@ void tst_TraceReader::errors_data()
     keyColumn0.csv.keyColumn = 0;
     const QString ambiguous
         = u"PATH: cannot tell the trace format from the file name or content; "
-          u"pass --format with txt, csv, oraclegeneral, vscsi, u32be or redis-monitor"_s;
+          u"pass --format with txt, csv, oraclegeneral, vscsi, u32be, redis-monitor, pglog-csv, pglog or sql"_s;
 
     QTest::newRow("txt: word") << u"bad.txt"_s << QByteArray("1\n2\nabc\n") << none
                                << u"PATH:3: key: 'abc' is not a non-negative integer"_s;
@@ -808,6 +809,44 @@ void tst_TraceReader::countUniqueUsesFirstSize()
     QCOMPARE(bytes, 0u);
 }
 
+void tst_TraceReader::queryLogsAreTraces()
+{
+    // A .csv whose first field is a PostgreSQL time is a csvlog, not a key trace; a stderr log
+    // is told by its content; a .sql by its name. Their cacheable reads are the requests.
+    const QByteArray csvlog
+        = "2026-12-03 10:00:00.100 UTC,\"app\",\"db\",100,\"127.0.0.1:5000\",6571a2b3.64,1,"
+          "\"SELECT\",2026-12-03 10:00:00 UTC,3/1,0,LOG,00000,\"duration: 0.050 ms  statement: "
+          "SELECT v FROM t WHERE id = 1\",,,,,,,,,\"psql\",\"client backend\",,0\n"
+          "2026-12-03 10:00:02.100 UTC,\"app\",\"db\",100,\"127.0.0.1:5000\",6571a2b3.64,2,"
+          "\"SELECT\",2026-12-03 10:00:00 UTC,3/2,0,LOG,00000,\"duration: 0.050 ms  statement: "
+          "SELECT v FROM t WHERE id = 1\",,,,,,,,,\"psql\",\"client backend\",,0\n";
+    const Result<LoadedTrace> csv = loadTrace(write(u"postgresql.csv"_s, csvlog));
+    QVERIFY2(csv, qPrintable(csv ? QString() : csv.error().toString()));
+    QCOMPARE(csv->format, TraceFormat::PgLogCsv);
+    QCOMPARE(csv->requests.size(), std::size_t(2));
+    QCOMPARE(csv->requests[0].key, csv->requests[1].key); // one template, one parameter
+    QCOMPARE(csv->requests[1].time, 2u); // seconds since the first statement
+    QCOMPARE(csv->uniqueObjects, 1u);
+
+    const QByteArray stderrLog = "2026-12-03 10:00:00.100 UTC|app|db|6571a2b3.64|LOG:  statement: "
+                                 "SELECT v FROM t WHERE id = 7\n"
+                                 "2026-12-03 10:00:00.200 UTC|app|db|6571a2b3.64|LOG:  statement: "
+                                 "UPDATE t SET v = 1 WHERE id = 7\n"
+                                 "2026-12-03 10:00:00.300 UTC|app|db|6571a2b3.64|LOG:  statement: "
+                                 "SELECT v FROM t WHERE id = 7\n";
+    const Result<LoadedTrace> log = loadTrace(write(u"server.log"_s, stderrLog));
+    QVERIFY2(log, qPrintable(log ? QString() : log.error().toString()));
+    QCOMPARE(log->format, TraceFormat::PgLog);
+    QCOMPARE(log->requests.size(), std::size_t(2)); // the write is not a request ...
+    QVERIFY(log->requests[0].key != log->requests[1].key); // ... it made the read a new object
+    QVERIFY(log->notes.join(u' ').contains(u"1 writes invalidated"_s));
+
+    // A key trace named .csv stays a key trace.
+    const Result<LoadedTrace> keys = loadTrace(write(u"keys.csv"_s, "1\n2\n1\n"));
+    QVERIFY(keys);
+    QCOMPARE(keys->format, TraceFormat::Csv);
+}
+
 void tst_TraceReader::formatNames()
 {
     for (TraceFormat f : { TraceFormat::Auto, TraceFormat::Txt, TraceFormat::Csv,
@@ -821,12 +860,12 @@ void tst_TraceReader::formatNames()
     QCOMPARE(*parseTraceFormat(u"TXT"_s), TraceFormat::Txt);
     QCOMPARE(traceFormatNames(),
         (QStringList { u"auto"_s, u"txt"_s, u"csv"_s, u"oraclegeneral"_s, u"vscsi"_s, u"u32be"_s,
-            u"redis-monitor"_s }));
+            u"redis-monitor"_s, u"pglog-csv"_s, u"pglog"_s, u"sql"_s }));
     const Result<TraceFormat> bad = parseTraceFormat(u"parquet"_s);
     QVERIFY(!bad);
     QCOMPARE(bad.error().toString(),
         u"--format: 'parquet' is not a trace format; use auto, txt, "
-        u"csv, oraclegeneral, vscsi, u32be or redis-monitor"_s);
+        u"csv, oraclegeneral, vscsi, u32be, redis-monitor, pglog-csv, pglog or sql"_s);
 }
 
 void tst_TraceReader::csvTimeUnits()
