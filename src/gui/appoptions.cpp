@@ -8,12 +8,14 @@
 #include "monitorpage.h"
 #include "responsivenessprobe.h"
 #include "tracereplaywidget.h"
+#include "workloadpanel.h"
 
 #include "core/db/demodatabase.h"
 #include "core/session/scenario.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QTextStream>
@@ -75,6 +77,15 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
             u"X"_s },
         { u"trace"_s, QApplication::translate("main", "Open the trace replay tab on FILE."),
             u"FILE"_s },
+        { u"query-log"_s,
+            QApplication::translate("main",
+                "Replay a PostgreSQL query log (or .sql file) in the live run instead of drawing "
+                "keys; 'example' is the bundled demo shop log."),
+            u"FILE"_s },
+        { u"query-log-speed"_s,
+            QApplication::translate(
+                "main", "Replay the query log at its own pace times X (0: as fast as possible)."),
+            u"X"_s },
         { u"trace-policies"_s,
             QApplication::translate("main", "Policies of the trace replay, comma-separated ids."),
             u"IDS"_s },
@@ -154,6 +165,18 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         return optionError(u"screenshot"_s, {}, u"needs a file name"_s);
     o.demoDatabase = p.value(u"demo-db"_s);
     o.trace = p.value(u"trace"_s);
+    o.queryLog = p.value(u"query-log"_s);
+    if (o.queryLog == u"example"_s)
+        o.queryLog = exampleQueryLogPath();
+    else if (!o.queryLog.isEmpty() && !QFileInfo::exists(o.queryLog))
+        return optionError(u"query-log"_s, o.queryLog, u"no such file"_s);
+    if (p.isSet(u"query-log-speed"_s)) {
+        bool ok = false;
+        o.queryLogSpeed = p.value(u"query-log-speed"_s).toDouble(&ok);
+        if (!ok || o.queryLogSpeed < 0 || o.queryLogSpeed > 1000)
+            return optionError(u"query-log-speed"_s, p.value(u"query-log-speed"_s),
+                u"is not a speed factor from 0 (as fast as possible) to 1000"_s);
+    }
     o.tracePolicies = p.value(u"trace-policies"_s);
     o.traceCapacities = p.value(u"trace-capacities"_s);
     o.useSettings = !p.isSet(u"no-settings"_s);
@@ -165,10 +188,11 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.listScenarios = p.isSet(u"list-scenarios"_s);
     o.view = p.value(u"view"_s);
     if (!o.view.isEmpty()
-        && !QStringList({ u"metrics"_s, u"what-if"_s, u"trace"_s, u"monitor"_s, u"runs"_s })
+        && !QStringList(
+            { u"metrics"_s, u"what-if"_s, u"templates"_s, u"trace"_s, u"monitor"_s, u"runs"_s })
                 .contains(o.view))
-        return optionError(
-            u"view"_s, o.view, u"is not a page; pages: metrics, what-if, trace, monitor, runs"_s);
+        return optionError(u"view"_s, o.view,
+            u"is not a page; pages: metrics, what-if, templates, trace, monitor, runs"_s);
     if (p.isSet(u"compare-runs"_s)) {
         const QStringList ids = p.value(u"compare-runs"_s).split(u',');
         bool okA = false;
@@ -259,12 +283,19 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
         if (o.start)
             trace->startReplay();
     } else if (!o.scenario.isEmpty()) {
+        if (!o.queryLog.isEmpty()) // the scenario's configuration first, the log over it
+            window.loadScenario(o.scenario);
+        if (!o.queryLog.isEmpty())
+            window.workloadPanel()->setLogPath(o.queryLog, o.queryLogSpeed);
         if (o.start)
             window.startScenario(o.scenario);
         else
             window.loadScenario(o.scenario);
-    } else if (o.start) {
-        window.startRun();
+    } else {
+        if (!o.queryLog.isEmpty())
+            window.workloadPanel()->setLogPath(o.queryLog, o.queryLogSpeed);
+        if (o.start)
+            window.startRun();
     }
 
     if (!o.monitorSource.isEmpty()) {
@@ -281,6 +312,8 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
 
     if (o.view == u"what-if"_s)
         window.showWhatIfPage();
+    else if (o.view == u"templates"_s)
+        window.showTemplatesPage();
     else if (o.view == u"trace"_s)
         window.showTraceTab();
     else if (o.view == u"monitor"_s)

@@ -23,13 +23,15 @@ struct AppOptions
     QString demoDatabase; // --demo-db PATH: the SQLite demo database to use (and create)
     double demoRowsScale = 1.0;
     QString trace; // --trace FILE: open the trace replay tab on FILE
+    QString queryLog; // --query-log FILE|example: the Workload panel's query log
+    double queryLogSpeed = -1; // --query-log-speed X; -1: the panel's
     QString tracePolicies; // --trace-policies lru,arc,opt
     QString traceCapacities; // --trace-capacities 1%,5%,10%
     bool useSettings = true; // --no-settings: neither read nor write QSettings
     QString history; // --history FILE, else the default run history; empty: --no-history
     std::optional<std::pair<qint64, qint64>> compareRuns; // --compare-runs A,B
     QString probeReport; // --probe FILE.json: GUI event-loop delay and memory, written at exit
-    QString view; // --view metrics|what-if|trace|monitor: the page shown at start
+    QString view; // --view metrics|what-if|templates|trace|monitor|runs: the page shown at start
     /// --monitor redis|memcached:HOST:PORT: connect the Monitor tab at start.
     QString monitorSource;
     QString monitorHost;

@@ -124,6 +124,7 @@ public:
     void showMonitorTab();
     /// Brings the What-if page (beside the live charts) to the front.
     void showWhatIfPage();
+    void showTemplatesPage();
     /// The Runs tab, when runs are recorded.
     void showRunsTab();
 

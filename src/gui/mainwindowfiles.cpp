@@ -143,6 +143,12 @@ void MainWindow::setUpTemplates()
     });
 }
 
+void MainWindow::showTemplatesPage()
+{
+    m_ui->tabs->setCurrentWidget(m_ui->liveTab);
+    m_ui->chartTabs->setCurrentWidget(m_templatesView);
+}
+
 void MainWindow::refreshTemplates(bool force)
 {
     const QueryLogFeed *feed = engine()->queryLogFeed();

@@ -43,7 +43,14 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     for (const QueryLogFormat format : { QueryLogFormat::Auto, QueryLogFormat::PgCsv,
              QueryLogFormat::PgStderr, QueryLogFormat::Sql })
         m_ui->logFormatCombo->addItem(queryLogFormatName(format), int(format));
-    connect(m_ui->logButton, &QToolButton::clicked, this, &WorkloadPanel::chooseLog);
+    auto *logMenu = new QMenu(m_ui->logButton);
+    logMenu->addAction(tr("Choose a query log…"), this, &WorkloadPanel::chooseLog);
+    logMenu->addAction(tr("Example: the demo shop's log (2 minutes at 2×)"), this,
+        [this] { setLogPath(exampleQueryLogPath(), 2.0); });
+    logMenu->addSeparator();
+    logMenu->addAction(tr("Clear (draw keys)"), this, [this] { setLogPath({}); });
+    m_ui->logButton->setMenu(logMenu);
+    m_ui->logButton->setPopupMode(QToolButton::InstantPopup);
     connect(m_ui->logEdit, &QLineEdit::editingFinished, this, [this] {
         updateVisibleRows();
         emit changed();
@@ -124,9 +131,13 @@ void WorkloadPanel::chooseLog()
     emit changed();
 }
 
-void WorkloadPanel::setLogPath(const QString &path)
+QString exampleQueryLogPath() { return u":/sql/demo-shop.log.gz"_s; }
+
+void WorkloadPanel::setLogPath(const QString &path, double speed)
 {
     m_ui->logEdit->setText(path);
+    if (speed >= 0)
+        m_ui->logSpeedSpin->setValue(speed);
     updateVisibleRows();
     emit changed();
 }
