@@ -30,11 +30,12 @@ QVariant TemplateTableModel::headerData(int section, Qt::Orientation orientation
 {
     if (orientation != Qt::Horizontal)
         return {};
-    static const QStringList titles = { tr("Cache"), tr("Calls"), tr("Reads"), tr("Hit ratio"),
-        tr("Distinct"), tr("Saved ms/s"), tr("ms/s per MB"), tr("Bytes"), tr("Invalidations"),
-        tr("Fill → inval."), tr("Errors"), tr("Kind"), tr("Template") };
+    static const QStringList titles = { tr("#"), tr("Template"), tr("Calls"), tr("Reads"),
+        tr("Hits"), tr("Distinct"), tr("Saved ms/s"), tr("per MB"), tr("Bytes"), tr("Inval."),
+        tr("Fill→inval."), tr("Errors"), tr("Kind") };
     static const QStringList tips = {
         tr("Rank among the templates worth caching: database time saved per megabyte of cache"),
+        tr("The statement with its literals replaced by $n"),
         tr("Statements of this template replayed"),
         tr("Share of the log's reads (cacheable or not)"),
         tr("Hits over reads of this template under the current cache"),
@@ -47,7 +48,6 @@ QVariant TemplateTableModel::headerData(int section, Qt::Orientation orientation
            "stale data"),
         tr("Statements that failed on replay; the tooltip has the first message"),
         tr("read, write, uncacheable (with the reason) or transaction control"),
-        tr("The statement with its literals replaced by $n"),
     };
     if (role == Qt::DisplayRole)
         return titles.value(section);
@@ -100,17 +100,17 @@ QVariant TemplateTableModel::data(const QModelIndex &index, int role) const
         case CallsColumn:
             return locale.toString(qulonglong(r.calls));
         case ReadShareColumn:
-            return r.readShare > 0 ? locale.toString(r.readShare * 100.0, 'f', 1) + u" %"_s
+            return r.readShare > 0 ? locale.toString(r.readShare * 100.0, 'f', 1) + u"%"_s
                                    : QString();
         case HitRatioColumn:
-            return r.hitRatio ? locale.toString(*r.hitRatio * 100.0, 'f', 1) + u" %"_s : QString();
+            return r.hitRatio ? locale.toString(*r.hitRatio * 100.0, 'f', 1) + u"%"_s : QString();
         case DistinctColumn:
             return locale.toString(qulonglong(r.distinctParameters));
         case SavedColumn:
             return r.dbTimeSavedMsPerS > 0 ? locale.toString(r.dbTimeSavedMsPerS, 'f', 2)
                                            : QString();
         case SavedPerMbColumn:
-            return r.savedPerMegabyte > 0 ? locale.toString(r.savedPerMegabyte, 'f', 1) : QString();
+            return r.savedPerMegabyte > 0 ? locale.toString(r.savedPerMegabyte, 'f', 0) : QString();
         case BytesColumn:
             return r.resultBytesMean > 0 ? locale.formattedDataSize(qint64(r.resultBytesMean))
                                          : QString();
@@ -191,10 +191,14 @@ TemplatesView::TemplatesView(QWidget *parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(
-        TemplateTableModel::TemplateColumn, QHeaderView::Stretch);
+    m_table->setTextElideMode(Qt::ElideRight);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The statement gets a fixed share (the tooltip has all of it); the numbers fit theirs.
+    header->setSectionResizeMode(TemplateTableModel::TemplateColumn, QHeaderView::Interactive);
+    header->resizeSection(
+        TemplateTableModel::TemplateColumn, fontMetrics().horizontalAdvance(QString(36, u'x')));
     m_summary->setObjectName(u"templatesSummary"_s);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::PlainText);
@@ -240,8 +244,8 @@ void TemplatesView::setRows(std::vector<TemplateRow> rows, qint64 statements)
         for (std::size_t i = 0; i < std::min<std::size_t>(3, ranked.size()); ++i) {
             const TemplateRow &r = *ranked[i];
             QString t = r.text;
-            if (t.size() > 60)
-                t = t.left(59) + u'…';
+            if (t.size() > 48)
+                t = t.left(47) + u'…';
             best << tr("%1. %2 (%3 ms/s saved)")
                         .arg(r.recommendationRank)
                         .arg(t)

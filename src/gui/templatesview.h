@@ -23,6 +23,7 @@ class TemplateTableModel : public QAbstractTableModel
 public:
     enum Column {
         RankColumn,
+        TemplateColumn,
         CallsColumn,
         ReadShareColumn,
         HitRatioColumn,
@@ -34,7 +35,6 @@ public:
         FillToInvalidationColumn,
         ErrorsColumn,
         KindColumn,
-        TemplateColumn,
         ColumnCount
     };
 
