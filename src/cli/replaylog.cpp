@@ -99,7 +99,47 @@ QString elidedText(const QString &text, qsizetype width)
 
 } // namespace
 
-QString templateTableText(const std::vector<TemplateRow> &rows, qint64 statements)
+std::optional<RecommendedCapacity> recommendedCapacity(
+    const QueryLogReplay &log, const std::vector<TemplateRow> &rows)
+{
+    QSet<quint64> ids;
+    double bytes = 0;
+    double results = 0;
+    for (const TemplateRow &r : rows) {
+        if (r.recommendationRank > 0) {
+            ids.insert(r.id);
+            bytes += r.resultBytesMean * double(r.distinctParameters);
+            results += double(r.distinctParameters);
+        }
+    }
+    if (ids.isEmpty())
+        return std::nullopt;
+    const Result<WorkingSetCapacity> capacity = workingSetCapacity(log, ids);
+    if (!capacity) {
+        note(u"the capacity for the recommended templates is not known: "_s
+            + capacity.error().toString());
+        return std::nullopt;
+    }
+    RecommendedCapacity c;
+    c.capacity = capacity.value();
+    c.bytes = results > 0 ? qint64(double(c.capacity.entries) * bytes / results) : 0;
+    return c;
+}
+
+QJsonObject recommendedCapacityJson(const RecommendedCapacity &c)
+{
+    return {
+        { u"entries"_s, double(c.capacity.entries) },
+        { u"bytes"_s, double(c.bytes) },
+        { u"hit_ratio"_s, c.capacity.hitRatio },
+        { u"max_hit_ratio"_s, c.capacity.maxHitRatio },
+        { u"requests"_s, double(c.capacity.requests) },
+        { u"unique_results"_s, double(c.capacity.uniqueResults) },
+    };
+}
+
+QString templateTableText(const std::vector<TemplateRow> &rows, qint64 statements,
+    const std::optional<RecommendedCapacity> &capacity)
 {
     const QLocale c = QLocale::c();
     std::vector<const TemplateRow *> order;
@@ -166,6 +206,19 @@ QString templateTableText(const std::vector<TemplateRow> &rows, qint64 statement
             line += u", invalidated %1 ms after a fill (median): TTL below that"_s.arg(
                 *r->fillToInvalidationMedianMs, 0, 'f', 0);
         text += line + u"\n     "_s + elidedText(r->text, 100) + u'\n';
+    }
+    if (capacity) {
+        const WorkingSetCapacity &w = capacity->capacity;
+        text += u"their working set: an LRU cache of %1 (about %2 at their mean result "
+                "size) serves %3% of their reads, %4% of the %5% they can reach (the exact LRU "
+                "curve of their %6 reads)\n"_s
+                    .arg(QLocale::c().toString(w.entries)
+                            + (w.entries == 1 ? u" entry"_s : u" entries"_s),
+                        QLocale::c().formattedDataSize(capacity->bytes))
+                    .arg(w.hitRatio * 100.0, 0, 'f', 1)
+                    .arg(w.maxHitRatio > 0 ? w.hitRatio / w.maxHitRatio * 100.0 : 0.0, 0, 'f', 0)
+                    .arg(w.maxHitRatio * 100.0, 0, 'f', 1)
+                    .arg(QLocale::c().toString(w.requests));
     }
     return text;
 }

@@ -556,21 +556,27 @@ int liveCommand(const QStringList &args, bool replayLog)
             met = evaluateExpectations(expectations, runLineJson(final, onPostgres));
         const QueryLogFeed *feed = engine.queryLogFeed();
         std::vector<TemplateRow> templates;
-        if (feed)
+        std::optional<RecommendedCapacity> capacity;
+        if (feed) {
             templates = feed->templates().rows(double(whole.elapsedMs) / 1000.0);
+            if (!feed->error())
+                capacity = recommendedCapacity(feed->spec(), templates);
+        }
         if (feed && output.value() == u"json"_s) {
             QJsonObject o = runLineJson(final, onPostgres);
             if (!met.isEmpty())
                 o[u"expectations"_s] = expectationResultsJson(met);
             o[u"statements"_s] = double(feed->statementsRead());
             o[u"templates"_s] = templateRowsJson(templates);
+            if (capacity)
+                o[u"recommended_capacity"_s] = recommendedCapacityJson(*capacity);
             printJsonLine(o);
         } else {
             reporter.print(final,
                 expectations.isEmpty() ? std::nullopt
                                        : std::optional<QJsonArray>(expectationResultsJson(met)));
             if (feed && output.value() == u"table"_s)
-                out() << u'\n' << templateTableText(templates, feed->statementsRead());
+                out() << u'\n' << templateTableText(templates, feed->statementsRead(), capacity);
         }
         if (history) {
             QJsonObject summary = runLineJson(final, onPostgres);

@@ -283,7 +283,10 @@ void MainWindow::connectSession()
             refreshTemplates(true);
         }
     });
-    connect(m_session, &RunSession::finished, this, [this] { refreshTemplates(true); });
+    connect(m_session, &RunSession::finished, this, [this] {
+        refreshTemplates(true);
+        estimateTemplateCapacity();
+    });
     connect(m_session, &RunSession::tick, this, &MainWindow::onTick);
     connect(m_session, &RunSession::marker, this, &MainWindow::addMarker);
     connect(m_session, &RunSession::changed, this, [this](const QString &description) {

@@ -158,6 +158,8 @@ private:
     /// Refreshes the Templates tab from the run's query log: at most once a second while the tab
     /// shows, or now (`force`: a start, the end, the tab shown); clears it for runs without one.
     void refreshTemplates(bool force);
+    /// After a replay: the capacity the recommended templates need, computed off this thread.
+    void estimateTemplateCapacity();
     void setUpStatusBar();
     void setUpScenarios();
     void connectSession();
@@ -181,6 +183,7 @@ private:
     RunsPage *m_runsPage = nullptr; // the Runs tab (with a run history)
     TemplatesView *m_templatesView = nullptr;
     qint64 m_templatesRefreshedMs = 0; // QDateTime msecs of the last refresh
+    quint64 m_capacityGeneration = 0; // a newer run drops an older estimate
     qint64 m_lastRecordedRun = 0; // the last run this window recorded (File > Export report)
     RedisDemo *m_redisDemo = nullptr; // "Watch a Redis"
     LogModel *m_log = nullptr;

@@ -12,6 +12,7 @@
 #include "logmodel.h"
 #include "monitorpage.h"
 #include "runpanel.h"
+#include "queuedcontinuation.h"
 #include "runspage.h"
 #include "templatesview.h"
 #include "tracereplaywidget.h"
@@ -19,6 +20,7 @@
 
 #include "core/history/sessionrecorder.h"
 #include "core/querylog/logfeed.h"
+#include "core/querylog/workingset.h"
 #include "core/report/shadowreport.h"
 #include "core/session/configjson.h"
 
@@ -28,6 +30,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSettings>
+#include <QtConcurrent>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -147,6 +150,52 @@ void MainWindow::showTemplatesPage()
 {
     m_ui->tabs->setCurrentWidget(m_ui->liveTab);
     m_ui->chartTabs->setCurrentWidget(m_templatesView);
+}
+
+void MainWindow::estimateTemplateCapacity()
+{
+    const quint64 generation = ++m_capacityGeneration;
+    const QueryLogFeed *feed = engine()->queryLogFeed();
+    if (!feed || feed->error())
+        return;
+    QSet<quint64> ids;
+    double bytes = 0;
+    double results = 0;
+    for (const TemplateRow &r : m_templatesView->model()->rows()) {
+        if (r.recommendationRank > 0) {
+            ids.insert(r.id);
+            bytes += r.resultBytesMean * double(r.distinctParameters);
+            results += double(r.distinctParameters);
+        }
+    }
+    if (ids.isEmpty())
+        return;
+    m_templatesView->setCapacityNote(tr("Their working set: reading the log again…"));
+    const double meanBytes = results > 0 ? bytes / results : 0;
+    thenQueued(
+        QtConcurrent::run([log = feed->spec(), ids] { return workingSetCapacity(log, ids); }), this,
+        [this, generation, meanBytes](const Result<WorkingSetCapacity> &r) {
+            if (generation != m_capacityGeneration)
+                return; // a newer run
+            if (!r) {
+                m_templatesView->setCapacityNote(
+                    tr("Their working set is not known: %1").arg(r.error().toString()));
+                return;
+            }
+            const WorkingSetCapacity &w = r.value();
+            const QLocale locale;
+            m_templatesView->setCapacityNote(
+                tr("Their working set: an LRU cache of %L1 entries (about %2) serves %3 of their "
+                   "reads, %4 of the %5 they can reach (the exact LRU curve of their %L6 reads).")
+                    .arg(w.entries)
+                    .arg(locale.formattedDataSize(qint64(double(w.entries) * meanBytes)))
+                    .arg(locale.toString(w.hitRatio * 100.0, 'f', 1) + u"%"_s)
+                    .arg(locale.toString(
+                             w.maxHitRatio > 0 ? w.hitRatio / w.maxHitRatio * 100.0 : 0.0, 'f', 0)
+                        + u"%"_s)
+                    .arg(locale.toString(w.maxHitRatio * 100.0, 'f', 1) + u"%"_s)
+                    .arg(w.requests));
+        });
 }
 
 void MainWindow::refreshTemplates(bool force)

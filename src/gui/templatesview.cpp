@@ -179,6 +179,7 @@ TemplatesView::TemplatesView(QWidget *parent)
     , m_proxy(new QSortFilterProxyModel(this))
     , m_table(new QTableView(this))
     , m_summary(new QLabel(this))
+    , m_capacity(new QLabel(this))
     , m_export(new QPushButton(tr("&Export templates…"), this))
 {
     m_proxy->setSourceModel(m_model);
@@ -206,8 +207,15 @@ TemplatesView::TemplatesView(QWidget *parent)
     m_export->setToolTip(tr("Write the table as CSV, or JSON when the name ends in .json"));
     connect(m_export, &QPushButton::clicked, this, &TemplatesView::exportRows);
 
+    m_capacity->setObjectName(u"templatesCapacity"_s);
+    m_capacity->setWordWrap(true);
+    m_capacity->setTextFormat(Qt::PlainText);
+    m_capacity->hide();
+    auto *texts = new QVBoxLayout;
+    texts->addWidget(m_summary);
+    texts->addWidget(m_capacity);
     auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
+    top->addLayout(texts, 1);
     top->addWidget(m_export, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -215,9 +223,16 @@ TemplatesView::TemplatesView(QWidget *parent)
     clear();
 }
 
+void TemplatesView::setCapacityNote(const QString &note)
+{
+    m_capacity->setText(note);
+    m_capacity->setVisible(!note.isEmpty());
+}
+
 void TemplatesView::clear()
 {
     m_model->setRows({});
+    setCapacityNote({});
     m_export->setEnabled(false);
     m_summary->setText(tr("Replay a query log (Workload panel → Query log) to see, per statement "
                           "template, how the cache serves it and which statements are worth "

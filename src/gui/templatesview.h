@@ -64,6 +64,8 @@ public:
     void setRows(std::vector<TemplateRow> rows, qint64 statements);
     /// No log is replaying (a run of drawn keys started): the hint instead of the table.
     void clear();
+    /// A line under the summary: the capacity the recommended templates need (after a replay).
+    void setCapacityNote(const QString &note);
     const TemplateTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
 
@@ -81,6 +83,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table;
     QLabel *m_summary;
+    QLabel *m_capacity;
     QPushButton *m_export;
 };
 

@@ -137,6 +137,16 @@ void tst_ReplayLogCommand::replaysThroughTheCacheInOrder()
     QCOMPARE(items[u"recommended_rank"_s].toInt(), 1);
     QVERIFY(items[u"result_bytes_mean"_s].toDouble() > 0);
 
+    // The recommended template's working set, from its reads alone offline: A A A B | A' (the
+    // write made A a new result): one entry holds the two hits they can get.
+    const QJsonObject capacity = final[u"recommended_capacity"_s].toObject();
+    QCOMPARE(capacity[u"requests"_s].toInteger(), 5);
+    QCOMPARE(capacity[u"unique_results"_s].toInteger(), 3);
+    QCOMPARE(capacity[u"entries"_s].toInteger(), 1);
+    QCOMPARE(capacity[u"hit_ratio"_s].toDouble(), 0.4);
+    QCOMPARE(capacity[u"max_hit_ratio"_s].toDouble(), 0.4);
+    QVERIFY(capacity[u"bytes"_s].toDouble() > 0);
+
     const QJsonObject update = templateWith(templates, u"update items"_s);
     QCOMPARE(update[u"kind"_s].toString(), u"write"_s);
     QCOMPARE(update[u"calls"_s].toInteger(), 1);
@@ -178,6 +188,7 @@ void tst_ReplayLogCommand::tableAndTemplatesFile()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains(u"templates: 6 from 10 statements"_s), qPrintable(r.out));
     QVERIFY2(r.out.contains(u"cache these"_s), qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"their working set: an LRU cache of 1 entry"_s), qPrintable(r.out));
     QVERIFY(r.out.contains(u"select v from items where id = "_s));
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));

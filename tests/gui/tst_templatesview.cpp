@@ -118,6 +118,13 @@ void tst_TemplatesView::replaysALogAndRanksTemplates()
     QVERIFY(summary->text().contains(u"select name from customers"_s));
     QVERIFY(w.templatesView()->table()->model()->rowCount() == 3);
 
+    // After the replay: the capacity the recommended template needs, read off the log again.
+    // Customers 1..10, each read five times with nothing invalidating them: 10 entries hold
+    // all 40 hits.
+    const auto *capacity = w.templatesView()->findChild<QLabel *>(u"templatesCapacity"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(capacity->text().contains(u"LRU cache of 10 entries"_s), 10000);
+    QVERIFY2(capacity->text().contains(u"80.0%"_s), qPrintable(capacity->text()));
+
     const QString exported = m_dir.filePath(u"templates.csv"_s);
     QCOMPARE(w.templatesView()->exportTo(exported), QString());
     QFile csv(exported);

@@ -72,6 +72,22 @@ bool QueryLogFeed::push(int lane, ReplayStatement statement)
     return true;
 }
 
+int QueryLogFeed::laneOf(const QByteArray &session)
+{
+    // New sessions go round the lanes in order of appearance, so a few sessions still spread
+    // over all the workers (a hash would often put two on one lane and leave another idle). The
+    // map forgets everything past maxSessions: a log does not say when a session ended, and a
+    // long log of short connections must not grow it without bound.
+    if (const auto it = m_sessionLanes.constFind(session); it != m_sessionLanes.cend())
+        return it.value();
+    if (m_sessionLanes.size() >= maxSessions)
+        m_sessionLanes.clear();
+    const int lane = m_nextLane;
+    m_nextLane = (m_nextLane + 1) % int(m_lanes.size());
+    m_sessionLanes.insert(session, lane);
+    return lane;
+}
+
 void QueryLogFeed::endLanes()
 {
     m_done.store(true, std::memory_order_release);
@@ -142,7 +158,7 @@ void QueryLogFeed::readLoop()
             continue;
         }
         s.text = std::move(logged.text);
-        const int lane = int(qHash(logged.session, 0x6c616e65U) % m_lanes.size());
+        const int lane = laneOf(logged.session);
         if (!push(lane, std::move(s)))
             break;
     }

@@ -5,6 +5,8 @@
 #include "core/querylog/sqlnormalizer.h"
 #include "core/querylog/templatestats.h"
 
+#include <QByteArray>
+#include <QHash>
 #include <QString>
 
 #include <atomic>
@@ -83,6 +85,8 @@ private:
         bool ended = false;
     };
     void readLoop();
+    /// The reader's: the lane of a session (its first statement picks the next lane in turn).
+    int laneOf(const QByteArray &session);
     bool push(int lane, ReplayStatement statement);
     void endLanes();
 
@@ -90,6 +94,9 @@ private:
     std::vector<std::unique_ptr<Lane>> m_lanes;
     std::unique_ptr<QueryLogReader> m_reader;
     TemplateStatsTable m_templates;
+    static constexpr qsizetype maxSessions = 100000;
+    QHash<QByteArray, int> m_sessionLanes; // the reader's
+    int m_nextLane = 0;
     std::thread m_thread;
     std::atomic<bool> m_stopping { false };
     std::atomic<bool> m_done { false };

@@ -63,10 +63,21 @@ Result<std::unique_ptr<TraceReader>> QueryLogTraceReader::open(
 {
     QueryLogOptions options;
     options.format = queryLogFormat(format);
+    Result<std::unique_ptr<QueryLogTraceReader>> reader = open(path, options);
+    if (!reader)
+        return reader.error();
+    return std::unique_ptr<TraceReader>(std::move(reader).value());
+}
+
+Result<std::unique_ptr<QueryLogTraceReader>> QueryLogTraceReader::open(
+    const QString &path, const QueryLogOptions &options, QSet<quint64> onlyTemplates)
+{
     Result<std::unique_ptr<QueryLogReader>> reader = QueryLogReader::open(path, options);
     if (!reader)
         return reader.error();
-    return std::unique_ptr<TraceReader>(new QueryLogTraceReader(std::move(reader).value()));
+    std::unique_ptr<QueryLogTraceReader> trace(new QueryLogTraceReader(std::move(reader).value()));
+    trace->m_onlyTemplates = std::move(onlyTemplates);
+    return trace;
 }
 
 Result<qsizetype> QueryLogTraceReader::read(std::vector<Request> &out, qsizetype max)
@@ -94,6 +105,8 @@ Result<qsizetype> QueryLogTraceReader::read(std::vector<Request> &out, qsizetype
         case StatementKind::Read:
             break;
         }
+        if (!m_onlyTemplates.isEmpty() && !m_onlyTemplates.contains(n.templateId))
+            continue;
         quint64 signature = 0x5349474eULL;
         for (const QString &table : n.tables)
             signature = mixKey(signature ^ qHash(table, 0x7461626cU) ^ m_generations.value(table));

@@ -7,6 +7,7 @@
 #include <QByteArrayView>
 #include <QHash>
 #include <QMap>
+#include <QSet>
 
 #include <memory>
 
@@ -25,6 +26,10 @@ class QueryLogTraceReader final : public TraceReader
 {
 public:
     static Result<std::unique_ptr<TraceReader>> open(const QString &path, TraceFormat format);
+    /// The log with these reader options; with `onlyTemplates`, the reads of those templates
+    /// only (writes of every template still invalidate): the working set of a few templates.
+    static Result<std::unique_ptr<QueryLogTraceReader>> open(
+        const QString &path, const QueryLogOptions &options, QSet<quint64> onlyTemplates = {});
 
     Result<qsizetype> read(std::vector<Request> &out, qsizetype max) override;
     qint64 bytesConsumed() const override { return m_reader->bytesConsumed(); }
@@ -45,6 +50,7 @@ private:
     std::unique_ptr<QueryLogReader> m_reader;
     StatementClassifier m_classifier;
     LoggedStatement m_statement;
+    QSet<quint64> m_onlyTemplates; // empty: every template
     QHash<QString, quint64> m_generations; // per table written so far
     QMap<QString, qint64> m_uncacheable; // reason -> statements
     qint64 m_reads = 0;
