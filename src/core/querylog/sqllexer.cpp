@@ -99,6 +99,8 @@ qsizetype dollarTagLength(QStringView s, qsizetype i)
 QList<SqlToken> tokenizeSql(QStringView s)
 {
     QList<SqlToken> tokens;
+    // An estimate that rarely needs to grow: tokens are seldom shorter than 3 characters on average.
+    tokens.reserve(s.size() / 3 + 4);
     const qsizetype n = s.size();
     qsizetype i = 0;
     auto add = [&](SqlTokenType type, qsizetype begin, qsizetype end, bool unterminated = false) {
