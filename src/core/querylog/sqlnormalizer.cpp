@@ -14,14 +14,40 @@ namespace CacheScope {
 
 namespace {
 
-// The word tables hold views of string literals (static storage), so a word of a statement is
-// looked up as a QStringView, without building a QString.
+/// A fixed set of words, looked up as a QStringView without building a QString or hashing:
+/// among the few words of the same length, first character first. The words are views of
+/// string literals (static storage). Lookups run for most words of every statement, where a
+/// QSet's hashing cost more than the rest of normalizing.
+class WordSet
+{
+public:
+    WordSet(std::initializer_list<QStringView> words)
+    {
+        for (const QStringView word : words) {
+            Q_ASSERT(word.size() < MaxLength);
+            m_byLength[size_t(word.size())].append(word);
+        }
+    }
+
+    bool contains(QStringView word) const
+    {
+        if (word.isEmpty() || word.size() >= MaxLength)
+            return false;
+        const QList<QStringView> &candidates = m_byLength[size_t(word.size())];
+        return std::any_of(candidates.cbegin(), candidates.cend(),
+            [&](QStringView c) { return c.front() == word.front() && c == word; });
+    }
+
+private:
+    static constexpr qsizetype MaxLength = 32;
+    std::array<QList<QStringView>, MaxLength> m_byLength;
+};
 
 /// Words that start or shape a clause: never a table alias, never a function name, and a
 /// `-` after one of them is a sign.
-const QSet<QStringView> &keywords()
+const WordSet &keywords()
 {
-    static const QSet<QStringView> set {
+    static const WordSet set {
         u"select",
         u"from",
         u"where",
@@ -119,9 +145,9 @@ const QSet<QStringView> &keywords()
 
 /// Functions whose result changes from call to call (or with the clock): a read calling one is
 /// not cacheable.
-const QSet<QStringView> &volatileFunctions()
+const WordSet &volatileFunctions()
 {
-    static const QSet<QStringView> set {
+    static const WordSet set {
         u"now",
         u"clock_timestamp",
         u"random",
@@ -146,9 +172,9 @@ const QSet<QStringView> &volatileFunctions()
 }
 
 /// The SQL-standard functions written without parentheses that read the clock.
-const QSet<QStringView> &clockKeywords()
+const WordSet &clockKeywords()
 {
-    static const QSet<QStringView> set {
+    static const WordSet set {
         u"current_timestamp",
         u"current_time",
         u"current_date",
@@ -159,9 +185,9 @@ const QSet<QStringView> &clockKeywords()
 }
 
 /// Type names that make `TYPE 'text'` one typed literal.
-const QSet<QStringView> &literalTypes()
+const WordSet &literalTypes()
 {
-    static const QSet<QStringView> set {
+    static const WordSet set {
         u"date",
         u"time",
         u"timetz",
@@ -577,9 +603,9 @@ void Analyzer::run()
     const int verbDepth = int(verbIndex);
 
     // What the statement is, before looking at its parts.
-    static const QSet<QStringView> ddl { u"create", u"alter", u"drop", u"comment", u"grant",
+    static const WordSet ddl { u"create", u"alter", u"drop", u"comment", u"grant",
         u"revoke", u"security", u"reassign", u"import", u"refresh", u"cluster", u"reindex" };
-    static const QSet<QStringView> control { u"begin", u"start", u"commit", u"end", u"rollback",
+    static const WordSet control { u"begin", u"start", u"commit", u"end", u"rollback",
         u"savepoint", u"release", u"abort" };
     static const QHash<QStringView, QString> others {
         { u"copy", u"COPY"_s },
@@ -932,7 +958,11 @@ NormalizedStatement StatementClassifier::classify(const QByteArray &session, QSt
 {
     Analysis analysis = analyze(sql);
     NormalizedStatement &st = analysis.statement;
-    SessionState &state = m_sessions[session];
+    // Most sessions have nothing to remember and are not in the hash: their state starts from
+    // `fresh` and goes in only when it must be remembered (one hash lookup per statement).
+    const auto found = m_sessions.find(session);
+    SessionState fresh;
+    SessionState &state = found != m_sessions.end() ? *found : fresh;
 
     if (analysis.discardsTemporary)
         state.temporaryTables.clear();
@@ -976,9 +1006,12 @@ NormalizedStatement StatementClassifier::classify(const QByteArray &session, QSt
     } else if (state.inTransaction && analysis.changesData) {
         state.wrote = true;
     }
-    if (!state.inTransaction && state.temporaryTables.isEmpty())
-        m_sessions.remove(
-            session); // nothing to remember: the hash stays as small as the log's open sessions
+    // Nothing to remember: the hash stays as small as the log's open sessions.
+    const bool remember = state.inTransaction || !state.temporaryTables.isEmpty();
+    if (found != m_sessions.end() && !remember)
+        m_sessions.erase(found);
+    else if (found == m_sessions.end() && remember)
+        m_sessions.insert(session, std::move(fresh));
     return std::move(analysis.statement);
 }
 
