@@ -401,8 +401,14 @@ private:
                     ++p;
                     continue;
                 }
-                field += c;
-                ++p;
+                // Unquoted text runs to the next ',' (a quote not at a field's start is an
+                // ordinary character): one append.
+                const char *comma
+                    = static_cast<const char *>(std::memchr(p, ',', std::size_t(end - p)));
+                if (!comma)
+                    comma = end;
+                field.append(p, comma - p);
+                p = comma;
             }
             if (!quoted)
                 break;
@@ -520,6 +526,13 @@ bool isIdentifierByte(char c)
     const auto u = static_cast<unsigned char>(c);
     return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_'
         || u == '$' || u >= 0x80;
+}
+
+/// Whether SqlFileReader must look at `c` outside quotes: it may start a comment (- /), a quoted
+/// text (' " $) or end the statement (;).
+bool isSqlFileSpecial(char c)
+{
+    return c == '-' || c == '/' || c == ';' || c == '\'' || c == '"' || c == '$';
 }
 
 /// The length of a dollar-quote tag at p ($$, $tag$), or 0.
@@ -703,8 +716,16 @@ private:
                         break;
                     }
                 }
-                m_text += c;
-                ++p;
+                // c, and while still outside quotes the run of characters after it that need no
+                // look (none starts a comment, a quote, a dollar quote or ends the statement):
+                // one append.
+                const char *run = p + 1;
+                if (m_state == State::Normal) {
+                    while (run < end && !isSqlFileSpecial(*run))
+                        ++run;
+                }
+                m_text.append(p, run - p);
+                p = run;
                 break;
             }
             case State::Quote:
@@ -713,6 +734,14 @@ private:
                 const char quote = m_state == State::Identifier ? '"' : '\'';
                 const bool escapes = m_state == State::EscapeQuote;
                 while (p < end) {
+                    // The run up to the next quote (or backslash in E'...'): one append.
+                    const char *run = p;
+                    while (run < end && *run != quote && !(escapes && *run == '\\'))
+                        ++run;
+                    m_text.append(p, run - p);
+                    p = run;
+                    if (p == end)
+                        break;
                     const char c = *p;
                     if (escapes && c == '\\') {
                         m_text += c;
