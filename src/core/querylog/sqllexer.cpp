@@ -99,7 +99,7 @@ qsizetype dollarTagLength(QStringView s, qsizetype i)
 QList<SqlToken> tokenizeSql(QStringView s)
 {
     QList<SqlToken> tokens;
-    // An estimate that rarely needs to grow: tokens are seldom shorter than 3 characters on average.
+    // Rarely needs to grow: statements have fewer tokens than a third of their characters.
     tokens.reserve(s.size() / 3 + 4);
     const qsizetype n = s.size();
     qsizetype i = 0;

@@ -603,10 +603,10 @@ void Analyzer::run()
     const int verbDepth = int(verbIndex);
 
     // What the statement is, before looking at its parts.
-    static const WordSet ddl { u"create", u"alter", u"drop", u"comment", u"grant",
-        u"revoke", u"security", u"reassign", u"import", u"refresh", u"cluster", u"reindex" };
-    static const WordSet control { u"begin", u"start", u"commit", u"end", u"rollback",
-        u"savepoint", u"release", u"abort" };
+    static const WordSet ddl { u"create", u"alter", u"drop", u"comment", u"grant", u"revoke",
+        u"security", u"reassign", u"import", u"refresh", u"cluster", u"reindex" };
+    static const WordSet control { u"begin", u"start", u"commit", u"end", u"rollback", u"savepoint",
+        u"release", u"abort" };
     static const QHash<QStringView, QString> others {
         { u"copy", u"COPY"_s },
         { u"set", u"SET"_s },
@@ -639,8 +639,8 @@ void Analyzer::run()
         st.reason = u"empty statement"_s;
     } else if (verb == u"select" || verb == u"values" || verb == u"table") {
         st.kind = StatementKind::Read;
-    } else if (verb == u"insert" || verb == u"update" || verb == u"delete"
-        || verb == u"truncate" || verb == u"merge") {
+    } else if (verb == u"insert" || verb == u"update" || verb == u"delete" || verb == u"truncate"
+        || verb == u"merge") {
         st.kind = StatementKind::Write;
     } else if (verb == u"prepare" && wordAt(verbIndex + 1, u"transaction")) {
         st.kind = StatementKind::Control;
@@ -649,8 +649,7 @@ void Analyzer::run()
         st.kind = StatementKind::Control;
         if (verb == u"begin" || verb == u"start") {
             m_out.beginsTransaction = true;
-        } else if (verb == u"commit" || verb == u"end" || verb == u"abort"
-            || verb == u"rollback") {
+        } else if (verb == u"commit" || verb == u"end" || verb == u"abort" || verb == u"rollback") {
             // ROLLBACK TO SAVEPOINT stays in the transaction; COMMIT/ROLLBACK PREPARED finish
             // another (prepared) one.
             m_out.endsTransaction
@@ -807,8 +806,7 @@ void Analyzer::run()
             if (verb == u"merge" && mergeUsingSeen)
                 continue;
             mergeUsingSeen = true;
-            if (!typeAt(i + 1, SqlTokenType::LeftParen)
-                && (verb == u"merge" || verb == u"delete"))
+            if (!typeAt(i + 1, SqlTokenType::LeftParen) && (verb == u"merge" || verb == u"delete"))
                 tableRef(i + 1, m_out.readTables);
         } else if (w == u"for" && lockClause.isEmpty()) {
             if (wordAt(i + 1, u"update"))
