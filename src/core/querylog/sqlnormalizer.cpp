@@ -1009,7 +1009,7 @@ NormalizedStatement StatementClassifier::classify(const QByteArray &session, QSt
     if (found != m_sessions.end() && !remember)
         m_sessions.erase(found);
     else if (found == m_sessions.end() && remember)
-        m_sessions.insert(session, std::move(fresh));
+        m_sessions.insert(session, fresh);
     return std::move(analysis.statement);
 }
 
