@@ -188,15 +188,18 @@ private:
         bool complete() const { return !awaitsDetail && !awaitsDuration; }
     };
 
-    /// The last statement of `session` still waiting for something, or nullptr.
-    Pending *pendingOf(const QByteArray &session)
+    /// The last statement of `session` still waiting for something, or nullptr. `slot` is the
+    /// session's entry in m_lastPending, or end() when it has none (so that process() updates
+    /// it without hashing the session again).
+    Pending *pendingOf(const QByteArray &session, QHash<QByteArray, qint64>::iterator &slot)
     {
-        const auto it = m_lastPending.constFind(session);
-        if (it == m_lastPending.constEnd())
+        slot = m_lastPending.find(session);
+        if (slot == m_lastPending.end())
             return nullptr;
-        const qint64 index = *it - m_frontSeq;
+        const qint64 index = *slot - m_frontSeq;
         if (index < 0 || index >= qint64(m_queue.size())) {
-            m_lastPending.erase(it);
+            m_lastPending.erase(slot);
+            slot = m_lastPending.end();
             return nullptr;
         }
         Pending &p = m_queue[std::size_t(index)];
@@ -220,7 +223,8 @@ private:
 
     void process(Entry &e)
     {
-        Pending *p = pendingOf(e.session);
+        QHash<QByteArray, qint64>::iterator slot;
+        Pending *p = pendingOf(e.session, slot);
         if (e.severity == "DETAIL") {
             if (p && p->awaitsDetail) {
                 applyDetail(*p, e.message);
@@ -286,7 +290,12 @@ private:
             n.awaitsDetail = n.execute || n.sqlExecute;
         }
         m_queue.push_back(std::move(n));
-        m_lastPending.insert(e.session, m_frontSeq + qint64(m_queue.size()) - 1);
+        // Nothing touched m_lastPending since pendingOf(): `slot` is still valid.
+        const qint64 sequence = m_frontSeq + qint64(m_queue.size()) - 1;
+        if (slot != m_lastPending.end())
+            *slot = sequence;
+        else
+            m_lastPending.insert(e.session, sequence);
     }
 
     bool m_inlineDetail;
