@@ -188,15 +188,18 @@ private:
         bool complete() const { return !awaitsDetail && !awaitsDuration; }
     };
 
-    /// The last statement of `session` still waiting for something, or nullptr.
-    Pending *pendingOf(const QByteArray &session)
+    /// The last statement of `session` still waiting for something, or nullptr. `slot` is the
+    /// session's entry in m_lastPending, or end() when it has none (so that process() updates
+    /// it without hashing the session again).
+    Pending *pendingOf(const QByteArray &session, QHash<QByteArray, qint64>::iterator &slot)
     {
-        const auto it = m_lastPending.constFind(session);
-        if (it == m_lastPending.constEnd())
+        slot = m_lastPending.find(session);
+        if (slot == m_lastPending.end())
             return nullptr;
-        const qint64 index = *it - m_frontSeq;
+        const qint64 index = *slot - m_frontSeq;
         if (index < 0 || index >= qint64(m_queue.size())) {
-            m_lastPending.erase(it);
+            m_lastPending.erase(slot);
+            slot = m_lastPending.end();
             return nullptr;
         }
         Pending &p = m_queue[std::size_t(index)];
@@ -220,7 +223,8 @@ private:
 
     void process(Entry &e)
     {
-        Pending *p = pendingOf(e.session);
+        QHash<QByteArray, qint64>::iterator slot;
+        Pending *p = pendingOf(e.session, slot);
         if (e.severity == "DETAIL") {
             if (p && p->awaitsDetail) {
                 applyDetail(*p, e.message);
@@ -286,7 +290,12 @@ private:
             n.awaitsDetail = n.execute || n.sqlExecute;
         }
         m_queue.push_back(std::move(n));
-        m_lastPending.insert(e.session, m_frontSeq + qint64(m_queue.size()) - 1);
+        // Nothing touched m_lastPending since pendingOf(): `slot` is still valid.
+        const qint64 sequence = m_frontSeq + qint64(m_queue.size()) - 1;
+        if (slot != m_lastPending.end())
+            *slot = sequence;
+        else
+            m_lastPending.insert(e.session, sequence);
     }
 
     bool m_inlineDetail;
@@ -401,8 +410,14 @@ private:
                     ++p;
                     continue;
                 }
-                field += c;
-                ++p;
+                // Unquoted text runs to the next ',' (a quote not at a field's start is an
+                // ordinary character): one append.
+                const char *comma
+                    = static_cast<const char *>(std::memchr(p, ',', std::size_t(end - p)));
+                if (!comma)
+                    comma = end;
+                field.append(p, comma - p);
+                p = comma;
             }
             if (!quoted)
                 break;
@@ -520,6 +535,13 @@ bool isIdentifierByte(char c)
     const auto u = static_cast<unsigned char>(c);
     return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_'
         || u == '$' || u >= 0x80;
+}
+
+/// Whether SqlFileReader must look at `c` outside quotes: it may start a comment (- /), a quoted
+/// text (' " $) or end the statement (;).
+bool isSqlFileSpecial(char c)
+{
+    return c == '-' || c == '/' || c == ';' || c == '\'' || c == '"' || c == '$';
 }
 
 /// The length of a dollar-quote tag at p ($$, $tag$), or 0.
@@ -703,8 +725,16 @@ private:
                         break;
                     }
                 }
-                m_text += c;
-                ++p;
+                // c, and while still outside quotes the run of characters after it that need no
+                // look (none starts a comment, a quote, a dollar quote or ends the statement):
+                // one append.
+                const char *run = p + 1;
+                if (m_state == State::Normal) {
+                    while (run < end && !isSqlFileSpecial(*run))
+                        ++run;
+                }
+                m_text.append(p, run - p);
+                p = run;
                 break;
             }
             case State::Quote:
@@ -713,6 +743,14 @@ private:
                 const char quote = m_state == State::Identifier ? '"' : '\'';
                 const bool escapes = m_state == State::EscapeQuote;
                 while (p < end) {
+                    // The run up to the next quote (or backslash in E'...'): one append.
+                    const char *run = p;
+                    while (run < end && *run != quote && !(escapes && *run == '\\'))
+                        ++run;
+                    m_text.append(p, run - p);
+                    p = run;
+                    if (p == end)
+                        break;
                     const char c = *p;
                     if (escapes && c == '\\') {
                         m_text += c;

@@ -5,6 +5,8 @@
 #include <QList>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -12,157 +14,186 @@ namespace CacheScope {
 
 namespace {
 
+/// A fixed set of words, looked up as a QStringView without building a QString or hashing:
+/// among the few words of the same length, first character first. The words are views of
+/// string literals (static storage). Lookups run for most words of every statement, where a
+/// QSet's hashing cost more than the rest of normalizing.
+class WordSet
+{
+public:
+    WordSet(std::initializer_list<QStringView> words)
+    {
+        for (const QStringView word : words) {
+            Q_ASSERT(word.size() < MaxLength);
+            m_byLength[size_t(word.size())].append(word);
+        }
+    }
+
+    bool contains(QStringView word) const
+    {
+        if (word.isEmpty() || word.size() >= MaxLength)
+            return false;
+        const QList<QStringView> &candidates = m_byLength[size_t(word.size())];
+        return std::any_of(candidates.cbegin(), candidates.cend(),
+            [&](QStringView c) { return c.front() == word.front() && c == word; });
+    }
+
+private:
+    static constexpr qsizetype MaxLength = 32;
+    std::array<QList<QStringView>, MaxLength> m_byLength;
+};
+
 /// Words that start or shape a clause: never a table alias, never a function name, and a
 /// `-` after one of them is a sign.
-const QSet<QString> &keywords()
+const WordSet &keywords()
 {
-    static const QSet<QString> set {
-        u"select"_s,
-        u"from"_s,
-        u"where"_s,
-        u"and"_s,
-        u"or"_s,
-        u"not"_s,
-        u"in"_s,
-        u"is"_s,
-        u"null"_s,
-        u"as"_s,
-        u"on"_s,
-        u"join"_s,
-        u"left"_s,
-        u"right"_s,
-        u"inner"_s,
-        u"outer"_s,
-        u"full"_s,
-        u"cross"_s,
-        u"natural"_s,
-        u"using"_s,
-        u"group"_s,
-        u"by"_s,
-        u"order"_s,
-        u"having"_s,
-        u"limit"_s,
-        u"offset"_s,
-        u"union"_s,
-        u"all"_s,
-        u"except"_s,
-        u"intersect"_s,
-        u"distinct"_s,
-        u"case"_s,
-        u"when"_s,
-        u"then"_s,
-        u"else"_s,
-        u"end"_s,
-        u"between"_s,
-        u"like"_s,
-        u"ilike"_s,
-        u"similar"_s,
-        u"exists"_s,
-        u"insert"_s,
-        u"into"_s,
-        u"values"_s,
-        u"update"_s,
-        u"set"_s,
-        u"delete"_s,
-        u"returning"_s,
-        u"with"_s,
-        u"recursive"_s,
-        u"any"_s,
-        u"some"_s,
-        u"array"_s,
-        u"for"_s,
-        u"fetch"_s,
-        u"only"_s,
-        u"lateral"_s,
-        u"default"_s,
-        u"asc"_s,
-        u"desc"_s,
-        u"nulls"_s,
-        u"window"_s,
-        u"over"_s,
-        u"partition"_s,
-        u"filter"_s,
-        u"within"_s,
-        u"table"_s,
-        u"do"_s,
-        u"conflict"_s,
-        u"nothing"_s,
-        u"escape"_s,
-        u"to"_s,
-        u"of"_s,
-        u"merge"_s,
-        u"matched"_s,
-        u"tablesample"_s,
-        u"truncate"_s,
-        u"return"_s,
-        u"like"_s,
-        u"overlaps"_s,
-        u"at"_s,
-        u"collate"_s,
-        u"isnull"_s,
-        u"notnull"_s,
-        u"rows"_s,
-        u"range"_s,
-        u"groups"_s,
-        u"ordinality"_s,
-        u"create"_s,
-        u"drop"_s,
-        u"alter"_s,
+    static const WordSet set {
+        u"select",
+        u"from",
+        u"where",
+        u"and",
+        u"or",
+        u"not",
+        u"in",
+        u"is",
+        u"null",
+        u"as",
+        u"on",
+        u"join",
+        u"left",
+        u"right",
+        u"inner",
+        u"outer",
+        u"full",
+        u"cross",
+        u"natural",
+        u"using",
+        u"group",
+        u"by",
+        u"order",
+        u"having",
+        u"limit",
+        u"offset",
+        u"union",
+        u"all",
+        u"except",
+        u"intersect",
+        u"distinct",
+        u"case",
+        u"when",
+        u"then",
+        u"else",
+        u"end",
+        u"between",
+        u"like",
+        u"ilike",
+        u"similar",
+        u"exists",
+        u"insert",
+        u"into",
+        u"values",
+        u"update",
+        u"set",
+        u"delete",
+        u"returning",
+        u"with",
+        u"recursive",
+        u"any",
+        u"some",
+        u"array",
+        u"for",
+        u"fetch",
+        u"only",
+        u"lateral",
+        u"default",
+        u"asc",
+        u"desc",
+        u"nulls",
+        u"window",
+        u"over",
+        u"partition",
+        u"filter",
+        u"within",
+        u"table",
+        u"do",
+        u"conflict",
+        u"nothing",
+        u"escape",
+        u"to",
+        u"of",
+        u"merge",
+        u"matched",
+        u"tablesample",
+        u"truncate",
+        u"return",
+        u"like",
+        u"overlaps",
+        u"at",
+        u"collate",
+        u"isnull",
+        u"notnull",
+        u"rows",
+        u"range",
+        u"groups",
+        u"ordinality",
+        u"create",
+        u"drop",
+        u"alter",
     };
     return set;
 }
 
 /// Functions whose result changes from call to call (or with the clock): a read calling one is
 /// not cacheable.
-const QSet<QString> &volatileFunctions()
+const WordSet &volatileFunctions()
 {
-    static const QSet<QString> set {
-        u"now"_s,
-        u"clock_timestamp"_s,
-        u"random"_s,
-        u"nextval"_s,
-        u"setval"_s,
-        u"gen_random_uuid"_s,
-        u"uuid_generate_v1"_s,
-        u"uuid_generate_v4"_s,
-        u"statement_timestamp"_s,
-        u"transaction_timestamp"_s,
-        u"timeofday"_s,
-        u"txid_current"_s,
-        u"pg_current_xact_id"_s,
-        u"pg_sleep"_s,
-        u"currval"_s,
-        u"lastval"_s,
-        u"random_normal"_s,
-        u"pg_advisory_lock"_s,
-        u"pg_try_advisory_lock"_s,
+    static const WordSet set {
+        u"now",
+        u"clock_timestamp",
+        u"random",
+        u"nextval",
+        u"setval",
+        u"gen_random_uuid",
+        u"uuid_generate_v1",
+        u"uuid_generate_v4",
+        u"statement_timestamp",
+        u"transaction_timestamp",
+        u"timeofday",
+        u"txid_current",
+        u"pg_current_xact_id",
+        u"pg_sleep",
+        u"currval",
+        u"lastval",
+        u"random_normal",
+        u"pg_advisory_lock",
+        u"pg_try_advisory_lock",
     };
     return set;
 }
 
 /// The SQL-standard functions written without parentheses that read the clock.
-const QSet<QString> &clockKeywords()
+const WordSet &clockKeywords()
 {
-    static const QSet<QString> set {
-        u"current_timestamp"_s,
-        u"current_time"_s,
-        u"current_date"_s,
-        u"localtime"_s,
-        u"localtimestamp"_s,
+    static const WordSet set {
+        u"current_timestamp",
+        u"current_time",
+        u"current_date",
+        u"localtime",
+        u"localtimestamp",
     };
     return set;
 }
 
 /// Type names that make `TYPE 'text'` one typed literal.
-const QSet<QString> &literalTypes()
+const WordSet &literalTypes()
 {
-    static const QSet<QString> set {
-        u"date"_s,
-        u"time"_s,
-        u"timetz"_s,
-        u"timestamp"_s,
-        u"timestamptz"_s,
-        u"interval"_s,
+    static const WordSet set {
+        u"date",
+        u"time",
+        u"timetz",
+        u"timestamp",
+        u"timestamptz",
+        u"interval",
     };
     return set;
 }
@@ -186,6 +217,36 @@ quint64 fnv1a(const QByteArray &bytes, quint64 h = 0xcbf29ce484222325ULL)
     return h;
 }
 
+/// fnv1a(text.toUtf8()), without building the UTF-8 copy when the text is ASCII (templates
+/// and most parameters are): then its UTF-8 bytes are its UTF-16 code units.
+quint64 fnv1aUtf8(QStringView text)
+{
+    quint64 h = 0xcbf29ce484222325ULL;
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80)
+            return fnv1a(text.toUtf8());
+        h ^= u;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+bool hasAsciiUpper(QStringView text)
+{
+    return std::any_of(text.begin(), text.end(),
+        [](QChar c) { return c.unicode() >= u'A' && c.unicode() <= u'Z'; });
+}
+
+/// Appends the decimal digits of `n` to `out` without a temporary QString.
+void appendNumber(QString &out, int n)
+{
+    std::array<char, 16> digits {};
+    const auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), n);
+    Q_UNUSED(error); // 16 characters hold any int
+    out += QLatin1String(digits.data(), end);
+}
+
 enum class ItemKind { Token, Literal };
 
 /// A token after literals are merged: a typed literal, a signed number and a string are one
@@ -194,7 +255,9 @@ struct Item
 {
     ItemKind kind = ItemKind::Token;
     SqlTokenType type = SqlTokenType::Word;
-    QString text; // Word: lower-cased; others: as written
+    /// Word: lower-cased; others: as written. A view of the statement's text (or of its
+    /// lower-cased copy), valid while analyze() runs.
+    QStringView text;
     QString value; // Literal: its value
 };
 
@@ -221,7 +284,9 @@ bool isName(const Item &item)
             || item.type == SqlTokenType::QuotedIdentifier);
 }
 
-QList<Item> items(QStringView sql)
+/// The items of `sql`. A word with upper-case letters gets its text from `lowered`, the
+/// statement lower-cased, made on the first such word; `lowered` must outlive the items.
+QList<Item> items(QStringView sql, QString &lowered)
 {
     const QList<SqlToken> tokens = tokenizeSql(sql);
     QList<Item> out;
@@ -233,10 +298,16 @@ QList<Item> items(QStringView sql)
         item.type = t.type;
         switch (t.type) {
         case SqlTokenType::Word: {
-            item.text = asciiLower(text);
-            if (item.text == u"true"_s || item.text == u"false"_s) {
+            if (hasAsciiUpper(text)) {
+                if (lowered.isEmpty())
+                    lowered = asciiLower(sql);
+                item.text = QStringView(lowered).mid(t.begin, t.end - t.begin);
+            } else {
+                item.text = text;
+            }
+            if (item.text == u"true" || item.text == u"false") {
                 item.kind = ItemKind::Literal;
-                item.value = item.text;
+                item.value = item.text.toString();
             } else if (literalTypes().contains(item.text) && i + 1 < tokens.size()
                 && tokens[i + 1].type == SqlTokenType::String) {
                 item.kind = ItemKind::Literal;
@@ -254,7 +325,7 @@ QList<Item> items(QStringView sql)
             item.value = text.toString();
             // A sign after an operator, a keyword, '(' ',' '[' or at the start: one literal.
             if (!out.isEmpty() && isType(out.last(), SqlTokenType::Operator)
-                && (out.last().text == u"-"_s || out.last().text == u"+"_s)) {
+                && (out.last().text == u"-" || out.last().text == u"+")) {
                 const bool signContext = out.size() == 1 || [&] {
                     const Item &before = out[out.size() - 2];
                     return before.kind == ItemKind::Token
@@ -265,7 +336,7 @@ QList<Item> items(QStringView sql)
                             || before.type == SqlTokenType::Cast || isKeyword(before));
                 }();
                 if (signContext) {
-                    if (out.last().text == u"-"_s)
+                    if (out.last().text == u"-")
                         item.value.prepend(u'-');
                     out.removeLast();
                 }
@@ -273,7 +344,7 @@ QList<Item> items(QStringView sql)
             break;
         }
         default:
-            item.text = text.toString();
+            item.text = text;
             break;
         }
         out.append(std::move(item));
@@ -356,9 +427,9 @@ void addOnce(QStringList &list, const QString &name)
 class Analyzer
 {
 public:
-    Analyzer(const QList<Item> &list, Analysis &out)
+    Analyzer(const QList<Item> &list, const QList<qsizetype> &match, Analysis &out)
         : m_items(list)
-        , m_match(matchParens(list))
+        , m_match(match)
         , m_out(out)
     {
     }
@@ -380,11 +451,11 @@ private:
         const Item *item = at(i);
         return item && isType(*item, type);
     }
-    QString namePart(const Item &item) const
+    static QString namePart(const Item &item)
     {
         return item.type == SqlTokenType::QuotedIdentifier
             ? sqlIdentifierValue(item.text, SqlToken { item.type, 0, item.text.size(), false })
-            : item.text;
+            : item.text.toString();
     }
     /// A qualified name at i (a, a.b, a.b.c): its text, and i moves past it; empty if none.
     QString readName(qsizetype &i) const
@@ -412,10 +483,10 @@ private:
     qsizetype tableRef(qsizetype i, QStringList &into);
     qsizetype fromList(qsizetype i, QStringList &into);
     void cteNames(qsizetype i);
-    QString mainVerb() const;
+    QStringView mainVerb() const;
 
     const QList<Item> &m_items;
-    QList<qsizetype> m_match;
+    const QList<qsizetype> &m_match; // matchParens(m_items)
     Analysis &m_out;
     QStringList m_ctes;
 };
@@ -495,15 +566,15 @@ void Analyzer::cteNames(qsizetype i)
 
 /// The statement's verb: the first word (past opening parentheses); for WITH, the first verb at
 /// the outer level after the common table expressions.
-QString Analyzer::mainVerb() const
+QStringView Analyzer::mainVerb() const
 {
     qsizetype i = 0;
     while (typeAt(i, SqlTokenType::LeftParen))
         ++i;
     const Item *first = at(i);
     if (!first || first->kind != ItemKind::Token || first->type != SqlTokenType::Word)
-        return first ? u"?"_s : QString();
-    if (first->text != u"with"_s)
+        return first ? QStringView(u"?") : QStringView();
+    if (first->text != u"with")
         return first->text;
     const qsizetype start = i;
     int depth = 0;
@@ -519,68 +590,66 @@ QString Analyzer::mainVerb() const
                 || isWord(item, u"table")))
             return item.text;
     }
-    return u"with"_s;
+    return u"with";
 }
 
 void Analyzer::run()
 {
     NormalizedStatement &st = m_out.statement;
-    const QString verb = mainVerb();
+    const QStringView verb = mainVerb();
     qsizetype verbIndex = 0;
     while (typeAt(verbIndex, SqlTokenType::LeftParen))
         ++verbIndex;
     const int verbDepth = int(verbIndex);
 
     // What the statement is, before looking at its parts.
-    static const QSet<QString> ddl { u"create"_s, u"alter"_s, u"drop"_s, u"comment"_s, u"grant"_s,
-        u"revoke"_s, u"security"_s, u"reassign"_s, u"import"_s, u"refresh"_s, u"cluster"_s,
-        u"reindex"_s };
-    static const QSet<QString> control { u"begin"_s, u"start"_s, u"commit"_s, u"end"_s,
-        u"rollback"_s, u"savepoint"_s, u"release"_s, u"abort"_s };
-    static const QHash<QString, QString> others {
-        { u"copy"_s, u"COPY"_s },
-        { u"set"_s, u"SET"_s },
-        { u"reset"_s, u"RESET"_s },
-        { u"show"_s, u"SHOW"_s },
-        { u"listen"_s, u"LISTEN"_s },
-        { u"unlisten"_s, u"UNLISTEN"_s },
-        { u"notify"_s, u"NOTIFY"_s },
-        { u"vacuum"_s, u"VACUUM"_s },
-        { u"analyze"_s, u"ANALYZE"_s },
-        { u"analyse"_s, u"ANALYZE"_s },
-        { u"call"_s, u"CALL"_s },
-        { u"do"_s, u"DO"_s },
-        { u"explain"_s, u"EXPLAIN"_s },
-        { u"prepare"_s, u"PREPARE"_s },
-        { u"execute"_s, u"EXECUTE"_s },
-        { u"deallocate"_s, u"DEALLOCATE"_s },
-        { u"lock"_s, u"LOCK"_s },
-        { u"discard"_s, u"DISCARD"_s },
-        { u"checkpoint"_s, u"CHECKPOINT"_s },
-        { u"declare"_s, u"DECLARE"_s },
-        { u"fetch"_s, u"FETCH"_s },
-        { u"move"_s, u"MOVE"_s },
-        { u"close"_s, u"CLOSE"_s },
-        { u"load"_s, u"LOAD"_s },
+    static const WordSet ddl { u"create", u"alter", u"drop", u"comment", u"grant", u"revoke",
+        u"security", u"reassign", u"import", u"refresh", u"cluster", u"reindex" };
+    static const WordSet control { u"begin", u"start", u"commit", u"end", u"rollback", u"savepoint",
+        u"release", u"abort" };
+    static const QHash<QStringView, QString> others {
+        { u"copy", u"COPY"_s },
+        { u"set", u"SET"_s },
+        { u"reset", u"RESET"_s },
+        { u"show", u"SHOW"_s },
+        { u"listen", u"LISTEN"_s },
+        { u"unlisten", u"UNLISTEN"_s },
+        { u"notify", u"NOTIFY"_s },
+        { u"vacuum", u"VACUUM"_s },
+        { u"analyze", u"ANALYZE"_s },
+        { u"analyse", u"ANALYZE"_s },
+        { u"call", u"CALL"_s },
+        { u"do", u"DO"_s },
+        { u"explain", u"EXPLAIN"_s },
+        { u"prepare", u"PREPARE"_s },
+        { u"execute", u"EXECUTE"_s },
+        { u"deallocate", u"DEALLOCATE"_s },
+        { u"lock", u"LOCK"_s },
+        { u"discard", u"DISCARD"_s },
+        { u"checkpoint", u"CHECKPOINT"_s },
+        { u"declare", u"DECLARE"_s },
+        { u"fetch", u"FETCH"_s },
+        { u"move", u"MOVE"_s },
+        { u"close", u"CLOSE"_s },
+        { u"load", u"LOAD"_s },
     };
     bool dataModifyingCte = false;
     if (verb.isEmpty()) {
         st.kind = StatementKind::Uncacheable;
         st.reason = u"empty statement"_s;
-    } else if (verb == u"select"_s || verb == u"values"_s || verb == u"table"_s) {
+    } else if (verb == u"select" || verb == u"values" || verb == u"table") {
         st.kind = StatementKind::Read;
-    } else if (verb == u"insert"_s || verb == u"update"_s || verb == u"delete"_s
-        || verb == u"truncate"_s || verb == u"merge"_s) {
+    } else if (verb == u"insert" || verb == u"update" || verb == u"delete" || verb == u"truncate"
+        || verb == u"merge") {
         st.kind = StatementKind::Write;
-    } else if (verb == u"prepare"_s && wordAt(verbIndex + 1, u"transaction")) {
+    } else if (verb == u"prepare" && wordAt(verbIndex + 1, u"transaction")) {
         st.kind = StatementKind::Control;
         m_out.endsTransaction = true;
     } else if (control.contains(verb)) {
         st.kind = StatementKind::Control;
-        if (verb == u"begin"_s || verb == u"start"_s) {
+        if (verb == u"begin" || verb == u"start") {
             m_out.beginsTransaction = true;
-        } else if (verb == u"commit"_s || verb == u"end"_s || verb == u"abort"_s
-            || verb == u"rollback"_s) {
+        } else if (verb == u"commit" || verb == u"end" || verb == u"abort" || verb == u"rollback") {
             // ROLLBACK TO SAVEPOINT stays in the transaction; COMMIT/ROLLBACK PREPARED finish
             // another (prepared) one.
             m_out.endsTransaction
@@ -593,17 +662,17 @@ void Analyzer::run()
     } else if (others.contains(verb)) {
         st.kind = StatementKind::Uncacheable;
         st.reason = others.value(verb);
-        m_out.changesData = verb == u"copy"_s;
-        if (verb == u"discard"_s)
+        m_out.changesData = verb == u"copy";
+        if (verb == u"discard")
             m_out.discardsTemporary = wordAt(verbIndex + 1, u"all")
                 || wordAt(verbIndex + 1, u"temp") || wordAt(verbIndex + 1, u"temporary");
     } else {
         st.kind = StatementKind::Uncacheable;
-        st.reason = u"unrecognised statement "_s + verb.toUpper();
+        st.reason = u"unrecognised statement "_s + verb.toString().toUpper();
     }
 
     // Temporary relations and dropped tables, for the session rules.
-    if (verb == u"create"_s) {
+    if (verb == u"create") {
         qsizetype i = verbIndex + 1;
         if (wordAt(i, u"or") && wordAt(i + 1, u"replace"))
             i += 2;
@@ -620,7 +689,7 @@ void Analyzer::run()
                 addOnce(m_out.createdTemporary, readName(i));
             }
         }
-    } else if (verb == u"drop"_s
+    } else if (verb == u"drop"
         && (wordAt(verbIndex + 1, u"table") || wordAt(verbIndex + 1, u"view"))) {
         qsizetype i = verbIndex + 2;
         if (wordAt(i, u"if") && wordAt(i + 1, u"exists"))
@@ -637,7 +706,7 @@ void Analyzer::run()
     }
 
     // One pass over the items: tables, CTE names, locking clauses, volatile functions.
-    const bool isSelect = verb == u"select"_s || verb == u"values"_s || verb == u"table"_s;
+    const bool isSelect = verb == u"select" || verb == u"values" || verb == u"table";
     QString lockClause;
     QString volatileCall;
     bool selectInto = false;
@@ -645,13 +714,13 @@ void Analyzer::run()
     // Per open '(': whether it is a function's argument list (FROM there is EXTRACT's).
     QList<bool> functionParen;
     int depth = 0;
-    if (verb == u"table"_s) {
+    if (verb == u"table") {
         qsizetype i = verbIndex + 1;
         if (wordAt(i, u"only"))
             ++i;
         addOnce(m_out.readTables, readName(i));
     }
-    if (verb == u"copy"_s) {
+    if (verb == u"copy") {
         qsizetype i = verbIndex + 1;
         if (!typeAt(i, SqlTokenType::LeftParen))
             addOnce(m_out.readTables, readName(i));
@@ -678,21 +747,21 @@ void Analyzer::run()
         }
         if (item.kind != ItemKind::Token || item.type != SqlTokenType::Word)
             continue;
-        const QString &w = item.text;
+        const QStringView w = item.text;
         const Item *prev = at(i - 1);
-        if (w == u"with"_s) {
+        if (w == u"with") {
             cteNames(i + 1);
-        } else if (w == u"from"_s) {
-            if (verb == u"copy"_s || (prev && isWord(*prev, u"distinct"))
+        } else if (w == u"from") {
+            if (verb == u"copy" || (prev && isWord(*prev, u"distinct"))
                 || (!functionParen.isEmpty() && functionParen.last()))
                 continue;
             if (prev && isWord(*prev, u"delete"))
                 fromList(i + 1, m_out.writtenTables);
             else
                 fromList(i + 1, m_out.readTables);
-        } else if (w == u"join"_s) {
+        } else if (w == u"join") {
             tableRef(i + 1, m_out.readTables);
-        } else if (w == u"update"_s) {
+        } else if (w == u"update") {
             if (prev
                 && (isWord(*prev, u"for") || isWord(*prev, u"key") || isWord(*prev, u"do")
                     || isWord(*prev, u"no") || isWord(*prev, u"then")))
@@ -701,7 +770,7 @@ void Analyzer::run()
             if (wordAt(j, u"only"))
                 ++j;
             addOnce(m_out.writtenTables, readName(j));
-        } else if (w == u"into"_s) {
+        } else if (w == u"into") {
             qsizetype j = i + 1;
             bool temporary = false;
             while (wordAt(j, u"temporary") || wordAt(j, u"temp") || wordAt(j, u"unlogged")
@@ -717,7 +786,7 @@ void Analyzer::run()
             } else if (prev && (isWord(*prev, u"insert") || isWord(*prev, u"merge"))) {
                 addOnce(m_out.writtenTables, name);
             }
-        } else if (w == u"truncate"_s && i == verbIndex) {
+        } else if (w == u"truncate" && i == verbIndex) {
             qsizetype j = i + 1;
             if (wordAt(j, u"table"))
                 ++j;
@@ -732,15 +801,14 @@ void Analyzer::run()
                     break;
                 ++j;
             }
-        } else if (w == u"using"_s) {
+        } else if (w == u"using") {
             // MERGE INTO t USING s, DELETE FROM t USING s; JOIN ... USING (cols) is no table.
-            if (verb == u"merge"_s && mergeUsingSeen)
+            if (verb == u"merge" && mergeUsingSeen)
                 continue;
             mergeUsingSeen = true;
-            if (!typeAt(i + 1, SqlTokenType::LeftParen)
-                && (verb == u"merge"_s || verb == u"delete"_s))
+            if (!typeAt(i + 1, SqlTokenType::LeftParen) && (verb == u"merge" || verb == u"delete"))
                 tableRef(i + 1, m_out.readTables);
-        } else if (w == u"for"_s && lockClause.isEmpty()) {
+        } else if (w == u"for" && lockClause.isEmpty()) {
             if (wordAt(i + 1, u"update"))
                 lockClause = u"SELECT ... FOR UPDATE"_s;
             else if (wordAt(i + 1, u"share"))
@@ -751,12 +819,12 @@ void Analyzer::run()
                 lockClause = u"SELECT ... FOR KEY SHARE"_s;
         } else if (volatileCall.isEmpty()) {
             if (volatileFunctions().contains(w) && typeAt(i + 1, SqlTokenType::LeftParen))
-                volatileCall = w + u"()"_s;
+                volatileCall = w.toString() + u"()"_s;
             else if (clockKeywords().contains(w) && !(prev && isType(*prev, SqlTokenType::Dot)))
-                volatileCall = w;
+                volatileCall = w.toString();
         }
         if (!dataModifyingCte && prev && isType(*prev, SqlTokenType::LeftParen) && depth > 0
-            && (w == u"insert"_s || w == u"update"_s || w == u"delete"_s || w == u"merge"_s)
+            && (w == u"insert" || w == u"update" || w == u"delete" || w == u"merge")
             && (at(i - 2) && isWord(*at(i - 2), u"as")))
             dataModifyingCte = true;
     }
@@ -771,7 +839,7 @@ void Analyzer::run()
         st.kind = StatementKind::Write; // WITH x AS (DELETE ... RETURNING *) SELECT ...
     }
     if (st.kind == StatementKind::Write || st.kind == StatementKind::Read) {
-        if (verb == u"with"_s) {
+        if (verb == u"with") {
             st.kind = StatementKind::Uncacheable;
             st.reason = u"WITH without a main statement"_s;
         }
@@ -798,7 +866,8 @@ Analysis analyze(QStringView sql)
 {
     Analysis analysis;
     NormalizedStatement &st = analysis.statement;
-    QList<Item> list = items(sql);
+    QString lowered; // the statement lower-cased, when a word needs it: the items view it
+    QList<Item> list = items(sql, lowered);
     while (!list.isEmpty() && isType(list.last(), SqlTokenType::Semicolon))
         list.removeLast();
 
@@ -852,21 +921,22 @@ Analysis analyze(QStringView sql)
         if (prev && needsSpace(*prev, item))
             text += u' ';
         if (item.kind == ItemKind::Literal) {
-            text += u'$' + QString::number(next++);
+            text += u'$';
+            appendNumber(text, next++);
             st.parameters.append(item.value);
         } else {
             text += item.text;
         }
         prev = &item;
     }
-    st.templateText = text;
-    st.templateId = mixKey(fnv1a(text.toUtf8()));
+    st.templateText = std::move(text);
+    st.templateId = mixKey(fnv1aUtf8(st.templateText));
     Key key = st.templateId;
     for (const QString &p : std::as_const(st.parameters))
-        key = mixKey(key ^ fnv1a(p.toUtf8()) ^ 0x9e3779b97f4a7c15ULL);
+        key = mixKey(key ^ fnv1aUtf8(p) ^ 0x9e3779b97f4a7c15ULL);
     st.parameterKey = key;
 
-    Analyzer(list, analysis).run();
+    Analyzer(list, match, analysis).run();
     return analysis;
 }
 
@@ -886,7 +956,11 @@ NormalizedStatement StatementClassifier::classify(const QByteArray &session, QSt
 {
     Analysis analysis = analyze(sql);
     NormalizedStatement &st = analysis.statement;
-    SessionState &state = m_sessions[session];
+    // Most sessions have nothing to remember and are not in the hash: their state starts from
+    // `fresh` and goes in only when it must be remembered (one hash lookup per statement).
+    const auto found = m_sessions.find(session);
+    SessionState fresh;
+    SessionState &state = found != m_sessions.end() ? *found : fresh;
 
     if (analysis.discardsTemporary)
         state.temporaryTables.clear();
@@ -930,9 +1004,12 @@ NormalizedStatement StatementClassifier::classify(const QByteArray &session, QSt
     } else if (state.inTransaction && analysis.changesData) {
         state.wrote = true;
     }
-    if (!state.inTransaction && state.temporaryTables.isEmpty())
-        m_sessions.remove(
-            session); // nothing to remember: the hash stays as small as the log's open sessions
+    // Nothing to remember: the hash stays as small as the log's open sessions.
+    const bool remember = state.inTransaction || !state.temporaryTables.isEmpty();
+    if (found != m_sessions.end() && !remember)
+        m_sessions.erase(found);
+    else if (found == m_sessions.end() && remember)
+        m_sessions.insert(session, fresh);
     return std::move(analysis.statement);
 }
 
