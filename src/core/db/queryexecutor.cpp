@@ -252,6 +252,31 @@ Error queryFailed(const QSqlDatabase &db, Detail::ConnectionState &state,
     return error;
 }
 
+/// A successful libpq answer into `result`: its rows (TUPLES_OK) or the rows it changed
+/// (COMMAND_OK), and the bytes the rows hold. The column names are the caller's.
+/// (PQcmdTuples takes a non-const result.)
+void readLibpqResult(PGresult *answer, ExecStatusType status, QueryResult &result)
+{
+    if (status == PGRES_TUPLES_OK) {
+        const int columnCount = PQnfields(answer);
+        QVarLengthArray<Oid, 16> types(columnCount);
+        for (int i = 0; i < columnCount; ++i)
+            types[i] = PQftype(answer, i);
+        const int rowCount = PQntuples(answer);
+        result.rows.reserve(rowCount);
+        for (int r = 0; r < rowCount; ++r) {
+            QVariantList row;
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
+                row.append(libpqValue(answer, r, i, types[i]));
+            result.rows.append(std::move(row));
+        }
+    } else if (status == PGRES_COMMAND_OK) {
+        result.rowsAffected = QByteArrayView(PQcmdTuples(answer)).toInt();
+    }
+    result.approximateBytes = approximateBytes(result.rows);
+}
+
 /// execute() of a statement prepared with libpq: PQexecPrepared with the key as its one text
 /// parameter (extended protocol: no statement text to parse on the server).
 Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &state,
@@ -272,30 +297,12 @@ Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &stat
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
         return queryFailed(db, state, sqlTemplate, key,
             conn ? libpqMessage(answer.get(), conn) : u"the connection is not open"_s);
-    const PGresult *rows = answer.get();
-    if (status == PGRES_TUPLES_OK) {
-        const int columnCount = PQnfields(rows);
-        if (statement.columns.isEmpty()) {
-            for (int i = 0; i < columnCount; ++i)
-                statement.columns.append(QString::fromUtf8(PQfname(rows, i)));
-        }
-        result.columns = statement.columns;
-        QVarLengthArray<Oid, 16> types(columnCount);
-        for (int i = 0; i < columnCount; ++i)
-            types[i] = PQftype(rows, i);
-        const int rowCount = PQntuples(rows);
-        result.rows.reserve(rowCount);
-        for (int r = 0; r < rowCount; ++r) {
-            QVariantList row;
-            row.reserve(columnCount);
-            for (int i = 0; i < columnCount; ++i)
-                row.append(libpqValue(rows, r, i, types[i]));
-            result.rows.append(std::move(row));
-        }
-    } else {
-        result.rowsAffected = QByteArrayView(PQcmdTuples(answer.get())).toInt();
+    if (status == PGRES_TUPLES_OK && statement.columns.isEmpty()) {
+        for (int i = 0; i < PQnfields(answer.get()); ++i)
+            statement.columns.append(QString::fromUtf8(PQfname(answer.get(), i)));
     }
-    result.approximateBytes = approximateBytes(result.rows);
+    result.columns = statement.columns;
+    readLibpqResult(answer.get(), status, result);
     return result;
 }
 
@@ -380,27 +387,11 @@ Result<QueryResult> executeTextLibpq(
     const ExecStatusType status = answer ? PQresultStatus(answer.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY)
         return textFailed(db, state, sql, libpqMessage(answer.get(), conn));
-    const PGresult *rows = answer.get();
     if (status == PGRES_TUPLES_OK) {
-        const int columnCount = PQnfields(rows);
-        QVarLengthArray<Oid, 16> types(columnCount);
-        for (int i = 0; i < columnCount; ++i) {
-            result.columns.append(QString::fromUtf8(PQfname(rows, i)));
-            types[i] = PQftype(rows, i);
-        }
-        const int rowCount = PQntuples(rows);
-        result.rows.reserve(rowCount);
-        for (int r = 0; r < rowCount; ++r) {
-            QVariantList row;
-            row.reserve(columnCount);
-            for (int i = 0; i < columnCount; ++i)
-                row.append(libpqValue(rows, r, i, types[i]));
-            result.rows.append(std::move(row));
-        }
-    } else if (status == PGRES_COMMAND_OK) {
-        result.rowsAffected = QByteArrayView(PQcmdTuples(answer.get())).toInt();
+        for (int i = 0; i < PQnfields(answer.get()); ++i)
+            result.columns.append(QString::fromUtf8(PQfname(answer.get(), i)));
     }
-    result.approximateBytes = approximateBytes(result.rows);
+    readLibpqResult(answer.get(), status, result);
     return result;
 }
 

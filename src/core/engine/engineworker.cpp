@@ -69,16 +69,9 @@ public:
             return;
         }
         for (;;) {
-            if (m_run.isStopping())
-                break;
-            if (m_index >= m_run.threadTarget()) {
-                if (m_run.keepClaim(m_index))
-                    continue;
-                break;
-            }
-            if (m_run.isPaused()) {
-                waitWhilePaused();
-                m_scheduled = false; // the open-loop schedule restarts on resume
+            if (const Gate g = gate(); g != Gate::Go) {
+                if (g == Gate::Leave)
+                    break;
                 continue;
             }
             if (m_run.settingsVersion() != m_version)
@@ -106,6 +99,23 @@ public:
     }
 
 private:
+    /// What a loop does before each request: Leave (the run stops, or this worker's index is no
+    /// longer wanted), Again (it waited for a pause to end: look again), or Go.
+    enum class Gate { Leave, Again, Go };
+    Gate gate()
+    {
+        if (m_run.isStopping())
+            return Gate::Leave;
+        if (m_index >= m_run.threadTarget())
+            return m_run.keepClaim(m_index) ? Gate::Again : Gate::Leave;
+        if (m_run.isPaused()) {
+            waitWhilePaused();
+            m_scheduled = false; // the open-loop schedule restarts on resume
+            return Gate::Again;
+        }
+        return Gate::Go;
+    }
+
     /// The loop of a query-log replay: this worker's lane of sessions, in the log's order.
     void runLog()
     {
@@ -115,15 +125,9 @@ private:
         bool holding = false; // a statement taken and not yet run (its time has not come)
         bool ended = false;
         for (;;) {
-            if (m_run.isStopping())
-                break;
-            if (m_index >= m_run.threadTarget()) {
-                if (m_run.keepClaim(m_index))
-                    continue;
-                break;
-            }
-            if (m_run.isPaused()) {
-                waitWhilePaused();
+            if (const Gate g = gate(); g != Gate::Go) {
+                if (g == Gate::Leave)
+                    break;
                 continue;
             }
             if (m_run.settingsVersion() != m_version)
