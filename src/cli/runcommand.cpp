@@ -8,6 +8,7 @@
 #include "core/db/demodatabase.h"
 #include "core/engine/capacity.h"
 #include "core/engine/queryengine.h"
+#include "core/history/runstarts.h"
 #include "core/querylog/logfeed.h"
 #include "core/report/runjson.h"
 #include "core/report/shadowreport.h"
@@ -17,7 +18,6 @@
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -513,9 +513,7 @@ int liveCommand(const QStringList &args, bool replayLog)
                 start.config[u"scenario"_s] = scenario->id;
             start.policy = config.cache.policy;
             start.capacity = describeCapacity(config.cache.capacity, config.cache.sizeUnit);
-            start.workload = config.queryLog.isSet()
-                ? u"query log "_s + QFileInfo(config.queryLog.path).fileName()
-                : describeWorkload(config.workload);
+            start.workload = liveWorkloadDescription(config);
             history->begin(start);
         }
     });

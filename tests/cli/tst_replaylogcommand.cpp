@@ -197,8 +197,11 @@ void tst_ReplayLogCommand::tableAndTemplatesFile()
     QVERIFY(rows[0].startsWith(u"template_id,kind,calls"_s));
 
     const CliRun j = runCli({ u"replay-log"_s, log, u"--database"_s, database, u"--threads"_s,
-        u"2"_s, u"--templates"_s, json, u"--output"_s, u"csv"_s, u"--no-history"_s });
+        u"2"_s, u"--templates"_s, json, u"--output"_s, u"csv"_s });
     QVERIFY2(j.exitCode == 0, qPrintable(j.err + j.out));
+    // Recorded in the history as a live run whose workload is the log.
+    const CliRun listed = runCli({ u"runs"_s, u"list"_s, u"--output"_s, u"json"_s });
+    QVERIFY2(listed.out.contains(u"\"workload\":\"query log app2.sql\""_s), qPrintable(listed.out));
     QFile jf(json);
     QVERIFY(jf.open(QIODevice::ReadOnly));
     QCOMPARE(QJsonDocument::fromJson(jf.readAll()).array().size(), 6);

@@ -84,4 +84,10 @@ RunStart monitorRunStart(const MonitorServerInfo &info, int intervalMs, const QJ
     return start;
 }
 
+QString liveWorkloadDescription(const RunConfig &config)
+{
+    return config.queryLog.isSet() ? u"query log "_s + QFileInfo(config.queryLog.path).fileName()
+                                   : describeWorkload(config.workload);
+}
+
 } // namespace CacheScope

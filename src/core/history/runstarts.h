@@ -10,6 +10,8 @@
 
 namespace CacheScope {
 
+struct RunConfig;
+
 /// A trace replay (`simulate`, the app's Trace replay tab) as the run history records it.
 struct ReplayRecord
 {
@@ -36,5 +38,9 @@ RunStart replayRunStart(const ReplayRecord &replay);
 /// shared_buffers) when known, the address. Points and summary are monitorIntervalJson().
 RunStart monitorRunStart(
     const MonitorServerInfo &info, int intervalMs, const QJsonObject &extra = {});
+
+/// A live run's workload column: describeWorkload() of its drawn keys, or "query log FILE" when
+/// it replays one (the app's recorder and the CLI's share it).
+QString liveWorkloadDescription(const RunConfig &config);
 
 } // namespace CacheScope

@@ -1,6 +1,7 @@
 #include "sessionrecorder.h"
 
 #include "core/engine/queryengine.h"
+#include "core/history/runstarts.h"
 #include "core/report/runjson.h"
 #include "core/session/configjson.h"
 #include "core/session/runsession.h"
@@ -39,7 +40,7 @@ void SessionRecorder::onStarted(bool continued)
     }
     start.policy = config.cache.policy;
     start.capacity = describeCapacity(config.cache.capacity, config.cache.sizeUnit);
-    start.workload = describeWorkload(config.workload);
+    start.workload = liveWorkloadDescription(config);
     m_ticket = m_writer->begin(start);
 }
 
