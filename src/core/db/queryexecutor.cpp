@@ -252,6 +252,36 @@ Error queryFailed(const QSqlDatabase &db, Detail::ConnectionState &state,
     return error;
 }
 
+QStringList columnNames(const QSqlQuery &query)
+{
+    QStringList names;
+    const QSqlRecord record = query.record();
+    for (int i = 0; i < record.count(); ++i)
+        names.append(record.fieldName(i));
+    return names;
+}
+
+/// An executed QSqlQuery into `result`: its rows (a SELECT, one value per name in
+/// result.columns) or the rows it changed, and the bytes the rows hold; then finish(), which
+/// resets the statement (SQLite releases its read snapshot, a prepared plan stays).
+void readQtResult(QSqlQuery &query, QueryResult &result)
+{
+    if (query.isSelect()) {
+        const auto columnCount = result.columns.size();
+        while (query.next()) {
+            QVariantList row;
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
+                row.append(query.value(i));
+            result.rows.append(std::move(row));
+        }
+    } else {
+        result.rowsAffected = query.numRowsAffected();
+    }
+    query.finish();
+    result.approximateBytes = approximateBytes(result.rows);
+}
+
 /// A successful libpq answer into `result`: its rows (TUPLES_OK) or the rows it changed
 /// (COMMAND_OK), and the bytes the rows hold. The column names are the caller's.
 /// (PQcmdTuples takes a non-const result.)
@@ -331,25 +361,11 @@ Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qi
     if (!query.exec()) // the message is read before queryFailed() drops the statement
         return queryFailed(db, state, sqlTemplate, key, databaseMessage(query.lastError()));
     if (query.isSelect()) {
-        if (statement.columns.isEmpty()) {
-            const QSqlRecord record = query.record();
-            for (int i = 0; i < record.count(); ++i)
-                statement.columns.append(record.fieldName(i));
-        }
-        const auto columnCount = statement.columns.size();
+        if (statement.columns.isEmpty())
+            statement.columns = columnNames(query);
         result.columns = statement.columns;
-        while (query.next()) {
-            QVariantList row;
-            row.reserve(columnCount);
-            for (int i = 0; i < columnCount; ++i)
-                row.append(query.value(i));
-            result.rows.append(std::move(row));
-        }
-    } else {
-        result.rowsAffected = query.numRowsAffected();
     }
-    query.finish(); // resets the statement: SQLite releases its read snapshot, the plan stays
-    result.approximateBytes = approximateBytes(result.rows);
+    readQtResult(query, result);
     return result;
 }
 
@@ -415,23 +431,9 @@ Result<QueryResult> executeText(
     query.setForwardOnly(true);
     if (!query.exec(sql))
         return textFailed(db, state, sql, databaseMessage(query.lastError()));
-    if (query.isSelect()) {
-        const QSqlRecord record = query.record();
-        for (int i = 0; i < record.count(); ++i)
-            result.columns.append(record.fieldName(i));
-        const auto columnCount = result.columns.size();
-        while (query.next()) {
-            QVariantList row;
-            row.reserve(columnCount);
-            for (int i = 0; i < columnCount; ++i)
-                row.append(query.value(i));
-            result.rows.append(std::move(row));
-        }
-    } else {
-        result.rowsAffected = query.numRowsAffected();
-    }
-    query.finish();
-    result.approximateBytes = approximateBytes(result.rows);
+    if (query.isSelect())
+        result.columns = columnNames(query);
+    readQtResult(query, result);
     return result;
 }
 
