@@ -121,6 +121,17 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
                 u"FILE.json"_s },
             { u"save-config"_s, u"Write the run's configuration as such a file before it starts."_s,
                 u"FILE.json"_s },
+            { u"io"_s,
+                u"I/O model: threads (default: a worker per connection, each waiting for\n"
+                "its answer) or pipeline (PostgreSQL only: event-loop threads, each with one\n"
+                "connection in libpq pipeline mode carrying many requests at once)."_s,
+                u"MODEL"_s },
+            { u"io-threads"_s, u"pipeline: event-loop threads, a connection each (default 1)."_s,
+                u"N"_s },
+            { u"in-flight"_s,
+                u"pipeline: logical clients, i.e. requests outstanding at most, over all\n"
+                "event loops (default 64)."_s,
+                u"D"_s },
         }) {
         if (replayLog)
             option.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -212,7 +223,8 @@ QStringList runOnlyOptions()
 {
     return { u"workload"_s, u"keys"_s, u"alpha"_s, u"hot-keys"_s, u"hot-requests"_s,
         u"shift-every"_s, u"seed"_s, u"query"_s, u"sql"_s, u"write-ratio"_s, u"rate"_s,
-        u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s };
+        u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s, u"io"_s, u"io-threads"_s,
+        u"in-flight"_s };
 }
 
 /// The database options: any of them given replaces a configuration file's database.
@@ -282,6 +294,8 @@ int liveCommand(const QStringList &args, bool replayLog)
     const auto seed = integerOption(p, u"seed"_s, 42, 0);
     const auto think = integerOption(p, u"think-ms"_s, 0, 0, 60000);
     const auto interval = integerOption(p, u"interval-ms"_s, 1000, 10, 3600000);
+    const auto ioThreads = integerOption(p, u"io-threads"_s, 1, 1, maxIoThreads);
+    const auto inFlight = integerOption(p, u"in-flight"_s, 64, 1, maxInFlight);
     const auto alpha = realOption(p, u"alpha"_s, 0.99, 0, 100);
     const auto hotKeys = realOption(p, u"hot-keys"_s, 0.2, 0, 1);
     const auto hotRequests = realOption(p, u"hot-requests"_s, 0.8, 0, 1);
@@ -291,7 +305,8 @@ int liveCommand(const QStringList &args, bool replayLog)
         = choiceOption(p, u"output"_s, u"table"_s, { u"table"_s, u"csv"_s, u"json"_s });
     const auto query = choiceOption(
         p, u"query"_s, u"point"_s, { u"point"_s, u"range"_s, u"aggregate"_s, u"mix"_s });
-    for (const auto *r : { &threads, &ttl, &shards, &keys, &shift, &seed, &think, &interval })
+    for (const auto *r :
+        { &threads, &ttl, &shards, &keys, &shift, &seed, &think, &interval, &ioThreads, &inFlight })
         if (!*r)
             return fail(r->error());
     for (const auto *r : { &alpha, &hotKeys, &hotRequests, &writeRatio, &rate })
@@ -341,6 +356,16 @@ int liveCommand(const QStringList &args, bool replayLog)
 
     if (p.isSet(u"threads"_s))
         config.threads = int(threads.value());
+    if (p.isSet(u"io"_s)) {
+        const Result<IoModel> io = parseIoModel(p.value(u"io"_s));
+        if (!io)
+            return fail(io.error());
+        config.io = io.value();
+    }
+    if (p.isSet(u"io-threads"_s))
+        config.ioThreads = int(ioThreads.value());
+    if (p.isSet(u"in-flight"_s))
+        config.inFlight = int(inFlight.value());
     if (p.isSet(u"policy"_s))
         config.cache.policy = p.value(u"policy"_s).trimmed();
     if (p.isSet(u"capacity"_s)) {
@@ -406,6 +431,7 @@ int liveCommand(const QStringList &args, bool replayLog)
             return fail(parsed.error());
         RunLine shape {};
         shape.final = true;
+        shape.io = ioModelName(config.io);
         if (config.shadows)
             shape.shadows = ShadowSnapshot {};
         if (Result<void> known = checkExpectationFields(*parsed, runLineJson(shape, onPostgres));
@@ -480,7 +506,8 @@ int liveCommand(const QStringList &args, bool replayLog)
         &session, &RunSession::tick, &session, [&](double t, const MetricsSnapshot &s) {
             if (stopRequested) // the partial interval at the end goes to the summary only
                 return;
-            const RunLine line = intervalLine(qRound64(t * 1000.0), s);
+            RunLine line = intervalLine(qRound64(t * 1000.0), s);
+            line.io = ioModelName(engine.config().io);
             reporter.print(line);
             if (history)
                 history->point(line.tMs, runLineJson(line, onPostgres));
@@ -546,6 +573,7 @@ int liveCommand(const QStringList &args, bool replayLog)
         }
         const MetricsSnapshot whole = makeSnapshot({}, session.totalReading());
         RunLine final = summaryLine(whole);
+        final.io = ioModelName(engine.config().io);
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         if (session.lastSnapshot())
             final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;

@@ -535,6 +535,58 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
     return { std::move(loaded), LoadOutcome::Loaded };
 }
 
+ResultCache::LoadTicket ResultCache::beginLoad(Key key)
+{
+    Shard &s = shardFor(key);
+    std::lock_guard lock(s.mutex);
+    std::shared_ptr<Flight> flight = s.flights.value(key);
+    if (!flight) {
+        flight = std::make_shared<Flight>();
+        flight->leader = std::this_thread::get_id();
+        s.flights.insert(key, flight);
+    }
+    ++flight->loaders;
+    bump(s.loads);
+    LoadTicket ticket;
+    ticket.m_key = key;
+    ticket.m_flight = std::move(flight);
+    return ticket;
+}
+
+bool ResultCache::finishLoad(LoadTicket &ticket, const Result<CachedResult> &loaded)
+{
+    if (!ticket.m_flight)
+        return false;
+    const std::shared_ptr<Flight> flight
+        = std::static_pointer_cast<Flight>(std::exchange(ticket.m_flight, nullptr));
+    const Key key = ticket.m_key;
+    Shard &s = shardFor(key);
+    const unsigned stripe = Epoch::threadIndex();
+    const qint64 stamp = now();
+    std::lock_guard lock(s.mutex);
+    bool stored = false;
+    if (loaded) {
+        if (!flight->stale) {
+            CachedResult value = *loaded;
+            value.insertedMs = stamp;
+            s.drain(stripe);
+            stored = s.insertLocked(key, std::move(value));
+        }
+    } else {
+        bump(s.loadErrors);
+    }
+    if (!flight->result) {
+        flight->result = loaded;
+        flight->done.notify_all();
+    }
+    if (--flight->loaders == 0) {
+        const auto it = s.flights.find(key);
+        if (it != s.flights.end() && it.value() == flight)
+            s.flights.erase(it);
+    }
+    return stored;
+}
+
 Result<void> ResultCache::rebuild(const QString &policyId, qint64 capacity, SizeUnit unit)
 {
     // Build every new store before touching a shard, so a failure changes nothing.

@@ -142,6 +142,29 @@ public:
         return getOrLoadImpl(key, call, const_cast<void *>(static_cast<const void *>(&loader)));
     }
 
+    /// A load an event loop runs without blocking (the pipeline engine): begun after lookup()
+    /// missed, finished when the answer arrives, perhaps much later and after other loads.
+    /// Between the two it is a load in flight as getOrLoad()'s are: an invalidation of the key
+    /// meanwhile keeps its value out of the cache. Waiting for another caller's load of the
+    /// same key is the event loop's business (getOrLoad()'s waiters are not told).
+    class LoadTicket
+    {
+    public:
+        LoadTicket() = default;
+        bool isActive() const { return bool(m_flight); }
+        Key key() const { return m_key; }
+
+    private:
+        friend class ResultCache;
+        Key m_key = 0;
+        std::shared_ptr<void> m_flight;
+    };
+    LoadTicket beginLoad(Key key);
+    /// Stores the value (unless the key was invalidated since beginLoad()) and ends the load;
+    /// an error is counted as a failed load. Returns whether the value was stored. The ticket
+    /// is spent afterwards.
+    bool finishLoad(LoadTicket &ticket, const Result<CachedResult> &loaded);
+
     /// Switches every shard to another policy, carrying the contents over (see the class
     /// comment). An unknown id, a needsFuture policy or a failing creation leave the cache as
     /// it was.

@@ -536,6 +536,8 @@ WorkerSettings WorkerSettings::from(const RunConfig &config, quint64 workloadVer
     s.targetRate = config.targetRate;
     s.thinkTimeMs = config.thinkTimeMs;
     s.threads = config.threads;
+    s.ioThreads = config.ioThreads;
+    s.inFlight = config.inFlight;
     return s;
 }
 

@@ -38,6 +38,8 @@ struct WorkerSettings
     double targetRate = 0.0; // requests/s over all workers
     int thinkTimeMs = 0;
     int threads = 1;
+    int ioThreads = 1; // pipeline I/O model: event loops
+    int inFlight = 64; // pipeline I/O model: logical clients over all loops
 
     static WorkerSettings from(const RunConfig &config, quint64 workloadVersion);
 };
@@ -53,6 +55,8 @@ struct alignas(cacheLineBytes) WorkerSlot
     /// A task runs for this index. Set by the owner when it starts one; a worker leaving because
     /// the thread count went down clears it, then takes it back if the count went up meanwhile.
     std::atomic<bool> claimed { false };
+    /// Pipeline I/O model: this loop's requests waiting for the database now (a gauge).
+    std::atomic<int> inFlight { 0 };
     std::mutex waitMutex; // guards nothing but the sleeps on `wake`
     std::condition_variable wake;
 };
@@ -140,5 +144,9 @@ private:
 /// The body of worker `index`'s pool task: runs requests until the run stops or the thread count
 /// drops below index + 1, then closes its thread connection and leaves.
 void runWorker(const std::shared_ptr<EngineRun> &run, int index);
+
+/// The body of event loop `index` of the pipeline I/O model (pipelineloop.cpp): its share of
+/// the logical clients on one PostgreSQL connection in pipeline mode, until the run stops.
+void runPipelineLoop(const std::shared_ptr<EngineRun> &run, int index);
 
 } // namespace CacheScope::Detail

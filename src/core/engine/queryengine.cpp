@@ -240,13 +240,19 @@ void QueryEngine::launchWorkers()
 {
     const std::shared_ptr<Detail::EngineRun> run = m_run;
     const int nice = m_workerNiceness > 0 ? m_ownerNice + m_workerNiceness : 0;
-    for (const int index : m_run->setThreadTarget(m_config.threads))
-        m_pool.start([run, index, nice] {
+    const bool pipeline = m_config.io == IoModel::Pipeline;
+    // The pipeline model's event loops are fixed for the run; its live knob is inFlight.
+    const int tasks = pipeline ? m_config.ioThreads : m_config.threads;
+    for (const int index : m_run->setThreadTarget(tasks))
+        m_pool.start([run, index, nice, pipeline] {
             // Per thread on Linux; a pool thread keeps it for the engine's next runs. Failing
             // (a sandbox) only leaves the default.
             if (nice > 0)
                 (void)setpriority(PRIO_PROCESS, id_t(gettid()), std::min(nice, 19));
-            Detail::runWorker(run, index);
+            if (pipeline)
+                Detail::runPipelineLoop(run, index);
+            else
+                Detail::runWorker(run, index);
         });
 }
 
@@ -333,6 +339,19 @@ Result<void> QueryEngine::setThreads(int threads)
     if (m_state == EngineState::Running || m_state == EngineState::Paused)
         launchWorkers();
     emit configChanged(u"threads %1 → %2"_s.arg(was).arg(threads));
+    return {};
+}
+
+Result<void> QueryEngine::setInFlight(int inFlight)
+{
+    if (Result<void> valid = validateInFlight(inFlight); !valid)
+        return valid;
+    const int was = m_config.inFlight;
+    if (inFlight == was)
+        return {};
+    m_config.inFlight = inFlight;
+    publishSettings(); // the loops grow or shrink their clients between requests
+    emit configChanged(u"in flight %1 → %2"_s.arg(was).arg(inFlight));
     return {};
 }
 
@@ -533,6 +552,7 @@ MetricsReading QueryEngine::reading() const
             reading.hitLatency.merge(slot->hitLatency);
             reading.missLatency.merge(slot->missLatency);
             reading.writeLatency.merge(slot->writeLatency);
+            reading.inFlight += slot->inFlight.load(std::memory_order_relaxed);
         }
     }
     if (m_cache) {

@@ -93,7 +93,11 @@ public:
     // Live changes while running (and before start: they change the next run's config).
     // Each validates, applies, emits configChanged() with a short description ("capacity
     // 1000 → 500") and returns an Error for an impossible value, changing nothing then.
+    /// The thread I/O model's worker count. Under the pipeline model it is kept for a later
+    /// run and changes nothing now (its event loops are fixed; setInFlight() is its knob).
     Result<void> setThreads(int threads);
+    /// The pipeline I/O model's logical clients (requests in flight at most), over all loops.
+    Result<void> setInFlight(int inFlight);
     Result<void> setTargetRate(double requestsPerSecond); // switches to open loop
     Result<void> setClosedLoop(int thinkTimeMs = 0);
     Result<void> setWorkload(const WorkloadSpec &workload);

@@ -29,6 +29,51 @@ Result<void> validateThreads(int threads)
     return {};
 }
 
+Result<void> validateIoThreads(int threads)
+{
+    if (threads < 1 || threads > maxIoThreads)
+        return fieldError(u"io-threads"_s, QString::number(threads),
+            u"must be between 1 and %1"_s.arg(maxIoThreads));
+    return {};
+}
+
+Result<void> validateInFlight(int inFlight)
+{
+    if (inFlight < 1 || inFlight > maxInFlight)
+        return fieldError(u"in-flight"_s, QString::number(inFlight),
+            u"must be between 1 and %1"_s.arg(maxInFlight));
+    return {};
+}
+
+Result<void> validateIoModel(IoModel io, const ConnectionSettings &database, bool queryLog)
+{
+    if (io == IoModel::Threads)
+        return {};
+    if (database.driver != DatabaseDriver::Postgres)
+        return fieldError(u"io"_s, u"pipeline"_s,
+            u"needs PostgreSQL: SQLite has no pipeline mode (use --io threads)"_s);
+    if (database.connectionMode != ConnectionMode::PerThread)
+        return fieldError(u"io"_s, u"pipeline"_s,
+            u"keeps one connection per event loop; --connection per-query applies to --io "
+            u"threads only"_s);
+    if (queryLog)
+        return fieldError(u"io"_s, u"pipeline"_s,
+            u"cannot replay a query log (its sessions run in order on the thread model)"_s);
+    return {};
+}
+
+QString ioModelName(IoModel io) { return io == IoModel::Pipeline ? u"pipeline"_s : u"threads"_s; }
+
+Result<IoModel> parseIoModel(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == "threads"_L1)
+        return IoModel::Threads;
+    if (t == "pipeline"_L1 || t == "async"_L1)
+        return IoModel::Pipeline;
+    return fieldError(u"io"_s, text, u"must be threads or pipeline"_s);
+}
+
 Result<void> validateWriteRatio(double ratio)
 {
     if (!(ratio >= 0.0 && ratio <= 1.0))
@@ -149,6 +194,12 @@ Result<void> RunConfig::validate() const
     if (Result<void> valid = validateThreads(threads); !valid)
         return valid;
     if (Result<void> valid = validateWriteRatio(writeRatio); !valid)
+        return valid;
+    if (Result<void> valid = validateIoThreads(ioThreads); !valid)
+        return valid;
+    if (Result<void> valid = validateInFlight(inFlight); !valid)
+        return valid;
+    if (Result<void> valid = validateIoModel(io, database, queryLog.isSet()); !valid)
         return valid;
     if (loadModel == LoadModel::OpenLoop) {
         if (Result<void> valid = validateTargetRate(targetRate); !valid)

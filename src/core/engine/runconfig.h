@@ -16,6 +16,12 @@ namespace CacheScope {
 /// request's intended start, so a stalled database shows up as queueing instead of being hidden.
 enum class LoadModel { ClosedLoop, OpenLoop };
 
+/// How requests reach the database. Threads: a worker per connection, each waiting for its
+/// query's answer (QThreadPool, RunConfig::threads). Pipeline: a few event-loop threads
+/// (ioThreads), each with one PostgreSQL connection in libpq's pipeline mode carrying up to its
+/// share of inFlight requests at once without waiting for each answer; PostgreSQL only.
+enum class IoModel { Threads, Pipeline };
+
 /// Relative weights of the built-in read templates (normalised; all 0 is an error).
 struct QueryMix
 {
@@ -38,7 +44,10 @@ struct RunConfig
     /// a write of key k invalidates the custom result of k, not results that read other rows.
     QString customSql;
     double writeRatio = 0.0; // share of requests that run the write template (invalidating)
-    int threads = 4; // worker count, 1..256
+    int threads = 4; // worker count, 1..256 (the thread I/O model)
+    IoModel io = IoModel::Threads;
+    int ioThreads = 1; // pipeline: event-loop threads, each with its own connection
+    int inFlight = 64; // pipeline: logical clients (requests outstanding at most) over all loops
     LoadModel loadModel = LoadModel::ClosedLoop;
     double targetRate = 0.0; // requests/s over all workers, open loop only (> 0 there)
     int thinkTimeMs = 0; // closed loop: pause between a worker's requests
@@ -56,10 +65,22 @@ struct RunConfig
 
 /// The most workers a run may have.
 inline constexpr int maxWorkerThreads = 256;
+/// The most event-loop threads and requests in flight of the pipeline I/O model.
+inline constexpr int maxIoThreads = 64;
+inline constexpr int maxInFlight = 100'000;
 
 // The checks validate() makes, one per setting, shared with QueryEngine's live setters so a
 // value is judged the same way before and during a run. Errors name the field and the value.
 Result<void> validateThreads(int threads);
+Result<void> validateIoThreads(int threads);
+Result<void> validateInFlight(int inFlight);
+/// The pipeline I/O model's conditions: PostgreSQL, a connection per loop (per-thread mode),
+/// keys drawn (not a query-log replay).
+Result<void> validateIoModel(IoModel io, const ConnectionSettings &database, bool queryLog);
+/// "threads" / "pipeline", as the CLI spells them.
+QString ioModelName(IoModel io);
+/// Parses "threads" or "pipeline" (also "async"); field "io" in the error.
+Result<IoModel> parseIoModel(const QString &text);
 Result<void> validateWriteRatio(double ratio);
 Result<void> validateTargetRate(double requestsPerSecond);
 Result<void> validateThinkTime(int thinkTimeMs);

@@ -35,6 +35,7 @@ CounterValues &CounterValues::operator+=(const CounterValues &other)
     for (int i = 0; i < evictionReasonCount; ++i)
         evictions[i] += other.evictions[i];
     singleFlightWaits += other.singleFlightWaits;
+    pipelineSyncs += other.pipelineSyncs;
     return *this;
 }
 
@@ -49,6 +50,7 @@ CounterValues operator-(const CounterValues &later, const CounterValues &earlier
     for (int i = 0; i < evictionReasonCount; ++i)
         d.evictions[i] = minus(later.evictions[i], earlier.evictions[i]);
     d.singleFlightWaits = minus(later.singleFlightWaits, earlier.singleFlightWaits);
+    d.pipelineSyncs = minus(later.pipelineSyncs, earlier.pipelineSyncs);
     return d;
 }
 
@@ -64,6 +66,7 @@ CounterValues Counters::values() const
     v.evictions[int(EvictionReason::Expired)] = value(Counter::EvictedExpired);
     v.evictions[int(EvictionReason::Invalidated)] = value(Counter::EvictedInvalidated);
     v.singleFlightWaits = value(Counter::SingleFlightWaits);
+    v.pipelineSyncs = value(Counter::PipelineSyncs);
     return v;
 }
 

@@ -28,8 +28,9 @@ enum class Counter {
     EvictedExpired,
     EvictedInvalidated,
     SingleFlightWaits, // misses that waited for another worker's query instead of running one
+    PipelineSyncs, // pipeline I/O model: statement groups the server finished (Sync answers)
 };
-inline constexpr int counterCount = int(Counter::SingleFlightWaits) + 1;
+inline constexpr int counterCount = int(Counter::PipelineSyncs) + 1;
 
 /// A plain reading of counters at one moment. Two cumulative readings subtract to an interval.
 struct CounterValues
@@ -41,6 +42,7 @@ struct CounterValues
     quint64 errors = 0;
     std::array<quint64, evictionReasonCount> evictions {};
     quint64 singleFlightWaits = 0;
+    quint64 pipelineSyncs = 0;
 
     quint64 evictionCount(EvictionReason reason) const { return evictions[int(reason)]; }
     quint64 evictionsTotal() const { return evictions[0] + evictions[1] + evictions[2]; }

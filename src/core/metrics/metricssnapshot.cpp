@@ -54,6 +54,7 @@ MetricsSnapshot makeSnapshot(const MetricsReading &previous, const MetricsReadin
         s.evictionsPerSecond[i] = perSecond(s.interval.evictions[i], s.intervalMs);
 
     s.entries = current.entries;
+    s.inFlight = current.inFlight;
     s.bytes = current.bytes;
     s.capacity = current.capacity;
     s.capacityUnit = current.capacityUnit;

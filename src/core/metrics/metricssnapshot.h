@@ -38,6 +38,7 @@ struct MetricsReading
     qint64 bytes = 0;
     qint64 capacity = 0;
     SizeUnit capacityUnit = SizeUnit::Objects;
+    qint64 inFlight = 0; // pipeline I/O model: requests waiting for the database now
 };
 
 /// What the GUI, the CLI and the reports show for one sampling interval, as a value.
@@ -57,6 +58,7 @@ struct MetricsSnapshot
     std::array<double, evictionReasonCount> evictionsPerSecond {};
 
     // The cache at the end of the interval.
+    qint64 inFlight = 0; // pipeline I/O model: requests waiting for the database, at the end
     qint64 entries = 0;
     qint64 bytes = 0;
     qint64 capacity = 0;

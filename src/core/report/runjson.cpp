@@ -22,6 +22,7 @@ RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s)
     RunLine line
         = lineOf(tMs, s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs));
     line.databaseBuffer = s.databaseBufferHitRatio;
+    line.inFlight = s.inFlight;
     return line;
 }
 
@@ -63,6 +64,12 @@ QJsonObject runLineJson(const RunLine &l, bool databaseBuffer)
         { u"errors"_s, qint64(l.counts.errors) },
         { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
     };
+    if (!l.io.isEmpty())
+        o[u"io"_s] = l.io;
+    if (l.io == "pipeline"_L1) {
+        o[u"in_flight"_s] = l.inFlight;
+        o[u"pipeline_syncs"_s] = qint64(l.counts.pipelineSyncs);
+    }
     if (databaseBuffer)
         o[u"database_buffer_hit_ratio"_s]
             = l.databaseBuffer ? QJsonValue(*l.databaseBuffer) : QJsonValue();

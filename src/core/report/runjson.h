@@ -25,6 +25,10 @@ struct RunLine
     /// PostgreSQL's shared buffers (RunSession watches them on PostgreSQL): the interval's hit
     /// ratio, or since the run began on the final line.
     std::optional<double> databaseBuffer = {};
+    /// The run's I/O model ("threads", "pipeline"); empty: not said. The pipeline's lines also
+    /// carry the requests in flight at their end and the interval's pipeline syncs.
+    QString io = {};
+    qint64 inFlight = 0;
 };
 
 /// An interval of a run at `tMs` on its timeline: the interval's counts and latencies, rates

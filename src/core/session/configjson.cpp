@@ -222,6 +222,9 @@ QJsonObject runConfigToJson(const RunConfig &config)
         { u"customSql"_s, config.customSql },
         { u"writeRatio"_s, config.writeRatio },
         { u"threads"_s, config.threads },
+        { u"io"_s, ioModelName(config.io) },
+        { u"ioThreads"_s, config.ioThreads },
+        { u"inFlight"_s, config.inFlight },
         { u"loadModel"_s, loadModelName(config.loadModel) },
         { u"targetRate"_s, config.targetRate },
         { u"thinkTimeMs"_s, config.thinkTimeMs },
@@ -296,6 +299,11 @@ Result<RunConfig> runConfigFromJson(
     top.string(u"customSql"_s, config.customSql);
     top.real(u"writeRatio"_s, config.writeRatio);
     top.integer(u"threads"_s, config.threads, 1, 4096);
+    int io = int(config.io);
+    top.choice(u"io"_s, { u"threads"_s, u"pipeline"_s }, io);
+    config.io = IoModel(io);
+    top.integer(u"ioThreads"_s, config.ioThreads, 1, maxIoThreads);
+    top.integer(u"inFlight"_s, config.inFlight, 1, maxInFlight);
     int load = int(config.loadModel);
     top.choice(u"loadModel"_s, { u"closed"_s, u"open"_s }, load);
     config.loadModel = LoadModel(load);
