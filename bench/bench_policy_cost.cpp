@@ -103,7 +103,8 @@ int main(int argc, char **argv)
         requests = generateRequests(zipf).value();
         capacity = 27'000;
     } else if (workload == u"lirs" || workload == u"web07") {
-        const QString file = workload == u"lirs" ? u"lirs_multi1.trace"_s : u"cache2k_web07.trace"_s;
+        const QString file
+            = workload == u"lirs" ? u"lirs_multi1.trace"_s : u"cache2k_web07.trace"_s;
         auto trace = loadTrace(QStringLiteral(CACHESCOPE_TEST_DATA) + u'/' + file);
         if (!trace) {
             std::fprintf(stderr, "bench_policy_cost: %s\n", qPrintable(trace.error().toString()));
@@ -112,12 +113,13 @@ int main(int argc, char **argv)
         capacity = qint64(trace->uniqueObjects / 10);
         requests = std::move(trace->requests);
     } else {
-        std::fprintf(stderr, "bench_policy_cost: unknown workload '%s' (zipf, lirs, web07)\n",
-            argv[2]);
+        std::fprintf(
+            stderr, "bench_policy_cost: unknown workload '%s' (zipf, lirs, web07)\n", argv[2]);
         return 2;
     }
     annotateNextAccess(requests);
-    const double missRatio = cachescope_replay_once(argv[1], requests.data(), requests.size(), capacity);
+    const double missRatio
+        = cachescope_replay_once(argv[1], requests.data(), requests.size(), capacity);
     if (missRatio < 0)
         return 1;
     std::printf("%s %s miss_ratio %.6f\n", argv[1], argv[2], missRatio);

@@ -43,11 +43,11 @@
 namespace {
 
 constexpr std::size_t kReadSize = 64 * 1024;
-constexpr std::size_t kMaxQueued = 8 * 1024 * 1024;  // per direction, then reading pauses
+constexpr std::size_t kMaxQueued = 8 * 1024 * 1024; // per direction, then reading pauses
 constexpr std::uint64_t kListenId = 0;
 constexpr std::uint64_t kTimerId = 1;
 constexpr std::uint64_t kSignalId = 2;
-constexpr std::uint64_t kFirstPairId = 8;  // epoll id = pairId * 2 + side
+constexpr std::uint64_t kFirstPairId = 8; // epoll id = pairId * 2 + side
 
 std::int64_t nowNs()
 {
@@ -65,44 +65,51 @@ std::int64_t nowNs()
 [[noreturn]] void usage(const char *msg)
 {
     std::fprintf(stderr,
-                 "bench_delay_proxy: %s\n"
-                 "usage: bench_delay_proxy --listen PORT --target HOST:PORT --delay-ms X\n",
-                 msg);
+        "bench_delay_proxy: %s\n"
+        "usage: bench_delay_proxy --listen PORT --target HOST:PORT --delay-ms X\n",
+        msg);
     std::exit(2);
 }
 
-struct Chunk {
+struct Chunk
+{
     std::int64_t due;
     std::vector<char> data;
     std::size_t offset = 0;
 };
 
 // Bytes read from fd[side], to be written to fd[1 - side].
-struct Direction {
+struct Direction
+{
     std::deque<Chunk> chunks;
     std::size_t queued = 0;
-    bool eof = false;       // the source side ended: close the pair once drained
-    bool blocked = false;   // the destination returned EAGAIN: wait for EPOLLOUT
+    bool eof = false; // the source side ended: close the pair once drained
+    bool blocked = false; // the destination returned EAGAIN: wait for EPOLLOUT
 };
 
-struct Pair {
-    int fd[2] = { -1, -1 };  // 0 = client, 1 = target
+struct Pair
+{
+    int fd[2] = { -1, -1 }; // 0 = client, 1 = target
     std::uint32_t mask[2] = { 0, 0 };
     Direction dir[2];
-    bool connecting = true;  // the target connect() has not completed
+    bool connecting = true; // the target connect() has not completed
 };
 
-struct Due {
+struct Due
+{
     std::int64_t due;
     std::uint64_t pair;
     int side;
     bool operator>(const Due &o) const { return due > o.due; }
 };
 
-class Proxy {
+class Proxy
+{
 public:
     Proxy(int listenFd, addrinfo *target, std::int64_t delayNs)
-        : m_listen(listenFd), m_target(target), m_delay(delayNs)
+        : m_listen(listenFd)
+        , m_target(target)
+        , m_delay(delayNs)
     {
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
         if (m_epoll < 0)
@@ -141,7 +148,8 @@ public:
                     acceptAll();
                 } else if (id == kTimerId) {
                     std::uint64_t expirations = 0;
-                    [[maybe_unused]] const ssize_t r = read(m_timer, &expirations, sizeof expirations);
+                    [[maybe_unused]] const ssize_t r
+                        = read(m_timer, &expirations, sizeof expirations);
                 } else if (id == kSignalId) {
                     return 0;
                 } else {
@@ -172,9 +180,10 @@ private:
                 if (errno == EINTR || errno == ECONNABORTED)
                     continue;
                 std::fprintf(stderr, "bench_delay_proxy: accept: %s\n", std::strerror(errno));
-                return;  // EMFILE and the like: try again on the next event
+                return; // EMFILE and the like: try again on the next event
             }
-            const int t = socket(m_target->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            const int t
+                = socket(m_target->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (t < 0) {
                 std::fprintf(stderr, "bench_delay_proxy: socket: %s\n", std::strerror(errno));
                 close(c);
@@ -185,7 +194,8 @@ private:
             setsockopt(t, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             const bool connected = connect(t, m_target->ai_addr, m_target->ai_addrlen) == 0;
             if (!connected && errno != EINPROGRESS) {
-                std::fprintf(stderr, "bench_delay_proxy: connect to target: %s\n", std::strerror(errno));
+                std::fprintf(
+                    stderr, "bench_delay_proxy: connect to target: %s\n", std::strerror(errno));
                 close(c);
                 close(t);
                 continue;
@@ -208,8 +218,8 @@ private:
     {
         for (int side = 0; side < 2; ++side) {
             std::uint32_t want = 0;
-            const Direction &out = p.dir[side];       // read from this side
-            const Direction &in = p.dir[1 - side];    // written to this side
+            const Direction &out = p.dir[side]; // read from this side
+            const Direction &in = p.dir[1 - side]; // written to this side
             const bool canRead = !(side == 1 && p.connecting);
             if (canRead && !out.eof && out.queued < kMaxQueued)
                 want |= EPOLLIN | EPOLLRDHUP;
@@ -232,7 +242,7 @@ private:
         if (it == m_pairs.end())
             return;
         for (int fd : it->second->fd)
-            close(fd);  // also removes it from the epoll set
+            close(fd); // also removes it from the epoll set
         m_pairs.erase(it);
     }
 
@@ -240,7 +250,7 @@ private:
     {
         auto it = m_pairs.find(id);
         if (it == m_pairs.end())
-            return;  // closed earlier in this batch
+            return; // closed earlier in this batch
         Pair &p = *it->second;
         if (side == 1 && p.connecting) {
             if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
@@ -249,7 +259,8 @@ private:
             socklen_t len = sizeof err;
             getsockopt(p.fd[1], SOL_SOCKET, SO_ERROR, &err, &len);
             if (err != 0) {
-                std::fprintf(stderr, "bench_delay_proxy: connect to target: %s\n", std::strerror(err));
+                std::fprintf(
+                    stderr, "bench_delay_proxy: connect to target: %s\n", std::strerror(err));
                 closePair(id);
                 return;
             }
@@ -293,7 +304,7 @@ private:
                 if (m_delay > 0)
                     m_due.push(Due { due, id, side });
                 if (static_cast<std::size_t>(n) < sizeof buf)
-                    break;  // drained for now (level-triggered epoll tells us about more)
+                    break; // drained for now (level-triggered epoll tells us about more)
                 continue;
             }
             if (n == 0) {
@@ -304,7 +315,7 @@ private:
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
-            closePair(id);  // ECONNRESET and the like: drop the pair at once
+            closePair(id); // ECONNRESET and the like: drop the pair at once
             return false;
         }
         if (m_delay == 0)
@@ -326,8 +337,8 @@ private:
             const std::int64_t now = nowNs();
             while (!d.chunks.empty() && d.chunks.front().due <= now) {
                 Chunk &c = d.chunks.front();
-                const ssize_t n = send(dst, c.data.data() + c.offset, c.data.size() - c.offset,
-                                       MSG_NOSIGNAL);
+                const ssize_t n
+                    = send(dst, c.data.data() + c.offset, c.data.size() - c.offset, MSG_NOSIGNAL);
                 if (n < 0) {
                     if (errno == EINTR)
                         continue;
@@ -335,7 +346,7 @@ private:
                         d.blocked = true;
                         break;
                     }
-                    closePair(id);  // EPIPE, ECONNRESET
+                    closePair(id); // EPIPE, ECONNRESET
                     return false;
                 }
                 c.offset += static_cast<std::size_t>(n);
@@ -367,7 +378,7 @@ private:
         const std::int64_t next = m_due.empty() ? 0 : m_due.top().due;
         if (next == m_armed)
             return;
-        itimerspec its {};  // all zero disarms
+        itimerspec its {}; // all zero disarms
         if (next != 0) {
             its.it_value.tv_sec = static_cast<time_t>(next / 1000000000);
             its.it_value.tv_nsec = static_cast<long>(next % 1000000000);
@@ -389,7 +400,7 @@ private:
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> m_due;
 };
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -410,7 +421,8 @@ int main(int argc, char **argv)
             target = v;
         } else if (a == "--delay-ms") {
             delayMs = std::strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || !std::isfinite(delayMs) || delayMs < 0 || delayMs > 60000)
+            if (*v == '\0' || *end != '\0' || !std::isfinite(delayMs) || delayMs < 0
+                || delayMs > 60000)
                 usage("bad --delay-ms");
         } else {
             usage(("unknown option " + a).c_str());
@@ -455,7 +467,7 @@ int main(int argc, char **argv)
     if (getsockname(lfd, reinterpret_cast<sockaddr *>(&addr), &len) < 0)
         die("getsockname");
 
-    Proxy proxy(lfd, res, std::llround(delayMs * 1e6));  // signals blocked before "listening"
+    Proxy proxy(lfd, res, std::llround(delayMs * 1e6)); // signals blocked before "listening"
     std::printf("listening on %u\n", static_cast<unsigned>(ntohs(addr.sin_port)));
     std::fflush(stdout);
     const int rc = proxy.run();

@@ -32,6 +32,10 @@ QString rowName(int row)
         return QObject::tr("Evicted: invalidated");
     case CountersModel::SingleFlightWaits:
         return QObject::tr("Single-flight waits");
+    case CountersModel::InFlight:
+        return QObject::tr("Queries in flight (pipeline)");
+    case CountersModel::PipelineSyncs:
+        return QObject::tr("Pipeline syncs");
     case CountersModel::Entries:
         return QObject::tr("Entries held");
     case CountersModel::Bytes:
@@ -120,6 +124,10 @@ QVariant CountersModel::value(int row, int column) const
         return count(c.evictionCount(EvictionReason::Invalidated));
     case SingleFlightWaits:
         return count(c.singleFlightWaits);
+    case InFlight:
+        return total ? QVariant(double(s.inFlight)) : QVariant();
+    case PipelineSyncs:
+        return count(c.pipelineSyncs);
     case Entries:
         return total ? QVariant(double(s.entries)) : QVariant();
     case Bytes:
@@ -156,6 +164,7 @@ QString CountersModel::text(int row, int column) const
     case HitRatio:
         return v.isValid() ? formatValue(v.toDouble() * 100.0, ValueUnit::Percent) : tr("n/a");
     case Entries:
+    case InFlight:
         return v.isValid() ? formatValue(v.toDouble(), ValueUnit::Count) : QString();
     case Bytes:
         return v.isValid() ? formatValue(v.toDouble(), ValueUnit::Bytes) : QString();

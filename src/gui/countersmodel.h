@@ -27,6 +27,8 @@ public:
         EvictedExpired,
         EvictedInvalidated,
         SingleFlightWaits,
+        InFlight, // the pipeline I/O model's requests waiting for the database (a gauge)
+        PipelineSyncs,
         Entries,
         Bytes,
         Capacity,

@@ -39,6 +39,12 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     for (const QString &kind : workloadKinds())
         m_ui->kindCombo->addItem(kindLabel(kind), kind);
     m_ui->kindCombo->setCurrentIndex(m_ui->kindCombo->findData(u"zipf"_s));
+    m_ui->ioCombo->addItem(tr("threads (a worker per connection)"), int(IoModel::Threads));
+    m_ui->ioCombo->addItem(tr("async pipeline (PostgreSQL)"), int(IoModel::Pipeline));
+    connect(m_ui->ioCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateVisibleRows();
+        emit changed();
+    });
     loadExamples();
     for (const QueryLogFormat format : { QueryLogFormat::Auto, QueryLogFormat::PgCsv,
              QueryLogFormat::PgStderr, QueryLogFormat::Sql })
@@ -67,7 +73,8 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         updateVisibleRows();
         emit changed();
     });
-    for (QSpinBox *spin : { m_ui->keysSpin, m_ui->shiftSpin, m_ui->threadsSpin, m_ui->thinkSpin }) {
+    for (QSpinBox *spin : { m_ui->keysSpin, m_ui->shiftSpin, m_ui->threadsSpin, m_ui->thinkSpin,
+             m_ui->inFlightSpin, m_ui->ioThreadsSpin }) {
         spin->setKeyboardTracking(false);
         connect(spin, &QSpinBox::valueChanged, this, &WorkloadPanel::changed);
     }
@@ -158,6 +165,12 @@ void WorkloadPanel::updateVisibleRows()
     m_ui->form->setRowVisible(m_ui->customSqlLayout, drawn);
     m_ui->form->setRowVisible(m_ui->writeSpin, drawn);
     m_ui->form->setRowVisible(m_ui->loadLayout, drawn);
+    // The pipeline draws keys; a log replays on the thread model.
+    const bool pipeline
+        = drawn && IoModel(m_ui->ioCombo->currentData().toInt()) == IoModel::Pipeline;
+    m_ui->form->setRowVisible(m_ui->ioCombo, drawn);
+    m_ui->form->setRowVisible(m_ui->threadsSpin, !pipeline);
+    m_ui->form->setRowVisible(m_ui->pipelineLayout, pipeline);
     const bool open = m_ui->openRadio->isChecked();
     m_ui->form->setRowVisible(m_ui->thinkSpin, drawn && !open);
     m_ui->form->setRowVisible(m_ui->rateSpin, drawn && open);
@@ -179,6 +192,9 @@ void WorkloadPanel::applyTo(RunConfig &config) const
     config.customSql = m_ui->customSqlEdit->text().trimmed();
     config.writeRatio = m_ui->writeSpin->value() / 100.0;
     config.threads = m_ui->threadsSpin->value();
+    config.io = IoModel(m_ui->ioCombo->currentData().toInt());
+    config.ioThreads = m_ui->ioThreadsSpin->value();
+    config.inFlight = m_ui->inFlightSpin->value();
     config.loadModel = m_ui->openRadio->isChecked() ? LoadModel::OpenLoop : LoadModel::ClosedLoop;
     config.targetRate = m_ui->rateSpin->value();
     config.thinkTimeMs = m_ui->thinkSpin->value();
@@ -190,15 +206,16 @@ void WorkloadPanel::applyTo(RunConfig &config) const
 
 void WorkloadPanel::setConfig(const RunConfig &config)
 {
-    const QSignalBlocker blockers[]
-        = { QSignalBlocker(m_ui->kindCombo), QSignalBlocker(m_ui->keysSpin),
-              QSignalBlocker(m_ui->alphaSpin), QSignalBlocker(m_ui->hotKeysSpin),
-              QSignalBlocker(m_ui->hotRequestsSpin), QSignalBlocker(m_ui->shiftSpin),
-              QSignalBlocker(m_ui->pointSpin), QSignalBlocker(m_ui->rangeSpin),
-              QSignalBlocker(m_ui->aggregateSpin), QSignalBlocker(m_ui->customSqlEdit),
-              QSignalBlocker(m_ui->writeSpin), QSignalBlocker(m_ui->openRadio),
-              QSignalBlocker(m_ui->closedRadio), QSignalBlocker(m_ui->threadsSpin),
-              QSignalBlocker(m_ui->thinkSpin), QSignalBlocker(m_ui->rateSpin) };
+    const QSignalBlocker blockers[] = { QSignalBlocker(m_ui->kindCombo),
+        QSignalBlocker(m_ui->keysSpin), QSignalBlocker(m_ui->alphaSpin),
+        QSignalBlocker(m_ui->hotKeysSpin), QSignalBlocker(m_ui->hotRequestsSpin),
+        QSignalBlocker(m_ui->shiftSpin), QSignalBlocker(m_ui->pointSpin),
+        QSignalBlocker(m_ui->rangeSpin), QSignalBlocker(m_ui->aggregateSpin),
+        QSignalBlocker(m_ui->customSqlEdit), QSignalBlocker(m_ui->writeSpin),
+        QSignalBlocker(m_ui->openRadio), QSignalBlocker(m_ui->closedRadio),
+        QSignalBlocker(m_ui->threadsSpin), QSignalBlocker(m_ui->thinkSpin),
+        QSignalBlocker(m_ui->rateSpin), QSignalBlocker(m_ui->ioCombo),
+        QSignalBlocker(m_ui->ioThreadsSpin), QSignalBlocker(m_ui->inFlightSpin) };
     const WorkloadSpec &w = config.workload;
     m_hidden = w;
     const int kind = m_ui->kindCombo->findData(w.kind);
@@ -219,6 +236,9 @@ void WorkloadPanel::setConfig(const RunConfig &config)
     m_ui->openRadio->setChecked(open);
     m_ui->closedRadio->setChecked(!open);
     m_ui->threadsSpin->setValue(config.threads);
+    m_ui->ioCombo->setCurrentIndex(std::max(0, m_ui->ioCombo->findData(int(config.io))));
+    m_ui->ioThreadsSpin->setValue(config.ioThreads);
+    m_ui->inFlightSpin->setValue(config.inFlight);
     m_ui->thinkSpin->setValue(config.thinkTimeMs);
     if (config.targetRate > 0)
         m_ui->rateSpin->setValue(config.targetRate);
@@ -244,6 +264,9 @@ void WorkloadPanel::setRunActive(bool active)
              m_ui->logEdit, m_ui->logButton, m_ui->logFormatCombo, m_ui->logSpeedSpin })
         w->setEnabled(!active);
     m_ui->threadsSpin->setEnabled(!(active && log));
+    // The I/O model and the event loops are fixed for a run; the in-flight count is live.
+    m_ui->ioCombo->setEnabled(!active);
+    m_ui->ioThreadsSpin->setEnabled(!active);
 }
 
 } // namespace CacheScope

@@ -3,10 +3,12 @@
 #include "clirun.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +30,7 @@ private slots:
     void badSqlTemplate();
     void unreachablePostgres();
     void postgresRun();
+    void pipelineRun();
     void benchCache();
     void benchCacheBadInput();
     void expectThresholds();
@@ -153,6 +156,14 @@ void tst_RunCommand::badOptions_data()
         << QStringList { u"--database"_s, u"/nonexistent/x.sqlite"_s } << u"cachescope-cli: "_s;
     QTest::newRow("bad driver") << QStringList { u"--driver"_s, u"oracle"_s }
                                 << u"cachescope-cli: --driver: 'oracle' is not a database driver"_s;
+    QTest::newRow("io on sqlite") << QStringList { u"--io"_s, u"pipeline"_s }
+                                  << u"cachescope-cli: io: 'pipeline' needs PostgreSQL"_s;
+    QTest::newRow("bad io") << QStringList { u"--io"_s, u"fibers"_s }
+                            << u"cachescope-cli: io: 'fibers' must be threads or pipeline"_s;
+    QTest::newRow("in-flight 0") << QStringList { u"--in-flight"_s, u"0"_s }
+                                 << u"cachescope-cli: --in-flight: '0'"_s;
+    QTest::newRow("io-threads 100")
+        << QStringList { u"--io-threads"_s, u"100"_s } << u"cachescope-cli: --io-threads: '100'"_s;
     QTest::newRow("bad pg protocol")
         << QStringList { u"--driver"_s, u"postgres"_s, u"--pg-protocol"_s, u"binary"_s }
         << u"cachescope-cli: --pg-protocol: 'binary' is not a PostgreSQL statement protocol"_s;
@@ -239,6 +250,64 @@ void tst_RunCommand::postgresRun()
         { u"run"_s, u"--duration"_s, u"300ms"_s, u"--output"_s, u"json"_s, u"--database"_s, m_db });
     QVERIFY2(sqlite.exitCode == 0, qPrintable(sqlite.err));
     QVERIFY(!sqlite.out.contains(u"database_buffer_hit_ratio"_s));
+}
+
+/// --io pipeline end to end: JSON lines say so and carry the pipeline's gauges; a scenario step
+/// that restarts the run switches the model on the same timeline; the built-in far-database
+/// scenario refuses SQLite, saying why. (After postgresRun, which made the demo there.)
+void tst_RunCommand::pipelineRun()
+{
+    if (qEnvironmentVariableIsEmpty("CACHESCOPE_PG_PORT"))
+        QSKIP("no PostgreSQL: start one with pgenv=$(scripts/pg start); eval \"$pgenv\"");
+    const CliRun r = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--io"_s, u"pipeline"_s,
+        u"--in-flight"_s, u"16"_s, u"--keys"_s, u"3000"_s, u"--capacity"_s, u"100"_s,
+        u"--duration"_s, u"1500ms"_s, u"--interval-ms"_s, u"500"_s, u"--output"_s, u"json"_s });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QList<QJsonObject> lines = jsonLines(r.out);
+    QVERIFY(lines.size() >= 3);
+    for (const QJsonObject &line : lines) {
+        QCOMPARE(line[u"io"_s].toString(), u"pipeline"_s);
+        QVERIFY(line.contains(u"in_flight"_s) && line.contains(u"pipeline_syncs"_s));
+    }
+    const QJsonObject final = lines.last();
+    QVERIFY(final[u"final"_s].toBool());
+    QVERIFY(final[u"misses"_s].toInteger() > 100);
+    QCOMPARE(final[u"errors"_s].toInteger(), 0);
+    QVERIFY(final[u"pipeline_syncs"_s].toInteger() > 0);
+    QVERIFY2(final[u"pipeline_syncs"_s].toInteger() <= final[u"misses"_s].toInteger(),
+        qPrintable(r.out));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString scenario = dir.filePath(u"switch.json"_s);
+    QFile f(scenario);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"json({"id": "switch", "title": "Threads, then pipeline", "lookFor": "io changes",
+        "config": {"threads": 2, "io": "threads", "inFlight": 8, "workload": {"keys": 3000},
+                   "cache": {"capacity": 100}},
+        "steps": [{"atMs": 600, "restart": true, "set": {"io": "pipeline"},
+                   "note": "async pipeline (restart)"}]})json");
+    f.close();
+    const CliRun switched
+        = runCli({ u"run"_s, u"--driver"_s, u"postgres"_s, u"--scenario"_s, scenario,
+            u"--duration"_s, u"1800ms"_s, u"--interval-ms"_s, u"200"_s, u"--output"_s, u"json"_s });
+    QVERIFY2(switched.exitCode == 0, qPrintable(switched.err));
+    QStringList ios; // the model of each interval line, and the marker in between
+    for (const QJsonObject &line : jsonLines(switched.out)) {
+        if (line.contains(u"marker"_s))
+            ios << u"|"_s;
+        else if (!line[u"final"_s].toBool())
+            ios << line[u"io"_s].toString();
+    }
+    const QString sequence = ios.join(u' ');
+    QVERIFY2(QRegularExpression(u"^(threads )+\\|( pipeline)+$"_s).match(sequence).hasMatch(),
+        qPrintable(sequence));
+
+    const CliRun refused = runCli({ u"run"_s, u"--database"_s, m_db, u"--scenario"_s,
+        u"far-database"_s, u"--duration"_s, u"1s"_s });
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains(u"scenario: 'far-database' needs PostgreSQL"_s),
+        qPrintable(refused.err));
 }
 
 void tst_RunCommand::benchCache()

@@ -553,6 +553,17 @@ ResultCache::LoadTicket ResultCache::beginLoad(Key key)
     return ticket;
 }
 
+bool ResultCache::isLoadCurrent(const LoadTicket &ticket) const
+{
+    if (!ticket.m_flight)
+        return false;
+    Shard &s = shardFor(ticket.m_key);
+    std::lock_guard lock(s.mutex);
+    return !static_cast<const Flight *>(ticket.m_flight.get())->stale;
+}
+
+void ResultCache::countSingleFlightWait(Key key) { bump(shardFor(key).waits); }
+
 bool ResultCache::finishLoad(LoadTicket &ticket, const Result<CachedResult> &loaded)
 {
     if (!ticket.m_flight)

@@ -160,6 +160,13 @@ public:
         std::shared_ptr<void> m_flight;
     };
     LoadTicket beginLoad(Key key);
+    /// Whether the ticket's load is still one whose value may be shared: no invalidation of its
+    /// key came since it began (a request that starts after a write must not wait for a load
+    /// that began before it).
+    bool isLoadCurrent(const LoadTicket &ticket) const;
+    /// A miss the caller answers with another caller's load of `key` (an event loop's own
+    /// single-flight): counted as getOrLoad()'s waits are.
+    void countSingleFlightWait(Key key);
     /// Stores the value (unless the key was invalidated since beginLoad()) and ends the load;
     /// an error is counted as a failed load. Returns whether the value was stored. The ticket
     /// is spent afterwards.

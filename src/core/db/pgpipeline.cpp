@@ -64,9 +64,8 @@ Result<std::unique_ptr<PgPipeline>> PgPipeline::open(const ConnectionSettings &s
     for (qsizetype i = 0; i < templates.size(); ++i) {
         const SqlTemplate &t = templates[i];
         QByteArray name = "cachescope_pipe_" + QByteArray::number(++serial);
-        const ResultPtr prepared(
-            PQprepare(pipe->m_conn, name.constData(), t.positionalSql().toUtf8().constData(), 1,
-                nullptr));
+        const ResultPtr prepared(PQprepare(
+            pipe->m_conn, name.constData(), t.positionalSql().toUtf8().constData(), 1, nullptr));
         QString rejection;
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
             rejection = libpqMessage(prepared.get(), pipe->m_conn);
@@ -97,17 +96,16 @@ bool PgPipeline::fail(const QString &message)
 {
     if (!m_failed) {
         m_failed = true;
-        m_error = Error { u"the pipeline connection failed: "_s + message, m_description, 0, {},
-            {} };
+        m_error
+            = Error { u"the pipeline connection failed: "_s + message, m_description, 0, {}, {} };
     }
     return false;
 }
 
 Error PgPipeline::statementError(int statement, qint64 key, const QString &message) const
 {
-    const QString name = statement >= 0 && statement < m_templates.size()
-        ? m_templates[statement].name()
-        : u"?"_s;
+    const QString name
+        = statement >= 0 && statement < m_templates.size() ? m_templates[statement].name() : u"?"_s;
     return Error { u"query '%1' failed: %2"_s.arg(name, message), m_description, 0, u"key"_s,
         QString::number(key) };
 }
@@ -117,16 +115,16 @@ bool PgPipeline::send(int statement, qint64 key, quint64 tag)
     if (m_failed)
         return false;
     if (m_names[std::size_t(statement)].isEmpty()) { // its error, as an answer
-        m_rejected.push_back({ tag, statementError(statement, key,
-                                       u"the database rejected it: "_s
-                                           + m_rejections[std::size_t(statement)]),
-                                    false });
+        m_rejected.push_back({ tag,
+            statementError(statement, key,
+                u"the database rejected it: "_s + m_rejections[std::size_t(statement)]),
+            false });
         return true;
     }
     const QByteArray parameter = QByteArray::number(key);
     const char *values[1] = { parameter.constData() };
-    if (!PQsendQueryPrepared(m_conn, m_names[std::size_t(statement)].constData(), 1, values,
-            nullptr, nullptr, 0))
+    if (!PQsendQueryPrepared(
+            m_conn, m_names[std::size_t(statement)].constData(), 1, values, nullptr, nullptr, 0))
         return fail(libpqMessage(nullptr, m_conn));
     m_pending.push_back({ tag, key, statement, false });
     ++m_inFlight;
@@ -196,7 +194,8 @@ bool PgPipeline::receive(std::vector<Answer> &answers)
         --m_inFlight;
         const ExecStatusType status = PQresultStatus(result.get());
         const bool aborted = status == PGRES_PIPELINE_ABORTED;
-        answers.push_back({ front.tag, answerOf(front, result.get(), int(status)), aborted, false });
+        answers.push_back(
+            { front.tag, answerOf(front, result.get(), int(status)), aborted, false });
     }
     if (PQstatus(m_conn) == CONNECTION_BAD)
         return fail(libpqMessage(nullptr, m_conn));

@@ -62,8 +62,8 @@ public:
     /// Bytes are waiting for the socket to become writable (poll for POLLOUT too).
     bool wantsWrite() const { return m_wantsWrite; }
     /// Reads what the server sent and appends each finished statement's answer and each
-    /// group's end (Answer::isSync), in the order they were sent. False when the connection failed (lastError(); every statement still
-    /// waiting is lost: takeUnanswered()).
+    /// group's end (Answer::isSync), in the order they were sent. False when the connection failed
+    /// (lastError(); every statement still waiting is lost: takeUnanswered()).
     bool receive(std::vector<Answer> &answers);
 
     /// The socket to poll (POLLIN always, POLLOUT while wantsWrite()).

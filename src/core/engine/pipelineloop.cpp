@@ -29,8 +29,13 @@ constexpr int pollCapMs = 20; // how late the loop may notice a stop, pause or c
 constexpr int issueBudget = 512; // requests started per turn before the socket is read again
 
 // Statement indexes on the pipeline connection.
-enum Statement : int { PointStatement, RangeStatement, AggregateStatement, WriteStatement,
-    CustomStatement };
+enum Statement : int {
+    PointStatement,
+    RangeStatement,
+    AggregateStatement,
+    WriteStatement,
+    CustomStatement
+};
 
 class PipelineLoop
 {
@@ -39,7 +44,8 @@ public:
         : m_run(*run)
         , m_index(index)
         , m_slot(run->slot(index))
-        , m_rng(mixKey(run->settings()->workload.seed ^ mixKey(0x706970656c696eULL + quint64(index))))
+        , m_rng(
+              mixKey(run->settings()->workload.seed ^ mixKey(0x706970656c696eULL + quint64(index))))
     {
     }
 
@@ -127,7 +133,8 @@ private:
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
             WorkloadSpec spec = s.workload;
             spec.stream = quint64(m_index);
-            spec.shiftEvery = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, s.ioThreads)));
+            spec.shiftEvery
+                = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, s.ioThreads)));
             Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(spec);
             if (generator)
                 m_generator = std::move(generator).value();
@@ -166,7 +173,8 @@ private:
             required[AggregateStatement] = s.rangeUpTo < 1.0;
         }
         required[WriteStatement] = m_settings->writeRatio > 0;
-        Result<std::unique_ptr<PgPipeline>> opened = PgPipeline::open(m_run.database, templates, required);
+        Result<std::unique_ptr<PgPipeline>> opened
+            = PgPipeline::open(m_run.database, templates, required);
         if (!opened) {
             m_run.reportError(opened.error());
             m_slot.counters.addOwned(Counter::Errors);
@@ -240,6 +248,8 @@ private:
             m_thinking.pop();
         }
         for (int budget = issueBudget; budget > 0 && !m_idle.empty() && m_conn; --budget) {
+            if (m_run.settingsVersion() != m_version)
+                break; // a change (the load model, the in-flight count) applies from now
             qint64 intendedNs = 0;
             if (s.loadModel == LoadModel::OpenLoop) {
                 const qint64 t = steadyNowNs();
@@ -298,12 +308,21 @@ private:
             return;
         }
         if (m_run.cache->isSingleFlight()) {
-            if (const auto it = m_loading.find(client.key); it != m_loading.end()) {
-                client.state = State::Joined;
-                m_clients[std::size_t(it->second)].waiters.push_back(c);
-                return;
+            const auto it = m_loading.find(client.key);
+            if (it != m_loading.end()) {
+                Client &leader = m_clients[std::size_t(it->second)];
+                // A load that began before a write of its key (here or on another loop) is
+                // not shared with a request that began after it.
+                if (m_run.cache->isLoadCurrent(leader.ticket)) {
+                    m_run.cache->countSingleFlightWait(client.key);
+                    client.state = State::Joined;
+                    leader.waiters.push_back(c);
+                    return;
+                }
+                it->second = c;
+            } else {
+                m_loading.emplace(client.key, c);
             }
-            m_loading.emplace(client.key, c);
         }
         client.ticket = m_run.cache->beginLoad(client.key);
         client.state = State::Sent;
@@ -358,8 +377,8 @@ private:
         }
         qint64 visible = m_delayed.empty() ? 0 : m_delayed.back().visibleNs;
         if (!answer.isSync)
-            visible = std::max(visible,
-                m_clients[std::size_t(answer.tag)].sentNs + qint64(delayMs) * 1'000'000);
+            visible = std::max(
+                visible, m_clients[std::size_t(answer.tag)].sentNs + qint64(delayMs) * 1'000'000);
         m_delayed.push_back({ visible, std::move(answer) });
     }
 
@@ -487,8 +506,8 @@ private:
             if (!failed.isWrite && f != c)
                 counters.addOwned(Counter::SingleFlightWaits);
             if (m_run.observer)
-                observe(failed, f == c ? LoadOutcome::Loaded : LoadOutcome::Waited, doneNs, {},
-                    error);
+                observe(
+                    failed, f == c ? LoadOutcome::Loaded : LoadOutcome::Waited, doneNs, {}, error);
             finished(f);
         }
         m_run.reportError(error);

@@ -43,6 +43,11 @@ Result<RunConfig> scenarioRunConfig(
     base.database = database;
     base.database.connectionMode = ConnectionMode::PerThread;
     base.database.simulatedDelayMs = 0;
+    if (scenario.needsPostgres && database.driver != DatabaseDriver::Postgres)
+        return Error { u"needs PostgreSQL (SQLite has no async pipeline): connect one in the "
+                       "Database panel, or run `cachescope-cli run --scenario %1 --driver "
+                       "postgres`"_s.arg(scenario.id),
+            database.description(), 0, u"scenario"_s, scenario.id };
     return runConfigFromJson(scenario.config, base, u":/scenarios/"_s + scenario.id + u".json"_s);
 }
 
@@ -388,6 +393,8 @@ Result<void> RunSession::applyConfig(const RunConfig &target)
     live.customSql = now.customSql;
     live.cache.shardCount = now.cache.shardCount;
     live.queryLog = now.queryLog;
+    live.io = now.io; // the I/O model and its event loops are fixed for a run
+    live.ioThreads = now.ioThreads;
     if (now.queryLog.isSet()) { // the log is the workload and its sessions fix the threads
         live.workload = now.workload;
         live.mix = now.mix;
@@ -404,6 +411,10 @@ Result<void> RunSession::applyLive(const RunConfig &target)
 {
     // One setter per changed field; each validates and reports itself with configChanged().
     const RunConfig now = m_engine->config();
+    if (target.inFlight != now.inFlight) {
+        if (Result<void> r = m_engine->setInFlight(target.inFlight); !r)
+            return r;
+    }
     if (target.threads != now.threads) {
         if (Result<void> r = m_engine->setThreads(target.threads); !r)
             return r;

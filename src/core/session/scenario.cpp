@@ -46,6 +46,11 @@ Result<Scenario> parseScenario(const QByteArray &json, const QString &source)
     s.lookFor = o.value(u"lookFor"_s).toString();
     s.order = o.value(u"order"_s).toInt(1000);
     s.config = o.value(u"config"_s).toObject();
+    if (const QJsonValue needs = o.value(u"needs"_s); !needs.isUndefined()) {
+        if (needs.toString() != u"postgres"_s)
+            return scenarioError(source, u"needs"_s, u"must be \"postgres\" when given"_s);
+        s.needsPostgres = true;
+    }
     if (s.id.isEmpty())
         return scenarioError(source, u"id"_s, u"is missing"_s);
     if (s.title.isEmpty())

@@ -30,6 +30,9 @@ struct Scenario
     QString lookFor; // one line: what to watch in the charts
     QJsonObject config;
     QList<ScenarioStep> steps;
+    /// `"needs": "postgres"`: it uses what only PostgreSQL has (the async pipeline); on SQLite
+    /// scenarioRunConfig() refuses it, saying so.
+    bool needsPostgres = false;
 };
 
 /// Parses one preset; errors name the file and the field.

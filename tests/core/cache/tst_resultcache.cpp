@@ -101,6 +101,7 @@ private slots:
     void withoutSingleFlightEveryMissLoads();
     void invalidateDuringLoadKeepsOldValueOut();
     void loaderAskingForItsOwnKeyGetsAnError();
+    void nonBlockingLoads();
     void reconfigureUnderLoad();
     void stress_data();
     void stress();
@@ -624,6 +625,55 @@ void tst_ResultCache::invalidateDuringLoadKeepsOldValueOut()
         QVERIFY(cache->getOrLoad(3, [] { return valueFor(3); }).result);
         QVERIFY(cache->lookup(3));
     }
+}
+
+/// beginLoad()/finishLoad(), the event loop's getOrLoad(): a load stores its value; a write
+/// (invalidate) during the load keeps it out and makes the load no longer current; an error is
+/// a failed load; loads interleave, and a blocking getOrLoad() waiter of the same key gets the
+/// value of a non-blocking load.
+void tst_ResultCache::nonBlockingLoads()
+{
+    auto cache = make({ u"lru"_s, 100, SizeUnit::Objects, 1, 0, true, 42 });
+    QVERIFY(!cache->lookup(1));
+    ResultCache::LoadTicket one = cache->beginLoad(1);
+    ResultCache::LoadTicket two = cache->beginLoad(2);
+    QVERIFY(one.isActive() && cache->isLoadCurrent(one));
+    QCOMPARE(one.key(), Key(1));
+    QVERIFY(cache->finishLoad(two, valueFor(2))); // answers may come in any order
+    QVERIFY(cache->finishLoad(one, valueFor(1)));
+    QVERIFY(!one.isActive()); // spent
+    QVERIFY(!cache->finishLoad(one, valueFor(1)));
+    QCOMPARE(keyOf(*cache->lookup(1)), Key(1));
+    QCOMPARE(keyOf(*cache->lookup(2)), Key(2));
+
+    ResultCache::LoadTicket stale = cache->beginLoad(3);
+    QVERIFY(!cache->invalidate(3)); // a write of 3 while its read is out
+    QVERIFY(!cache->isLoadCurrent(stale));
+    QVERIFY(!cache->finishLoad(stale, valueFor(3))); // the old row stays out
+    QVERIFY(!cache->contains(3));
+
+    ResultCache::LoadTicket failing = cache->beginLoad(4);
+    QVERIFY(!cache->finishLoad(failing, failure(u"division by zero"_s)));
+    cache->countSingleFlightWait(4);
+    const ResultCacheStats s = cache->stats();
+    QCOMPARE(s.loads, 4u);
+    QCOMPARE(s.loadErrors, 1u);
+    QCOMPARE(s.singleFlightWaits, 1u);
+    QCOMPARE(s.inserts, 2u);
+    QVERIFY(accountsBalance(s));
+
+    // A thread's blocking getOrLoad() of a key another caller is loading without blocking
+    // waits for that load and gets its value.
+    ResultCache::LoadTicket shared = cache->beginLoad(5);
+    LoadResult waited { failure(u"not run"_s), LoadOutcome::Hit };
+    std::thread waiter(
+        [&] { waited = cache->getOrLoad(5, [] { return failure(u"must not run"_s); }); });
+    waitForWaiters(*cache, 2);
+    QVERIFY(cache->finishLoad(shared, valueFor(5)));
+    waiter.join();
+    QCOMPARE(waited.outcome, LoadOutcome::Waited);
+    QVERIFY(waited.result);
+    QCOMPARE(keyOf(*waited.result), Key(5));
 }
 
 void tst_ResultCache::loaderAskingForItsOwnKeyGetsAnError()

@@ -105,6 +105,9 @@ class Checks
 {
 public:
     ConnectionSettings settings;
+    /// The I/O model of baseConfig(): under the pipeline model, `threads` logical clients on
+    /// one event loop, so each check's concurrency stays what it says.
+    IoModel io = IoModel::Threads;
 
     void initDemo()
     {
@@ -118,6 +121,9 @@ public:
         RunConfig config;
         config.database = settings;
         config.threads = threads;
+        config.io = io;
+        config.ioThreads = 1;
+        config.inFlight = threads;
         config.workload.kind = u"uniform"_s;
         config.workload.keys = keys;
         config.workload.seed = 11;
@@ -426,6 +432,7 @@ public:
         // A custom template the database accepts runs, cached under its own template id.
         config.customSql = u"SELECT name FROM customers WHERE id = :key OR id = :key + 1"_s;
         config.threads = 1; // no concurrent cold misses: exactly one per key
+        config.inFlight = 1;
         QVERIFY(startAndWait(engine, config));
         QTRY_VERIFY_WITH_TIMEOUT(engine.reading().counters.hits >= 100, waitMs);
         QVERIFY(stopAndWait(engine));

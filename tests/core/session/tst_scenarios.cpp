@@ -3,6 +3,7 @@
 
 #include "core/engine/runconfig.h"
 #include "core/session/configjson.h"
+#include "core/session/runsession.h"
 #include "core/session/scenario.h"
 
 #include <QJsonDocument>
@@ -21,7 +22,7 @@ private slots:
     void overlayChangesOnlyWhatItNames();
     void badFieldsNameTheField_data();
     void badFieldsNameTheField();
-    void eightScenariosShip();
+    void builtInScenariosShip();
     void everyScenarioIsAValidRun();
     void brokenPresetIsReported();
 };
@@ -122,15 +123,15 @@ void tst_Scenarios::badFieldsNameTheField()
     QCOMPARE(c.error().file, u"my.json"_s);
 }
 
-void tst_Scenarios::eightScenariosShip()
+void tst_Scenarios::builtInScenariosShip()
 {
     QList<Error> errors;
     const QList<Scenario> scenarios = loadBuiltInScenarios(&errors);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
-    QCOMPARE(scenarios.size(), 8);
+    QCOMPARE(scenarios.size(), 9);
     const QStringList ids { u"lru-100"_s, u"hot-set-fits"_s, u"scan-pollution"_s,
         u"shifting-hotspot"_s, u"write-heavy"_s, u"stampede"_s, u"connection-per-query"_s,
-        u"remote-database"_s };
+        u"remote-database"_s, u"far-database"_s };
     for (int i = 0; i < ids.size(); ++i)
         QCOMPARE(scenarios.at(i).id, ids.at(i)); // menu order
     QCOMPARE(scenarios.first().title, u"LRU of 100 entries, 10 workers"_s);
@@ -145,6 +146,16 @@ void tst_Scenarios::everyScenarioIsAValidRun()
         QVERIFY2(!s.lookFor.isEmpty() && !s.lookFor.contains(u'\n'), qPrintable(s.id));
         RunConfig base;
         base.database.database = u"/tmp/demo.sqlite"_s;
+        if (s.needsPostgres) {
+            // Refused on SQLite, saying why; valid on PostgreSQL.
+            const Result<RunConfig> onSqlite = scenarioRunConfig(s, base, base.database);
+            QVERIFY(!onSqlite);
+            QCOMPARE(onSqlite.error().field, u"scenario"_s);
+            QVERIFY2(onSqlite.error().message.startsWith(u"needs PostgreSQL"_s),
+                qPrintable(onSqlite.error().toString()));
+            base.database.driver = DatabaseDriver::Postgres;
+            base.database.database = u"cachescope"_s;
+        }
         Result<RunConfig> config = runConfigFromJson(s.config, base, s.id);
         QVERIFY2(
             config, qPrintable(s.id + u": "_s + (config ? QString() : config.error().toString())));
