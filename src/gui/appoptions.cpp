@@ -5,6 +5,7 @@
 #include "core/history/runhistory.h"
 
 #include "mainwindow.h"
+#include "databasepanel.h"
 #include "monitorpage.h"
 #include "responsivenessprobe.h"
 #include "tracereplaywidget.h"
@@ -77,6 +78,16 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
             u"X"_s },
         { u"trace"_s, QApplication::translate("main", "Open the trace replay tab on FILE."),
             u"FILE"_s },
+        { u"config"_s,
+            QApplication::translate("main",
+                "Load a configuration file at start (as File > Load configuration), e.g. one "
+                "on your PostgreSQL; a scenario keeps its database."),
+            u"FILE.json"_s },
+        { u"password-env"_s,
+            QApplication::translate("main",
+                "Take the PostgreSQL password from environment variable VAR (it is never "
+                "saved)."),
+            u"VAR"_s },
         { u"query-log"_s,
             QApplication::translate("main",
                 "Replay a PostgreSQL query log (or .sql file) in the live run instead of drawing "
@@ -165,6 +176,12 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
         return optionError(u"screenshot"_s, {}, u"needs a file name"_s);
     o.demoDatabase = p.value(u"demo-db"_s);
     o.trace = p.value(u"trace"_s);
+    o.config = p.value(u"config"_s);
+    if (!o.config.isEmpty() && !QFileInfo::exists(o.config))
+        return optionError(u"config"_s, o.config, u"no such file"_s);
+    o.passwordEnv = p.value(u"password-env"_s);
+    if (p.isSet(u"password-env"_s) && !qEnvironmentVariableIsSet(qPrintable(o.passwordEnv)))
+        return optionError(u"password-env"_s, o.passwordEnv, u"is not set in the environment"_s);
     o.queryLog = p.value(u"query-log"_s);
     if (o.queryLog == u"example"_s)
         o.queryLog = exampleQueryLogPath();
@@ -271,6 +288,16 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
                     << " MB -> " << report.value(u"rss_last_mb"_s).toDouble() << " MB (" << path
                     << ")" << Qt::endl;
             });
+    }
+    if (!o.config.isEmpty()) {
+        if (Result<void> loaded = window.loadConfig(o.config); !loaded)
+            window.reportError(
+                QApplication::translate("main", "Configuration not loaded"), loaded.error());
+    }
+    if (!o.passwordEnv.isEmpty()) {
+        ConnectionSettings db = window.databasePanel()->settings();
+        db.password = qEnvironmentVariable(qPrintable(o.passwordEnv));
+        window.databasePanel()->setSettings(db);
     }
     if (!o.trace.isEmpty()) {
         TraceReplayWidget *trace = window.traceReplay();

@@ -20,6 +20,8 @@ struct AppOptions
     QString screenshot; // --screenshot FILE.png: save the window after the delay
     int screenshotDelayMs = 8000;
     int quitAfterMs = -1; // --quit-after-ms N; with --screenshot alone: quit once it is saved
+    QString config; // --config FILE.json: load a configuration (File > Load configuration)
+    QString passwordEnv; // --password-env VAR: the PostgreSQL password, from that variable
     QString demoDatabase; // --demo-db PATH: the SQLite demo database to use (and create)
     double demoRowsScale = 1.0;
     QString trace; // --trace FILE: open the trace replay tab on FILE

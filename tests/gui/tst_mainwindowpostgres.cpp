@@ -2,14 +2,20 @@
 // CACHESCOPE_PG_PORT): the Test button connects off the GUI thread, Start creates the demo
 // tables in a schema of this process's own and the charts fill. The schema is dropped at the end.
 
+#include "core/session/configjson.h"
+#include "gui/appoptions.h"
 #include "gui/chartpanel.h"
+#include "gui/countersmodel.h"
 #include "gui/databasepanel.h"
 #include "gui/guiresources.h"
 #include "gui/livechart.h"
 #include "gui/logmodel.h"
 #include "gui/mainwindow.h"
+#include "gui/workloadpanel.h"
 
+#include <QComboBox>
 #include <QLineSeries>
+#include <QSpinBox>
 #include <QPushButton>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -28,6 +34,8 @@ class tst_MainWindowPostgres : public QObject
 private slots:
     void initTestCase();
     void testButtonConnectsAndRunFillsCharts();
+    void asyncPipelineFromTheWorkloadPanel();
+    void appOptionsForADatabase();
     void cleanupTestCase();
 
 private:
@@ -90,6 +98,99 @@ void tst_MainWindowPostgres::testButtonConnectsAndRunFillsCharts()
     QTest::mouseClick(test, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(
         w.databasePanel()->statusText().contains(u"demo tables present"_s), 30000);
+}
+
+/// The Workload panel's I/O model: the async pipeline runs on PostgreSQL with the in-flight
+/// count changeable while running (the model and loops are locked), the counters table shows
+/// the requests in flight; on SQLite the same choice is refused with a message, and the app
+/// goes on.
+void tst_MainWindowPostgres::asyncPipelineFromTheWorkloadPanel()
+{
+    MainWindowOptions options;
+    options.demoDatabasePath = m_dir.filePath(u"pipeline.sqlite"_s);
+    options.demoRowsScale = 0.01;
+    options.useSettings = false;
+    MainWindow w(options);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *io = w.workloadPanel()->findChild<QComboBox *>(u"ioCombo"_s);
+    auto *inFlight = w.workloadPanel()->findChild<QSpinBox *>(u"inFlightSpin"_s);
+    auto *threads = w.workloadPanel()->findChild<QSpinBox *>(u"threadsSpin"_s);
+    QVERIFY(io && inFlight && threads);
+    QVERIFY(inFlight->isHidden()); // the thread model by default
+    io->setCurrentIndex(io->findData(int(IoModel::Pipeline)));
+    QVERIFY(!inFlight->isHidden());
+    QVERIFY(threads->isHidden());
+    inFlight->setValue(32);
+
+    // SQLite: refused, named, and the app carries on.
+    w.startRun();
+    QTRY_VERIFY_WITH_TIMEOUT(w.logModel()->count(LogModel::Level::Error) >= 1, 30000);
+    QVERIFY2(w.logModel()->toText().contains(u"SQLite has no pipeline mode"_s),
+        qPrintable(w.logModel()->toText()));
+    QCOMPARE(w.runState(), MainWindow::RunState::Idle);
+
+    w.databasePanel()->setSettings(m_settings);
+    w.startRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Running, 120000);
+    QCOMPARE(w.engine()->config().io, IoModel::Pipeline);
+    QCOMPARE(w.engine()->config().inFlight, 32);
+    QVERIFY(!io->isEnabled());
+    QVERIFY(inFlight->isEnabled());
+    inFlight->setValue(8); // live
+    QTRY_COMPARE_WITH_TIMEOUT(w.engine()->config().inFlight, 8, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.engine()->reading().counters.pipelineSyncs > 0, 10000);
+    auto *counters = w.findChild<CountersModel *>();
+    QVERIFY(counters);
+    QCOMPARE(counters->data(counters->index(CountersModel::InFlight, CountersModel::NameColumn))
+                 .toString(),
+        u"Queries in flight (pipeline)"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        counters->data(counters->index(CountersModel::PipelineSyncs, CountersModel::TotalColumn),
+                    CountersModel::ValueRole)
+                .toDouble()
+            > 0,
+        10000);
+    w.stopRun();
+    QTRY_COMPARE_WITH_TIMEOUT(w.runState(), MainWindow::RunState::Idle, 30000);
+    QVERIFY(io->isEnabled());
+}
+
+void tst_MainWindowPostgres::appOptionsForADatabase()
+{
+    const Result<AppOptions> unset = parseAppOptions(
+        { u"cachescope"_s, u"--password-env"_s, u"CACHESCOPE_TEST_SURELY_UNSET"_s });
+    QVERIFY(!unset);
+    QCOMPARE(unset.error().field, u"--password-env"_s);
+    const Result<AppOptions> missing
+        = parseAppOptions({ u"cachescope"_s, u"--config"_s, m_dir.filePath(u"none.json"_s) });
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().field, u"--config"_s);
+
+    // A configuration on this PostgreSQL (the password never in the file) and the password
+    // from the environment: the panels show both, and a scenario keeps that database.
+    RunConfig config;
+    config.database = m_settings;
+    config.io = IoModel::Pipeline;
+    config.inFlight = 48;
+    const QString path = m_dir.filePath(u"pg.json"_s);
+    QVERIFY(saveRunConfig(config, path));
+    qputenv("CACHESCOPE_TEST_PG_PASSWORD", m_settings.password.toUtf8());
+    const Result<AppOptions> options = parseAppOptions({ u"cachescope"_s, u"--no-settings"_s,
+        u"--config"_s, path, u"--password-env"_s, u"CACHESCOPE_TEST_PG_PASSWORD"_s });
+    QVERIFY2(options, qPrintable(options ? QString() : options.error().toString()));
+    MainWindowOptions windowOptions;
+    windowOptions.demoDatabasePath = m_dir.filePath(u"options.sqlite"_s);
+    windowOptions.useSettings = false;
+    MainWindow w(windowOptions);
+    w.show();
+    runAppOptions(w, options.value());
+    const ConnectionSettings shown = w.databasePanel()->settings();
+    QCOMPARE(shown.driver, DatabaseDriver::Postgres);
+    QCOMPARE(shown.port, m_settings.port);
+    QCOMPARE(shown.password, m_settings.password);
+    QCOMPARE(w.panelConfig().io, IoModel::Pipeline);
+    QCOMPARE(w.panelConfig().inFlight, 48);
 }
 
 void tst_MainWindowPostgres::cleanupTestCase()

@@ -66,7 +66,8 @@ private:
         QueryEngine engine;
         engine.setRequestObserver([recorder, mutex](const ObservedRequest &r) {
             QMutexLocker lock(mutex.get());
-            recorder->append({ r.parameter, r.outcome, r.ok ? r.result.rows : QList<QVariantList>() });
+            recorder->append(
+                { r.parameter, r.outcome, r.ok ? r.result.rows : QList<QVariantList>() });
         });
         RunConfig config = baseConfig(1, 300);
         config.io = model;
@@ -163,10 +164,10 @@ private slots:
             QVERIFY2(threads[i].parameter == pipeline[i].parameter
                     && threads[i].outcome == pipeline[i].outcome,
                 qPrintable(u"request %1: key %2 (%3) vs key %4 (%5)"_s.arg(i)
-                        .arg(threads[i].parameter)
-                        .arg(int(threads[i].outcome))
-                        .arg(pipeline[i].parameter)
-                        .arg(int(pipeline[i].outcome))));
+                               .arg(threads[i].parameter)
+                               .arg(int(threads[i].outcome))
+                               .arg(pipeline[i].parameter)
+                               .arg(int(pipeline[i].outcome))));
             QCOMPARE(pipeline[i].rows, threads[i].rows);
             QCOMPARE(pipeline[i].rows.size(), 1);
             hits += threads[i].outcome == LoadOutcome::Hit ? 1 : 0;
@@ -207,7 +208,8 @@ private slots:
         QCOMPARE(r.counters.hits + r.counters.misses, r.counters.requests);
         // Fewer groups than statements: a group carries several.
         QVERIFY2(r.counters.pipelineSyncs < r.counters.misses,
-            qPrintable(u"%1 syncs, %2 misses"_s.arg(r.counters.pipelineSyncs).arg(r.counters.misses)));
+            qPrintable(
+                u"%1 syncs, %2 misses"_s.arg(r.counters.pipelineSyncs).arg(r.counters.misses)));
     }
 
     /// The in-flight count changes live: the loop grows and shrinks its clients.
