@@ -26,6 +26,7 @@
 // target and body exist once it is there (fuzz/CMakeLists.txt tests for the same file).
 #if __has_include("core/session/configjson.h")
 #include "core/session/configjson.h"
+#include "core/session/scenario.h"
 #define CACHESCOPE_FUZZ_CONFIGJSON 1
 #include <QJsonObject>
 #endif
@@ -493,6 +494,35 @@ inline int configJson(const std::uint8_t *data, std::size_t size)
     FUZZ_CHECK(again);
     FUZZ_CHECK(runConfigToJson(*again) == json);
     FUZZ_CHECK(sameWorkload(again->workload, loaded->workload));
+    return 0;
+}
+
+/// Scenario files (`run --scenario FILE.json`, the presets): what parses has an id, a title, a
+/// look-for line and steps in time order; its configuration and every step's change load over
+/// the defaults, or fail naming the file.
+inline int scenario(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArray json(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<Scenario> parsed = parseScenario(json, QStringLiteral("fuzz.json"));
+    if (!parsed) {
+        checkError(parsed.error());
+        FUZZ_CHECK(parsed.error().file == QStringLiteral("fuzz.json"));
+        return 0;
+    }
+    FUZZ_CHECK(!parsed->id.isEmpty() && !parsed->title.isEmpty() && !parsed->lookFor.isEmpty());
+    Result<RunConfig> config = runConfigFromJson(parsed->config, RunConfig {}, parsed->id);
+    qint64 previous = -1;
+    for (const ScenarioStep &step : parsed->steps) {
+        FUZZ_CHECK(step.atMs >= previous && !step.note.isEmpty() && !step.set.isEmpty());
+        previous = step.atMs;
+        if (!config)
+            break;
+        config = runConfigFromJson(step.set, config.value(), parsed->id);
+    }
+    if (!config)
+        checkError(config.error());
+    else if (const Result<void> valid = config->validate(); !valid)
+        checkError(valid.error());
     return 0;
 }
 #endif
