@@ -41,6 +41,10 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     m_ui->kindCombo->setCurrentIndex(m_ui->kindCombo->findData(u"zipf"_s));
     m_ui->ioCombo->addItem(tr("threads (a worker per connection)"), int(IoModel::Threads));
     m_ui->ioCombo->addItem(tr("async pipeline (PostgreSQL)"), int(IoModel::Pipeline));
+    connect(m_ui->ioThreadsSpin, &QSpinBox::valueChanged, this, [this](int loops) {
+        m_ui->ioThreadsSpin->setSuffix(loops == 1 ? tr(" loop") : tr(" loops"));
+    });
+    m_ui->ioThreadsSpin->setSuffix(tr(" loop"));
     connect(m_ui->ioCombo, &QComboBox::currentIndexChanged, this, [this] {
         updateVisibleRows();
         emit changed();

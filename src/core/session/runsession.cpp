@@ -298,8 +298,14 @@ void RunSession::onStarted()
     const QString workload = c.queryLog.isSet()
         ? tr("replaying the query log %1").arg(QFileInfo(c.queryLog.path).fileName())
         : tr("%1 keys (%2)").arg(c.workload.kind).arg(c.workload.keys);
-    emit info(tr("Run started: %1 workers, %2, cache %3 of %L4 %5, on %6")
-                  .arg(c.threads)
+    const QString io = c.io == IoModel::Pipeline
+        ? tr("async pipeline (%1 event loop%2, %L3 requests in flight)")
+              .arg(c.ioThreads)
+              .arg(c.ioThreads == 1 ? QString() : u"s"_s)
+              .arg(c.inFlight)
+        : tr("%1 workers").arg(c.threads);
+    emit info(tr("Run started: %1, %2, cache %3 of %L4 %5, on %6")
+                  .arg(io)
                   .arg(workload)
                   .arg(c.cache.policy)
                   .arg(c.cache.capacity)
