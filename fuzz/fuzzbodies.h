@@ -14,6 +14,7 @@
 #include "core/querylog/querylogreader.h"
 #include "core/querylog/sqllexer.h"
 #include "core/querylog/sqlnormalizer.h"
+#include "core/cache/redistier.h"
 #include "core/report/expectations.h"
 #include "core/workload/bytesource.h"
 #include "core/workload/csvtracereader.h"
@@ -469,6 +470,24 @@ inline int expectations(const std::uint8_t *data, std::size_t size)
     for (const ExpectationResult &r : results)
         FUZZ_CHECK(r.measured || !r.met);
     (void)checkExpectationFields(*list, summary);
+    return 0;
+}
+
+/// A value read from the Redis second tier (another program may have written it): decodes or
+/// is an Error; what decodes encodes back to a value that decodes to the same rows.
+inline int l2Value(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<CachedResult> value = decodeCachedResult(bytes);
+    if (!value) {
+        checkError(value.error());
+        return 0;
+    }
+    FUZZ_CHECK(value->sizeBytes >= 0);
+    const Result<CachedResult> again = decodeCachedResult(encodeCachedResult(*value));
+    FUZZ_CHECK(again);
+    FUZZ_CHECK(again->sizeBytes == value->sizeBytes);
+    FUZZ_CHECK(again->rows.size() == value->rows.size());
     return 0;
 }
 

@@ -121,6 +121,16 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
                 u"FILE.json"_s },
             { u"save-config"_s, u"Write the run's configuration as such a file before it starts."_s,
                 u"FILE.json"_s },
+            { u"l2"_s,
+                u"Redis as a shared second tier behind the result cache: an L1 miss asks\n"
+                "Redis, an L2 miss queries the database and fills both."_s,
+                u"redis://HOST:PORT[/DB]"_s },
+            { u"l2-password-env"_s,
+                u"The second tier's password, from this environment variable."_s, u"VAR"_s },
+            { u"l2-ttl-ms"_s,
+                u"Expire what the run stores in Redis after N ms (default 0: never)."_s, u"N"_s },
+            { u"l2-only"_s,
+                u"No in-process cache: every read asks the second tier (for comparison)."_s },
             { u"io"_s,
                 u"I/O model: threads (default: a worker per connection, each waiting for\n"
                 "its answer) or pipeline (PostgreSQL only: event-loop threads, each with one\n"
@@ -224,7 +234,7 @@ QStringList runOnlyOptions()
     return { u"workload"_s, u"keys"_s, u"alpha"_s, u"hot-keys"_s, u"hot-requests"_s,
         u"shift-every"_s, u"seed"_s, u"query"_s, u"sql"_s, u"write-ratio"_s, u"rate"_s,
         u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s, u"io"_s, u"io-threads"_s,
-        u"in-flight"_s };
+        u"in-flight"_s, u"l2"_s, u"l2-password-env"_s, u"l2-ttl-ms"_s, u"l2-only"_s };
 }
 
 /// The database options: any of them given replaces a configuration file's database.
@@ -364,6 +374,32 @@ int liveCommand(const QStringList &args, bool replayLog)
     }
     if (p.isSet(u"io-threads"_s))
         config.ioThreads = int(ioThreads.value());
+    if (p.isSet(u"l2"_s))
+        config.l2.url = p.value(u"l2"_s).trimmed();
+    if ((p.isSet(u"l2-password-env"_s) || p.isSet(u"l2-ttl-ms"_s) || p.isSet(u"l2-only"_s))
+        && !config.l2.isSet())
+        return fail(Error { u"needs --l2 redis://HOST:PORT"_s, {}, 0,
+            p.isSet(u"l2-only"_s)
+                ? u"--l2-only"_s
+                : (p.isSet(u"l2-ttl-ms"_s) ? u"--l2-ttl-ms"_s : u"--l2-password-env"_s),
+            {} });
+    if (p.isSet(u"l2-password-env"_s)) {
+        const QString var = p.value(u"l2-password-env"_s);
+        if (!qEnvironmentVariableIsSet(qPrintable(var)))
+            return fail(
+                Error { u"is not set in the environment"_s, {}, 0, u"--l2-password-env"_s, var });
+        config.l2.password = qEnvironmentVariable(qPrintable(var));
+    }
+    if (p.isSet(u"l2-ttl-ms"_s)) {
+        const auto l2Ttl = integerOption(p, u"l2-ttl-ms"_s, 0, 0);
+        if (!l2Ttl)
+            return fail(l2Ttl.error());
+        config.l2.ttlMs = l2Ttl.value();
+    }
+    if (p.isSet(u"l2-only"_s)) {
+        config.l2.only = true;
+        config.cache.policy = u"none"_s; // no L1
+    }
     if (p.isSet(u"in-flight"_s))
         config.inFlight = int(inFlight.value());
     if (p.isSet(u"policy"_s))
@@ -432,6 +468,7 @@ int liveCommand(const QStringList &args, bool replayLog)
         RunLine shape {};
         shape.final = true;
         shape.io = ioModelName(config.io);
+        shape.l2 = config.l2.isSet();
         if (config.shadows)
             shape.shadows = ShadowSnapshot {};
         if (Result<void> known = checkExpectationFields(*parsed, runLineJson(shape, onPostgres));
@@ -508,6 +545,7 @@ int liveCommand(const QStringList &args, bool replayLog)
                 return;
             RunLine line = intervalLine(qRound64(t * 1000.0), s);
             line.io = ioModelName(engine.config().io);
+            line.l2 = engine.config().l2.isSet();
             reporter.print(line);
             if (history)
                 history->point(line.tMs, runLineJson(line, onPostgres));
@@ -574,6 +612,7 @@ int liveCommand(const QStringList &args, bool replayLog)
         const MetricsSnapshot whole = makeSnapshot({}, session.totalReading());
         RunLine final = summaryLine(whole);
         final.io = ioModelName(engine.config().io);
+        final.l2 = engine.config().l2.isSet();
         final.shadows = engine.shadowSnapshot(); // the last publication, after every worker left
         if (session.lastSnapshot())
             final.databaseBuffer = session.lastSnapshot()->databaseBufferHitRatioCumulative;
@@ -631,6 +670,13 @@ int liveCommand(const QStringList &args, bool replayLog)
         } else if (whole.total.errors > 0) {
             fail(u"the run ended with "_s + QString::number(whole.total.errors)
                     + u" database errors"_s,
+                exitRuntime);
+            code = exitRuntime;
+        }
+        if (!feed && whole.total.l2Errors > 0) {
+            fail(u"the run ended with "_s + QString::number(whole.total.l2Errors)
+                    + u" errors of its Redis second tier at "_s + engine.config().l2.url
+                    + u" (requests went to the database meanwhile)"_s,
                 exitRuntime);
             code = exitRuntime;
         }

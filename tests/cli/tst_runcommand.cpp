@@ -1,6 +1,7 @@
 // cachescope-cli run, demo-db and bench-cache through QProcess, against a real SQLite file
 // and (when scripts/pg started one) a real PostgreSQL server.
 #include "clirun.h"
+#include "serverprocess.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -31,6 +32,7 @@ private slots:
     void unreachablePostgres();
     void postgresRun();
     void pipelineRun();
+    void l2Run();
     void benchCache();
     void benchCacheBadInput();
     void expectThresholds();
@@ -158,6 +160,13 @@ void tst_RunCommand::badOptions_data()
                                 << u"cachescope-cli: --driver: 'oracle' is not a database driver"_s;
     QTest::newRow("io on sqlite") << QStringList { u"--io"_s, u"pipeline"_s }
                                   << u"cachescope-cli: io: 'pipeline' needs PostgreSQL"_s;
+    QTest::newRow("l2 option without l2")
+        << QStringList { u"--l2-only"_s } << u"cachescope-cli: --l2-only: needs --l2"_s;
+    QTest::newRow("l2 password in url")
+        << QStringList { u"--l2"_s, u"redis://:pw@127.0.0.1:6379"_s }
+        << u"cachescope-cli: l2: 'redis://:pw@127.0.0.1:6379' carries a password"_s;
+    QTest::newRow("l2 not a url") << QStringList { u"--l2"_s,
+        u"localhost:6379"_s } << u"cachescope-cli: l2: 'localhost:6379' is not a Redis address"_s;
     QTest::newRow("bad io") << QStringList { u"--io"_s, u"fibers"_s }
                             << u"cachescope-cli: io: 'fibers' must be threads or pipeline"_s;
     QTest::newRow("in-flight 0") << QStringList { u"--in-flight"_s, u"0"_s }
@@ -308,6 +317,43 @@ void tst_RunCommand::pipelineRun()
     QCOMPARE(refused.exitCode, 2);
     QVERIFY2(refused.err.contains(u"scenario: 'far-database' needs PostgreSQL"_s),
         qPrintable(refused.err));
+}
+
+/// --l2 on a Redis of the test's own: two runs one after the other are two instances; the
+/// second finds the first's results in Redis (l2_hits, no database query for them). Redis
+/// unreachable: exit 1 naming it.
+void tst_RunCommand::l2Run()
+{
+    TestSupport::ServerProcess redis;
+    if (!redis.start(TestSupport::ServerProcess::Kind::Redis))
+        QSKIP(qPrintable(redis.error()));
+    const QStringList args { u"run"_s, u"--database"_s, m_db, u"--l2"_s,
+        u"redis://127.0.0.1:%1/1"_s.arg(redis.port()), u"--keys"_s, u"50"_s, u"--threads"_s, u"1"_s,
+        u"--duration"_s, u"800ms"_s, u"--interval-ms"_s, u"200"_s, u"--output"_s, u"json"_s };
+    const CliRun first = runCli(args);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    const QList<QJsonObject> lines = jsonLines(first.out);
+    for (const QJsonObject &line : lines) {
+        for (const QString &key : { u"l1_hits"_s, u"l2_hits"_s, u"db_queries"_s, u"l2_errors"_s })
+            QVERIFY2(line.contains(key), qPrintable(key));
+        QVERIFY(line[u"latency_us"_s].toObject().contains(u"l2"_s));
+    }
+    QCOMPARE(lines.last()[u"db_queries"_s].toInteger(), 50);
+    QCOMPARE(lines.last()[u"l2_hits"_s].toInteger(), 0);
+    const CliRun second = runCli(args);
+    QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+    const QJsonObject final = jsonLines(second.out).last();
+    QCOMPARE(final[u"db_queries"_s].toInteger(), 0);
+    QCOMPARE(final[u"l2_hits"_s].toInteger(), 50);
+    QCOMPARE(final[u"hits"_s].toInteger(),
+        final[u"l1_hits"_s].toInteger() + final[u"l2_hits"_s].toInteger());
+    QCOMPARE(final[u"latency_us"_s].toObject()[u"l2"_s].toObject()[u"count"_s].toInteger(), 50);
+
+    redis.kill();
+    const CliRun down = runCli(args);
+    QCOMPARE(down.exitCode, 1);
+    QVERIFY2(down.err.contains(u"cannot connect to Redis at 127.0.0.1:%1"_s.arg(redis.port())),
+        qPrintable(down.err));
 }
 
 void tst_RunCommand::benchCache()

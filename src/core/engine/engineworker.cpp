@@ -365,6 +365,13 @@ private:
                     if (shadow)
                         shadow->invalidate(m_run.custom->cacheKey(parameter));
                 }
+                if (RedisTierConnection *l2 = l2Connection()) {
+                    QList<Key> keys = m_run.write.affectedKeys(parameter);
+                    if (m_run.custom)
+                        keys.append(m_run.custom->cacheKey(parameter));
+                    if (Result<void> removed = l2->remove(keys); !removed)
+                        l2Failed(removed.error());
+                }
             }
             const qint64 doneNs = done(stamps);
             const bool late = m_run.isStopping(); // a late result of a stopped run: dropped
@@ -394,7 +401,24 @@ private:
 
         const SqlTemplate &read = pickRead();
         const Key key = read.cacheKey(parameter);
+        bool fromL2 = false; // the second tier answered this request's load
         const LoadResult answer = m_run.cache->getOrLoad(key, [&]() -> Result<CachedResult> {
+            RedisTierConnection *l2 = l2Connection();
+            if (l2) {
+                Error corrupt;
+                Result<std::optional<CachedResult>> got = l2->get(key, &corrupt);
+                if (!got) {
+                    l2Failed(got.error());
+                    l2 = nullptr;
+                } else if (*got) {
+                    fromL2 = true;
+                    return std::move(**got);
+                } else if (!corrupt.message.isEmpty()) {
+                    m_slot.counters.addOwned(Counter::L2Errors); // refilled below
+                    m_run.reportError(corrupt);
+                }
+            }
+            m_slot.counters.addOwned(Counter::DbQueries);
             Result<QueryResult> loaded = execute(m_run.database, m_run.id, read, parameter);
             if (observing)
                 connection = threadConnectionName();
@@ -403,6 +427,10 @@ private:
             CachedResult value;
             value.rows = std::move(loaded->rows);
             value.sizeBytes = loaded->approximateBytes;
+            if (l2) {
+                if (Result<void> stored = l2->set(key, value); !stored)
+                    l2Failed(stored.error());
+            }
             return value;
         });
         const qint64 doneNs = done(stamps);
@@ -414,6 +442,10 @@ private:
             if (answer.outcome == LoadOutcome::Hit) {
                 counters.addOwned(Counter::Hits);
                 m_slot.hitLatency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
+            } else if (fromL2 && ok) { // a hit of the second tier: a hit overall
+                counters.addOwned(Counter::Hits);
+                counters.addOwned(Counter::L2Hits);
+                m_slot.l2Latency.recordOwned(stamps.latencyNs(intendedNs, issuedNs, doneNs));
             } else {
                 counters.addOwned(Counter::Misses);
                 // Counted here with its miss, not from the cache's own tally: a wait that ends
@@ -457,6 +489,41 @@ private:
                 m_shadow = &set->producer(m_index);
         }
         return m_shadow;
+    }
+
+    /// This worker's connection to the second tier, opened on first use and after a failure
+    /// once its backoff is over; null without a second tier or while it is down (requests go
+    /// to the database meanwhile).
+    RedisTierConnection *l2Connection()
+    {
+        if (!m_run.l2.isSet())
+            return nullptr;
+        if (!m_l2) {
+            const qint64 now = steadyNowNs();
+            if (now < m_l2RetryNs)
+                return nullptr;
+            Result<std::unique_ptr<RedisTierConnection>> opened
+                = RedisTierConnection::open(m_run.l2);
+            if (!opened) {
+                l2Failed(opened.error());
+                return nullptr;
+            }
+            m_l2 = std::move(opened).value();
+            m_l2BackoffNs = 0;
+        }
+        return m_l2.get();
+    }
+
+    /// A second-tier command (or connect) failed: counted, reported (throttled), the
+    /// connection dropped and tried again after a backoff (100 ms doubling to 2 s).
+    void l2Failed(const Error &error)
+    {
+        m_slot.counters.addOwned(Counter::L2Errors);
+        m_l2.reset();
+        m_l2BackoffNs
+            = m_l2BackoffNs ? std::min<qint64>(m_l2BackoffNs * 2, 2'000'000'000) : 100'000'000;
+        m_l2RetryNs = steadyNowNs() + m_l2BackoffNs;
+        m_run.reportError(error);
     }
 
     void databaseSucceeded()
@@ -508,6 +575,9 @@ private:
     bool m_chained = false; // the last request ended just now, at m_doneTicks (TickClock)
     qint64 m_doneTicks = 0;
     ShadowProducer *m_shadow = nullptr; // the run's set never changes once made
+    std::unique_ptr<RedisTierConnection> m_l2; // this worker's second-tier connection
+    qint64 m_l2RetryNs = 0; // after a failure: no new connection before this
+    qint64 m_l2BackoffNs = 0;
 };
 
 } // namespace
@@ -548,6 +618,7 @@ EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCac
     , cache(runCache)
     , observer(std::move(runObserver))
     , custom(customTemplate(config.customSql))
+    , l2(config.l2)
     , feed(config.queryLog.isSet() ? std::make_shared<QueryLogFeed>(config.queryLog, config.threads)
                                    : nullptr)
     , m_settings(

@@ -52,6 +52,7 @@ struct alignas(cacheLineBytes) WorkerSlot
     LatencyHistogram hitLatency;
     LatencyHistogram missLatency;
     LatencyHistogram writeLatency;
+    LatencyHistogram l2Latency; // reads the second tier answered
     /// A task runs for this index. Set by the owner when it starts one; a worker leaving because
     /// the thread count went down clears it, then takes it back if the count went up meanwhile.
     std::atomic<bool> claimed { false };
@@ -81,6 +82,7 @@ public:
     const SqlTemplate aggregate = SqlTemplate::aggregate();
     const SqlTemplate write = SqlTemplate::write();
     const std::optional<SqlTemplate> custom; // replaces the mix when set
+    const L2Settings l2; // the Redis second tier, when set
     /// The run's shadow policies, owned by the engine and alive until every worker has left;
     /// null until shadows are first turned on in this run, then never replaced.
     std::atomic<ShadowSet *> shadows { nullptr };

@@ -195,16 +195,21 @@ Result<void> QueryEngine::start(const RunConfig &config)
                 Qt::QueuedConnection);
         };
     }
-    m_pool.start(
-        [this, id, feed = run->feed, settings = config.database,
-            templates = config.queryLog.isSet() ? QList<SqlTemplate>() : templatesOf(config)] {
-            (void)TickClock::usesTsc(); // calibrates once (5 ms), before any worker times a request
-            Result<void> checked = feed ? feed->open() : Result<void>();
-            if (checked)
-                checked = checkDatabase(settings, id, templates);
-            QMetaObject::invokeMethod(
-                this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
-        });
+    m_pool.start([this, id, feed = run->feed, settings = config.database, l2 = config.l2,
+                     templates
+                     = config.queryLog.isSet() ? QList<SqlTemplate>() : templatesOf(config)] {
+        (void)TickClock::usesTsc(); // calibrates once (5 ms), before any worker times a request
+        Result<void> checked = feed ? feed->open() : Result<void>();
+        if (checked)
+            checked = checkDatabase(settings, id, templates);
+        if (checked && l2.isSet()) { // an unreachable second tier fails the start
+            if (Result<std::unique_ptr<RedisTierConnection>> redis = RedisTierConnection::open(l2);
+                !redis)
+                checked = redis.error();
+        }
+        QMetaObject::invokeMethod(
+            this, [this, id, checked] { finishStart(id, checked); }, Qt::QueuedConnection);
+    });
     return {};
 }
 
@@ -552,6 +557,7 @@ MetricsReading QueryEngine::reading() const
             reading.hitLatency.merge(slot->hitLatency);
             reading.missLatency.merge(slot->missLatency);
             reading.writeLatency.merge(slot->writeLatency);
+            reading.l2Latency.merge(slot->l2Latency);
             reading.inFlight += slot->inFlight.load(std::memory_order_relaxed);
         }
     }

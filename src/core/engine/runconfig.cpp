@@ -201,6 +201,18 @@ Result<void> RunConfig::validate() const
         return valid;
     if (Result<void> valid = validateIoModel(io, database, queryLog.isSet()); !valid)
         return valid;
+    if (l2.isSet()) {
+        if (Result<RedisAddress> address = parseRedisUrl(l2.url); !address)
+            return address.error();
+        if (io != IoModel::Threads)
+            return fieldError(u"l2"_s, l2.url,
+                u"works with --io threads for now (the pipeline has no second tier yet)"_s);
+        if (queryLog.isSet())
+            return fieldError(u"l2"_s, l2.url, u"does not apply to a query-log replay"_s);
+        if (l2.ttlMs < 0)
+            return fieldError(u"l2-ttl-ms"_s, QString::number(l2.ttlMs),
+                u"must be 0 (no expiry) or a positive number of milliseconds"_s);
+    }
     if (loadModel == LoadModel::OpenLoop) {
         if (Result<void> valid = validateTargetRate(targetRate); !valid)
             return valid;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/cache/redistier.h"
 #include "core/cache/resultcache.h"
 #include "core/db/connectionsettings.h"
 #include "core/error.h"
@@ -57,6 +58,8 @@ struct RunConfig
     /// Set: the workers replay this query log's statements (each session on one worker, in
     /// order) instead of drawing keys; workload, mix, write ratio and load model do not apply.
     QueryLogReplay queryLog;
+    /// Set: Redis as the shared second tier behind the result cache (thread I/O model).
+    L2Settings l2;
 
     /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
     /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.

@@ -36,6 +36,9 @@ CounterValues &CounterValues::operator+=(const CounterValues &other)
         evictions[i] += other.evictions[i];
     singleFlightWaits += other.singleFlightWaits;
     pipelineSyncs += other.pipelineSyncs;
+    l2Hits += other.l2Hits;
+    l2Errors += other.l2Errors;
+    dbQueries += other.dbQueries;
     return *this;
 }
 
@@ -51,6 +54,9 @@ CounterValues operator-(const CounterValues &later, const CounterValues &earlier
         d.evictions[i] = minus(later.evictions[i], earlier.evictions[i]);
     d.singleFlightWaits = minus(later.singleFlightWaits, earlier.singleFlightWaits);
     d.pipelineSyncs = minus(later.pipelineSyncs, earlier.pipelineSyncs);
+    d.l2Hits = minus(later.l2Hits, earlier.l2Hits);
+    d.l2Errors = minus(later.l2Errors, earlier.l2Errors);
+    d.dbQueries = minus(later.dbQueries, earlier.dbQueries);
     return d;
 }
 
@@ -67,6 +73,9 @@ CounterValues Counters::values() const
     v.evictions[int(EvictionReason::Invalidated)] = value(Counter::EvictedInvalidated);
     v.singleFlightWaits = value(Counter::SingleFlightWaits);
     v.pipelineSyncs = value(Counter::PipelineSyncs);
+    v.l2Hits = value(Counter::L2Hits);
+    v.l2Errors = value(Counter::L2Errors);
+    v.dbQueries = value(Counter::DbQueries);
     return v;
 }
 

@@ -29,8 +29,11 @@ enum class Counter {
     EvictedInvalidated,
     SingleFlightWaits, // misses that waited for another worker's query instead of running one
     PipelineSyncs, // pipeline I/O model: statement groups the server finished (Sync answers)
+    L2Hits, // reads the Redis second tier answered (also counted in Hits)
+    L2Errors, // failed second-tier commands (and connects), values that did not decode
+    DbQueries, // reads that reached the database (with a second tier: its misses)
 };
-inline constexpr int counterCount = int(Counter::PipelineSyncs) + 1;
+inline constexpr int counterCount = int(Counter::DbQueries) + 1;
 
 /// A plain reading of counters at one moment. Two cumulative readings subtract to an interval.
 struct CounterValues
@@ -43,6 +46,9 @@ struct CounterValues
     std::array<quint64, evictionReasonCount> evictions {};
     quint64 singleFlightWaits = 0;
     quint64 pipelineSyncs = 0;
+    quint64 l2Hits = 0;
+    quint64 l2Errors = 0;
+    quint64 dbQueries = 0;
 
     quint64 evictionCount(EvictionReason reason) const { return evictions[int(reason)]; }
     quint64 evictionsTotal() const { return evictions[0] + evictions[1] + evictions[2]; }

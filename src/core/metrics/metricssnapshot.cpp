@@ -70,6 +70,8 @@ MetricsSnapshot makeSnapshot(const MetricsReading &previous, const MetricsReadin
     s.totalHitLatency = LatencySummary::of(current.hitLatency);
     s.totalMissLatency = LatencySummary::of(current.missLatency);
     s.totalWriteLatency = LatencySummary::of(current.writeLatency);
+    s.l2Latency = intervalSummary(current.l2Latency, previous.l2Latency);
+    s.totalL2Latency = LatencySummary::of(current.l2Latency);
     return s;
 }
 

@@ -34,6 +34,7 @@ struct MetricsReading
     LatencyHistogram hitLatency;
     LatencyHistogram missLatency;
     LatencyHistogram writeLatency;
+    LatencyHistogram l2Latency; // reads the second tier answered
     qint64 entries = 0;
     qint64 bytes = 0;
     qint64 capacity = 0;
@@ -70,6 +71,8 @@ struct MetricsSnapshot
     LatencySummary totalHitLatency; // since the run started
     LatencySummary totalMissLatency;
     LatencySummary totalWriteLatency;
+    LatencySummary l2Latency; // reads the Redis second tier answered, within the interval
+    LatencySummary totalL2Latency;
 
     /// The database's own cache beside the result cache (RunSession fills it on PostgreSQL:
     /// shared buffers' blks_hit / (blks_hit + blks_read) of the connected database over the

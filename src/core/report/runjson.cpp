@@ -23,13 +23,16 @@ RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s)
         = lineOf(tMs, s, s.interval, false, s.hitLatency, s.missLatency, double(s.intervalMs));
     line.databaseBuffer = s.databaseBufferHitRatio;
     line.inFlight = s.inFlight;
+    line.l2Latency = s.l2Latency;
     return line;
 }
 
 RunLine summaryLine(const MetricsSnapshot &whole)
 {
-    return lineOf(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
+    RunLine line = lineOf(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
         whole.totalMissLatency, double(whole.elapsedMs));
+    line.l2Latency = whole.totalL2Latency;
+    return line;
 }
 
 QJsonObject latencyJson(const LatencySummary &l)
@@ -64,6 +67,15 @@ QJsonObject runLineJson(const RunLine &l, bool databaseBuffer)
         { u"errors"_s, qint64(l.counts.errors) },
         { u"single_flight_waits"_s, qint64(l.counts.singleFlightWaits) },
     };
+    if (l.l2) {
+        o[u"l1_hits"_s] = qint64(l.counts.hits - std::min(l.counts.hits, l.counts.l2Hits));
+        o[u"l2_hits"_s] = qint64(l.counts.l2Hits);
+        o[u"db_queries"_s] = qint64(l.counts.dbQueries);
+        o[u"l2_errors"_s] = qint64(l.counts.l2Errors);
+        QJsonObject latency = o[u"latency_us"_s].toObject();
+        latency[u"l2"_s] = latencyJson(l.l2Latency);
+        o[u"latency_us"_s] = latency;
+    }
     if (!l.io.isEmpty())
         o[u"io"_s] = l.io;
     if (l.io == "pipeline"_L1) {

@@ -29,6 +29,10 @@ struct RunLine
     /// carry the requests in flight at their end and the interval's pipeline syncs.
     QString io = {};
     qint64 inFlight = 0;
+    /// A run with a Redis second tier: its lines carry l1_hits, l2_hits, db_queries, l2_errors
+    /// and latency_us.l2 (hits stays the sum of both tiers').
+    bool l2 = false;
+    LatencySummary l2Latency = {};
 };
 
 /// An interval of a run at `tMs` on its timeline: the interval's counts and latencies, rates

@@ -49,6 +49,7 @@ const std::map<QString, Body> &bodies()
         { u"expect"_s, &Fuzz::expectations },
         { u"querylog"_s, &Fuzz::queryLog },
         { u"sqlnormalizer"_s, &Fuzz::sqlNormalizer },
+        { u"l2value"_s, &Fuzz::l2Value },
 #ifdef CACHESCOPE_FUZZ_CONFIGJSON
         { u"configjson"_s, &Fuzz::configJson },
         { u"scenario"_s, &Fuzz::scenario },
