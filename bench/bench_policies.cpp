@@ -6,15 +6,14 @@
 #include "core/policy/policyregistry.h"
 #include "core/workload/generator.h"
 #include "core/workload/tracereader.h"
+#include "plainlru.h"
 
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
 
 #include <cstdio>
-#include <list>
 #include <map>
-#include <unordered_map>
 
 using namespace CacheScope;
 using namespace Qt::Literals::StringLiterals;
@@ -34,42 +33,11 @@ std::vector<Workload> &workloads()
     return w;
 }
 
-/// The baseline: the textbook LRU most people would write.
-class PlainLru
-{
-public:
-    explicit PlainLru(std::size_t capacity)
-        : m_capacity(capacity)
-    {
-        m_map.reserve(capacity * 2);
-    }
-    bool access(Key key)
-    {
-        auto it = m_map.find(key);
-        if (it != m_map.end()) {
-            m_list.splice(m_list.begin(), m_list, it->second);
-            return true;
-        }
-        if (m_map.size() >= m_capacity) {
-            m_map.erase(m_list.back());
-            m_list.pop_back();
-        }
-        m_list.push_front(key);
-        m_map.emplace(key, m_list.begin());
-        return false;
-    }
-
-private:
-    std::size_t m_capacity;
-    std::list<Key> m_list;
-    std::unordered_map<Key, std::list<Key>::iterator> m_map;
-};
-
 void plainLru(benchmark::State &state, const Workload *w)
 {
     quint64 misses = 0;
     for (auto _ : state) {
-        PlainLru lru(std::size_t(w->capacity));
+        Bench::PlainLru lru(std::size_t(w->capacity));
         for (const Request &r : w->requests)
             misses += !lru.access(r.key);
         benchmark::DoNotOptimize(misses);

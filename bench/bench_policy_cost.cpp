@@ -12,51 +12,15 @@
 #include "core/policy/policyregistry.h"
 #include "core/workload/generator.h"
 #include "core/workload/tracereader.h"
+#include "plainlru.h"
 
 #include <QCoreApplication>
 
 #include <cstdio>
 #include <cstring>
-#include <list>
-#include <unordered_map>
 
 using namespace CacheScope;
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-
-/// The baseline of bench_policies: the textbook LRU.
-class TextbookLru
-{
-public:
-    explicit TextbookLru(std::size_t capacity)
-        : m_capacity(capacity)
-    {
-        m_map.reserve(capacity * 2);
-    }
-    bool access(Key key)
-    {
-        auto it = m_map.find(key);
-        if (it != m_map.end()) {
-            m_list.splice(m_list.begin(), m_list, it->second);
-            return true;
-        }
-        if (m_map.size() >= m_capacity) {
-            m_map.erase(m_list.back());
-            m_list.pop_back();
-        }
-        m_list.push_front(key);
-        m_map.emplace(key, m_list.begin());
-        return false;
-    }
-
-private:
-    std::size_t m_capacity;
-    std::list<Key> m_list;
-    std::unordered_map<Key, std::list<Key>::iterator> m_map;
-};
-
-} // namespace
 
 /// The measured call; extern "C" so callgrind's --toggle-collect can name it.
 extern "C" __attribute__((noinline)) double cachescope_replay_once(
@@ -64,7 +28,7 @@ extern "C" __attribute__((noinline)) double cachescope_replay_once(
 {
     const std::span<const Request> span(requests, count);
     if (std::strcmp(policyId, "plain_lru") == 0) {
-        TextbookLru lru { std::size_t(capacity) };
+        Bench::PlainLru lru { std::size_t(capacity) };
         quint64 misses = 0;
         for (const Request &r : span)
             misses += !lru.access(r.key);

@@ -2,7 +2,6 @@
 
 #include "core/monitor/hiredistime.h"
 
-
 #include <hiredis/hiredis.h>
 
 #include <csignal>
@@ -109,7 +108,8 @@ Result<std::optional<CachedResult>> RedisTierConnection::get(Key key, Error *cor
         return failure(u"GET: "_s + QString::fromUtf8(reply->str, qsizetype(reply->len)));
     if (reply->type != REDIS_REPLY_STRING)
         return failure(u"GET returned no string"_s);
-    Result<CachedResult> value = decodeCachedResult(QByteArrayView(reply->str, qsizetype(reply->len)));
+    Result<CachedResult> value
+        = decodeCachedResult(QByteArrayView(reply->str, qsizetype(reply->len)));
     if (!value) {
         if (corrupt) {
             *corrupt = value.error();
@@ -128,13 +128,12 @@ Result<void> RedisTierConnection::set(Key key, const CachedResult &value)
     const QByteArray bytes = encodeCachedResult(value);
     Reply reply;
     if (m_ttlMs > 0)
-        reply.reset(static_cast<redisReply *>(redisCommand(m_context, "SET %b %b PX %lld",
-            name.constData(), std::size_t(name.size()), bytes.constData(),
-            std::size_t(bytes.size()), static_cast<long long>(m_ttlMs))));
+        reply.reset(static_cast<redisReply *>(
+            redisCommand(m_context, "SET %b %b PX %lld", name.constData(), std::size_t(name.size()),
+                bytes.constData(), std::size_t(bytes.size()), static_cast<long long>(m_ttlMs))));
     else
-        reply.reset(static_cast<redisReply *>(redisCommand(m_context, "SET %b %b",
-            name.constData(), std::size_t(name.size()), bytes.constData(),
-            std::size_t(bytes.size()))));
+        reply.reset(static_cast<redisReply *>(redisCommand(m_context, "SET %b %b", name.constData(),
+            std::size_t(name.size()), bytes.constData(), std::size_t(bytes.size()))));
     if (!reply || m_context->err)
         return failure(u"SET failed"_s);
     if (reply->type == REDIS_REPLY_ERROR) // e.g. OOM with maxmemory and noeviction

@@ -324,6 +324,47 @@ struct alignas(cacheLineBytes) ResultCache::Shard
     }
 
     /// Loads in flight for key will not store their (possibly older) value.
+    /// Registers a load of key: joins its flight, or starts one with this thread as leader.
+    std::shared_ptr<Flight> startLoadLocked(Key key)
+    {
+        std::shared_ptr<Flight> flight = flights.value(key);
+        if (!flight) {
+            flight = std::make_shared<Flight>();
+            flight->leader = std::this_thread::get_id();
+            flights.insert(key, flight);
+        }
+        ++flight->loaders;
+        bump(loads);
+        return flight;
+    }
+
+    /// A load of key ended with `loaded` (stamped by the caller): stored unless the key was
+    /// invalidated meanwhile, the flight's waiters given the first answer, and the flight gone
+    /// with its last loader. Whether the value was stored.
+    bool landLoadLocked(Key key, const std::shared_ptr<Flight> &flight,
+        const Result<CachedResult> &loaded, unsigned stripe)
+    {
+        bool stored = false;
+        if (loaded) {
+            if (!flight->stale) {
+                drain(stripe);
+                stored = insertLocked(key, *loaded);
+            }
+        } else {
+            bump(loadErrors);
+        }
+        if (!flight->result) {
+            flight->result = loaded;
+            flight->done.notify_all();
+        }
+        if (--flight->loaders == 0) {
+            const auto it = flights.find(key);
+            if (it != flights.end() && it.value() == flight)
+                flights.erase(it);
+        }
+        return stored;
+    }
+
     void detachFlight(Key key)
     {
         const auto it = flights.find(key);
@@ -501,37 +542,15 @@ LoadResult ResultCache::getOrLoadImpl(Key key, LoaderCall call, void *loader)
     }
     // Without single-flight every miss loads, but joins the key's flight all the same, so that
     // an invalidation during the load keeps its value out of the cache.
-    if (!flight) {
-        flight = std::make_shared<Flight>();
-        flight->leader = std::this_thread::get_id();
-        s.flights.insert(key, flight);
-    }
-    ++flight->loaders;
-    bump(s.loads);
+    flight = s.startLoadLocked(key);
     lock.unlock();
 
     Result<CachedResult> loaded = callLoader(key, call, loader);
-    const qint64 stamp = now();
+    if (loaded)
+        loaded->insertedMs = now();
 
     lock.lock();
-    if (loaded) {
-        loaded->insertedMs = stamp;
-        if (!flight->stale) {
-            s.drain(stripe);
-            s.insertLocked(key, *loaded);
-        }
-    } else {
-        bump(s.loadErrors);
-    }
-    if (!flight->result) {
-        flight->result = loaded;
-        flight->done.notify_all();
-    }
-    if (--flight->loaders == 0) {
-        const auto it = s.flights.find(key);
-        if (it != s.flights.end() && it.value() == flight)
-            s.flights.erase(it);
-    }
+    s.landLoadLocked(key, flight, loaded, stripe);
     return { std::move(loaded), LoadOutcome::Loaded };
 }
 
@@ -539,17 +558,9 @@ ResultCache::LoadTicket ResultCache::beginLoad(Key key)
 {
     Shard &s = shardFor(key);
     std::lock_guard lock(s.mutex);
-    std::shared_ptr<Flight> flight = s.flights.value(key);
-    if (!flight) {
-        flight = std::make_shared<Flight>();
-        flight->leader = std::this_thread::get_id();
-        s.flights.insert(key, flight);
-    }
-    ++flight->loaders;
-    bump(s.loads);
     LoadTicket ticket;
     ticket.m_key = key;
-    ticket.m_flight = std::move(flight);
+    ticket.m_flight = s.startLoadLocked(key);
     return ticket;
 }
 
@@ -570,32 +581,13 @@ bool ResultCache::finishLoad(LoadTicket &ticket, const Result<CachedResult> &loa
         return false;
     const std::shared_ptr<Flight> flight
         = std::static_pointer_cast<Flight>(std::exchange(ticket.m_flight, nullptr));
-    const Key key = ticket.m_key;
-    Shard &s = shardFor(key);
+    Shard &s = shardFor(ticket.m_key);
     const unsigned stripe = Epoch::threadIndex();
-    const qint64 stamp = now();
+    Result<CachedResult> stamped = loaded;
+    if (stamped)
+        stamped->insertedMs = now();
     std::lock_guard lock(s.mutex);
-    bool stored = false;
-    if (loaded) {
-        if (!flight->stale) {
-            CachedResult value = *loaded;
-            value.insertedMs = stamp;
-            s.drain(stripe);
-            stored = s.insertLocked(key, std::move(value));
-        }
-    } else {
-        bump(s.loadErrors);
-    }
-    if (!flight->result) {
-        flight->result = loaded;
-        flight->done.notify_all();
-    }
-    if (--flight->loaders == 0) {
-        const auto it = s.flights.find(key);
-        if (it != s.flights.end() && it.value() == flight)
-            s.flights.erase(it);
-    }
-    return stored;
+    return s.landLoadLocked(ticket.m_key, flight, stamped, stripe);
 }
 
 Result<void> ResultCache::rebuild(const QString &policyId, qint64 capacity, SizeUnit unit)

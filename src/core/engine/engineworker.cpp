@@ -285,15 +285,9 @@ private:
         if (!previous || previous->loadModel != s.loadModel)
             m_scheduled = false; // an open loop starts its schedule now, not where one ended
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
-            WorkloadSpec spec = s.workload;
-            spec.stream = quint64(m_index); // own draws, shared hot set (generator.h)
-            // Every worker moves its hot set after its share of the requests, so the hot set
-            // as a whole moves about every shiftEvery requests.
-            spec.shiftEvery
-                = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, s.threads)));
-            Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(spec);
-            if (generator) // validated by the engine; keep the old one otherwise
-                m_generator = std::move(generator).value();
+            if (std::unique_ptr<KeyGenerator> g
+                = workerKeyGenerator(s.workload, m_index, s.threads))
+                m_generator = std::move(g); // validated by the engine; else keep the old one
             m_workloadVersion = s.workloadVersion;
         }
         m_intervalNs = s.targetRate > 0
@@ -581,6 +575,18 @@ private:
 };
 
 } // namespace
+
+std::unique_ptr<KeyGenerator> workerKeyGenerator(
+    const WorkloadSpec &workload, int index, int parallelism)
+{
+    WorkloadSpec spec = workload;
+    spec.stream = quint64(index); // own draws, shared hot set (generator.h)
+    // Every drawer moves its hot set after its share of the requests, so the hot set as a
+    // whole moves about every shiftEvery requests.
+    spec.shiftEvery = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, parallelism)));
+    Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(spec);
+    return generator ? std::move(generator).value() : nullptr;
+}
 
 qint64 steadyNowNs() noexcept
 {

@@ -26,6 +26,11 @@ namespace CacheScope::Detail {
 /// std::chrono::steady_clock now, in nanoseconds since its epoch.
 qint64 steadyNowNs() noexcept;
 
+/// The key stream of drawer `index` of `parallelism` (a worker, or an event loop): its own
+/// draws over the shared hot set; null if the (validated) workload cannot be made.
+std::unique_ptr<KeyGenerator> workerKeyGenerator(
+    const WorkloadSpec &workload, int index, int parallelism);
+
 /// What workers follow between requests; the owner publishes a new one on every live change.
 struct WorkerSettings
 {

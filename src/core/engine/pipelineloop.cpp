@@ -131,13 +131,9 @@ private:
         if (!previous || previous->loadModel != s.loadModel)
             m_scheduled = false;
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
-            WorkloadSpec spec = s.workload;
-            spec.stream = quint64(m_index);
-            spec.shiftEvery
-                = std::max<quint64>(1, spec.shiftEvery / quint64(std::max(1, s.ioThreads)));
-            Result<std::unique_ptr<KeyGenerator>> generator = createGenerator(spec);
-            if (generator)
-                m_generator = std::move(generator).value();
+            if (std::unique_ptr<KeyGenerator> g
+                = workerKeyGenerator(s.workload, m_index, s.ioThreads))
+                m_generator = std::move(g);
             m_workloadVersion = s.workloadVersion;
         }
         const int loops = std::max(1, s.ioThreads);

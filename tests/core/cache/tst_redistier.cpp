@@ -58,8 +58,8 @@ void tst_RedisTier::urls()
         QCOMPARE(a.error().value, url);
         QVERIFY(!a.error().message.isEmpty());
         if (url.contains(u"secret"_s))
-            QVERIFY2(a.error().message.contains(u"--l2-password-env"_s),
-                qPrintable(a.error().message));
+            QVERIFY2(
+                a.error().message.contains(u"--l2-password-env"_s), qPrintable(a.error().message));
         return;
     }
     QVERIFY2(a, qPrintable(a ? QString() : a.error().toString()));
@@ -74,8 +74,9 @@ void tst_RedisTier::valuesRoundTrip()
     v.rows = { QVariantList { 1, u"Ada"_s, 2.5, QVariant(), QByteArray("\0x", 2) },
         QVariantList { 2, u"Grace"_s, -1.0, true, QByteArray() },
         // What the libpq reader gives: typed nulls, bigints, dates and times, empty text.
-        QVariantList { QVariant(QMetaType::fromType<int>()), QVariant(QMetaType::fromType<QString>()),
-            qlonglong(1) << 40, uint(7), QDate(2026, 12, 3), QTime(18, 30, 5, 250),
+        QVariantList { QVariant(QMetaType::fromType<int>()),
+            QVariant(QMetaType::fromType<QString>()), qlonglong(1) << 40, uint(7),
+            QDate(2026, 12, 3), QTime(18, 30, 5, 250),
             QDateTime::fromMSecsSinceEpoch(1'800'000'000'123), u""_s } };
     v.sizeBytes = 321;
     const QByteArray bytes = encodeCachedResult(v);
