@@ -15,8 +15,6 @@ namespace CacheScope::Detail {
 
 namespace {
 
-constexpr qint64 backoffFirstNs = 10'000'000; // 10 ms after the first failure ...
-constexpr qint64 backoffMaxNs = 1'000'000'000; // ... doubling up to 1 s
 constexpr qint64 errorReportGapNs = 1'000'000'000; // errorOccurred() at most once a second
 
 std::optional<SqlTemplate> customTemplate(const QString &sql)
@@ -533,7 +531,7 @@ private:
         m_slot.counters.addOwned(Counter::Errors);
         // The next attempt opens a fresh connection: the server may have restarted.
         releaseThreadConnection();
-        m_backoffNs = m_backoffNs ? std::min(m_backoffNs * 2, backoffMaxNs) : backoffFirstNs;
+        m_backoffNs = nextDatabaseBackoffNs(m_backoffNs);
         m_run.reportError(error);
     }
 

@@ -13,6 +13,7 @@
 #include "core/querylog/logfeed.h"
 #include "core/whatif/shadowset.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -25,6 +26,13 @@ namespace CacheScope::Detail {
 
 /// std::chrono::steady_clock now, in nanoseconds since its epoch.
 qint64 steadyNowNs() noexcept;
+
+/// The wait after a database failure, for workers and event loops alike: 10 ms after the
+/// first (current 0), then doubling up to 1 s.
+inline qint64 nextDatabaseBackoffNs(qint64 currentNs) noexcept
+{
+    return currentNs ? std::min<qint64>(currentNs * 2, 1'000'000'000) : 10'000'000;
+}
 
 /// The key stream of drawer `index` of `parallelism` (a worker, or an event loop): its own
 /// draws over the shared hot set; null if the (validated) workload cannot be made.

@@ -23,8 +23,6 @@ namespace CacheScope::Detail {
 
 namespace {
 
-constexpr qint64 backoffFirstNs = 10'000'000; // as the thread model's workers
-constexpr qint64 backoffMaxNs = 1'000'000'000;
 constexpr int pollCapMs = 20; // how late the loop may notice a stop, pause or change
 constexpr int issueBudget = 512; // requests started per turn before the socket is read again
 
@@ -188,7 +186,7 @@ private:
 
     void backOff()
     {
-        m_backoffNs = m_backoffNs ? std::min(m_backoffNs * 2, backoffMaxNs) : backoffFirstNs;
+        m_backoffNs = nextDatabaseBackoffNs(m_backoffNs);
         sleepUntil(steadyNowNs() + m_backoffNs);
     }
 
