@@ -24,6 +24,11 @@ int monitorCommand(const QStringList &args);
 int redisLoadCommand(const QStringList &args);
 int runsCommand(const QStringList &args);
 int reportCommand(const QStringList &args);
+int fleetCommand(const QStringList &args);
+
+/// `run`'s options (`replayLog`: replay-log's, with run's own hidden), shared with `fleet`,
+/// which forwards them to its children.
+void addRunOptions(QCommandLineParser &parser, bool replayLog);
 
 /// A request stream loaded from --trace or generated from --workload (simulate, mrc).
 using Stream = ReplayStream;

@@ -18,6 +18,7 @@ benchmarks.
 Commands:
   simulate     Replay a trace or a synthetic workload through cache policies (offline).
   run          Run a live workload against a database through the result cache.
+  fleet        Run N `run` processes at once (one database, one Redis) and print their total.
   replay-log   Replay a PostgreSQL query log through the result cache: which queries to cache.
   demo-db      Create or re-create the demo database (SQLite by default, or PostgreSQL).
   bench-cache  Benchmark the result cache alone (get-or-put, no database).
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         return Cli::simulateCommand(args);
     if (command == u"run"_s)
         return Cli::runCommand(args);
+    if (command == u"fleet"_s)
+        return Cli::fleetCommand(args);
     if (command == u"replay-log"_s)
         return Cli::replayLogCommand(args);
     if (command == u"demo-db"_s)
@@ -79,5 +82,5 @@ int main(int argc, char **argv)
     if (command == u"report"_s)
         return Cli::reportCommand(args);
     return Cli::fail(u"unknown command '"_s + command
-        + u"'; commands: simulate, run, replay-log, demo-db, bench-cache, mrc, scenarios, monitor, redis-load, runs, report (see cachescope-cli --help)"_s);
+        + u"'; commands: simulate, run, fleet, replay-log, demo-db, bench-cache, mrc, scenarios, monitor, redis-load, runs, report (see cachescope-cli --help)"_s);
 }

@@ -8,6 +8,7 @@
 #include "core/db/demodatabase.h"
 #include "core/engine/capacity.h"
 #include "core/engine/queryengine.h"
+#include "core/fleet/fleetlines.h"
 #include "core/history/runstarts.h"
 #include "core/querylog/logfeed.h"
 #include "core/report/runjson.h"
@@ -25,7 +26,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace CacheScope::Cli {
-namespace {
 
 void addRunOptions(QCommandLineParser &p, bool replayLog)
 {
@@ -148,7 +148,15 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
         p.addOption(option);
     }
     addHistoryOptions(p);
+    // `fleet` starts its children with it: each json line carries its latency histograms'
+    // cumulative bucket counts, so the fleet's total percentiles are exact.
+    QCommandLineOption buckets(u"latency-buckets"_s,
+        u"With --output json: add each latency histogram's cumulative bucket counts."_s);
+    buckets.setFlags(QCommandLineOption::HiddenFromHelp);
+    p.addOption(buckets);
 }
+
+namespace {
 
 class RunReporter
 {
@@ -160,13 +168,17 @@ public:
     {
     }
 
-    void print(const RunLine &l, const std::optional<QJsonArray> &expectations = {})
+    /// `extra`: keys added to a json line (--latency-buckets).
+    void print(const RunLine &l, const std::optional<QJsonArray> &expectations = {},
+        const QJsonObject &extra = {})
     {
         const std::optional<double> ratio = l.counts.hitRatio();
         if (m_format == u"json"_s) {
             QJsonObject o = runLineJson(l, m_databaseBuffer);
             if (expectations)
                 o[u"expectations"_s] = *expectations;
+            for (auto it = extra.begin(); it != extra.end(); ++it)
+                o[it.key()] = it.value();
             printJsonLine(o);
             return;
         }
@@ -533,6 +545,11 @@ int liveCommand(const QStringList &args, bool replayLog)
     QTimer signalPoll; // SIGINT/SIGTERM: stop cleanly and print the summary
     signalPoll.setInterval(50);
 
+    auto latencyBuckets = [&] {
+        return p.isSet(u"latency-buckets"_s) ? QJsonObject { { u"latency_buckets"_s,
+                   latencyBucketsJson(session.totalReading(), engine.config().l2.isSet()) } }
+                                             : QJsonObject {};
+    };
     auto finish = [&](int code) {
         status = code;
         finished = true;
@@ -546,7 +563,7 @@ int liveCommand(const QStringList &args, bool replayLog)
             RunLine line = intervalLine(qRound64(t * 1000.0), s);
             line.io = ioModelName(engine.config().io);
             line.l2 = engine.config().l2.isSet();
-            reporter.print(line);
+            reporter.print(line, std::nullopt, latencyBuckets());
             if (history)
                 history->point(line.tMs, runLineJson(line, onPostgres));
         });
@@ -639,7 +656,8 @@ int liveCommand(const QStringList &args, bool replayLog)
         } else {
             reporter.print(final,
                 expectations.isEmpty() ? std::nullopt
-                                       : std::optional<QJsonArray>(expectationResultsJson(met)));
+                                       : std::optional<QJsonArray>(expectationResultsJson(met)),
+                latencyBuckets());
             if (feed && output.value() == u"table"_s)
                 out() << u'\n' << templateTableText(templates, feed->statementsRead(), capacity);
         }

@@ -65,6 +65,28 @@ public:
             m_minNs.store(v, std::memory_order_relaxed);
     }
 
+    /// The values in bucket `index`: the sparse export `run --latency-buckets` prints, which
+    /// `fleet` merges across processes.
+    quint64 bucketValues(int index) const
+    {
+        return m_counts[index].load(std::memory_order_relaxed);
+    }
+    /// Adds `count` values to bucket `index`, each at the bucket's middle (a histogram rebuilt
+    /// from exported bucket counts: min and max are then those middles; bucket 0 holds
+    /// recordOwned()'s lowestNs values).
+    void addToBucket(int index, quint64 count) noexcept
+    {
+        if (count == 0)
+            return;
+        const qint64 mid = clamp((bucketLowNs(index) + bucketHighNs(index)) / 2);
+        m_counts[index].fetch_add(count, std::memory_order_relaxed);
+        m_totalNs.fetch_add(count * quint64(mid), std::memory_order_relaxed);
+        if (mid > m_maxNs.load(std::memory_order_relaxed))
+            m_maxNs.store(mid, std::memory_order_relaxed);
+        if (mid < m_minNs.load(std::memory_order_relaxed))
+            m_minNs.store(mid, std::memory_order_relaxed);
+    }
+
     /// Number of recorded values.
     quint64 count() const;
     bool isEmpty() const { return count() == 0; }
