@@ -131,6 +131,15 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
                 u"Expire what the run stores in Redis after N ms (default 0: never)."_s, u"N"_s },
             { u"l2-only"_s,
                 u"No in-process cache: every read asks the second tier (for comparison)."_s },
+            { u"invalidation"_s,
+                u"How instances sharing the second tier learn of each other's writes:\n"
+                "none (default), pubsub (writers publish the keys they delete) or tracking\n"
+                "(Redis client-side caching, broadcast mode)."_s,
+                u"MODE"_s },
+            { u"stale-board"_s,
+                u"A version board file shared with other runs on this machine (the fleet\n"
+                "passes one), so their writes count this run's cached copies as stale."_s,
+                u"FILE"_s },
             { u"io"_s,
                 u"I/O model: threads (default: a worker per connection, each waiting for\n"
                 "its answer) or pipeline (PostgreSQL only: event-loop threads, each with one\n"
@@ -246,7 +255,8 @@ QStringList runOnlyOptions()
     return { u"workload"_s, u"keys"_s, u"alpha"_s, u"hot-keys"_s, u"hot-requests"_s,
         u"shift-every"_s, u"seed"_s, u"query"_s, u"sql"_s, u"write-ratio"_s, u"rate"_s,
         u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s, u"io"_s, u"io-threads"_s,
-        u"in-flight"_s, u"l2"_s, u"l2-password-env"_s, u"l2-ttl-ms"_s, u"l2-only"_s };
+        u"in-flight"_s, u"l2"_s, u"l2-password-env"_s, u"l2-ttl-ms"_s, u"l2-only"_s,
+        u"invalidation"_s, u"stale-board"_s };
 }
 
 /// The database options: any of them given replaces a configuration file's database.
@@ -412,6 +422,14 @@ int liveCommand(const QStringList &args, bool replayLog)
         config.l2.only = true;
         config.cache.policy = u"none"_s; // no L1
     }
+    if (p.isSet(u"invalidation"_s)) {
+        const Result<L2Invalidation> mode = parseInvalidation(p.value(u"invalidation"_s).trimmed());
+        if (!mode)
+            return fail(mode.error());
+        config.l2.invalidation = *mode;
+    }
+    if (p.isSet(u"stale-board"_s))
+        config.staleBoard = p.value(u"stale-board"_s);
     if (p.isSet(u"in-flight"_s))
         config.inFlight = int(inFlight.value());
     if (p.isSet(u"policy"_s))

@@ -34,4 +34,16 @@ qint64 CachedResult::estimateBytes(const QList<QVariantList> &rows)
     return bytes;
 }
 
+qint64 CachedResult::rowVersion(const QStringList &columns, const QList<QVariantList> &rows)
+{
+    if (rows.size() != 1)
+        return -1;
+    const qsizetype at = columns.indexOf(QStringLiteral("version"));
+    if (at < 0 || at >= rows.front().size())
+        return -1;
+    bool ok = false;
+    const qint64 version = rows.front().at(at).toLongLong(&ok);
+    return ok && version >= 0 ? version : -1;
+}
+
 } // namespace CacheScope

@@ -15,7 +15,8 @@ namespace CacheScope {
 
 namespace {
 
-constexpr char formatVersion = 1;
+// 2: the row version the value was read at follows the size (1 had none).
+constexpr char formatVersion = 2;
 
 Error urlError(const QString &url, const QString &message)
 {
@@ -237,7 +238,7 @@ QByteArray encodeCachedResult(const CachedResult &value)
     bytes.append(formatVersion);
     QDataStream out(&bytes, QIODevice::Append);
     out.setVersion(QDataStream::Qt_6_4);
-    out << qint64(value.sizeBytes) << quint32(value.rows.size());
+    out << qint64(value.sizeBytes) << qint64(value.version) << quint32(value.rows.size());
     for (const QVariantList &row : value.rows) {
         out << quint32(row.size());
         for (const QVariant &cell : row)
@@ -258,11 +259,12 @@ Result<CachedResult> decodeCachedResult(QByteArrayView bytes)
     in.setVersion(QDataStream::Qt_6_4);
     CachedResult value;
     quint32 rows = 0;
-    in >> value.sizeBytes >> rows;
+    in >> value.sizeBytes >> value.version >> rows;
     // Counts are checked against the bytes left before anything is reserved: every row takes
     // at least 4 bytes and every cell at least 2.
     const auto left = [&in, &body] { return body.size() - in.device()->pos(); };
-    if (in.status() != QDataStream::Ok || value.sizeBytes < 0 || qint64(rows) * 4 > left())
+    if (in.status() != QDataStream::Ok || value.sizeBytes < 0 || value.version < -1
+        || qint64(rows) * 4 > left())
         return damaged();
     value.rows.reserve(qsizetype(rows));
     for (quint32 r = 0; r < rows; ++r) {

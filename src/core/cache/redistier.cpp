@@ -4,10 +4,15 @@
 
 #include <hiredis/hiredis.h>
 
+#include <QRandomGenerator>
+
 #include <csignal>
 #include <vector>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -21,13 +26,10 @@ struct ReplyDeleter
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
-} // namespace
-
-Result<std::unique_ptr<RedisTierConnection>> RedisTierConnection::open(const L2Settings &settings)
+/// A blocking hiredis connection to `address`, authenticated, on its database, answering PING.
+/// Errors name the step, host:port and field "l2".
+Result<redisContext *> connectTo(const L2Settings &settings, const RedisAddress &address)
 {
-    const Result<RedisAddress> address = parseRedisUrl(settings.url);
-    if (!address)
-        return address.error();
     // A write to a server that went away raises SIGPIPE: blocked on this (worker) thread, so
     // hiredis sees EPIPE instead.
     sigset_t set;
@@ -35,43 +37,120 @@ Result<std::unique_ptr<RedisTierConnection>> RedisTierConnection::open(const L2S
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
+    const QString where = address.host + u':' + QString::number(address.port);
+    const QByteArray host = address.host.toUtf8();
+    redisContext *context = redisConnectWithTimeout(
+        host.constData(), address.port, hiredisTimeout(settings.timeoutMs));
+    if (!context || context->err) {
+        const QString reason
+            = context ? QString::fromLocal8Bit(context->errstr) : u"out of memory"_s;
+        if (context)
+            redisFree(context);
+        return Error { u"cannot connect to Redis at "_s + where + u": "_s + reason, {}, 0, u"l2"_s,
+            settings.url };
+    }
+    redisSetTimeout(context, hiredisTimeout(settings.timeoutMs));
+    const auto check = [&](void *raw) -> Result<void> {
+        const Reply reply(static_cast<redisReply *>(raw));
+        QString problem;
+        if (!reply)
+            problem = u"lost the connection"_s;
+        else if (reply->type == REDIS_REPLY_ERROR)
+            problem = QString::fromUtf8(reply->str, qsizetype(reply->len));
+        if (problem.isEmpty())
+            return {};
+        return Error { u"Redis at "_s + where + u": "_s + problem, {}, 0, u"l2"_s, settings.url };
+    };
+    Result<void> ok;
+    if (!settings.password.isEmpty()) {
+        const QByteArray password = settings.password.toUtf8();
+        ok = check(
+            redisCommand(context, "AUTH %b", password.constData(), std::size_t(password.size())));
+    }
+    if (ok && address.database != 0)
+        ok = check(redisCommand(context, "SELECT %d", address.database));
+    if (ok)
+        ok = check(redisCommand(context, "PING"));
+    if (!ok) {
+        redisFree(context);
+        return ok.error();
+    }
+    return context;
+}
+
+// A write leaves a tombstone instead of deleting: "cstomb:" + the version it committed, for
+// tombstoneMs. A reader's fill (fillScript) that read the database before that write is refused,
+// so a fill can never put back a value older than the write (the cache-aside race of GET, miss,
+// read, [write, delete], SET). Fills of results without a version are refused while a tombstone
+// lives; a fill of version v replaces a tombstone of v or older.
+constexpr char tombstonePrefix[] = "cstomb:";
+constexpr qint64 tombstoneMs = 2000;
+constexpr char fillScript[] = R"lua(local cur = redis.call('GET', KEYS[1])
+if cur and string.sub(cur, 1, 7) == 'cstomb:' then
+  local v = tonumber(ARGV[2])
+  if v < 0 or v < tonumber(string.sub(cur, 8)) then return 0 end
+end
+if tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1)lua";
+
+QByteArray channelName(const L2Settings &settings)
+{
+    return settings.prefix.toUtf8() + "invalidate";
+}
+
+} // namespace
+
+QString invalidationName(L2Invalidation mode)
+{
+    switch (mode) {
+    case L2Invalidation::None:
+        return u"none"_s;
+    case L2Invalidation::PubSub:
+        return u"pubsub"_s;
+    case L2Invalidation::Tracking:
+        return u"tracking"_s;
+    }
+    return {};
+}
+
+Result<L2Invalidation> parseInvalidation(const QString &text)
+{
+    for (const L2Invalidation mode :
+        { L2Invalidation::None, L2Invalidation::PubSub, L2Invalidation::Tracking }) {
+        if (text.compare(invalidationName(mode), Qt::CaseInsensitive) == 0)
+            return mode;
+    }
+    return Error { u"unknown invalidation mode; use none, pubsub or tracking"_s, {}, 0,
+        u"invalidation"_s, text };
+}
+
+QByteArray newInvalidationOrigin()
+{
+    return QByteArray::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, '0');
+}
+
+Result<std::unique_ptr<RedisTierConnection>> RedisTierConnection::open(const L2Settings &settings)
+{
+    const Result<RedisAddress> address = parseRedisUrl(settings.url);
+    if (!address)
+        return address.error();
+    Result<redisContext *> context = connectTo(settings, *address);
+    if (!context)
+        return context.error();
     std::unique_ptr<RedisTierConnection> c(new RedisTierConnection);
+    c->m_context = *context;
     c->m_address = address->host + u':' + QString::number(address->port);
     c->m_prefix = settings.prefix.toUtf8();
     c->m_ttlMs = settings.ttlMs;
-    const QByteArray host = address->host.toUtf8();
-    c->m_context = redisConnectWithTimeout(
-        host.constData(), address->port, hiredisTimeout(settings.timeoutMs));
-    if (!c->m_context || c->m_context->err)
-        return Error { u"cannot connect to Redis at "_s + c->m_address + u": "_s
-                + (c->m_context ? QString::fromLocal8Bit(c->m_context->errstr)
-                                : u"out of memory"_s),
-            {}, 0, u"l2"_s, settings.url };
-    redisSetTimeout(c->m_context, hiredisTimeout(settings.timeoutMs));
-    const auto check = [&c, &settings](void *raw) -> Result<void> {
-        const Reply reply(static_cast<redisReply *>(raw));
-        if (!reply)
-            return c->failure(u"lost the connection"_s);
-        if (reply->type == REDIS_REPLY_ERROR)
-            return Error { u"Redis at "_s + c->m_address + u": "_s
-                    + QString::fromUtf8(reply->str, qsizetype(reply->len)),
-                {}, 0, u"l2"_s, settings.url };
-        return {};
-    };
-    if (!settings.password.isEmpty()) {
-        const QByteArray password = settings.password.toUtf8();
-        if (Result<void> ok = check(redisCommand(
-                c->m_context, "AUTH %b", password.constData(), std::size_t(password.size())));
-            !ok)
-            return ok.error();
+    c->m_publish = settings.invalidation == L2Invalidation::PubSub;
+    if (c->m_publish) {
+        c->m_channel = channelName(settings);
+        c->m_origin = settings.origin.isEmpty() ? QByteArrayLiteral("-") : settings.origin;
     }
-    if (address->database != 0) {
-        if (Result<void> ok = check(redisCommand(c->m_context, "SELECT %d", address->database));
-            !ok)
-            return ok.error();
-    }
-    if (Result<void> ok = check(redisCommand(c->m_context, "PING")); !ok)
-        return ok.error();
     return c;
 }
 
@@ -108,6 +187,8 @@ Result<std::optional<CachedResult>> RedisTierConnection::get(Key key, Error *cor
         return failure(u"GET: "_s + QString::fromUtf8(reply->str, qsizetype(reply->len)));
     if (reply->type != REDIS_REPLY_STRING)
         return failure(u"GET returned no string"_s);
+    if (QByteArrayView(reply->str, qsizetype(reply->len)).startsWith(tombstonePrefix))
+        return std::optional<CachedResult>(); // written moments ago: no value yet
     Result<CachedResult> value
         = decodeCachedResult(QByteArrayView(reply->str, qsizetype(reply->len)));
     if (!value) {
@@ -122,47 +203,243 @@ Result<std::optional<CachedResult>> RedisTierConnection::get(Key key, Error *cor
     return std::optional<CachedResult>(std::move(value).value());
 }
 
+Result<void> RedisTierConnection::loadFillScript()
+{
+    const Reply reply(
+        static_cast<redisReply *>(redisCommand(m_context, "SCRIPT LOAD %s", fillScript)));
+    if (!reply || m_context->err)
+        return failure(u"SCRIPT LOAD failed"_s);
+    if (reply->type != REDIS_REPLY_STRING)
+        return failure(u"SCRIPT LOAD: "_s
+            + (reply->type == REDIS_REPLY_ERROR
+                    ? QString::fromUtf8(reply->str, qsizetype(reply->len))
+                    : u"no script id"_s));
+    m_fillSha = QByteArray(reply->str, qsizetype(reply->len));
+    return {};
+}
+
 Result<void> RedisTierConnection::set(Key key, const CachedResult &value)
 {
     const QByteArray name = keyName(key);
     const QByteArray bytes = encodeCachedResult(value);
-    Reply reply;
-    if (m_ttlMs > 0)
-        reply.reset(static_cast<redisReply *>(
-            redisCommand(m_context, "SET %b %b PX %lld", name.constData(), std::size_t(name.size()),
-                bytes.constData(), std::size_t(bytes.size()), static_cast<long long>(m_ttlMs))));
-    else
-        reply.reset(static_cast<redisReply *>(redisCommand(m_context, "SET %b %b", name.constData(),
-            std::size_t(name.size()), bytes.constData(), std::size_t(bytes.size()))));
-    if (!reply || m_context->err)
-        return failure(u"SET failed"_s);
-    if (reply->type == REDIS_REPLY_ERROR) // e.g. OOM with maxmemory and noeviction
-        return failure(u"SET: "_s + QString::fromUtf8(reply->str, qsizetype(reply->len)));
-    return {};
+    const QByteArray version = QByteArray::number(value.version);
+    const QByteArray ttl = QByteArray::number(m_ttlMs);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (m_fillSha.isEmpty()) {
+            if (Result<void> loaded = loadFillScript(); !loaded)
+                return loaded;
+        }
+        const Reply reply(static_cast<redisReply *>(
+            redisCommand(m_context, "EVALSHA %b 1 %b %b %b %b", m_fillSha.constData(),
+                std::size_t(m_fillSha.size()), name.constData(), std::size_t(name.size()),
+                bytes.constData(), std::size_t(bytes.size()), version.constData(),
+                std::size_t(version.size()), ttl.constData(), std::size_t(ttl.size()))));
+        if (!reply || m_context->err)
+            return failure(u"SET failed"_s);
+        if (reply->type != REDIS_REPLY_ERROR)
+            return {};
+        const QString message = QString::fromUtf8(reply->str, qsizetype(reply->len));
+        if (!message.startsWith(u"NOSCRIPT"_s)) // e.g. OOM with maxmemory and noeviction
+            return failure(u"SET: "_s + message);
+        m_fillSha.clear(); // a restarted Redis forgot the script: load it again
+    }
+    return failure(u"SET: the fill script is not accepted"_s);
 }
 
-Result<void> RedisTierConnection::remove(const QList<Key> &keys)
+Result<void> RedisTierConnection::remove(const QList<Key> &keys, qint64 version)
 {
     if (keys.isEmpty())
         return {};
     std::vector<QByteArray> names;
-    names.reserve(std::size_t(keys.size()) + 1);
-    names.emplace_back("DEL");
+    names.reserve(std::size_t(keys.size()));
     for (const Key key : keys)
         names.push_back(keyName(key));
-    std::vector<const char *> argv;
-    std::vector<std::size_t> lengths;
-    for (const QByteArray &n : names) {
-        argv.push_back(n.constData());
-        lengths.push_back(std::size_t(n.size()));
+    const QByteArray tombstone = tombstonePrefix + QByteArray::number(std::max<qint64>(version, 0));
+    const QByteArray lifetime = QByteArray::number(tombstoneMs);
+    const auto append = [this](const std::vector<QByteArray> &words) {
+        std::vector<const char *> argv;
+        std::vector<std::size_t> lengths;
+        for (const QByteArray &w : words) {
+            argv.push_back(w.constData());
+            lengths.push_back(std::size_t(w.size()));
+        }
+        redisAppendCommandArgv(m_context, int(argv.size()), argv.data(), lengths.data());
+    };
+    for (const QByteArray &name : names)
+        append({ QByteArray("SET"), name, tombstone, QByteArray("PX"), lifetime });
+    if (m_publish) { // "origin key key ...": the other instances drop their copies
+        QByteArray message = m_origin;
+        for (const QByteArray &name : names)
+            message += ' ' + name;
+        append({ QByteArray("PUBLISH"), m_channel, message });
     }
-    const Reply reply(static_cast<redisReply *>(
-        redisCommandArgv(m_context, int(argv.size()), argv.data(), lengths.data())));
-    if (!reply || m_context->err)
-        return failure(u"DEL failed"_s);
-    if (reply->type == REDIS_REPLY_ERROR)
-        return failure(u"DEL: "_s + QString::fromUtf8(reply->str, qsizetype(reply->len)));
+    const std::size_t replies = names.size() + (m_publish ? 1 : 0);
+    for (std::size_t i = 0; i < replies; ++i) {
+        const char *command = i < names.size() ? "SET" : "PUBLISH";
+        void *raw = nullptr;
+        const bool read = redisGetReply(m_context, &raw) == REDIS_OK;
+        const Reply reply(static_cast<redisReply *>(raw));
+        if (!read || !reply || m_context->err)
+            return failure(QString::fromLatin1(command) + u" failed"_s);
+        if (reply->type == REDIS_REPLY_ERROR)
+            return failure(QString::fromLatin1(command) + u": "_s
+                + QString::fromUtf8(reply->str, qsizetype(reply->len)));
+    }
     return {};
+}
+
+InvalidationListener::InvalidationListener(L2Settings settings, Apply apply, Failed failed)
+    : m_settings(std::move(settings))
+    , m_apply(std::move(apply))
+    , m_failed(std::move(failed))
+{
+}
+
+InvalidationListener::~InvalidationListener()
+{
+    stop();
+    if (m_thread.joinable())
+        m_thread.join();
+    for (const int fd : m_wakePipe) {
+        if (fd >= 0)
+            ::close(fd);
+    }
+}
+
+void InvalidationListener::start()
+{
+    if (m_thread.joinable())
+        return;
+    if (pipe2(m_wakePipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        m_wakePipe[0] = m_wakePipe[1] = -1; // stop() then waits for the next poll timeout
+    m_thread = std::thread([this] { run(); });
+}
+
+void InvalidationListener::stop()
+{
+    if (m_stopping.exchange(true))
+        return;
+    if (m_wakePipe[1] >= 0) {
+        const char byte = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_wakePipe[1], &byte, 1);
+    }
+}
+
+void InvalidationListener::run()
+{
+    qint64 backoffMs = 0;
+    while (!m_stopping.load(std::memory_order_acquire)) {
+        if (!listen())
+            break;
+        m_subscribed.store(false, std::memory_order_release);
+        backoffMs = backoffMs ? std::min<qint64>(backoffMs * 2, 2000) : 100;
+        pollfd wake { m_wakePipe[0], POLLIN, 0 };
+        ::poll(&wake, m_wakePipe[0] >= 0 ? 1 : 0, int(backoffMs));
+    }
+}
+
+bool InvalidationListener::listen()
+{
+    bool reported = false;
+    const auto lost = [&](const QString &what) {
+        if (!reported && m_failed && !m_stopping.load(std::memory_order_acquire))
+            m_failed(Error { u"Redis invalidation listener ("_s
+                    + invalidationName(m_settings.invalidation) + u"): "_s + what,
+                {}, 0, u"invalidation"_s, m_settings.url });
+        reported = true;
+        return true;
+    };
+    const Result<RedisAddress> address = parseRedisUrl(m_settings.url);
+    if (!address)
+        return lost(address.error().message);
+    Result<redisContext *> opened = connectTo(m_settings, *address);
+    if (!opened)
+        return lost(opened.error().message);
+    const std::unique_ptr<redisContext, void (*)(redisContext *)> context(*opened, redisFree);
+    redisContext *c = context.get();
+    const auto command = [&](const char *format, auto... args) -> Reply {
+        Reply reply(static_cast<redisReply *>(redisCommand(c, format, args...)));
+        if (!reply || c->err || reply->type == REDIS_REPLY_ERROR) {
+            lost(reply && reply->type == REDIS_REPLY_ERROR
+                    ? QString::fromUtf8(reply->str, qsizetype(reply->len))
+                    : u"lost the connection"_s);
+            return nullptr;
+        }
+        return reply;
+    };
+    const QByteArray prefix = m_settings.prefix.toUtf8();
+    Reply subscribed;
+    if (m_settings.invalidation == L2Invalidation::Tracking) {
+        // RESP2 client-side caching: this connection tracks the prefix in broadcast mode and
+        // receives its own notifications, as messages of the __redis__:invalidate channel.
+        const Reply id = command("CLIENT ID");
+        if (!id || id->type != REDIS_REPLY_INTEGER)
+            return lost(u"CLIENT ID gave no id"_s);
+        if (!command("CLIENT TRACKING on REDIRECT %lld BCAST PREFIX %b", id->integer,
+                prefix.constData(), std::size_t(prefix.size())))
+            return true;
+        subscribed = command("SUBSCRIBE __redis__:invalidate");
+    } else {
+        const QByteArray channel = channelName(m_settings);
+        subscribed = command("SUBSCRIBE %b", channel.constData(), std::size_t(channel.size()));
+    }
+    if (!subscribed)
+        return true;
+    m_subscribed.store(true, std::memory_order_release);
+
+    const QByteArray origin = m_settings.origin;
+    const auto keyOf = [&prefix](const char *text, std::size_t length, Key &key) {
+        const QByteArrayView name(text, qsizetype(length));
+        if (!name.startsWith(prefix))
+            return false;
+        bool ok = false;
+        key = name.sliced(prefix.size()).toULongLong(&ok, 16);
+        return ok;
+    };
+    const auto deliver = [&](const redisReply *r) {
+        if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || !r->element[0]->str
+            || qstrcmp(r->element[0]->str, "message") != 0)
+            return;
+        const redisReply *payload = r->element[2];
+        Key key = 0;
+        if (payload->type == REDIS_REPLY_ARRAY) { // tracking: the key names
+            for (std::size_t i = 0; i < payload->elements; ++i) {
+                const redisReply *name = payload->element[i];
+                if (name->type == REDIS_REPLY_STRING && keyOf(name->str, name->len, key))
+                    m_apply(key);
+            }
+        } else if (payload->type == REDIS_REPLY_STRING) { // pubsub: "origin key key ..."
+            const QList<QByteArray> words
+                = QByteArray(payload->str, qsizetype(payload->len)).split(' ');
+            if (words.isEmpty() || (!origin.isEmpty() && words.front() == origin))
+                return; // this run's own write: its workers invalidated already
+            for (qsizetype i = 1; i < words.size(); ++i) {
+                if (keyOf(words[i].constData(), std::size_t(words[i].size()), key))
+                    m_apply(key);
+            }
+        }
+    };
+    for (;;) {
+        pollfd fds[2] = { { c->fd, POLLIN, 0 }, { m_wakePipe[0], POLLIN, 0 } };
+        const int ready = ::poll(fds, m_wakePipe[0] >= 0 ? 2 : 1, 200);
+        if (m_stopping.load(std::memory_order_acquire))
+            return false;
+        if (ready < 0 && errno != EINTR)
+            return lost(u"poll failed: "_s + qt_error_string(errno));
+        if (ready <= 0 || !(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (redisBufferRead(c) != REDIS_OK)
+            return lost(u"lost the connection: "_s + QString::fromLocal8Bit(c->errstr));
+        for (;;) {
+            void *raw = nullptr;
+            if (redisGetReplyFromReader(c, &raw) != REDIS_OK)
+                return lost(u"a reply did not parse: "_s + QString::fromLocal8Bit(c->errstr));
+            if (!raw)
+                break;
+            const Reply reply(static_cast<redisReply *>(raw));
+            deliver(reply.get());
+        }
+    }
 }
 
 } // namespace CacheScope

@@ -8,12 +8,26 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <thread>
 
 struct redisContext;
 
 namespace CacheScope {
+
+/// How instances sharing a second tier learn of each other's writes, to drop their L1 copies.
+/// None: they do not (a copy lives until its TTL or eviction). PubSub: a writer publishes the
+/// keys it deleted on the channel prefix + "invalidate"; every instance subscribes. Tracking:
+/// Redis's client-side caching (CLIENT TRACKING in broadcast mode over the key prefix, RESP2
+/// with a redirect): Redis itself reports every change of a key, fills and expiries included.
+enum class L2Invalidation { None, PubSub, Tracking };
+/// "none", "pubsub", "tracking".
+QString invalidationName(L2Invalidation mode);
+/// Parses those names; field "invalidation" in the error.
+Result<L2Invalidation> parseInvalidation(const QString &text);
 
 /// The shared second tier of the live engine (RunConfig::l2): a Redis behind the in-process
 /// ResultCache. An L1 miss asks Redis; an L2 miss queries the database and fills both.
@@ -25,6 +39,9 @@ struct L2Settings
     bool only = false; // no L1: every read asks Redis (for comparison)
     QString prefix = QStringLiteral("cachescope:"); // key names: prefix + 16 hex digits
     int timeoutMs = 1000; // connect and command timeout
+    L2Invalidation invalidation = L2Invalidation::None;
+    /// PubSub: who publishes (the engine sets a random one per run; a run skips its own).
+    QByteArray origin;
 
     bool isSet() const { return !url.isEmpty(); }
     friend bool operator==(const L2Settings &, const L2Settings &) = default;
@@ -61,21 +78,68 @@ public:
     /// The value under `key`, or nothing. A value that does not decode counts as absent and is
     /// reported through `corrupt` (the caller counts an L2 error); the connection stays usable.
     Result<std::optional<CachedResult>> get(Key key, Error *corrupt = nullptr);
-    /// Stores `value` under `key` (PX ttl when set).
+    /// Stores `value` under `key` (PX ttl when set) unless a write of a newer version than
+    /// value.version left a tombstone there meanwhile (a server-side script: check and set in
+    /// one step), so a fill never puts back what a write replaced.
     Result<void> set(Key key, const CachedResult &value);
-    /// Deletes the keys (a write's invalidation), one round trip.
-    Result<void> remove(const QList<Key> &keys);
+    /// A write's invalidation: replaces the keys' values by short-lived tombstones carrying
+    /// the `version` it committed (0: unknown), one round trip; in PubSub mode the keys are
+    /// published to the other instances in the same round trip.
+    Result<void> remove(const QList<Key> &keys, qint64 version = 0);
     /// The Redis key name of `key`.
     QByteArray keyName(Key key) const;
 
 private:
     RedisTierConnection() = default;
     Error failure(const QString &what) const;
+    Result<void> loadFillScript();
 
     redisContext *m_context = nullptr;
     QString m_address; // host:port
     QByteArray m_prefix;
     qint64 m_ttlMs = 0;
+    bool m_publish = false;
+    QByteArray m_channel; // PubSub: where remove() publishes
+    QByteArray m_origin;
+    QByteArray m_fillSha; // the fill script's id (SCRIPT LOAD), loaded on first use
 };
+
+/// An instance's ear for the other instances' writes (L2Invalidation PubSub or Tracking): a
+/// thread of its own with one Redis connection, subscribed, handing every key it hears of to
+/// `apply` (the run invalidates its L1 copy). A lost connection is reported once per outage
+/// through `failed` and reopened with backoff (100 ms doubling to 2 s); meanwhile messages are
+/// lost, which the stale-read measurement then shows.
+class InvalidationListener
+{
+public:
+    using Apply = std::function<void(Key)>;
+    using Failed = std::function<void(const Error &)>;
+    InvalidationListener(L2Settings settings, Apply apply, Failed failed);
+    /// Stops and joins the thread (at once: it waits on a pipe beside the socket).
+    ~InvalidationListener();
+    InvalidationListener(const InvalidationListener &) = delete;
+    InvalidationListener &operator=(const InvalidationListener &) = delete;
+
+    void start();
+    /// Asks the thread to leave; the destructor joins it.
+    void stop();
+    /// True once subscribed (tests wait for it before writing).
+    bool isSubscribed() const { return m_subscribed.load(std::memory_order_acquire); }
+
+private:
+    void run();
+    bool listen(); // one connection's life; false when stopping
+
+    const L2Settings m_settings;
+    const Apply m_apply;
+    const Failed m_failed;
+    std::thread m_thread;
+    std::atomic<bool> m_stopping { false };
+    std::atomic<bool> m_subscribed { false };
+    int m_wakePipe[2] = { -1, -1 };
+};
+
+/// A fresh random id for L2Settings::origin.
+QByteArray newInvalidationOrigin();
 
 } // namespace CacheScope

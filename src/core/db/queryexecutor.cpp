@@ -207,6 +207,8 @@ Result<QueryResult> executeLibpq(QSqlDatabase &db, Detail::ConnectionState &stat
     }
     result.columns = statement.columns;
     readLibpqResult(answer.get(), status, result);
+    if (sqlTemplate.isWrite() && status == PGRES_TUPLES_OK) // UPDATE ... RETURNING
+        result.rowsAffected = result.rows.size();
     return result;
 }
 
@@ -240,6 +242,8 @@ Result<QueryResult> execute(QSqlDatabase &db, const SqlTemplate &sqlTemplate, qi
         result.columns = statement.columns;
     }
     readQtResult(query, result);
+    if (sqlTemplate.isWrite() && !result.columns.isEmpty()) // UPDATE ... RETURNING: a row each
+        result.rowsAffected = result.rows.size();
     return result;
 }
 

@@ -31,8 +31,11 @@ const auto aggregateSql = u"SELECT p.category, COUNT(*) AS orders, SUM(o.quantit
 // The discount follows the version (discount = (version % 4) * 5 / 100.0, as the demo data
 // starts), so every write changes it. Both databases evaluate the right-hand sides on the old
 // row; "* 5 / 100.0" rounds to the same double in SQLite, PostgreSQL and C++ ("* 0.05" does not).
-const auto writeSql = u"UPDATE customers SET version = version + 1, "
-                      u"discount = ((version + 1) % 4) * 5 / 100.0 WHERE id = ?"_s;
+// RETURNING the new version (SQLite 3.35+, PostgreSQL): the version board learns what a cached
+// copy must match (stale-read measurement).
+const auto writeSql
+    = u"UPDATE customers SET version = version + 1, "
+      u"discount = ((version + 1) % 4) * 5 / 100.0 WHERE id = ? RETURNING version"_s;
 
 Error sqlError(const QString &sql, const QString &message)
 {

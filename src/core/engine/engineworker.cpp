@@ -343,26 +343,35 @@ private:
             if (observing)
                 connection = threadConnectionName();
             if (written) {
-                ShadowProducer *shadow = shadowProducer();
-                // Only after the commit: a read that starts after this returns sees the new row.
-                for (const Key key : m_run.write.affectedKeys(parameter)) {
-                    m_run.cache->invalidate(key);
-                    if (shadow)
-                        shadow->invalidate(key);
+                qint64 version = 0; // what the write committed (RETURNING version); 0: unknown
+                if (!written->rows.isEmpty()) {
+                    bool isNumber = false;
+                    version
+                        = std::max<qint64>(0, written->rows.front().value(0).toLongLong(&isNumber));
+                    if (isNumber && m_run.board)
+                        m_run.board->written(parameter, version, steadyNowNs());
                 }
                 // What a custom read depends on is unknown; its result for the same key is the
                 // one a write of that customer most likely changes.
-                if (m_run.custom) {
-                    m_run.cache->invalidate(m_run.custom->cacheKey(parameter));
-                    if (shadow)
-                        shadow->invalidate(m_run.custom->cacheKey(parameter));
+                QList<Key> keys = m_run.write.affectedKeys(parameter);
+                if (m_run.custom)
+                    keys.append(m_run.custom->cacheKey(parameter));
+                const auto invalidateL1 = [&] {
+                    for (const Key key : keys)
+                        m_run.cache->invalidate(key);
+                };
+                // Only after the commit: a read that starts after this returns sees the new row.
+                invalidateL1();
+                if (ShadowProducer *shadow = shadowProducer()) {
+                    for (const Key key : keys)
+                        shadow->invalidate(key);
                 }
                 if (RedisTierConnection *l2 = l2Connection()) {
-                    QList<Key> keys = m_run.write.affectedKeys(parameter);
-                    if (m_run.custom)
-                        keys.append(m_run.custom->cacheKey(parameter));
-                    if (Result<void> removed = l2->remove(keys); !removed)
+                    if (Result<void> removed = l2->remove(keys, version); !removed)
                         l2Failed(removed.error());
+                    // Again: an L1 miss meanwhile may have found the old value in Redis, before
+                    // its tombstone, and brought it back.
+                    invalidateL1();
                 }
             }
             const qint64 doneNs = done(stamps);
@@ -419,6 +428,7 @@ private:
             CachedResult value;
             value.rows = std::move(loaded->rows);
             value.sizeBytes = loaded->approximateBytes;
+            value.version = CachedResult::rowVersion(loaded->columns, value.rows);
             if (l2) {
                 if (Result<void> stored = l2->set(key, value); !stored)
                     l2Failed(stored.error());
@@ -452,6 +462,8 @@ private:
                     failed(answer.result.error());
                 }
             }
+            if (ok && (answer.outcome == LoadOutcome::Hit || fromL2))
+                judgeStaleness(parameter, answer.result->version);
             if (ok) {
                 if (ShadowProducer *shadow = shadowProducer())
                     shadow->offer(
@@ -471,6 +483,19 @@ private:
             m_run.observer(seen);
         }
         return !late && !ok;
+    }
+
+    /// A read a cache tier served (L1 or L2) of `row`'s value read at `version`: stale when a
+    /// write committed a newer version (the version board); counted with its age.
+    void judgeStaleness(qint64 row, qint64 version)
+    {
+        const VersionBoard *board = m_run.board.get();
+        if (!board || version < 0 || board->current(row) <= version)
+            return;
+        if (const std::optional<qint64> age = board->staleness(row, version, steadyNowNs())) {
+            m_slot.counters.addOwned(Counter::StaleReads);
+            m_slot.staleness.recordOwned(*age);
+        }
     }
 
     /// This worker's handle into the run's shadow policies, or null while the run has none.

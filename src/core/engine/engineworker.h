@@ -3,7 +3,9 @@
 // Private to src/core/engine: the state one live run shares between QueryEngine (on its owner's
 // thread) and the run's workers (on the engine's pool threads), and the worker loop itself.
 
+#include "core/cache/redistier.h"
 #include "core/cache/resultcache.h"
+#include "core/cache/versionboard.h"
 #include "core/db/connectionsettings.h"
 #include "core/db/sqltemplate.h"
 #include "core/engine/queryengine.h"
@@ -66,6 +68,7 @@ struct alignas(cacheLineBytes) WorkerSlot
     LatencyHistogram missLatency;
     LatencyHistogram writeLatency;
     LatencyHistogram l2Latency; // reads the second tier answered
+    LatencyHistogram staleness; // stale reads' ages
     /// A task runs for this index. Set by the owner when it starts one; a worker leaving because
     /// the thread count went down clears it, then takes it back if the count went up meanwhile.
     std::atomic<bool> claimed { false };
@@ -103,6 +106,15 @@ public:
     const std::shared_ptr<QueryLogFeed> feed;
     /// A timed replay's time zero (steady ns): the launch, moved later by every pause.
     std::atomic<qint64> logOriginNs { 0 };
+
+    /// Row versions the run's writes committed, for stale-read measurement (set by the engine
+    /// before the workers start; null when not measured: a query-log replay).
+    std::shared_ptr<VersionBoard> board;
+    /// Counts of the invalidation listener's thread (keys it invalidated, its L2 errors).
+    Counters listenerCounters;
+    /// PubSub or Tracking invalidation: hears the other instances' writes (declared after what
+    /// it uses: destroyed, and joined, first).
+    std::unique_ptr<InvalidationListener> listener;
 
     /// Posted to the owner: the last worker has left a stopping run; the first error of a streak.
     std::function<void()> allWorkersLeft;

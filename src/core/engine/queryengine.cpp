@@ -159,7 +159,10 @@ Result<void> QueryEngine::start(const RunConfig &config)
     m_cache = std::move(cache).value();
     m_config = config;
     const quint64 id = nextRunId.fetch_add(1, std::memory_order_relaxed);
-    auto run = std::make_shared<Run>(id, config, m_cache.get(), m_observer, m_workloadVersion);
+    RunConfig runConfig = config;
+    if (runConfig.l2.invalidation == L2Invalidation::PubSub)
+        runConfig.l2.origin = newInvalidationOrigin(); // its own messages are skipped
+    auto run = std::make_shared<Run>(id, runConfig, m_cache.get(), m_observer, m_workloadVersion);
     // Workers post to this object; the destructor waits for them, so `this` outlives every post,
     // and events still queued when it dies are dropped with it.
     run->allWorkersLeft = [this, id] {
@@ -175,6 +178,33 @@ Result<void> QueryEngine::start(const RunConfig &config)
             },
             Qt::QueuedConnection);
     };
+    if (!config.queryLog.isSet()) { // drawn keys: the parameter is the row
+        const qint64 rows
+            = qint64(std::min<quint64>(config.workload.keys, VersionBoard::maxRows)) + 1;
+        if (config.staleBoard.isEmpty()) {
+            run->board = VersionBoard::inMemory(rows);
+        } else {
+            Result<std::shared_ptr<VersionBoard>> board
+                = VersionBoard::open(config.staleBoard, rows);
+            if (!board)
+                return board.error();
+            run->board = std::move(board).value();
+        }
+    }
+    if (config.l2.isSet() && config.l2.invalidation != L2Invalidation::None) {
+        Detail::EngineRun *raw = run.get(); // the listener dies (joined) with the run
+        run->listener = std::make_unique<InvalidationListener>(
+            runConfig.l2,
+            [raw](Key key) {
+                raw->cache->invalidate(key);
+                raw->listenerCounters.add(Counter::InvalidationsReceived);
+            },
+            [raw](const Error &error) {
+                raw->listenerCounters.add(Counter::L2Errors);
+                raw->reportError(error);
+            });
+        run->listener->start();
+    }
     m_run = run;
     if (config.shadows) {
         if (Result<void> shadows = startShadows(); !shadows) {
@@ -297,6 +327,8 @@ void QueryEngine::stop()
     const EngineState was = m_state;
     m_run->stoppedNs = Detail::steadyNowNs();
     m_run->requestStop();
+    if (m_run->listener)
+        m_run->listener->stop();
     if (m_run->feed)
         m_run->feed->stop(); // a reader waiting for room in a lane gives up
     setState(EngineState::Stopping);
@@ -558,8 +590,11 @@ MetricsReading QueryEngine::reading() const
             reading.missLatency.merge(slot->missLatency);
             reading.writeLatency.merge(slot->writeLatency);
             reading.l2Latency.merge(slot->l2Latency);
+            reading.staleness.merge(slot->staleness);
             reading.inFlight += slot->inFlight.load(std::memory_order_relaxed);
         }
+        reading.counters += m_run->listenerCounters.values();
+        reading.staleMeasured = m_run->board != nullptr;
     }
     if (m_cache) {
         const ResultCacheStats stats = m_cache->stats();

@@ -212,7 +212,13 @@ Result<void> RunConfig::validate() const
         if (l2.ttlMs < 0)
             return fieldError(u"l2-ttl-ms"_s, QString::number(l2.ttlMs),
                 u"must be 0 (no expiry) or a positive number of milliseconds"_s);
+    } else if (l2.invalidation != L2Invalidation::None) {
+        return fieldError(u"invalidation"_s, invalidationName(l2.invalidation),
+            u"needs a Redis second tier (--l2 redis://HOST:PORT): instances learn of each "
+            "other's writes through it"_s);
     }
+    if (!staleBoard.isEmpty() && queryLog.isSet())
+        return fieldError(u"stale-board"_s, staleBoard, u"does not apply to a query-log replay"_s);
     if (loadModel == LoadModel::OpenLoop) {
         if (Result<void> valid = validateTargetRate(targetRate); !valid)
             return valid;

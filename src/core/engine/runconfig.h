@@ -60,6 +60,10 @@ struct RunConfig
     QueryLogReplay queryLog;
     /// Set: Redis as the shared second tier behind the result cache (thread I/O model).
     L2Settings l2;
+    /// A version board file shared with other instances (VersionBoard::open; a fleet passes
+    /// one to each of its runs), so their writes make this run's cached copies count as stale.
+    /// Empty: a board of this run's own.
+    QString staleBoard;
 
     /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
     /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.

@@ -39,6 +39,8 @@ CounterValues &CounterValues::operator+=(const CounterValues &other)
     l2Hits += other.l2Hits;
     l2Errors += other.l2Errors;
     dbQueries += other.dbQueries;
+    staleReads += other.staleReads;
+    invalidationsReceived += other.invalidationsReceived;
     return *this;
 }
 
@@ -57,6 +59,8 @@ CounterValues operator-(const CounterValues &later, const CounterValues &earlier
     d.l2Hits = minus(later.l2Hits, earlier.l2Hits);
     d.l2Errors = minus(later.l2Errors, earlier.l2Errors);
     d.dbQueries = minus(later.dbQueries, earlier.dbQueries);
+    d.staleReads = minus(later.staleReads, earlier.staleReads);
+    d.invalidationsReceived = minus(later.invalidationsReceived, earlier.invalidationsReceived);
     return d;
 }
 
@@ -76,6 +80,8 @@ CounterValues Counters::values() const
     v.l2Hits = value(Counter::L2Hits);
     v.l2Errors = value(Counter::L2Errors);
     v.dbQueries = value(Counter::DbQueries);
+    v.staleReads = value(Counter::StaleReads);
+    v.invalidationsReceived = value(Counter::InvalidationsReceived);
     return v;
 }
 

@@ -32,8 +32,10 @@ enum class Counter {
     L2Hits, // reads the Redis second tier answered (also counted in Hits)
     L2Errors, // failed second-tier commands (and connects), values that did not decode
     DbQueries, // reads that reached the database (with a second tier: its misses)
+    StaleReads, // hits (either tier) whose row version is older than the latest write's
+    InvalidationsReceived, // keys other instances' writes invalidated here (through Redis)
 };
-inline constexpr int counterCount = int(Counter::DbQueries) + 1;
+inline constexpr int counterCount = int(Counter::InvalidationsReceived) + 1;
 
 /// A plain reading of counters at one moment. Two cumulative readings subtract to an interval.
 struct CounterValues
@@ -49,6 +51,8 @@ struct CounterValues
     quint64 l2Hits = 0;
     quint64 l2Errors = 0;
     quint64 dbQueries = 0;
+    quint64 staleReads = 0;
+    quint64 invalidationsReceived = 0;
 
     quint64 evictionCount(EvictionReason reason) const { return evictions[int(reason)]; }
     quint64 evictionsTotal() const { return evictions[0] + evictions[1] + evictions[2]; }

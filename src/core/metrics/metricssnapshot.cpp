@@ -72,6 +72,9 @@ MetricsSnapshot makeSnapshot(const MetricsReading &previous, const MetricsReadin
     s.totalWriteLatency = LatencySummary::of(current.writeLatency);
     s.l2Latency = intervalSummary(current.l2Latency, previous.l2Latency);
     s.totalL2Latency = LatencySummary::of(current.l2Latency);
+    s.staleness = intervalSummary(current.staleness, previous.staleness);
+    s.totalStaleness = LatencySummary::of(current.staleness);
+    s.staleMeasured = current.staleMeasured;
     return s;
 }
 

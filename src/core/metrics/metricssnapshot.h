@@ -35,6 +35,9 @@ struct MetricsReading
     LatencyHistogram missLatency;
     LatencyHistogram writeLatency;
     LatencyHistogram l2Latency; // reads the second tier answered
+    /// Stale reads' ages (how long the value had been superseded when served), when measured.
+    LatencyHistogram staleness;
+    bool staleMeasured = false; // the run judges hits against a version board
     qint64 entries = 0;
     qint64 bytes = 0;
     qint64 capacity = 0;
@@ -73,6 +76,10 @@ struct MetricsSnapshot
     LatencySummary totalWriteLatency;
     LatencySummary l2Latency; // reads the Redis second tier answered, within the interval
     LatencySummary totalL2Latency;
+    /// Stale reads' ages (see MetricsReading::staleness); staleMeasured: the run measures them.
+    LatencySummary staleness;
+    LatencySummary totalStaleness;
+    bool staleMeasured = false;
 
     /// The database's own cache beside the result cache (RunSession fills it on PostgreSQL:
     /// shared buffers' blks_hit / (blks_hit + blks_read) of the connected database over the

@@ -24,6 +24,8 @@ RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s)
     line.databaseBuffer = s.databaseBufferHitRatio;
     line.inFlight = s.inFlight;
     line.l2Latency = s.l2Latency;
+    line.stale = s.staleMeasured;
+    line.staleness = s.staleness;
     return line;
 }
 
@@ -32,6 +34,8 @@ RunLine summaryLine(const MetricsSnapshot &whole)
     RunLine line = lineOf(whole.elapsedMs, whole, whole.total, true, whole.totalHitLatency,
         whole.totalMissLatency, double(whole.elapsedMs));
     line.l2Latency = whole.totalL2Latency;
+    line.stale = whole.staleMeasured;
+    line.staleness = whole.totalStaleness;
     return line;
 }
 
@@ -75,6 +79,16 @@ QJsonObject runLineJson(const RunLine &l, bool databaseBuffer)
         QJsonObject latency = o[u"latency_us"_s].toObject();
         latency[u"l2"_s] = latencyJson(l.l2Latency);
         o[u"latency_us"_s] = latency;
+        o[u"invalidations_received"_s] = qint64(l.counts.invalidationsReceived);
+    }
+    if (l.stale) {
+        const quint64 reads = l.counts.hits + l.counts.misses;
+        o[u"stale_reads"_s] = qint64(l.counts.staleReads);
+        o[u"stale_share"_s]
+            = reads ? QJsonValue(double(l.counts.staleReads) / double(reads)) : QJsonValue();
+        auto ms = [](qint64 ns) { return double(ns) / 1e6; };
+        o[u"staleness_ms"_s] = QJsonObject { { u"p50"_s, ms(l.staleness.p50Ns) },
+            { u"p99"_s, ms(l.staleness.p99Ns) }, { u"max"_s, ms(l.staleness.maxNs) } };
     }
     if (!l.io.isEmpty())
         o[u"io"_s] = l.io;

@@ -33,6 +33,10 @@ struct RunLine
     /// and latency_us.l2 (hits stays the sum of both tiers').
     bool l2 = false;
     LatencySummary l2Latency = {};
+    /// Stale reads measured (a version board): stale_reads, stale_share and staleness_ms
+    /// {p50, p99, max} (how long a served value had been superseded).
+    bool stale = false;
+    LatencySummary staleness = {};
 };
 
 /// An interval of a run at `tMs` on its timeline: the interval's counts and latencies, rates

@@ -24,6 +24,7 @@ private slots:
     void damagedValuesAreErrors();
     void connectionAgainstRedis();
     void passwordAndUnreachable();
+    void fillsNeverPutBackWhatAWriteReplaced();
 };
 
 void tst_RedisTier::urls_data()
@@ -185,6 +186,44 @@ void tst_RedisTier::passwordAndUnreachable()
     const auto ok = RedisTierConnection::open(s);
     QVERIFY2(ok, qPrintable(ok ? QString() : ok.error().toString()));
     QVERIFY((*ok)->set(1, CachedResult::fromRows({ { 1 } })));
+}
+
+/// The cache-aside race (a reader's GET misses, it reads the database, a write commits and
+/// invalidates, the reader's SET lands): the write's tombstone refuses the older fill.
+void tst_RedisTier::fillsNeverPutBackWhatAWriteReplaced()
+{
+    ServerProcess redis;
+    if (!redis.start(ServerProcess::Kind::Redis))
+        QSKIP(qPrintable(redis.error()));
+    L2Settings s;
+    s.url = u"redis://127.0.0.1:%1"_s.arg(redis.port());
+    s.prefix = u"race:"_s;
+    Result<std::unique_ptr<RedisTierConnection>> opened = RedisTierConnection::open(s);
+    QVERIFY(opened);
+    RedisTierConnection &c = **opened;
+    CachedResult old = CachedResult::fromRows({ { 1, u"v4"_s, 4 } });
+    old.version = 4;
+    CachedResult fresh = CachedResult::fromRows({ { 1, u"v5"_s, 5 } });
+    fresh.version = 5;
+    QVERIFY(c.set(1, old));
+    QVERIFY(c.remove({ 1 }, 5)); // the write of version 5
+    QVERIFY(c.set(1, old)); // the slow reader's fill: accepted as a command, not stored
+    QVERIFY(c.get(1).value() == std::nullopt);
+    QVERIFY(c.set(1, fresh)); // a fill that saw the write replaces the tombstone
+    QCOMPARE(c.get(1).value()->version, 5);
+    QCOMPARE(c.get(1).value()->rows, fresh.rows);
+    // A result without a version (range, aggregate) waits until the tombstone is gone.
+    CachedResult unversioned = CachedResult::fromRows({ { 7 } });
+    QVERIFY(c.remove({ 2 }, 5));
+    QVERIFY(c.set(2, unversioned));
+    QVERIFY(c.get(2).value() == std::nullopt);
+    // A restarted Redis forgot the fill script: it is loaded again, the fill goes through.
+    redisContext *raw = redisConnect("127.0.0.1", redis.port());
+    QVERIFY(raw && !raw->err);
+    freeReplyObject(redisCommand(raw, "SCRIPT FLUSH"));
+    redisFree(raw);
+    QVERIFY(c.set(3, fresh));
+    QCOMPARE(c.get(3).value()->version, 5);
 }
 
 QTEST_GUILESS_MAIN(tst_RedisTier)
