@@ -513,19 +513,25 @@ private:
     /// to the database meanwhile).
     RedisTierConnection *l2Connection()
     {
-        if (!m_run.l2.isSet())
+        const L2Settings &want = m_settings->l2;
+        if (m_l2 && !(m_l2Settings == want)) { // changed live: another server, TTL or mode
+            m_l2.reset();
+            m_l2RetryNs = 0;
+            m_l2BackoffNs = 0;
+        }
+        if (!want.isSet())
             return nullptr;
         if (!m_l2) {
             const qint64 now = steadyNowNs();
             if (now < m_l2RetryNs)
                 return nullptr;
-            Result<std::unique_ptr<RedisTierConnection>> opened
-                = RedisTierConnection::open(m_run.l2);
+            Result<std::unique_ptr<RedisTierConnection>> opened = RedisTierConnection::open(want);
             if (!opened) {
                 l2Failed(opened.error());
                 return nullptr;
             }
             m_l2 = std::move(opened).value();
+            m_l2Settings = want;
             m_l2BackoffNs = 0;
         }
         return m_l2.get();
@@ -593,6 +599,7 @@ private:
     qint64 m_doneTicks = 0;
     ShadowProducer *m_shadow = nullptr; // the run's set never changes once made
     std::unique_ptr<RedisTierConnection> m_l2; // this worker's second-tier connection
+    L2Settings m_l2Settings; // what m_l2 was opened with
     qint64 m_l2RetryNs = 0; // after a failure: no new connection before this
     qint64 m_l2BackoffNs = 0;
 };
@@ -637,6 +644,7 @@ WorkerSettings WorkerSettings::from(const RunConfig &config, quint64 workloadVer
     s.threads = config.threads;
     s.ioThreads = config.ioThreads;
     s.inFlight = config.inFlight;
+    s.l2 = config.l2;
     return s;
 }
 
@@ -647,12 +655,14 @@ EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCac
     , cache(runCache)
     , observer(std::move(runObserver))
     , custom(customTemplate(config.customSql))
-    , l2(config.l2)
     , feed(config.queryLog.isSet() ? std::make_shared<QueryLogFeed>(config.queryLog, config.threads)
                                    : nullptr)
     , m_settings(
           std::make_shared<const WorkerSettings>(WorkerSettings::from(config, workloadVersion)))
 {
+    auto first = std::make_shared<WorkerSettings>(*m_settings);
+    first->l2.origin = l2Origin;
+    m_settings = std::move(first);
 }
 
 EngineRun::~EngineRun() = default;
@@ -660,8 +670,10 @@ EngineRun::~EngineRun() = default;
 void EngineRun::publish(const WorkerSettings &settings)
 {
     {
+        auto next = std::make_shared<WorkerSettings>(settings);
+        next->l2.origin = l2Origin;
         std::lock_guard lock(m_settingsMutex);
-        m_settings = std::make_shared<const WorkerSettings>(settings);
+        m_settings = std::move(next);
     }
     m_settingsVersion.fetch_add(1, std::memory_order_acq_rel);
     wakeAll(); // sleepers recompute their schedule

@@ -55,6 +55,7 @@ struct WorkerSettings
     int threads = 1;
     int ioThreads = 1; // pipeline I/O model: event loops
     int inFlight = 64; // pipeline I/O model: logical clients over all loops
+    L2Settings l2; // the second tier now (with the run's origin); workers reconnect on change
 
     static WorkerSettings from(const RunConfig &config, quint64 workloadVersion);
 };
@@ -98,7 +99,9 @@ public:
     const SqlTemplate aggregate = SqlTemplate::aggregate();
     const SqlTemplate write = SqlTemplate::write();
     const std::optional<SqlTemplate> custom; // replaces the mix when set
-    const L2Settings l2; // the Redis second tier, when set
+    /// The run's id in published invalidations (PubSub skips its own), for every L2 setting
+    /// it gets.
+    const QByteArray l2Origin = newInvalidationOrigin();
     /// The run's shadow policies, owned by the engine and alive until every worker has left;
     /// null until shadows are first turned on in this run, then never replaced.
     std::atomic<ShadowSet *> shadows { nullptr };

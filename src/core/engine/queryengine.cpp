@@ -159,10 +159,7 @@ Result<void> QueryEngine::start(const RunConfig &config)
     m_cache = std::move(cache).value();
     m_config = config;
     const quint64 id = nextRunId.fetch_add(1, std::memory_order_relaxed);
-    RunConfig runConfig = config;
-    if (runConfig.l2.invalidation == L2Invalidation::PubSub)
-        runConfig.l2.origin = newInvalidationOrigin(); // its own messages are skipped
-    auto run = std::make_shared<Run>(id, runConfig, m_cache.get(), m_observer, m_workloadVersion);
+    auto run = std::make_shared<Run>(id, config, m_cache.get(), m_observer, m_workloadVersion);
     // Workers post to this object; the destructor waits for them, so `this` outlives every post,
     // and events still queued when it dies are dropped with it.
     run->allWorkersLeft = [this, id] {
@@ -191,20 +188,7 @@ Result<void> QueryEngine::start(const RunConfig &config)
             run->board = std::move(board).value();
         }
     }
-    if (config.l2.isSet() && config.l2.invalidation != L2Invalidation::None) {
-        Detail::EngineRun *raw = run.get(); // the listener dies (joined) with the run
-        run->listener = std::make_unique<InvalidationListener>(
-            runConfig.l2,
-            [raw](Key key) {
-                raw->cache->invalidate(key);
-                raw->listenerCounters.add(Counter::InvalidationsReceived);
-            },
-            [raw](const Error &error) {
-                raw->listenerCounters.add(Counter::L2Errors);
-                raw->reportError(error);
-            });
-        run->listener->start();
-    }
+    startListener(*run);
     m_run = run;
     if (config.shadows) {
         if (Result<void> shadows = startShadows(); !shadows) {
@@ -466,6 +450,49 @@ Result<void> QueryEngine::setWriteRatio(double ratio)
     publishSettings();
     emit configChanged(u"write ratio %1 → %2"_s.arg(engineNumber(was), engineNumber(ratio)));
     return {};
+}
+
+Result<void> QueryEngine::setL2(const L2Settings &l2)
+{
+    if (Result<void> refused = refusedDuringLogReplay(u"l2"_s); !refused)
+        return refused;
+    L2Settings next = l2;
+    next.origin.clear(); // the run's own, added when published
+    RunConfig candidate = m_config;
+    candidate.l2 = next;
+    if (next.only)
+        candidate.cache.policy = u"none"_s;
+    if (Result<void> valid = candidate.validate(); !valid)
+        return valid;
+    if (next == m_config.l2)
+        return {};
+    const L2Settings was = m_config.l2;
+    m_config.l2 = next;
+    publishSettings();
+    if (hasLiveRun())
+        startListener(*m_run);
+    emit configChanged(u"second tier %1 → %2"_s.arg(describeL2(was), describeL2(next)));
+    return {};
+}
+
+void QueryEngine::startListener(Run &run)
+{
+    run.listener.reset(); // joins the old one: it leaves at once
+    const L2Settings l2 = run.settings()->l2;
+    if (!l2.isSet() || l2.invalidation == L2Invalidation::None)
+        return;
+    Detail::EngineRun *raw = &run; // the listener dies (joined) with the run
+    run.listener = std::make_unique<InvalidationListener>(
+        l2,
+        [raw](Key key) {
+            raw->cache->invalidate(key);
+            raw->listenerCounters.add(Counter::InvalidationsReceived);
+        },
+        [raw](const Error &error) {
+            raw->listenerCounters.add(Counter::L2Errors);
+            raw->reportError(error);
+        });
+    run.listener->start();
 }
 
 Result<void> QueryEngine::setCachePolicy(const QString &policy)

@@ -103,6 +103,9 @@ public:
     Result<void> setWorkload(const WorkloadSpec &workload);
     Result<void> setQueryMix(const QueryMix &mix);
     Result<void> setWriteRatio(double ratio);
+    /// The Redis second tier: off (an empty url), another server, TTL, invalidation mode. The
+    /// workers reconnect to the new one between requests; the invalidation listener restarts.
+    Result<void> setL2(const L2Settings &l2);
     Result<void> setCachePolicy(const QString &policy);
     Result<void> setCacheCapacity(qint64 capacity, SizeUnit unit);
     Result<void> setTtlMs(qint64 ttlMs);
@@ -156,6 +159,8 @@ private:
     bool hasLiveRun() const;
     /// Makes and starts the run's shadow set (on first use) and hands it to the workers.
     Result<void> startShadows();
+    /// (Re)starts the run's invalidation listener for its current second tier, if it has one.
+    void startListener(Run &run);
     /// The run is over: the consumer takes what is left and publishes its last snapshot.
     void finishShadows();
 

@@ -246,4 +246,17 @@ Result<void> RunConfig::validate() const
     return validateLiveWorkload(workload);
 }
 
+QString describeL2(const L2Settings &l2)
+{
+    if (!l2.isSet())
+        return u"off"_s;
+    QStringList details;
+    if (l2.only)
+        details << u"no L1"_s;
+    if (l2.ttlMs > 0)
+        details << u"TTL %1 ms"_s.arg(l2.ttlMs);
+    details << u"invalidation "_s + invalidationName(l2.invalidation);
+    return l2.url + u" ("_s + details.join(u", "_s) + u')';
+}
+
 } // namespace CacheScope

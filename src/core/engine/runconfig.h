@@ -106,6 +106,8 @@ Result<void> validateLiveWorkload(const WorkloadSpec &workload);
 QString describeQueryMix(const QueryMix &mix);
 QString describeWorkload(const WorkloadSpec &workload);
 QString describeCapacity(qint64 capacity, SizeUnit unit);
+/// "off", "redis://h:6379 (TTL 5000 ms, invalidation pubsub)".
+QString describeL2(const L2Settings &l2);
 
 } // namespace CacheScope
 

@@ -239,6 +239,15 @@ QJsonObject runConfigToJson(const RunConfig &config)
             } },
         { u"shadows"_s, config.shadows },
     };
+    if (config.l2.isSet()) { // never the password: it comes from the environment
+        json.insert(u"l2"_s,
+            QJsonObject {
+                { u"url"_s, config.l2.url },
+                { u"ttlMs"_s, double(config.l2.ttlMs) },
+                { u"only"_s, config.l2.only },
+                { u"invalidation"_s, invalidationName(config.l2.invalidation) },
+            });
+    }
     if (config.queryLog.isSet()) {
         json.insert(u"queryLog"_s,
             QJsonObject {
@@ -323,6 +332,19 @@ Result<RunConfig> runConfigFromJson(
     c.rejectUnknownFields();
     top.adopt(c);
 
+    if (json.contains(u"l2"_s)) {
+        FieldReader l2(top.object(u"l2"_s), u"l2"_s, source);
+        l2.string(u"url"_s, config.l2.url);
+        l2.integer(u"ttlMs"_s, config.l2.ttlMs, 0, maxKey);
+        l2.boolean(u"only"_s, config.l2.only);
+        int invalidation = int(config.l2.invalidation);
+        l2.choice(u"invalidation"_s, { u"none"_s, u"pubsub"_s, u"tracking"_s }, invalidation);
+        config.l2.invalidation = L2Invalidation(invalidation);
+        l2.rejectUnknownFields();
+        top.adopt(l2);
+        if (config.l2.only)
+            config.cache.policy = u"none"_s;
+    }
     if (json.contains(u"queryLog"_s)) {
         FieldReader q(top.object(u"queryLog"_s), u"queryLog"_s, source);
         q.string(u"path"_s, config.queryLog.path);

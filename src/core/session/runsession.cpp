@@ -446,6 +446,10 @@ Result<void> RunSession::applyLive(const RunConfig &target)
         if (Result<void> r = m_engine->setWriteRatio(target.writeRatio); !r)
             return r;
     }
+    if (!(target.l2 == now.l2)) {
+        if (Result<void> r = m_engine->setL2(target.l2); !r)
+            return r;
+    }
     if (target.cache.policy != now.cache.policy) {
         if (Result<void> r = m_engine->setCachePolicy(target.cache.policy); !r)
             return r;
