@@ -1,6 +1,7 @@
 #include "cliutil.h"
 #include "historyrecorder.h"
 #include "replaylog.h"
+#include "runcontrol.h"
 #include "commands.h"
 #include "dboptions.h"
 
@@ -136,6 +137,10 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
                 "none (default), pubsub (writers publish the keys they delete) or tracking\n"
                 "(Redis client-side caching, broadcast mode)."_s,
                 u"MODE"_s },
+            { u"control"_s,
+                u"stdin: take live changes as JSON lines on standard input, e.g.\n"
+                "{\"invalidation\": \"pubsub\"} or {\"write_ratio\": 0.2} (fleet uses it)."_s,
+                u"stdin"_s },
             { u"stale-board"_s,
                 u"A version board file shared with other runs on this machine (the fleet\n"
                 "passes one), so their writes count this run's cached copies as stale."_s,
@@ -256,7 +261,7 @@ QStringList runOnlyOptions()
         u"shift-every"_s, u"seed"_s, u"query"_s, u"sql"_s, u"write-ratio"_s, u"rate"_s,
         u"think-ms"_s, u"scenario"_s, u"config"_s, u"save-config"_s, u"io"_s, u"io-threads"_s,
         u"in-flight"_s, u"l2"_s, u"l2-password-env"_s, u"l2-ttl-ms"_s, u"l2-only"_s,
-        u"invalidation"_s, u"stale-board"_s };
+        u"invalidation"_s, u"stale-board"_s, u"control"_s };
 }
 
 /// The database options: any of them given replaces a configuration file's database.
@@ -430,6 +435,9 @@ int liveCommand(const QStringList &args, bool replayLog)
     }
     if (p.isSet(u"stale-board"_s))
         config.staleBoard = p.value(u"stale-board"_s);
+    if (p.isSet(u"control"_s) && p.value(u"control"_s) != u"stdin"_s)
+        return fail(Error {
+            u"the only control channel is stdin"_s, {}, 0, u"--control"_s, p.value(u"control"_s) });
     if (p.isSet(u"in-flight"_s))
         config.inFlight = int(inFlight.value());
     if (p.isSet(u"policy"_s))
@@ -562,6 +570,7 @@ int liveCommand(const QStringList &args, bool replayLog)
     deadline.setInterval(int(std::min<qint64>(durationMs, std::numeric_limits<int>::max())));
     QTimer signalPoll; // SIGINT/SIGTERM: stop cleanly and print the summary
     signalPoll.setInterval(50);
+    std::unique_ptr<StdinControl> control;
 
     auto latencyBuckets = [&] {
         return p.isSet(u"latency-buckets"_s) ? QJsonObject { { u"latency_buckets"_s,
@@ -601,6 +610,13 @@ int liveCommand(const QStringList &args, bool replayLog)
         if (interrupted() && !stopRequested)
             stop();
     });
+    if (p.isSet(u"control"_s)) {
+        control = std::make_unique<StdinControl>(engine);
+        QObject::connect(control.get(), &StdinControl::stopRequested, &session, [&] {
+            if (!stopRequested)
+                stop();
+        });
+    }
     QObject::connect(&session, &RunSession::started, &session, [&](bool continued) {
         if (continued)
             return;

@@ -58,6 +58,8 @@ Result<void> FleetRunner::start()
                 {}, 0, u"staleBoard"_s, m_boardDir->path() };
         arguments << u"--stale-board"_s << staleBoardPath();
     }
+    if (m_options.control)
+        arguments << u"--control"_s << u"stdin"_s;
     m_started = true;
     m_starting = true;
     m_clock.start();
@@ -102,6 +104,21 @@ void FleetRunner::stop()
     }
     if (any && !m_killTimer.isActive())
         m_killTimer.start(m_options.stopTimeoutMs);
+}
+
+int FleetRunner::control(const QJsonObject &change)
+{
+    if (!m_options.control)
+        return 0;
+    const QByteArray line = QJsonDocument(change).toJson(QJsonDocument::Compact) + '\n';
+    int reached = 0;
+    for (const auto &instance : m_instances) {
+        if (instance->exited || instance->process->state() != QProcess::Running)
+            continue;
+        if (instance->process->write(line) == line.size())
+            ++reached;
+    }
+    return reached;
 }
 
 bool FleetRunner::isRunning() const { return m_started && !m_finishedEmitted; }

@@ -53,6 +53,8 @@ public:
         /// only when the run command knows that option).
         bool staleBoard = false;
         int stderrLines = 20; // the last lines of each child's stderr kept
+        /// Children take live changes on stdin (`--control stdin`): see control().
+        bool control = false;
     };
     static constexpr int maxInstances = 64;
 
@@ -65,6 +67,11 @@ public:
     /// SIGINT to every child still running, SIGKILL after stopTimeoutMs.
     void stop();
     bool isRunning() const;
+    /// A live change for every running child, as one JSON line on its stdin (Options::control):
+    /// {"invalidation": "pubsub", "write_ratio": 0.2, "l2_ttl_ms": 500, "threads": 4,
+    /// "capacity": "1000", "policy": "lru"}; each child applies what it can and reports the
+    /// rest on stderr. Returns how many children it was written to.
+    int control(const QJsonObject &change);
 
     const Options &options() const { return m_options; }
     /// The version board's path while running with Options::staleBoard; empty otherwise.
