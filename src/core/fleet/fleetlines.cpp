@@ -245,7 +245,7 @@ QJsonObject sumFleetLines(const QList<FleetPart> &parts)
             line.remove(key);
         QStringList percentileObjects;
         for (auto it = line.begin(); it != line.end(); ++it) {
-            if (it.key().endsWith(u"_ratio"_s)
+            if (it.key().endsWith(u"_ratio"_s) || it.key().endsWith(u"_share"_s)
                 || (it->isObject() && isPercentileObject(it->toObject())))
                 percentileObjects << it.key();
         }
@@ -262,6 +262,9 @@ QJsonObject sumFleetLines(const QList<FleetPart> &parts)
     const double hits = total[u"hits"_s].toDouble();
     const double reads = hits + total[u"misses"_s].toDouble();
     total[u"hit_ratio"_s] = reads > 0 ? QJsonValue(hits / reads) : QJsonValue();
+    if (total.contains(u"stale_reads"_s)) // a share of the reads, as each instance's
+        total[u"stale_share"_s]
+            = reads > 0 ? QJsonValue(total[u"stale_reads"_s].toDouble() / reads) : QJsonValue();
     total[u"latency_us"_s] = totalLatency(parts);
 
     // Other ratios (the database's buffer cache): the mean of the instances that have one.

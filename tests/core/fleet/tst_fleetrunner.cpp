@@ -79,13 +79,14 @@ private slots:
         }
         auto part = [](const LatencyHistogram &h, qint64 hits, qint64 misses, qint64 stale) {
             FleetPart p;
-            p.line
-                = QJsonObject { { u"t_ms"_s, 1000 }, { u"hits"_s, hits }, { u"misses"_s, misses },
-                      { u"stale_reads"_s, stale }, { u"requests_per_second"_s, 10.5 },
-                      { u"evictions_by_reason"_s, QJsonObject { { u"capacity"_s, 2 } } },
-                      { u"latency_us"_s,
-                          QJsonObject { { u"miss"_s, latencyJson(LatencySummary::of(h)) } } },
-                      { u"io"_s, u"threads"_s } };
+            p.line = QJsonObject { { u"t_ms"_s, 1000 }, { u"hits"_s, hits },
+                { u"misses"_s, misses }, { u"stale_reads"_s, stale },
+                { u"stale_share"_s, double(stale) / double(hits + misses) },
+                { u"requests_per_second"_s, 10.5 },
+                { u"evictions_by_reason"_s, QJsonObject { { u"capacity"_s, 2 } } },
+                { u"latency_us"_s,
+                    QJsonObject { { u"miss"_s, latencyJson(LatencySummary::of(h)) } } },
+                { u"io"_s, u"threads"_s } };
             Result<LatencyBuckets> buckets = parseLatencyBuckets(latencyBucketsJson(h), u"miss"_s);
             if (buckets)
                 p.buckets[u"miss"_s] = buckets.value();
@@ -97,6 +98,7 @@ private slots:
         QCOMPARE(total[u"requests_per_second"_s].toDouble(), 21.0);
         QCOMPARE(total[u"evictions_by_reason"_s].toObject()[u"capacity"_s].toInteger(), 4);
         QCOMPARE(total[u"hit_ratio"_s].toDouble(), 0.4);
+        QCOMPARE(total[u"stale_share"_s].toDouble(), 7.0 / 100.0); // of all reads, not a sum
         QCOMPARE(total[u"io"_s].toString(), u"threads"_s);
         const QJsonObject expected = latencyJson(LatencySummary::of(both));
         const QJsonObject merged = latency(total, u"miss"_s);
