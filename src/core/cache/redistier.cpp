@@ -169,6 +169,16 @@ Error RedisTierConnection::failure(const QString &what) const
         {} };
 }
 
+Result<QByteArray> RedisTierConnection::info()
+{
+    const Reply reply(static_cast<redisReply *>(redisCommand(m_context, "INFO")));
+    if (!reply || m_context->err)
+        return failure(u"INFO failed"_s);
+    if (reply->type != REDIS_REPLY_STRING)
+        return failure(u"INFO gave no text"_s);
+    return QByteArray(reply->str, qsizetype(reply->len));
+}
+
 QByteArray RedisTierConnection::keyName(Key key) const
 {
     return m_prefix + QByteArray::number(quint64(key), 16).rightJustified(16, '0');

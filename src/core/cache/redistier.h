@@ -86,6 +86,8 @@ public:
     /// the `version` it committed (0: unknown), one round trip; in PubSub mode the keys are
     /// published to the other instances in the same round trip.
     Result<void> remove(const QList<Key> &keys, qint64 version = 0);
+    /// INFO's answer (all sections of a default INFO: stats, memory, ...).
+    Result<QByteArray> info();
     /// The Redis key name of `key`.
     QByteArray keyName(Key key) const;
 

@@ -3,6 +3,7 @@
 // Private to src/core/engine: the state one live run shares between QueryEngine (on its owner's
 // thread) and the run's workers (on the engine's pool threads), and the worker loop itself.
 
+#include "core/cache/l2watcher.h"
 #include "core/cache/redistier.h"
 #include "core/cache/resultcache.h"
 #include "core/cache/versionboard.h"
@@ -118,6 +119,10 @@ public:
     /// PubSub or Tracking invalidation: hears the other instances' writes (declared after what
     /// it uses: destroyed, and joined, first).
     std::unique_ptr<InvalidationListener> listener;
+    /// With a second tier: Redis's evictions and memory (INFO), for the charts; and the
+    /// evictions counted by the watchers of earlier second tiers of this run.
+    std::unique_ptr<L2Watcher> watcher;
+    quint64 l2EvictedBefore = 0;
 
     /// Posted to the owner: the last worker has left a stopping run; the first error of a streak.
     std::function<void()> allWorkersLeft;

@@ -313,6 +313,8 @@ void QueryEngine::stop()
     m_run->requestStop();
     if (m_run->listener)
         m_run->listener->stop();
+    if (m_run->watcher)
+        m_run->watcher->stop();
     if (m_run->feed)
         m_run->feed->stop(); // a reader waiting for room in a lane gives up
     setState(EngineState::Stopping);
@@ -478,7 +480,15 @@ Result<void> QueryEngine::setL2(const L2Settings &l2)
 void QueryEngine::startListener(Run &run)
 {
     run.listener.reset(); // joins the old one: it leaves at once
+    if (run.watcher) {
+        run.l2EvictedBefore += run.watcher->evictedKeys();
+        run.watcher.reset();
+    }
     const L2Settings l2 = run.settings()->l2;
+    if (l2.isSet()) {
+        run.watcher = std::make_unique<L2Watcher>(l2);
+        run.watcher->start();
+    }
     if (!l2.isSet() || l2.invalidation == L2Invalidation::None)
         return;
     Detail::EngineRun *raw = &run; // the listener dies (joined) with the run
@@ -621,6 +631,12 @@ MetricsReading QueryEngine::reading() const
             reading.inFlight += slot->inFlight.load(std::memory_order_relaxed);
         }
         reading.counters += m_run->listenerCounters.values();
+        reading.counters.l2Evictions = m_run->l2EvictedBefore;
+        if (const L2Watcher *watcher = m_run->watcher.get()) {
+            reading.counters.l2Evictions += watcher->evictedKeys();
+            reading.l2UsedBytes = watcher->usedBytes();
+            reading.l2MaxBytes = watcher->maxBytes();
+        }
         reading.staleMeasured = m_run->board != nullptr;
     }
     if (m_cache) {

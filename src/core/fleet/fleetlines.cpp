@@ -262,6 +262,16 @@ QJsonObject sumFleetLines(const QList<FleetPart> &parts)
     const double hits = total[u"hits"_s].toDouble();
     const double reads = hits + total[u"misses"_s].toDouble();
     total[u"hit_ratio"_s] = reads > 0 ? QJsonValue(hits / reads) : QJsonValue();
+    // The shared Redis's own figures: every instance watches the same server, so the total
+    // is the largest reading, not a sum.
+    for (const QString &key : { u"l2_evictions"_s, u"l2_used_bytes"_s, u"l2_max_bytes"_s }) {
+        if (!total.contains(key))
+            continue;
+        double most = 0;
+        for (const FleetPart &part : parts)
+            most = std::max(most, part.line[key].toDouble());
+        total[key] = numberValue(most);
+    }
     if (total.contains(u"stale_reads"_s)) // a share of the reads, as each instance's
         total[u"stale_share"_s]
             = reads > 0 ? QJsonValue(total[u"stale_reads"_s].toDouble() / reads) : QJsonValue();

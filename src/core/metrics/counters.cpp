@@ -41,6 +41,7 @@ CounterValues &CounterValues::operator+=(const CounterValues &other)
     dbQueries += other.dbQueries;
     staleReads += other.staleReads;
     invalidationsReceived += other.invalidationsReceived;
+    l2Evictions += other.l2Evictions;
     return *this;
 }
 
@@ -61,6 +62,7 @@ CounterValues operator-(const CounterValues &later, const CounterValues &earlier
     d.dbQueries = minus(later.dbQueries, earlier.dbQueries);
     d.staleReads = minus(later.staleReads, earlier.staleReads);
     d.invalidationsReceived = minus(later.invalidationsReceived, earlier.invalidationsReceived);
+    d.l2Evictions = minus(later.l2Evictions, earlier.l2Evictions);
     return d;
 }
 

@@ -53,6 +53,7 @@ struct CounterValues
     quint64 dbQueries = 0;
     quint64 staleReads = 0;
     quint64 invalidationsReceived = 0;
+    quint64 l2Evictions = 0; // keys the Redis second tier evicted (its INFO, not a Counter)
 
     quint64 evictionCount(EvictionReason reason) const { return evictions[int(reason)]; }
     quint64 evictionsTotal() const { return evictions[0] + evictions[1] + evictions[2]; }

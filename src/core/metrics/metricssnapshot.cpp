@@ -75,6 +75,8 @@ MetricsSnapshot makeSnapshot(const MetricsReading &previous, const MetricsReadin
     s.staleness = intervalSummary(current.staleness, previous.staleness);
     s.totalStaleness = LatencySummary::of(current.staleness);
     s.staleMeasured = current.staleMeasured;
+    s.l2UsedBytes = current.l2UsedBytes;
+    s.l2MaxBytes = current.l2MaxBytes;
     return s;
 }
 

@@ -38,6 +38,8 @@ struct MetricsReading
     /// Stale reads' ages (how long the value had been superseded when served), when measured.
     LatencyHistogram staleness;
     bool staleMeasured = false; // the run judges hits against a version board
+    qint64 l2UsedBytes = -1; // the Redis second tier's used_memory and maxmemory; -1: unknown
+    qint64 l2MaxBytes = -1;
     qint64 entries = 0;
     qint64 bytes = 0;
     qint64 capacity = 0;
@@ -80,6 +82,8 @@ struct MetricsSnapshot
     LatencySummary staleness;
     LatencySummary totalStaleness;
     bool staleMeasured = false;
+    qint64 l2UsedBytes = -1; // the second tier's memory at the end of the interval; -1: unknown
+    qint64 l2MaxBytes = -1; // its maxmemory (0: no limit)
 
     /// The database's own cache beside the result cache (RunSession fills it on PostgreSQL:
     /// shared buffers' blks_hit / (blks_hit + blks_read) of the connected database over the

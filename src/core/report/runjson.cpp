@@ -26,6 +26,8 @@ RunLine intervalLine(qint64 tMs, const MetricsSnapshot &s)
     line.l2Latency = s.l2Latency;
     line.stale = s.staleMeasured;
     line.staleness = s.staleness;
+    line.l2UsedBytes = s.l2UsedBytes;
+    line.l2MaxBytes = s.l2MaxBytes;
     return line;
 }
 
@@ -36,6 +38,8 @@ RunLine summaryLine(const MetricsSnapshot &whole)
     line.l2Latency = whole.totalL2Latency;
     line.stale = whole.staleMeasured;
     line.staleness = whole.totalStaleness;
+    line.l2UsedBytes = whole.l2UsedBytes;
+    line.l2MaxBytes = whole.l2MaxBytes;
     return line;
 }
 
@@ -80,6 +84,11 @@ QJsonObject runLineJson(const RunLine &l, bool databaseBuffer)
         latency[u"l2"_s] = latencyJson(l.l2Latency);
         o[u"latency_us"_s] = latency;
         o[u"invalidations_received"_s] = qint64(l.counts.invalidationsReceived);
+        o[u"l2_evictions"_s] = qint64(l.counts.l2Evictions);
+        if (l.l2UsedBytes >= 0) {
+            o[u"l2_used_bytes"_s] = l.l2UsedBytes;
+            o[u"l2_max_bytes"_s] = l.l2MaxBytes;
+        }
     }
     if (l.stale) {
         const quint64 reads = l.counts.hits + l.counts.misses;

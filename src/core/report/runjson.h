@@ -33,6 +33,8 @@ struct RunLine
     /// and latency_us.l2 (hits stays the sum of both tiers').
     bool l2 = false;
     LatencySummary l2Latency = {};
+    qint64 l2UsedBytes = -1; // l2_used_bytes and l2_max_bytes when known
+    qint64 l2MaxBytes = -1;
     /// Stale reads measured (a version board): stale_reads, stale_share and staleness_ms
     /// {p50, p99, max} (how long a served value had been superseded).
     bool stale = false;

@@ -104,6 +104,28 @@ private slots:
         QCOMPARE(b.reading().counters.dbQueries, quint64(20));
     }
 
+    /// A Redis whose maxmemory is too small for what the run stores evicts (allkeys-lru): the
+    /// run reads its evictions and memory from INFO, and L2 misses go to the database.
+    void smallRedisEvicts()
+    {
+        ServerProcess small;
+        if (!small.start(ServerProcess::Kind::Redis,
+                { u"--maxmemory"_s, u"2mb"_s, u"--maxmemory-policy"_s, u"allkeys-lru"_s }))
+            QSKIP(qPrintable(small.error()));
+        RunConfig config = l2Config(2, 20'000);
+        config.l2.url = u"redis://127.0.0.1:%1"_s.arg(small.port());
+        config.cache.capacity = 100; // L1 small: most reads ask Redis, most keys get stored
+        QueryEngine engine;
+        QVERIFY(startAndWait(engine, config));
+        QTRY_VERIFY_WITH_TIMEOUT(engine.reading().counters.l2Evictions > 100, waitMs);
+        const MetricsReading r = engine.reading();
+        QCOMPARE(r.l2MaxBytes, qint64(2 * 1024 * 1024));
+        QVERIFY(r.l2UsedBytes > 0);
+        QVERIFY(stopAndWait(engine));
+        QCOMPARE(engine.reading().counters.l2Errors, quint64(0)); // evicting is not failing
+        QVERIFY(engine.reading().counters.dbQueries > 20'000 / 2);
+    }
+
     /// Redis killed mid-run: the run goes on from L1 and the database, counting L2 errors; once
     /// Redis is back the workers reconnect by themselves and L2 serves again.
     void redisKilledMidRun()
