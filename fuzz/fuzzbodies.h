@@ -27,6 +27,7 @@
 // target and body exist once it is there (fuzz/CMakeLists.txt tests for the same file).
 #if __has_include("core/session/configjson.h")
 #include "core/session/configjson.h"
+#include "core/session/livechange.h"
 #include "core/session/scenario.h"
 #define CACHESCOPE_FUZZ_CONFIGJSON 1
 #include <QJsonObject>
@@ -544,7 +545,45 @@ inline int scenario(const std::uint8_t *data, std::size_t size)
         checkError(valid.error());
     return 0;
 }
+
+/// Control lines of `run --control stdin` (parseLiveChange): what parses is within the ranges
+/// the engine's setters accept.
+inline int liveChange(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView line(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Result<LiveChange> change = parseLiveChange(line);
+    if (!change) {
+        checkError(change.error());
+        return 0;
+    }
+    FUZZ_CHECK(!change->writeRatio || validateWriteRatio(*change->writeRatio));
+    FUZZ_CHECK(!change->threads || validateThreads(*change->threads));
+    FUZZ_CHECK(!change->l2TtlMs || *change->l2TtlMs >= 0);
+    FUZZ_CHECK(!change->capacity
+        || validateCacheCapacity(change->capacity->first, change->capacity->second));
+    FUZZ_CHECK(!change->policy || !change->policy->isEmpty());
+    return 0;
+}
 #endif
+
+/// Invalidation messages from Redis (the listener): a pub/sub payload "origin name name ..."
+/// and, the same bytes, a key name as Redis's tracking reports it. Keys found name themselves
+/// back exactly; the run's own messages give nothing.
+inline int invalidationMessage(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArrayView bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArrayView prefix("cachescope:");
+    for (const Key key : publishedKeys(bytes, prefix, "me")) {
+        const QByteArray name = redisKeyName(prefix, key);
+        FUZZ_CHECK(bytes.contains(name));
+        FUZZ_CHECK(keyFromRedisName(name, prefix) == key);
+    }
+    if (const std::optional<Key> key = keyFromRedisName(bytes, prefix))
+        FUZZ_CHECK(redisKeyName(prefix, *key) == bytes);
+    const QByteArray own = "me " + bytes.toByteArray();
+    FUZZ_CHECK(publishedKeys(own, prefix, "me").isEmpty());
+    return 0;
+}
 
 /// Query logs: byte 0 bits 0-1 pick the format (auto, pglog-csv, pglog, sql), bits 2-3 the file
 /// name the auto rules see (input.log, input.csv, input.sql.gz, input), bit 4 a custom

@@ -3,27 +3,24 @@
 #include "core/error.h"
 
 #include <QByteArray>
-#include <QJsonObject>
 #include <QObject>
 
 class QSocketNotifier;
 
 namespace CacheScope {
 class QueryEngine;
+struct LiveChange;
 }
 
 namespace CacheScope::Cli {
 
-/// Applies one live change to a running engine, as `run --control stdin` reads them (one JSON
-/// object per line, e.g. from `fleet` or the app's Fleet page): "invalidation" (none, pubsub,
-/// tracking), "write_ratio", "l2_ttl_ms", "threads", "capacity" ("1000", "64MB"), "policy",
-/// "stop": true. Every key is applied in turn; the first that is refused is the error (the
-/// ones before it stay applied). `stop` is set when the object asks the run to stop.
-Result<void> applyControl(QueryEngine &engine, const QJsonObject &change, bool *stop);
+/// Applies a parsed control line (parseLiveChange) to a running engine through its live
+/// setters (each validates and emits its marker); the first refusal is the error.
+Result<void> applyControl(QueryEngine &engine, const LiveChange &change);
 
 /// Reads control lines from stdin without blocking the event loop (a socket notifier on fd 0):
-/// each line is applied with applyControl(); a line that is not a JSON object, or a refused
-/// change, is reported on stderr naming the line, and the run goes on. End of input is ignored.
+/// each line is parsed (parseLiveChange) and applied (applyControl); a bad or refused line is
+/// reported on stderr with its number, and the run goes on. End of input is ignored.
 class StdinControl : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QIODevice>
+#include <QRandomGenerator>
 #include <QTime>
 #include <QUrl>
 
@@ -285,6 +286,71 @@ Result<CachedResult> decodeCachedResult(QByteArrayView bytes)
     if (!in.atEnd())
         return damaged();
     return value;
+}
+
+QString invalidationName(L2Invalidation mode)
+{
+    switch (mode) {
+    case L2Invalidation::None:
+        return u"none"_s;
+    case L2Invalidation::PubSub:
+        return u"pubsub"_s;
+    case L2Invalidation::Tracking:
+        return u"tracking"_s;
+    }
+    return {};
+}
+
+Result<L2Invalidation> parseInvalidation(const QString &text)
+{
+    for (const L2Invalidation mode :
+        { L2Invalidation::None, L2Invalidation::PubSub, L2Invalidation::Tracking }) {
+        if (text.compare(invalidationName(mode), Qt::CaseInsensitive) == 0)
+            return mode;
+    }
+    return Error { u"unknown invalidation mode; use none, pubsub or tracking"_s, {}, 0,
+        u"invalidation"_s, text };
+}
+
+QByteArray newInvalidationOrigin()
+{
+    return QByteArray::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, '0');
+}
+
+QByteArray redisKeyName(QByteArrayView prefix, Key key)
+{
+    return prefix.toByteArray() + QByteArray::number(quint64(key), 16).rightJustified(16, '0');
+}
+
+std::optional<Key> keyFromRedisName(QByteArrayView name, QByteArrayView prefix)
+{
+    if (name.size() != prefix.size() + 16 || !name.startsWith(prefix))
+        return std::nullopt;
+    Key key = 0;
+    for (const char c : name.sliced(prefix.size())) {
+        int digit = -1;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        if (digit < 0)
+            return std::nullopt; // our names are lower-case hex, exactly 16 digits
+        key = (key << 4) | Key(digit);
+    }
+    return key;
+}
+
+QList<Key> publishedKeys(QByteArrayView payload, QByteArrayView prefix, QByteArrayView skipOrigin)
+{
+    QList<Key> keys;
+    const QList<QByteArray> words = payload.toByteArray().split(' ');
+    if (words.isEmpty() || (!skipOrigin.isEmpty() && words.front() == skipOrigin))
+        return keys; // this run's own write: its workers invalidated already
+    for (qsizetype i = 1; i < words.size(); ++i) {
+        if (const std::optional<Key> key = keyFromRedisName(words[i], prefix))
+            keys.append(*key);
+    }
+    return keys;
 }
 
 } // namespace CacheScope

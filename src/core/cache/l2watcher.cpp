@@ -1,5 +1,7 @@
 #include "core/cache/l2watcher.h"
 
+#include "core/monitor/redisinfo.h"
+
 #include <chrono>
 #include <optional>
 
@@ -7,20 +9,12 @@ namespace CacheScope {
 
 namespace {
 
-/// The value of `name:` in an INFO answer, if present.
-std::optional<qint64> infoField(const QByteArray &info, QByteArrayView name)
+/// A whole-number field of a parsed INFO reply, if present.
+std::optional<qint64> infoField(const RedisInfo &info, const QString &name)
 {
-    for (const QByteArray &line : info.split('\n')) {
-        const QByteArray trimmed = line.trimmed();
-        if (trimmed.size() > name.size() && trimmed.startsWith(name)
-            && trimmed.at(name.size()) == ':') {
-            bool ok = false;
-            const qint64 v = trimmed.mid(name.size() + 1).toLongLong(&ok);
-            if (ok)
-                return v;
-        }
-    }
-    return std::nullopt;
+    bool ok = false;
+    const qint64 v = info.value(name).toLongLong(&ok);
+    return ok ? std::optional<qint64>(v) : std::nullopt;
 }
 
 } // namespace
@@ -65,18 +59,21 @@ void L2Watcher::run()
                 redis = std::move(opened).value();
         }
         if (redis) {
-            Result<QByteArray> info = redis->info();
+            Result<QByteArray> text = redis->info();
+            Result<RedisInfo> info = text ? parseRedisInfo(*text) : Result<RedisInfo>(text.error());
             if (!info) {
                 redis.reset();
             } else {
-                if (const std::optional<qint64> evicted = infoField(*info, "evicted_keys")) {
+                if (const std::optional<qint64> evicted
+                    = infoField(*info, QStringLiteral("evicted_keys"))) {
                     if (!baseline || *evicted < *baseline) // first reading, or a restarted Redis
                         baseline = *evicted - qint64(m_evicted.load(std::memory_order_relaxed));
                     m_evicted.store(quint64(*evicted - *baseline), std::memory_order_relaxed);
                 }
-                if (const std::optional<qint64> used = infoField(*info, "used_memory"))
+                if (const std::optional<qint64> used
+                    = infoField(*info, QStringLiteral("used_memory")))
                     m_used.store(*used, std::memory_order_relaxed);
-                if (const std::optional<qint64> max = infoField(*info, "maxmemory"))
+                if (const std::optional<qint64> max = infoField(*info, QStringLiteral("maxmemory")))
                     m_max.store(*max, std::memory_order_relaxed);
                 m_readings.fetch_add(1, std::memory_order_release);
             }

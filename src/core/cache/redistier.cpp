@@ -4,8 +4,6 @@
 
 #include <hiredis/hiredis.h>
 
-#include <QRandomGenerator>
-
 #include <csignal>
 #include <vector>
 
@@ -104,35 +102,6 @@ QByteArray channelName(const L2Settings &settings)
 
 } // namespace
 
-QString invalidationName(L2Invalidation mode)
-{
-    switch (mode) {
-    case L2Invalidation::None:
-        return u"none"_s;
-    case L2Invalidation::PubSub:
-        return u"pubsub"_s;
-    case L2Invalidation::Tracking:
-        return u"tracking"_s;
-    }
-    return {};
-}
-
-Result<L2Invalidation> parseInvalidation(const QString &text)
-{
-    for (const L2Invalidation mode :
-        { L2Invalidation::None, L2Invalidation::PubSub, L2Invalidation::Tracking }) {
-        if (text.compare(invalidationName(mode), Qt::CaseInsensitive) == 0)
-            return mode;
-    }
-    return Error { u"unknown invalidation mode; use none, pubsub or tracking"_s, {}, 0,
-        u"invalidation"_s, text };
-}
-
-QByteArray newInvalidationOrigin()
-{
-    return QByteArray::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, '0');
-}
-
 Result<std::unique_ptr<RedisTierConnection>> RedisTierConnection::open(const L2Settings &settings)
 {
     const Result<RedisAddress> address = parseRedisUrl(settings.url);
@@ -179,10 +148,7 @@ Result<QByteArray> RedisTierConnection::info()
     return QByteArray(reply->str, qsizetype(reply->len));
 }
 
-QByteArray RedisTierConnection::keyName(Key key) const
-{
-    return m_prefix + QByteArray::number(quint64(key), 16).rightJustified(16, '0');
-}
+QByteArray RedisTierConnection::keyName(Key key) const { return redisKeyName(m_prefix, key); }
 
 Result<std::optional<CachedResult>> RedisTierConnection::get(Key key, Error *corrupt)
 {
@@ -398,35 +364,24 @@ bool InvalidationListener::listen()
     m_subscribed.store(true, std::memory_order_release);
 
     const QByteArray origin = m_settings.origin;
-    const auto keyOf = [&prefix](const char *text, std::size_t length, Key &key) {
-        const QByteArrayView name(text, qsizetype(length));
-        if (!name.startsWith(prefix))
-            return false;
-        bool ok = false;
-        key = name.sliced(prefix.size()).toULongLong(&ok, 16);
-        return ok;
-    };
     const auto deliver = [&](const redisReply *r) {
         if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || !r->element[0]->str
             || qstrcmp(r->element[0]->str, "message") != 0)
             return;
         const redisReply *payload = r->element[2];
-        Key key = 0;
         if (payload->type == REDIS_REPLY_ARRAY) { // tracking: the key names
             for (std::size_t i = 0; i < payload->elements; ++i) {
                 const redisReply *name = payload->element[i];
-                if (name->type == REDIS_REPLY_STRING && keyOf(name->str, name->len, key))
-                    m_apply(key);
+                if (name->type != REDIS_REPLY_STRING)
+                    continue;
+                if (const std::optional<Key> key
+                    = keyFromRedisName(QByteArrayView(name->str, qsizetype(name->len)), prefix))
+                    m_apply(*key);
             }
         } else if (payload->type == REDIS_REPLY_STRING) { // pubsub: "origin key key ..."
-            const QList<QByteArray> words
-                = QByteArray(payload->str, qsizetype(payload->len)).split(' ');
-            if (words.isEmpty() || (!origin.isEmpty() && words.front() == origin))
-                return; // this run's own write: its workers invalidated already
-            for (qsizetype i = 1; i < words.size(); ++i) {
-                if (keyOf(words[i].constData(), std::size_t(words[i].size()), key))
-                    m_apply(key);
-            }
+            for (const Key key : publishedKeys(
+                     QByteArrayView(payload->str, qsizetype(payload->len)), prefix, origin))
+                m_apply(key);
         }
     };
     for (;;) {

@@ -141,6 +141,14 @@ private:
     int m_wakePipe[2] = { -1, -1 };
 };
 
+/// `prefix` + the key in 16 lower-case hex digits: a result's name in Redis.
+QByteArray redisKeyName(QByteArrayView prefix, Key key);
+/// The reverse: the key of one of our names, or nothing for any other name.
+std::optional<Key> keyFromRedisName(QByteArrayView name, QByteArrayView prefix);
+/// The keys of a pub/sub invalidation message ("origin name name ..."): none when it came from
+/// `skipOrigin` (the run's own); names that are not ours are left out. Outside input.
+QList<Key> publishedKeys(QByteArrayView payload, QByteArrayView prefix, QByteArrayView skipOrigin);
+
 /// A fresh random id for L2Settings::origin.
 QByteArray newInvalidationOrigin();
 
