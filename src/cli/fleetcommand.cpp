@@ -109,7 +109,8 @@ private:
             u"writes"_s, u"evict"_s, u"entries"_s, u"hit_p50_us"_s, u"hit_p99_us"_s,
             u"miss_p50_us"_s, u"miss_p99_us"_s, u"errors"_s };
         if (m_l2)
-            h << u"l2_hits"_s << u"db_queries"_s << u"l2_errors"_s;
+            h << u"l2_hits"_s << u"db_queries"_s << u"l2_errors"_s << u"stale%"_s
+              << u"stale_p99_ms"_s;
         return h;
     }
 
@@ -117,7 +118,7 @@ private:
     {
         QList<int> w = { 9, 6, 9, 6, 10, 9, 8, 9, 9, 11, 11, 12, 12, 7 };
         if (m_l2)
-            w << 10 << 11 << 10;
+            w << 10 << 11 << 10 << 7 << 13;
         return w;
     }
 
@@ -134,9 +135,15 @@ private:
             micros(line, u"hit"_s, u"p50"_s), micros(line, u"hit"_s, u"p99"_s),
             micros(line, u"miss"_s, u"p50"_s), micros(line, u"miss"_s, u"p99"_s),
             integer(line, u"errors"_s) };
-        if (m_l2)
+        if (m_l2) {
+            const QJsonValue share = line[u"stale_share"_s];
             c << integer(line, u"l2_hits"_s) << integer(line, u"db_queries"_s)
-              << integer(line, u"l2_errors"_s);
+              << integer(line, u"l2_errors"_s)
+              << (share.isDouble() ? QString::number(share.toDouble() * 100.0, 'f', 2) : u"-"_s)
+              << (line.contains(u"staleness_ms"_s)
+                         ? QString::number(line[u"staleness_ms"_s][u"p99"_s].toDouble(), 'f', 2)
+                         : u"-"_s);
+        }
         return c;
     }
 

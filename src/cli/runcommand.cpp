@@ -229,6 +229,18 @@ public:
             cells << (l.databaseBuffer ? QString::number(*l.databaseBuffer * 100.0, 'f', 1)
                                        : u"n/a"_s);
         }
+        if (l.l2) { // the second tier's part, and the stale reads it brings
+            const quint64 reads = l.counts.hits + l.counts.misses;
+            headers << u"l2_hits"_s << u"db_queries"_s << u"l2_errors"_s << u"l2_p50_us"_s
+                    << u"stale%"_s << u"stale_p99_ms"_s;
+            widths << 10 << 11 << 10 << 10 << 7 << 13;
+            cells << QString::number(l.counts.l2Hits) << QString::number(l.counts.dbQueries)
+                  << QString::number(l.counts.l2Errors) << us(l.l2Latency.p50Ns)
+                  << (l.stale && reads ? QString::number(
+                          100.0 * double(l.counts.staleReads) / double(reads), 'f', 2)
+                                       : u"-"_s)
+                  << (l.stale ? QString::number(double(l.staleness.p99Ns) / 1e6, 'f', 2) : u"-"_s);
+        }
         if (m_format == u"csv"_s) {
             if (!m_headerDone)
                 out() << headers.join(u',') << u'\n';
