@@ -43,6 +43,11 @@ Result<RunConfig> scenarioRunConfig(
     base.database = database;
     base.database.connectionMode = ConnectionMode::PerThread;
     base.database.simulatedDelayMs = 0;
+    if (scenario.fleetInstances > 0)
+        return Error { u"is a fleet of %1 instances: play it in the app's Fleet tab (cachescope "
+                       "--scenario %2 --start)"_s.arg(scenario.fleetInstances)
+                           .arg(scenario.id),
+            {}, 0, u"scenario"_s, scenario.id };
     if (scenario.needsPostgres && database.driver != DatabaseDriver::Postgres)
         return Error { u"needs PostgreSQL (SQLite has no async pipeline): connect one in the "
                        "Database panel, or run `cachescope-cli run --scenario %1 --driver "

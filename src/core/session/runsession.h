@@ -25,7 +25,8 @@ QString formatElapsed(qint64 ms);
 RunConfig defaultRunConfig(const QString &demoDatabasePath);
 
 /// A scenario's configuration over `defaults`, keeping `database` apart from the connection
-/// mode and the simulated delay the scenario sets. Errors name the preset and the field.
+/// mode and the simulated delay the scenario sets. Errors name the preset and the field; a
+/// fleet scenario (Scenario::fleetInstances) is refused: it is not a single run.
 Result<RunConfig> scenarioRunConfig(
     const Scenario &scenario, const RunConfig &defaults, const ConnectionSettings &database);
 

@@ -51,6 +51,16 @@ Result<Scenario> parseScenario(const QByteArray &json, const QString &source)
             return scenarioError(source, u"needs"_s, u"must be \"postgres\" when given"_s);
         s.needsPostgres = true;
     }
+    if (const QJsonValue fleet = o.value(u"fleet"_s); !fleet.isUndefined()) {
+        if (!fleet.isObject())
+            return scenarioError(source, u"fleet"_s, u"is not an object"_s);
+        const QJsonValue instances = fleet.toObject().value(u"instances"_s);
+        s.fleetInstances = instances.toInt(0);
+        if (!instances.isDouble() || instances.toDouble() != s.fleetInstances
+            || s.fleetInstances < 1 || s.fleetInstances > Scenario::maxFleetInstances)
+            return scenarioError(source, u"fleet.instances"_s,
+                u"is not an integer from 1 to %1"_s.arg(Scenario::maxFleetInstances));
+    }
     if (s.id.isEmpty())
         return scenarioError(source, u"id"_s, u"is missing"_s);
     if (s.title.isEmpty())

@@ -33,6 +33,11 @@ struct Scenario
     /// `"needs": "postgres"`: it uses what only PostgreSQL has (the async pipeline); on SQLite
     /// scenarioRunConfig() refuses it, saying so.
     bool needsPostgres = false;
+    /// `"fleet": {"instances": N}`: a Fleet-tab scenario of N instances (1..maxFleetInstances)
+    /// sharing one Redis; its config is each instance's, its steps reach the running instances
+    /// through their control channel. 0: a single run.
+    int fleetInstances = 0;
+    static constexpr int maxFleetInstances = 16;
 };
 
 /// Parses one preset; errors name the file and the field.

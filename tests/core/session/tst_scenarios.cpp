@@ -128,10 +128,11 @@ void tst_Scenarios::builtInScenariosShip()
     QList<Error> errors;
     const QList<Scenario> scenarios = loadBuiltInScenarios(&errors);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
-    QCOMPARE(scenarios.size(), 9);
+    QCOMPARE(scenarios.size(), 11);
     const QStringList ids { u"lru-100"_s, u"hot-set-fits"_s, u"scan-pollution"_s,
         u"shifting-hotspot"_s, u"write-heavy"_s, u"stampede"_s, u"connection-per-query"_s,
-        u"remote-database"_s, u"far-database"_s };
+        u"remote-database"_s, u"far-database"_s, u"fleet-4-shared-redis"_s,
+        u"write-heavy-fleet"_s };
     for (int i = 0; i < ids.size(); ++i)
         QCOMPARE(scenarios.at(i).id, ids.at(i)); // menu order
     QCOMPARE(scenarios.first().title, u"LRU of 100 entries, 10 workers"_s);
@@ -155,6 +156,14 @@ void tst_Scenarios::everyScenarioIsAValidRun()
                 qPrintable(onSqlite.error().toString()));
             base.database.driver = DatabaseDriver::Postgres;
             base.database.database = u"cachescope"_s;
+        }
+        if (s.fleetInstances > 0) {
+            // Not a single run; the Fleet tab gives each instance its Redis.
+            const Result<RunConfig> single = scenarioRunConfig(s, base, base.database);
+            QVERIFY(!single);
+            QCOMPARE(single.error().field, u"scenario"_s);
+            QVERIFY(s.fleetInstances <= Scenario::maxFleetInstances);
+            base.l2.url = u"redis://127.0.0.1:6379"_s;
         }
         Result<RunConfig> config = runConfigFromJson(s.config, base, s.id);
         QVERIFY2(
@@ -189,6 +198,17 @@ void tst_Scenarios::brokenPresetIsReported()
         u"x.json"_s);
     QVERIFY(!badStep);
     QCOMPARE(badStep.error().field, u"steps[0].set"_s);
+    const Result<Scenario> badFleet = parseScenario(
+        R"({"id": "x", "title": "t", "lookFor": "y", "config": {}, "fleet": {"instances": 99}})",
+        u"x.json"_s);
+    QVERIFY(!badFleet);
+    QCOMPARE(badFleet.error().field, u"fleet.instances"_s);
+    QCOMPARE(badFleet.error().file, u"x.json"_s);
+    const Result<Scenario> fleet = parseScenario(
+        R"({"id": "x", "title": "t", "lookFor": "y", "config": {}, "fleet": {"instances": 3}})",
+        u"x.json"_s);
+    QVERIFY(fleet);
+    QCOMPARE(fleet->fleetInstances, 3);
 }
 
 QTEST_GUILESS_MAIN(tst_Scenarios)
