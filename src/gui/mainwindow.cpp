@@ -6,6 +6,7 @@
 #include "chartpanel.h"
 #include "countersmodel.h"
 #include "databasepanel.h"
+#include "fleetpage.h"
 #include "livechart.h"
 #include "logmodel.h"
 #include "messagebanner.h"
@@ -138,6 +139,10 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     m_redisDemo = new RedisDemo(monitorPage(), this);
     connect(m_redisDemo, &RedisDemo::message, this, &MainWindow::logInfo);
     connect(m_redisDemo, &RedisDemo::failed, this, &MainWindow::reportError);
+    fleetPage()->setDemoDatabase(m_options.demoDatabasePath, m_options.demoRowsScale);
+    fleetPage()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
+    connect(fleetPage(), &FleetPage::errorOccurred, this, &MainWindow::reportError);
+    connect(fleetPage(), &FleetPage::messageLogged, this, &MainWindow::logInfo);
 
     if (m_options.useSettings)
         restoreSettings();
@@ -172,6 +177,8 @@ RunPanel *MainWindow::runPanel() const { return m_ui->runPanel; }
 TraceReplayWidget *MainWindow::traceReplay() const { return m_ui->traceReplay; }
 
 MonitorPage *MainWindow::monitorPage() const { return m_ui->monitorPage; }
+
+FleetPage *MainWindow::fleetPage() const { return m_ui->fleetPage; }
 
 MessageBanner *MainWindow::messageBanner() const { return m_ui->messageBanner; }
 
@@ -354,6 +361,11 @@ bool MainWindow::loadScenario(const QString &name)
         reportError(tr("Unknown scenario"), unknownScenarioError(m_scenarios, name));
         return false;
     }
+    if (s->fleetInstances > 0) { // the Fleet tab's: its settings, not the panels'
+        showFleetTab();
+        runPanel()->setCurrentScenario(s->id);
+        return fleetPage()->loadScenario(*s);
+    }
     // The scenario's settings over the defaults, keeping the database the user chose (apart
     // from the connection mode and simulated delay a scenario may set).
     const Result<RunConfig> config
@@ -374,6 +386,11 @@ bool MainWindow::startScenario(const QString &name)
         showMonitorTab();
         m_redisDemo->start();
         return true;
+    }
+    if (const Scenario *s = findScenario(m_scenarios, name); s && s->fleetInstances > 0) {
+        showFleetTab();
+        runPanel()->setCurrentScenario(s->id);
+        return fleetPage()->startScenario(*s);
     }
     if (!loadScenario(name))
         return false;
@@ -398,6 +415,8 @@ void MainWindow::resetCharts()
 void MainWindow::showTraceTab() { m_ui->tabs->setCurrentWidget(traceReplay()); }
 
 void MainWindow::showMonitorTab() { m_ui->tabs->setCurrentWidget(monitorPage()); }
+
+void MainWindow::showFleetTab() { m_ui->tabs->setCurrentWidget(fleetPage()); }
 
 void MainWindow::showWhatIfPage()
 {

@@ -22,6 +22,7 @@ class CachePanel;
 class ChartPanel;
 class CountersModel;
 class DatabasePanel;
+class FleetPage;
 class HistoryWriter;
 class LogModel;
 class RunsPage;
@@ -89,6 +90,8 @@ public:
     RunPanel *runPanel() const;
     TraceReplayWidget *traceReplay() const;
     MonitorPage *monitorPage() const;
+    /// The Fleet tab: N cachescope-cli instances sharing one Redis (fleet scenarios play there).
+    FleetPage *fleetPage() const;
     MessageBanner *messageBanner() const;
     LogModel *logModel() const { return m_log; }
     CountersModel *countersModel() const { return m_counters; }
@@ -122,6 +125,7 @@ public:
     void resetCharts();
     void showTraceTab();
     void showMonitorTab();
+    void showFleetTab();
     /// Brings the What-if page (beside the live charts) to the front.
     void showWhatIfPage();
     void showTemplatesPage();
