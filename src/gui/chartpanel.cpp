@@ -32,6 +32,10 @@ LiveChart::Spec hitRatioSpec()
             { QObject::tr("cumulative"), QColor(0xf2, 0x8e, 0x2b) },
             // PostgreSQL's own cache behind the result cache (shown on PostgreSQL runs only).
             { QObject::tr("PostgreSQL shared buffers"), QColor(0x2c, 0xa0, 0x2c), Qt::DashLine },
+            // With a Redis second tier: the share of reads each tier served (they add up to
+            // the interval's ratio, which is then called "overall").
+            { QObject::tr("L1"), QColor(0x17, 0xbe, 0xcf) },
+            { QObject::tr("L2 (Redis)"), QColor(0x94, 0x67, 0xbd) },
         },
         ChartPanel::windowPoints };
 }
@@ -51,15 +55,21 @@ LiveChart::Spec throughputSpec()
 
 LiveChart::Spec evictionSpec()
 {
-    return { QObject::tr("Evictions and database queries"),
+    return { QObject::tr("Evictions, database queries, stale reads"),
         { QObject::tr("per second"), LiveChart::AxisScale::Linear, ValueUnit::PerSecond },
-        std::nullopt,
+        LiveChart::AxisSpec { QObject::tr("staleness (ms, log)"), LiveChart::AxisScale::Log,
+            ValueUnit::Microseconds },
         {
             { QObject::tr("evicted: capacity/s"), QColor(0x1f, 0x77, 0xb4) },
             { QObject::tr("expired/s"), QColor(0xff, 0x7f, 0x0e) },
             { QObject::tr("invalidated/s"), QColor(0x17, 0xbe, 0xcf) },
             { QObject::tr("DB queries/s"), QColor(0x55, 0x55, 0x55) },
             { QObject::tr("DB errors/s"), QColor(0xd6, 0x27, 0x28) },
+            // With a second tier (or once any is counted): reads served a superseded value,
+            // how long it had been superseded (right axis), Redis commands that failed.
+            { QObject::tr("stale reads/s"), QColor(0x8c, 0x56, 0x4b), Qt::SolidLine, false, 2.0 },
+            { QObject::tr("staleness p99"), QColor(0x8c, 0x56, 0x4b), Qt::DashLine, true },
+            { QObject::tr("L2 errors/s"), QColor(0xe3, 0x77, 0xc2) },
         },
         ChartPanel::windowPoints };
 }
@@ -80,6 +90,9 @@ LiveChart::Spec latencySpec()
             { QObject::tr("miss p95"), QColor(0xfc, 0x8d, 0x59) },
             { QObject::tr("miss p99"), QColor(0x8c, 0x1a, 0x1a) },
             { QObject::tr("miss p99.9"), QColor(0x4a, 0x0d, 0x0d) },
+            // With a second tier: reads Redis answered (an L1 miss's round trip).
+            { QObject::tr("L2 p50"), QColor(0x94, 0x67, 0xbd), Qt::SolidLine },
+            { QObject::tr("L2 p99"), QColor(0x4b, 0x2a, 0x78) },
         },
         ChartPanel::windowPoints };
 }
@@ -104,6 +117,11 @@ LiveChart::Spec fillSpec()
 }
 
 double microseconds(qint64 ns) { return double(ns) / 1000.0; }
+
+double perSecond(quint64 count, qint64 intervalMs)
+{
+    return intervalMs > 0 ? double(count) * 1000.0 / double(intervalMs) : 0.0;
+}
 
 } // namespace
 
@@ -164,6 +182,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     // tail latency on one log axis are unreadable, and p50 with p99 tell the story.
     for (const int p : { 1, 3, 5, 7 })
         m_charts[Latency]->setSeriesHiddenByUser(p, true);
+    showTierSeries();
     for (int r = 0; r < 3; ++r)
         m_grid->setRowStretch(r, 1);
     m_grid->setColumnStretch(0, 1);
@@ -235,6 +254,8 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
         }
     }
 
+    addTierPoints(t, s);
+
     LiveChart *fill = m_charts[Fill];
     const bool bytes = s.capacityUnit == SizeUnit::Bytes;
     fill->append(1, t, double(s.entries));
@@ -259,6 +280,58 @@ void ChartPanel::addSnapshot(double t, const MetricsSnapshot &s)
     updateScrollBar();
 }
 
+void ChartPanel::addTierPoints(double t, const MetricsSnapshot &s)
+{
+    // Taken with or without a second tier (L1 is then every hit, L2 none), so a tier switched
+    // on mid-run shows what came before it; shown from then on (setSecondTier()).
+    const CounterValues &c = s.interval;
+    if (const quint64 reads = c.hits + c.misses; reads > 0) {
+        const quint64 l2 = std::min(c.l2Hits, c.hits);
+        m_charts[HitRatio]->append(
+            L1HitRatioSeries, t, double(c.hits - l2) * 100.0 / double(reads));
+        m_charts[HitRatio]->append(L2HitRatioSeries, t, double(l2) * 100.0 / double(reads));
+    }
+    LiveChart *ev = m_charts[Evictions];
+    ev->append(L2ErrorsSeries, t, perSecond(c.l2Errors, s.intervalMs));
+    if (s.staleMeasured) {
+        ev->append(StaleReadsSeries, t, perSecond(c.staleReads, s.intervalMs));
+        if (s.staleness.count > 0)
+            ev->append(StalenessSeries, t, microseconds(s.staleness.p99Ns));
+        if (c.staleReads > 0 && !m_staleShown) { // stale reads without a second tier
+            m_staleShown = true;
+            showTierSeries();
+        }
+    }
+    if (s.l2Latency.count > 0) {
+        m_charts[Latency]->append(L2P50Series, t, microseconds(s.l2Latency.p50Ns));
+        m_charts[Latency]->append(L2P99Series, t, microseconds(s.l2Latency.p99Ns));
+    }
+}
+
+void ChartPanel::setSecondTier(bool on)
+{
+    if (!on || m_secondTier)
+        return; // once shown, until clear(): the window still holds what the tier did
+    m_secondTier = true;
+    m_staleShown = true;
+    showTierSeries();
+}
+
+void ChartPanel::showTierSeries()
+{
+    LiveChart *hit = m_charts[HitRatio];
+    hit->setSeriesVisible(L1HitRatioSeries, m_secondTier);
+    hit->setSeriesVisible(L2HitRatioSeries, m_secondTier);
+    hit->series(0)->setName(m_secondTier ? tr("overall") : tr("per interval"));
+    LiveChart *ev = m_charts[Evictions];
+    ev->setSeriesVisible(L2ErrorsSeries, m_secondTier);
+    ev->setSeriesVisible(StaleReadsSeries, m_staleShown);
+    ev->setSeriesVisible(StalenessSeries, m_staleShown);
+    ev->rightAxis()->setVisible(m_staleShown);
+    m_charts[Latency]->setSeriesVisible(L2P50Series, m_secondTier);
+    m_charts[Latency]->setSeriesVisible(L2P99Series, m_secondTier);
+}
+
 bool ChartPanel::drawable() const { return isVisible() && !window()->isMinimized(); }
 
 void ChartPanel::showEvent(QShowEvent *event)
@@ -278,6 +351,9 @@ void ChartPanel::clear()
     for (LiveChart *c : m_charts)
         c->clear();
     m_charts[HitRatio]->setSeriesVisible(2, false); // until a PostgreSQL run reports it
+    m_secondTier = false; // until the next run's first tick says it has one
+    m_staleShown = false;
+    showTierSeries();
     m_hasData = false;
     m_latest = 0;
     m_viewStart = 0;

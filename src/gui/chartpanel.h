@@ -20,9 +20,10 @@ class LiveChart;
 
 /// The five live charts of a run over one shared timeline, with the controls to pause them
 /// and scroll back over the window they hold:
-///   hit ratio (interval, cumulative); throughput (requests, hits, misses /s);
-///   evictions/s by reason and database errors/s; latency percentiles of hits and misses on a
-///   log axis; cache fill (entries and bytes against capacity).
+///   hit ratio (interval, cumulative; with a second tier also the L1 and L2 shares); throughput
+///   (requests, hits, misses /s); evictions/s by reason, database queries and errors/s, stale
+///   reads/s and their age p99 (right axis); latency percentiles of hits, misses and L2 reads
+///   on a log axis; cache fill (entries and bytes against capacity).
 /// Every chart holds windowPoints points per series: 5 minutes at the 10 Hz sampling maximum.
 class ChartPanel : public QWidget
 {
@@ -31,6 +32,18 @@ class ChartPanel : public QWidget
 public:
     enum ChartId { HitRatio, Throughput, Evictions, Latency, Fill, ChartCount };
     static constexpr qsizetype windowPoints = 3000; // 300 s at 10 Hz
+    /// The second tier's series: the hit-ratio chart's L1 and L2 shares of reads, the
+    /// evictions chart's stale reads/s, staleness p99 and L2 errors/s, the latency chart's L2
+    /// p50 and p99. Shown once the run has a second tier (stale reads also once counted).
+    enum TierSeries {
+        L1HitRatioSeries = 3, // HitRatio
+        L2HitRatioSeries = 4,
+        StaleReadsSeries = 5, // Evictions
+        StalenessSeries = 6,
+        L2ErrorsSeries = 7,
+        L2P50Series = 8, // Latency
+        L2P99Series = 9,
+    };
 
     explicit ChartPanel(QWidget *parent = nullptr);
 
@@ -40,6 +53,10 @@ public:
     /// A change marker on every chart.
     void addMarker(double t, const QString &label);
     void clear();
+    /// The run has a Redis second tier now: its series show from then on (until clear(),
+    /// however the tier changes: the window holds what it did). false changes nothing.
+    void setSecondTier(bool on);
+    bool showsSecondTier() const { return m_secondTier; }
 
     LiveChart *chart(int id) const { return m_charts[std::size_t(id)]; }
     /// Charts paused: ticks still collect points, the view stays where it is and can scroll.
@@ -68,6 +85,8 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    void addTierPoints(double t, const MetricsSnapshot &snapshot);
+    void showTierSeries();
     void renderAll();
     void renderFrame();
     bool drawable() const;
@@ -83,6 +102,8 @@ private:
     QGridLayout *m_grid = nullptr;
     bool m_paused = false;
     bool m_hasData = false;
+    bool m_secondTier = false;
+    bool m_staleShown = false;
     double m_span = 60;
     double m_latest = 0;
     double m_viewStart = 0;

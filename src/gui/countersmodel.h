@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/cache/redistier.h"
 #include "core/metrics/metricssnapshot.h"
 
 #include <QAbstractTableModel>
@@ -11,6 +12,8 @@ namespace CacheScope {
 /// The counters table: one row per measure, with its total since the run started and its
 /// value over the last sampling interval. Before the first snapshot every value is empty and
 /// ratios read "n/a". Row count and columns never change; setSnapshot() only emits dataChanged.
+/// The second tier's rows apply only to runs with one (or that had one): rowApplies(), and
+/// applicableRowsChanged() when that changes (the view hides the others).
 class CountersModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -19,10 +22,16 @@ public:
     enum Row {
         Requests,
         Hits,
+        L1Hits, // second tier rows: hits the in-process cache served
+        L2Hits, // reads Redis answered
         Misses,
+        DbQueries, // reads that reached the database
         HitRatio,
         Writes,
         Errors,
+        L2Errors,
+        StaleReads, // hits of either tier whose value a write had superseded
+        InvalidationsReceived, // keys other instances' writes invalidated here
         EvictedCapacity,
         EvictedExpired,
         EvictedInvalidated,
@@ -38,6 +47,10 @@ public:
         MissP50,
         MissP99,
         MissMax,
+        L2P50,
+        L2P99,
+        StalenessP50, // how long a stale read's value had been superseded
+        StalenessP99,
         RowCount
     };
     enum Column { NameColumn, TotalColumn, IntervalColumn, ColumnCount };
@@ -48,6 +61,11 @@ public:
 
     void setSnapshot(const MetricsSnapshot &snapshot);
     void clear();
+    /// Whether the run has a Redis second tier now, and how it hears of invalidations.
+    void setSecondTier(bool on, L2Invalidation invalidation = L2Invalidation::None);
+    /// Whether a row means something for this run (the second tier's rows with one, or once
+    /// they counted something; the others always).
+    bool rowApplies(int row) const;
     const std::optional<MetricsSnapshot> &snapshot() const { return m_snapshot; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -56,11 +74,19 @@ public:
     QVariant headerData(
         int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+signals:
+    void applicableRowsChanged();
+
 private:
     QVariant value(int row, int column) const;
     QString text(int row, int column) const;
+    quint64 applicableRows() const; // a bit per row
+    void updateApplicableRows();
 
     std::optional<MetricsSnapshot> m_snapshot;
+    bool m_secondTier = false;
+    L2Invalidation m_invalidation = L2Invalidation::None;
+    quint64 m_applicable = 0;
 };
 
 } // namespace CacheScope

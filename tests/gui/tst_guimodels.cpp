@@ -19,6 +19,7 @@ private slots:
     void initTestCase();
     void countersModel();
     void countersShowNotAvailableBeforeAnyRead();
+    void countersSecondTierRows();
     void logModelStaysBounded();
     void traceResultsModel();
 };
@@ -82,6 +83,63 @@ void tst_GuiModels::countersShowNotAvailableBeforeAnyRead()
     QVERIFY(!model.index(CountersModel::HitRatio, CountersModel::TotalColumn)
                  .data(CountersModel::ValueRole)
                  .isValid());
+}
+
+void tst_GuiModels::countersSecondTierRows()
+{
+    CountersModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy applicable(&model, &CountersModel::applicableRowsChanged);
+    MetricsSnapshot s;
+    s.intervalMs = 500;
+    s.staleMeasured = true;
+    s.interval.hits = 80;
+    s.interval.misses = 20;
+    s.total = s.interval;
+    model.setSnapshot(s);
+    const int tierRows[] = { CountersModel::L1Hits, CountersModel::L2Hits, CountersModel::DbQueries,
+        CountersModel::L2Errors, CountersModel::L2P50, CountersModel::L2P99,
+        CountersModel::StaleReads, CountersModel::StalenessP50, CountersModel::StalenessP99,
+        CountersModel::InvalidationsReceived };
+    for (const int row : tierRows) // one tier: none of them mean anything
+        QVERIFY2(!model.rowApplies(row), qPrintable(model.index(row, 0).data().toString()));
+    QVERIFY(model.rowApplies(CountersModel::Hits));
+    QCOMPARE(applicable.count(), 0);
+
+    model.setSecondTier(true, L2Invalidation::None);
+    QCOMPARE(applicable.count(), 1);
+    QVERIFY(model.rowApplies(CountersModel::L2Hits));
+    QVERIFY(model.rowApplies(CountersModel::StalenessP99));
+    QVERIFY(!model.rowApplies(CountersModel::InvalidationsReceived)); // nothing to receive
+    model.setSecondTier(true, L2Invalidation::PubSub);
+    QVERIFY(model.rowApplies(CountersModel::InvalidationsReceived));
+
+    s.interval.l2Hits = 30; // of the 80 hits
+    s.interval.dbQueries = 20;
+    s.interval.staleReads = 4;
+    s.l2Latency = { 30, 150000, 0, 700000, 0, 900000 };
+    s.staleness = { 4, 20000000, 0, 80000000, 0, 90000000 };
+    s.total = s.interval;
+    s.totalStaleness = s.staleness;
+    model.setSnapshot(s);
+    auto text
+        = [&model](int row, int column) { return model.index(row, column).data().toString(); };
+    QCOMPARE(text(CountersModel::L1Hits, CountersModel::TotalColumn), u"50"_s);
+    QCOMPARE(text(CountersModel::L2Hits, CountersModel::TotalColumn), u"30"_s);
+    QCOMPARE(text(CountersModel::L2Hits, CountersModel::IntervalColumn), u"60/s"_s);
+    QCOMPARE(text(CountersModel::DbQueries, CountersModel::TotalColumn), u"20"_s);
+    QCOMPARE(text(CountersModel::StaleReads, CountersModel::TotalColumn), u"4"_s);
+    QCOMPARE(text(CountersModel::L2P50, CountersModel::IntervalColumn), u"150 µs"_s);
+    QCOMPARE(text(CountersModel::L2P99, CountersModel::TotalColumn), u"n/a"_s); // none in total
+    QCOMPARE(text(CountersModel::StalenessP99, CountersModel::TotalColumn), u"80.0 ms"_s);
+
+    // Switched off mid-run: its rows stay while the totals since the start hold its counts.
+    model.setSecondTier(false);
+    QVERIFY(model.rowApplies(CountersModel::L2Hits));
+    QVERIFY(model.rowApplies(CountersModel::StaleReads));
+    QVERIFY(!model.rowApplies(CountersModel::InvalidationsReceived));
+    model.clear();
+    QVERIFY(!model.rowApplies(CountersModel::L2Hits));
 }
 
 void tst_GuiModels::logModelStaysBounded()

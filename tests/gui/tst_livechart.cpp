@@ -22,6 +22,7 @@ private slots:
     void slidingWindowStaysBoundedAfter10000Ticks();
     void seriesGetOneReplacePerRender();
     void databaseBufferSeriesOnlyWhenReported();
+    void secondTierSeries();
     void markersAreLabelledAndDropOutOfTheWindow();
     void crowdedMarkersKeepThreeLabelRows();
     void throttledPanelDrawsOneChartPerFrame();
@@ -138,6 +139,65 @@ void tst_LiveChart::databaseBufferSeriesOnlyWhenReported()
     QCOMPARE(hit->buffer(2).last(), QPointF(0.2, 97.5));
     panel.clear(); // the next run may be on SQLite again
     QVERIFY(!hit->isSeriesVisible(2));
+}
+
+void tst_LiveChart::secondTierSeries()
+{
+    ChartPanel panel;
+    panel.show();
+    LiveChart *hit = panel.chart(ChartPanel::HitRatio);
+    LiveChart *ev = panel.chart(ChartPanel::Evictions);
+    LiveChart *lat = panel.chart(ChartPanel::Latency);
+    const auto tierSeriesShown = [&] {
+        return hit->seriesApplies(ChartPanel::L1HitRatioSeries)
+            && hit->seriesApplies(ChartPanel::L2HitRatioSeries)
+            && lat->seriesApplies(ChartPanel::L2P50Series)
+            && lat->seriesApplies(ChartPanel::L2P99Series)
+            && ev->seriesApplies(ChartPanel::L2ErrorsSeries);
+    };
+    MetricsSnapshot s = snapshot(1);
+    s.staleMeasured = true;
+    panel.addSnapshot(0.1, s); // one tier: the tier series collect, hidden
+    QVERIFY(!tierSeriesShown());
+    QVERIFY(!ev->seriesApplies(ChartPanel::StaleReadsSeries));
+    QVERIFY(!ev->rightAxis()->isVisible());
+    QCOMPARE(hit->buffer(ChartPanel::L1HitRatioSeries).last(), QPointF(0.1, 90.0));
+    QCOMPARE(hit->buffer(ChartPanel::L2HitRatioSeries).last(), QPointF(0.1, 0.0));
+
+    panel.setSecondTier(true);
+    QVERIFY(tierSeriesShown());
+    QVERIFY(ev->seriesApplies(ChartPanel::StaleReadsSeries));
+    QVERIFY(ev->rightAxis()->isVisible());
+    QCOMPARE(hit->series(0)->name(), u"overall"_s);
+    s = snapshot(2);
+    s.staleMeasured = true;
+    s.interval.l2Hits = 300; // of the 900 hits, of 1 000 reads
+    s.interval.l2Errors = 2;
+    s.interval.staleReads = 5;
+    s.l2Latency = { 400, 150000, 0, 700000, 0, 900000 };
+    s.staleness = { 5, 20000000, 0, 80000000, 0, 90000000 }; // p99 80 ms
+    panel.addSnapshot(0.2, s);
+    QCOMPARE(hit->buffer(0).last(), QPointF(0.2, 90.0)); // overall: both tiers
+    QCOMPARE(hit->buffer(ChartPanel::L1HitRatioSeries).last(), QPointF(0.2, 60.0));
+    QCOMPARE(hit->buffer(ChartPanel::L2HitRatioSeries).last(), QPointF(0.2, 30.0));
+    QCOMPARE(ev->buffer(ChartPanel::StaleReadsSeries).last(), QPointF(0.2, 50.0)); // 5 in 0.1 s
+    QCOMPARE(ev->buffer(ChartPanel::L2ErrorsSeries).last(), QPointF(0.2, 20.0));
+    QCOMPARE(ev->buffer(ChartPanel::StalenessSeries).last(), QPointF(0.2, 80000.0)); // µs
+    QCOMPARE(lat->buffer(ChartPanel::L2P50Series).last(), QPointF(0.2, 150.0));
+    QCOMPARE(lat->buffer(ChartPanel::L2P99Series).last(), QPointF(0.2, 700.0));
+    panel.setSecondTier(false); // switched off mid-run: the window still shows what it did
+    QVERIFY(tierSeriesShown());
+
+    panel.clear(); // the next run may have no second tier
+    QVERIFY(!tierSeriesShown());
+    QVERIFY(!ev->rightAxis()->isVisible());
+    QCOMPARE(hit->series(0)->name(), u"per interval"_s);
+    // Stale reads without a second tier (a fleet's other writers) still show.
+    s.interval.l2Hits = 0;
+    panel.addSnapshot(0.3, s);
+    QVERIFY(ev->seriesApplies(ChartPanel::StaleReadsSeries));
+    QVERIFY(ev->seriesApplies(ChartPanel::StalenessSeries));
+    QVERIFY(!hit->seriesApplies(ChartPanel::L2HitRatioSeries));
 }
 
 void tst_LiveChart::markersAreLabelledAndDropOutOfTheWindow()
@@ -269,8 +329,10 @@ void tst_LiveChart::latencySkipsIntervalsWithoutRequests()
         QCOMPARE(lat->buffer(s).size(), 0);
     QCOMPARE(panel.chart(ChartPanel::HitRatio)->buffer(0).size(), 0); // "n/a", not 0% or 100%
     panel.addSnapshot(0.2, snapshot(1));
-    for (int s = 0; s < lat->seriesCount(); ++s)
+    for (int s = 0; s < ChartPanel::L2P50Series; ++s) // hits and misses
         QCOMPARE(lat->buffer(s).size(), 1);
+    for (const int s : { ChartPanel::L2P50Series, ChartPanel::L2P99Series }) // no L2 reads
+        QCOMPARE(lat->buffer(s).size(), 0);
     const auto *axis = qobject_cast<QLogValueAxis *>(lat->leftAxis());
     QVERIFY(axis);
     QVERIFY(axis->min() > 0);
