@@ -5,6 +5,7 @@
 #include "core/history/runhistory.h"
 
 #include "mainwindow.h"
+#include "cachepanel.h"
 #include "databasepanel.h"
 #include "monitorpage.h"
 #include "responsivenessprobe.h"
@@ -87,6 +88,11 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
             QApplication::translate("main",
                 "Take the PostgreSQL password from environment variable VAR (it is never "
                 "saved)."),
+            u"VAR"_s },
+        { u"l2-password-env"_s,
+            QApplication::translate("main",
+                "Take the Redis second tier's password (Cache panel, Tiers) from environment "
+                "variable VAR (it is never shown or saved)."),
             u"VAR"_s },
         { u"query-log"_s,
             QApplication::translate("main",
@@ -182,6 +188,10 @@ Result<AppOptions> parseAppOptions(const QStringList &arguments)
     o.passwordEnv = p.value(u"password-env"_s);
     if (p.isSet(u"password-env"_s) && !qEnvironmentVariableIsSet(qPrintable(o.passwordEnv)))
         return optionError(u"password-env"_s, o.passwordEnv, u"is not set in the environment"_s);
+    o.l2PasswordEnv = p.value(u"l2-password-env"_s);
+    if (p.isSet(u"l2-password-env"_s) && !qEnvironmentVariableIsSet(qPrintable(o.l2PasswordEnv)))
+        return optionError(
+            u"l2-password-env"_s, o.l2PasswordEnv, u"is not set in the environment"_s);
     o.queryLog = p.value(u"query-log"_s);
     if (o.queryLog == u"example"_s)
         o.queryLog = exampleQueryLogPath();
@@ -299,6 +309,8 @@ void runAppOptions(MainWindow &window, const AppOptions &o)
         db.password = qEnvironmentVariable(qPrintable(o.passwordEnv));
         window.databasePanel()->setSettings(db);
     }
+    if (!o.l2PasswordEnv.isEmpty())
+        window.cachePanel()->setL2Password(qEnvironmentVariable(qPrintable(o.l2PasswordEnv)));
     if (!o.trace.isEmpty()) {
         TraceReplayWidget *trace = window.traceReplay();
         window.showTraceTab();

@@ -22,6 +22,7 @@ struct AppOptions
     int quitAfterMs = -1; // --quit-after-ms N; with --screenshot alone: quit once it is saved
     QString config; // --config FILE.json: load a configuration (File > Load configuration)
     QString passwordEnv; // --password-env VAR: the PostgreSQL password, from that variable
+    QString l2PasswordEnv; // --l2-password-env VAR: the Redis second tier's password
     QString demoDatabase; // --demo-db PATH: the SQLite demo database to use (and create)
     double demoRowsScale = 1.0;
     QString trace; // --trace FILE: open the trace replay tab on FILE

@@ -84,6 +84,12 @@ MainWindow::MainWindow(const MainWindowOptions &options, QWidget *parent)
     m_countersView->setSelectionMode(QAbstractItemView::NoSelection);
     m_countersView->setFocusPolicy(Qt::NoFocus);
     m_countersView->setMinimumSize(300, 180);
+    const auto hideRowsThatDoNotApply = [this] {
+        for (int row = 0; row < CountersModel::RowCount; ++row)
+            m_countersView->setRowHidden(row, !m_counters->rowApplies(row));
+    };
+    connect(m_counters, &CountersModel::applicableRowsChanged, this, hideRowsThatDoNotApply);
+    hideRowsThatDoNotApply();
     chartPanel()->setCornerWidget(m_countersView);
     chartPanel()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
     whatIfView()->setMinRenderIntervalMs(m_options.chartRenderIntervalMs);
@@ -338,6 +344,7 @@ RunConfig MainWindow::panelConfig() const
     workloadPanel()->applyTo(c);
     c.cache = cachePanel()->config();
     c.shadows = cachePanel()->shadowsEnabled();
+    c.l2 = cachePanel()->l2Settings();
     return c;
 }
 
@@ -347,6 +354,7 @@ void MainWindow::setPanelConfig(const RunConfig &config)
     workloadPanel()->setConfig(config);
     cachePanel()->setConfig(config.cache);
     cachePanel()->setShadowsEnabled(config.shadows);
+    cachePanel()->setL2Settings(config.l2);
     whatIfView()->setShadowsEnabled(config.shadows);
 }
 
@@ -452,6 +460,9 @@ void MainWindow::onPanelChanged()
 
 void MainWindow::onTick(double t, const MetricsSnapshot &s)
 {
+    const L2Settings &l2 = engine()->config().l2;
+    chartPanel()->setSecondTier(l2.isSet());
+    m_counters->setSecondTier(l2.isSet(), l2.invalidation);
     chartPanel()->addSnapshot(t, s);
     whatIfView()->addSample(t, s, engine()->config().cache.policy, engine()->shadowSnapshot());
     m_counters->setSnapshot(s);
