@@ -343,14 +343,7 @@ private:
             if (observing)
                 connection = threadConnectionName();
             if (written) {
-                qint64 version = 0; // what the write committed (RETURNING version); 0: unknown
-                if (!written->rows.isEmpty()) {
-                    bool isNumber = false;
-                    version
-                        = std::max<qint64>(0, written->rows.front().value(0).toLongLong(&isNumber));
-                    if (isNumber && m_run.board)
-                        m_run.board->written(parameter, version, steadyNowNs());
-                }
+                const qint64 version = recordWrittenVersion(m_run, written->rows, parameter);
                 // What a custom read depends on is unknown; its result for the same key is the
                 // one a write of that customer most likely changes.
                 QList<Key> keys = m_run.write.affectedKeys(parameter);
@@ -463,7 +456,7 @@ private:
                 }
             }
             if (ok && (answer.outcome == LoadOutcome::Hit || fromL2))
-                judgeStaleness(parameter, answer.result->version);
+                judgeStaleness(m_run, m_slot, parameter, answer.result->version);
             if (ok) {
                 if (ShadowProducer *shadow = shadowProducer())
                     shadow->offer(
@@ -483,19 +476,6 @@ private:
             m_run.observer(seen);
         }
         return !late && !ok;
-    }
-
-    /// A read a cache tier served (L1 or L2) of `row`'s value read at `version`: stale when a
-    /// write committed a newer version (the version board); counted with its age.
-    void judgeStaleness(qint64 row, qint64 version)
-    {
-        const VersionBoard *board = m_run.board.get();
-        if (!board || version < 0 || board->current(row) <= version)
-            return;
-        if (const std::optional<qint64> age = board->staleness(row, version, steadyNowNs())) {
-            m_slot.counters.addOwned(Counter::StaleReads);
-            m_slot.staleness.recordOwned(*age);
-        }
     }
 
     /// This worker's handle into the run's shadow policies, or null while the run has none.
@@ -757,6 +737,30 @@ void EngineRun::reportError(const Error &error)
     m_errorStreak.store(true, std::memory_order_relaxed);
     if (firstError)
         firstError(error);
+}
+
+void judgeStaleness(const EngineRun &run, WorkerSlot &slot, qint64 row, qint64 version)
+{
+    const VersionBoard *board = run.board.get();
+    if (!board || version < 0 || board->current(row) <= version)
+        return; // the common case: one load
+    if (const std::optional<qint64> age = board->staleness(row, version, steadyNowNs())) {
+        slot.counters.addOwned(Counter::StaleReads);
+        slot.staleness.recordOwned(*age);
+    }
+}
+
+qint64 recordWrittenVersion(EngineRun &run, const QList<QVariantList> &rows, qint64 row)
+{
+    if (rows.isEmpty() || rows.front().isEmpty())
+        return 0;
+    bool isNumber = false;
+    const qint64 version = rows.front().front().toLongLong(&isNumber);
+    if (!isNumber || version < 0)
+        return 0;
+    if (run.board)
+        run.board->written(row, version, steadyNowNs());
+    return version;
 }
 
 void runWorker(const std::shared_ptr<EngineRun> &run, int index)

@@ -176,6 +176,14 @@ private:
     std::array<std::unique_ptr<WorkerSlot>, maxWorkerThreads> m_slots;
 };
 
+/// A read a cache tier served (L1 or L2) of `row`'s value read at `version`: stale when a
+/// write committed a newer version (the run's version board); counted on `slot` with its age.
+/// On the slot owner's thread.
+void judgeStaleness(const EngineRun &run, WorkerSlot &slot, qint64 row, qint64 version);
+/// The version a committed write returned (RETURNING version), recorded on the run's board
+/// for `row` now; 0 when the result has none.
+qint64 recordWrittenVersion(EngineRun &run, const QList<QVariantList> &rows, qint64 row);
+
 /// The body of worker `index`'s pool task: runs requests until the run stops or the thread count
 /// drops below index + 1, then closes its thread connection and leaves.
 void runWorker(const std::shared_ptr<EngineRun> &run, int index);

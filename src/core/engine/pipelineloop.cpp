@@ -111,6 +111,7 @@ private:
         ResultCache::LoadTicket ticket; // a read's load while Sent
         std::vector<int> waiters; // single-flight: clients of this loop waiting for this load
         bool answeredWrite = false; // a write answered, waiting for its group's sync
+        QList<QVariantList> written; // its answer (RETURNING version), recorded at the sync
     };
     struct Delayed
     {
@@ -295,6 +296,7 @@ private:
             counters.addOwned(Counter::Requests);
             counters.addOwned(Counter::Hits);
             m_slot.hitLatency.recordOwned(doneNs - client.intendedNs);
+            judgeStaleness(m_run, m_slot, client.parameter, value->version);
             offerShadow(client.key, *value);
             if (m_run.observer)
                 observe(client, LoadOutcome::Hit, doneNs, *value, {});
@@ -406,6 +408,7 @@ private:
         if (client.isWrite) {
             if (answer.result) {
                 client.answeredWrite = true;
+                client.written = std::move(answer.result->rows);
                 m_awaitingSync.push_back(c);
             } else {
                 fail(c, answer.result.error());
@@ -419,6 +422,7 @@ private:
         CachedResult value;
         value.rows = std::move(answer.result->rows);
         value.sizeBytes = answer.result->approximateBytes;
+        value.version = CachedResult::rowVersion(answer.result->columns, value.rows);
         m_run.cache->finishLoad(client.ticket, value);
         endLoad(client);
         const qint64 doneNs = steadyNowNs();
@@ -449,6 +453,7 @@ private:
     void writeCommitted(int c)
     {
         Client &client = m_clients[std::size_t(c)];
+        recordWrittenVersion(m_run, std::exchange(client.written, {}), client.parameter);
         invalidateWritten(client.parameter);
         const qint64 doneNs = steadyNowNs();
         Counters &counters = m_slot.counters;
@@ -521,6 +526,7 @@ private:
         client.state = State::Idle;
         client.isWrite = false;
         client.answeredWrite = false;
+        client.written.clear();
         if (c >= m_target)
             return;
         client.queued = true;

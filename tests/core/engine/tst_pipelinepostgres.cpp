@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace CacheScope;
@@ -136,6 +137,35 @@ private slots:
         Checks::badCustomSqlFailsStart(u"relation \"no_such_table\" does not exist"_s);
     }
     void openLoop() { Checks::openLoop(); }
+
+    /// Stale reads on the pipeline: a reader and a writer (two instances: two engines sharing
+    /// a version board file), both in pipeline mode. The writer's versions reach the board at
+    /// their sync; the reader's cached rows then all count as stale, with ages.
+    void staleReadsAcrossInstances()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        RunConfig config = baseConfig(4, 20);
+        config.staleBoard = dir.filePath(u"board"_s);
+        QueryEngine reader;
+        QVERIFY(startAndWait(reader, config));
+        QTRY_COMPARE_WITH_TIMEOUT(reader.reading().entries, qint64(20), waitMs);
+        RunConfig writing = config;
+        writing.writeRatio = 1.0;
+        QueryEngine writer;
+        QVERIFY(startAndWait(writer, writing));
+        QTRY_VERIFY_WITH_TIMEOUT(writer.reading().counters.writes >= 600, waitMs); // every row
+        QVERIFY(stopAndWait(writer));
+        const CounterValues before = reader.reading().counters;
+        QTest::qWait(300);
+        const CounterValues after = reader.reading().counters - before;
+        QVERIFY(stopAndWait(reader));
+        QVERIFY(after.hits > 100);
+        QCOMPARE(after.misses, quint64(0));
+        QVERIFY2(qAbs(qint64(after.staleReads) - qint64(after.hits)) <= 4, // 4 clients in flight
+            qPrintable(u"%1 stale of %2 hits"_s.arg(after.staleReads).arg(after.hits)));
+        QVERIFY(reader.reading().staleness.percentileNs(100) >= 200'000'000);
+    }
 
     void sqliteIsRefused()
     {
