@@ -168,6 +168,11 @@ void addRunOptions(QCommandLineParser &p, bool replayLog)
         u"With --output json: add each latency histogram's cumulative bucket counts."_s);
     buckets.setFlags(QCommandLineOption::HiddenFromHelp);
     p.addOption(buckets);
+    // `fleet` numbers its children: each draws its own key streams over the same hot set.
+    QCommandLineOption instance(u"instance"_s,
+        u"This run's index in a fleet (0..63): its workers draw their own streams."_s, u"N"_s);
+    instance.setFlags(QCommandLineOption::HiddenFromHelp);
+    p.addOption(instance);
 }
 
 namespace {
@@ -447,6 +452,12 @@ int liveCommand(const QStringList &args, bool replayLog)
     }
     if (p.isSet(u"stale-board"_s))
         config.staleBoard = p.value(u"stale-board"_s);
+    if (p.isSet(u"instance"_s)) {
+        const auto instance = integerOption(p, u"instance"_s, 0, 0, maxFleetInstances - 1);
+        if (!instance)
+            return fail(instance.error());
+        config.instance = int(instance.value());
+    }
     if (p.isSet(u"control"_s) && p.value(u"control"_s) != u"stdin"_s)
         return fail(Error {
             u"the only control channel is stdin"_s, {}, 0, u"--control"_s, p.value(u"control"_s) });

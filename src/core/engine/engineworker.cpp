@@ -56,7 +56,8 @@ public:
         : m_run(*run)
         , m_index(index)
         , m_slot(run->slot(index))
-        , m_rng(mixKey(run->settings()->workload.seed ^ mixKey(0x776f726b6572ULL + quint64(index))))
+        , m_rng(mixKey(run->settings()->workload.seed
+              ^ mixKey(0x776f726b6572ULL + quint64(drawerStream(run->instance, index)))))
     {
     }
 
@@ -284,7 +285,7 @@ private:
             m_scheduled = false; // an open loop starts its schedule now, not where one ended
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
             if (std::unique_ptr<KeyGenerator> g
-                = workerKeyGenerator(s.workload, m_index, s.threads))
+                = workerKeyGenerator(s.workload, drawerStream(m_run.instance, m_index), s.threads))
                 m_generator = std::move(g); // validated by the engine; else keep the old one
             m_workloadVersion = s.workloadVersion;
         }
@@ -635,6 +636,7 @@ EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCac
     , cache(runCache)
     , observer(std::move(runObserver))
     , custom(customTemplate(config.customSql))
+    , instance(config.instance)
     , feed(config.queryLog.isSet() ? std::make_shared<QueryLogFeed>(config.queryLog, config.threads)
                                    : nullptr)
     , m_settings(

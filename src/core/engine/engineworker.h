@@ -103,6 +103,7 @@ public:
     /// The run's id in published invalidations (PubSub skips its own), for every L2 setting
     /// it gets.
     const QByteArray l2Origin = newInvalidationOrigin();
+    const int instance; // RunConfig::instance: drawers' streams are drawerStream(instance, i)
     /// The run's shadow policies, owned by the engine and alive until every worker has left;
     /// null until shadows are first turned on in this run, then never replaced.
     std::atomic<ShadowSet *> shadows { nullptr };

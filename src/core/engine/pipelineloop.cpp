@@ -42,8 +42,8 @@ public:
         : m_run(*run)
         , m_index(index)
         , m_slot(run->slot(index))
-        , m_rng(
-              mixKey(run->settings()->workload.seed ^ mixKey(0x706970656c696eULL + quint64(index))))
+        , m_rng(mixKey(run->settings()->workload.seed
+              ^ mixKey(0x706970656c696eULL + quint64(drawerStream(run->instance, index)))))
     {
     }
 
@@ -130,8 +130,8 @@ private:
         if (!previous || previous->loadModel != s.loadModel)
             m_scheduled = false;
         if (!m_generator || s.workloadVersion != m_workloadVersion) {
-            if (std::unique_ptr<KeyGenerator> g
-                = workerKeyGenerator(s.workload, m_index, s.ioThreads))
+            if (std::unique_ptr<KeyGenerator> g = workerKeyGenerator(
+                    s.workload, drawerStream(m_run.instance, m_index), s.ioThreads))
                 m_generator = std::move(g);
             m_workloadVersion = s.workloadVersion;
         }

@@ -217,6 +217,9 @@ Result<void> RunConfig::validate() const
             u"needs a Redis second tier (--l2 redis://HOST:PORT): instances learn of each "
             "other's writes through it"_s);
     }
+    if (instance < 0 || instance >= maxFleetInstances)
+        return fieldError(u"instance"_s, QString::number(instance),
+            u"must be from 0 to %1"_s.arg(maxFleetInstances - 1));
     if (!staleBoard.isEmpty() && queryLog.isSet())
         return fieldError(u"stale-board"_s, staleBoard, u"does not apply to a query-log replay"_s);
     if (loadModel == LoadModel::OpenLoop) {

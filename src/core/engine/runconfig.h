@@ -64,6 +64,9 @@ struct RunConfig
     /// one to each of its runs), so their writes make this run's cached copies count as stale.
     /// Empty: a board of this run's own.
     QString staleBoard;
+    /// A fleet instance's index (0..maxFleetInstances-1): its drawers use streams of their
+    /// own, so the instances of a fleet draw different keys from one hot set.
+    int instance = 0;
 
     /// Rejects impossible values (threads < 1, write ratio outside [0,1], rate <= 0 in open
     /// loop, capacity <= 0, unknown policy, bad database settings) naming field and value.
@@ -72,6 +75,13 @@ struct RunConfig
 
 /// The most workers a run may have.
 inline constexpr int maxWorkerThreads = 256;
+/// The most instances of a fleet (RunConfig::instance).
+inline constexpr int maxFleetInstances = 64;
+/// Drawer `index` (a worker or an event loop) of fleet instance `instance`: its key stream.
+inline constexpr int drawerStream(int instance, int index)
+{
+    return instance * (maxWorkerThreads + 64) + index;
+}
 /// The most event-loop threads and requests in flight of the pipeline I/O model.
 inline constexpr int maxIoThreads = 64;
 inline constexpr int maxInFlight = 100'000;

@@ -68,7 +68,8 @@ Result<void> FleetRunner::start()
         instance->process = new QProcess(this);
         QProcess *process = instance->process;
         process->setProgram(m_options.program);
-        process->setArguments(arguments);
+        // Each its own key streams over the same hot set, as the instances of one application.
+        process->setArguments(arguments + QStringList { u"--instance"_s, QString::number(i) });
         connect(process, &QProcess::readyReadStandardOutput, this, [this, i] { readOutput(i); });
         connect(process, &QProcess::readyReadStandardError, this, [this, i] { readErrors(i); });
         connect(process, &QProcess::finished, this, [this, i](int code, QProcess::ExitStatus st) {

@@ -258,7 +258,8 @@ private slots:
         QCOMPARE(count(*runner.finalTotalLine(), u"instances_reporting"_s), 2);
     }
 
-    /// Options::staleBoard: every child gets one board path in the fleet's own directory.
+    /// Options::staleBoard: every child gets one board path in the fleet's own directory; and
+    /// its index (--instance), so each draws its own keys.
     void staleBoardArgument()
     {
         FleetRunner::Options o;
@@ -274,7 +275,8 @@ private slots:
         QVERIFY(finished.wait(waitMs));
         for (int i = 0; i < 2; ++i)
             QCOMPARE(runner.lastStderr(i),
-                QStringList { u"stdout: run --stale-board "_s + board }); // not a json line
+                QStringList { u"stdout: run --stale-board %1 --instance %2"_s.arg(board).arg(
+                    i) }); // not a json line
     }
 };
 
