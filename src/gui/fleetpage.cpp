@@ -58,16 +58,16 @@ FleetPage::FleetPage(QWidget *parent)
     m_ui->instanceCombo->addItem(tr("Total"), totalView);
     m_ui->instanceCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setUpCharts();
-    m_ui->splitter->setStretchFactor(1, 1);
-    m_ui->splitter->setSizes({ 300, 1100 });
+    m_ui->fleetSplitter->setStretchFactor(1, 1);
+    m_ui->fleetSplitter->setSizes({ 300, 1100 });
     m_renderTimer.setSingleShot(true);
     m_renderTimer.setInterval(200);
     connect(&m_renderTimer, &QTimer::timeout, this, &FleetPage::renderCharts);
-    connect(m_ui->startButton, &QPushButton::clicked, this, [this] {
+    connect(m_ui->fleetStartButton, &QPushButton::clicked, this, [this] {
         m_steps.clear(); // the form's settings: a loaded scenario's steps do not apply
         start();
     });
-    connect(m_ui->stopButton, &QPushButton::clicked, this, &FleetPage::stop);
+    connect(m_ui->fleetStopButton, &QPushButton::clicked, this, &FleetPage::stop);
     connect(m_ui->instanceCombo, &QComboBox::currentIndexChanged, this,
         [this] { selectInstance(m_ui->instanceCombo->currentData().toInt()); });
     connect(m_ui->invalidationCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -84,20 +84,20 @@ FleetPage::~FleetPage()
     // m_parts' destructor shuts the private redis-server down (at most a few seconds).
 }
 
-MessageBanner *FleetPage::banner() const { return m_ui->messageBanner; }
+MessageBanner *FleetPage::banner() const { return m_ui->fleetMessageBanner; }
 
 void FleetPage::setUpCharts()
 {
-    auto *grid = new QGridLayout(m_ui->chartArea);
+    auto *grid = new QGridLayout(m_ui->fleetChartArea);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(3);
     const QList<LiveChart::Spec> specs = fleetChartSpecs();
     for (int i = 0; i < ChartCount; ++i) {
-        m_charts[std::size_t(i)] = new LiveChart(specs.at(i), m_ui->chartArea);
+        m_charts[std::size_t(i)] = new LiveChart(specs.at(i), m_ui->fleetChartArea);
         grid->addWidget(m_charts[std::size_t(i)], i / 2, i % 2);
     }
     m_instances = new FleetInstancesModel(this);
-    m_table = new QTableView(m_ui->chartArea);
+    m_table = new QTableView(m_ui->fleetChartArea);
     m_table->setObjectName(u"fleetInstancesView"_s);
     m_table->setModel(m_instances);
     m_table->verticalHeader()->hide();
@@ -141,12 +141,12 @@ FleetPage::Settings FleetPage::settings() const
 {
     Settings s;
     s.instances = m_ui->instancesSpin->value();
-    s.threads = m_ui->threadsSpin->value();
-    s.keys = m_ui->keysSpin->value();
-    s.alpha = m_ui->alphaSpin->value();
+    s.threads = m_ui->fleetThreadsSpin->value();
+    s.keys = m_ui->fleetKeysSpin->value();
+    s.alpha = m_ui->fleetAlphaSpin->value();
     s.writeRatio = m_ui->writeRatioSpin->value() / 100.0;
-    s.capacity = m_ui->capacitySpin->value();
-    s.l2TtlMs = m_ui->l2TtlSpin->value();
+    s.capacity = m_ui->fleetCapacitySpin->value();
+    s.l2TtlMs = m_ui->fleetL2TtlSpin->value();
     s.invalidation = L2Invalidation(m_ui->invalidationCombo->currentIndex());
     if (m_ui->redisCombo->currentIndex() == 1)
         s.redisUrl = m_ui->redisUrlEdit->text().trimmed();
@@ -158,12 +158,14 @@ void FleetPage::setSettings(const Settings &s)
 {
     const QSignalBlocker block(m_ui->invalidationCombo); // not a live change
     m_ui->instancesSpin->setValue(s.instances);
-    m_ui->threadsSpin->setValue(s.threads);
-    m_ui->keysSpin->setValue(int(std::min<qint64>(s.keys, m_ui->keysSpin->maximum())));
-    m_ui->alphaSpin->setValue(s.alpha);
+    m_ui->fleetThreadsSpin->setValue(s.threads);
+    m_ui->fleetKeysSpin->setValue(int(std::min<qint64>(s.keys, m_ui->fleetKeysSpin->maximum())));
+    m_ui->fleetAlphaSpin->setValue(s.alpha);
     m_ui->writeRatioSpin->setValue(s.writeRatio * 100.0);
-    m_ui->capacitySpin->setValue(int(std::min<qint64>(s.capacity, m_ui->capacitySpin->maximum())));
-    m_ui->l2TtlSpin->setValue(int(std::min<qint64>(s.l2TtlMs, m_ui->l2TtlSpin->maximum())));
+    m_ui->fleetCapacitySpin->setValue(
+        int(std::min<qint64>(s.capacity, m_ui->fleetCapacitySpin->maximum())));
+    m_ui->fleetL2TtlSpin->setValue(
+        int(std::min<qint64>(s.l2TtlMs, m_ui->fleetL2TtlSpin->maximum())));
     m_ui->invalidationCombo->setCurrentIndex(int(s.invalidation));
     m_ui->redisCombo->setCurrentIndex(s.redisUrl.isEmpty() ? 0 : 1);
     m_ui->redisUrlEdit->setText(s.redisUrl);
@@ -401,26 +403,27 @@ void FleetPage::setState(State state)
     const bool changed = state != m_state;
     m_state = state;
     const bool idle = state == State::Idle;
-    m_ui->startButton->setEnabled(idle);
-    m_ui->stopButton->setEnabled(state == State::Starting || state == State::Running);
-    for (QWidget *w : std::initializer_list<QWidget *> { m_ui->instancesSpin, m_ui->threadsSpin,
-             m_ui->keysSpin, m_ui->alphaSpin, m_ui->writeRatioSpin, m_ui->capacitySpin,
-             m_ui->l2TtlSpin, m_ui->redisCombo, m_ui->durationSpin })
+    m_ui->fleetStartButton->setEnabled(idle);
+    m_ui->fleetStopButton->setEnabled(state == State::Starting || state == State::Running);
+    for (QWidget *w :
+        std::initializer_list<QWidget *> { m_ui->instancesSpin, m_ui->fleetThreadsSpin,
+            m_ui->fleetKeysSpin, m_ui->fleetAlphaSpin, m_ui->writeRatioSpin,
+            m_ui->fleetCapacitySpin, m_ui->fleetL2TtlSpin, m_ui->redisCombo, m_ui->durationSpin })
         w->setEnabled(idle);
     m_ui->redisUrlEdit->setEnabled(idle && m_ui->redisCombo->currentIndex() == 1);
     m_ui->invalidationCombo->setEnabled(idle || state == State::Running);
     switch (state) {
     case State::Idle:
-        m_ui->statusLabel->setText(m_totals > 0 ? tr("Stopped.") : tr("Idle."));
+        m_ui->fleetStatusLabel->setText(m_totals > 0 ? tr("Stopped.") : tr("Idle."));
         break;
     case State::Starting:
-        m_ui->statusLabel->setText(tr("Starting…"));
+        m_ui->fleetStatusLabel->setText(tr("Starting…"));
         break;
     case State::Running:
-        m_ui->statusLabel->setText(tr("Running. Invalidation can be changed live."));
+        m_ui->fleetStatusLabel->setText(tr("Running. Invalidation can be changed live."));
         break;
     case State::Stopping:
-        m_ui->statusLabel->setText(tr("Stopping: every instance prints its final line…"));
+        m_ui->fleetStatusLabel->setText(tr("Stopping: every instance prints its final line…"));
         break;
     }
     if (changed)
