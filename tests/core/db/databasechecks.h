@@ -365,7 +365,9 @@ public:
         const auto written = run(write, key);
         QVERIFY2(written, qPrintable(written ? QString() : written.error().toString()));
         QCOMPARE(written->rowsAffected, 1);
-        QVERIFY(written->rows.isEmpty());
+        // RETURNING version: the version the write committed (stale-read measurement).
+        QCOMPARE(written->rows.size(), 1);
+        QCOMPARE(written->rows.first().first().toLongLong(), version + 1);
 
         // Read back on a fresh per-query connection: the write is committed, not just local.
         ConnectionSettings perQuery = settings;
