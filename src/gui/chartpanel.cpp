@@ -70,6 +70,8 @@ LiveChart::Spec evictionSpec()
             { QObject::tr("stale reads/s"), QColor(0x8c, 0x56, 0x4b), Qt::SolidLine, false, 2.0 },
             { QObject::tr("staleness p99"), QColor(0x8c, 0x56, 0x4b), Qt::DashLine, true },
             { QObject::tr("L2 errors/s"), QColor(0xe3, 0x77, 0xc2) },
+            // Keys Redis itself evicted (its INFO): a maxmemory too small for the run.
+            { QObject::tr("L2 evicted/s"), QColor(0x9e, 0xda, 0xe5), Qt::DotLine },
         },
         ChartPanel::windowPoints };
 }
@@ -293,6 +295,7 @@ void ChartPanel::addTierPoints(double t, const MetricsSnapshot &s)
     }
     LiveChart *ev = m_charts[Evictions];
     ev->append(L2ErrorsSeries, t, perSecond(c.l2Errors, s.intervalMs));
+    ev->append(L2EvictedSeries, t, perSecond(c.l2Evictions, s.intervalMs));
     if (s.staleMeasured) {
         ev->append(StaleReadsSeries, t, perSecond(c.staleReads, s.intervalMs));
         if (s.staleness.count > 0)
@@ -325,6 +328,7 @@ void ChartPanel::showTierSeries()
     hit->series(0)->setName(m_secondTier ? tr("overall") : tr("per interval"));
     LiveChart *ev = m_charts[Evictions];
     ev->setSeriesVisible(L2ErrorsSeries, m_secondTier);
+    ev->setSeriesVisible(L2EvictedSeries, m_secondTier);
     ev->setSeriesVisible(StaleReadsSeries, m_staleShown);
     ev->setSeriesVisible(StalenessSeries, m_staleShown);
     ev->rightAxis()->setVisible(m_staleShown);

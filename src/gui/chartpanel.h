@@ -33,15 +33,17 @@ public:
     enum ChartId { HitRatio, Throughput, Evictions, Latency, Fill, ChartCount };
     static constexpr qsizetype windowPoints = 3000; // 300 s at 10 Hz
     /// The second tier's series: the hit-ratio chart's L1 and L2 shares of reads, the
-    /// evictions chart's stale reads/s, staleness p99 and L2 errors/s, the latency chart's L2
-    /// p50 and p99. Shown once the run has a second tier (stale reads also once counted).
+    /// evictions chart's stale reads/s, staleness p99, L2 errors/s and evicted/s, the latency
+    /// chart's L2 p50 and p99. Shown once the run has a second tier (stale reads also once
+    /// counted).
     enum TierSeries {
         L1HitRatioSeries = 3, // HitRatio
         L2HitRatioSeries = 4,
         StaleReadsSeries = 5, // Evictions
         StalenessSeries = 6,
         L2ErrorsSeries = 7,
-        L2P50Series = 8, // Latency
+        L2EvictedSeries = 8, // keys Redis evicted (INFO)
+        L2P50Series = 8, // Latency (its own chart: the same index as above)
         L2P99Series = 9,
     };
 

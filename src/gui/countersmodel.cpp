@@ -34,6 +34,8 @@ QString rowName(int row)
         return QObject::tr("Database errors");
     case CountersModel::L2Errors:
         return QObject::tr("L2 errors");
+    case CountersModel::L2Evicted:
+        return QObject::tr("Evicted by Redis (L2)");
     case CountersModel::StaleReads:
         return QObject::tr("Stale reads");
     case CountersModel::InvalidationsReceived:
@@ -141,6 +143,7 @@ bool CountersModel::rowApplies(int row) const
     case L2Hits:
     case DbQueries:
     case L2Errors:
+    case L2Evicted:
     case L2P50:
     case L2P99:
         return tiered;
@@ -224,6 +227,8 @@ QVariant CountersModel::value(int row, int column) const
         return count(c.errors);
     case L2Errors:
         return count(c.l2Errors);
+    case L2Evicted:
+        return count(c.l2Evictions);
     case StaleReads:
         return count(c.staleReads);
     case InvalidationsReceived:

@@ -30,6 +30,7 @@ public:
         Writes,
         Errors,
         L2Errors,
+        L2Evicted, // keys Redis itself evicted (its INFO): its maxmemory is too small
         StaleReads, // hits of either tier whose value a write had superseded
         InvalidationsReceived, // keys other instances' writes invalidated here
         EvictedCapacity,

@@ -98,9 +98,9 @@ void tst_GuiModels::countersSecondTierRows()
     s.total = s.interval;
     model.setSnapshot(s);
     const int tierRows[] = { CountersModel::L1Hits, CountersModel::L2Hits, CountersModel::DbQueries,
-        CountersModel::L2Errors, CountersModel::L2P50, CountersModel::L2P99,
-        CountersModel::StaleReads, CountersModel::StalenessP50, CountersModel::StalenessP99,
-        CountersModel::InvalidationsReceived };
+        CountersModel::L2Errors, CountersModel::L2Evicted, CountersModel::L2P50,
+        CountersModel::L2P99, CountersModel::StaleReads, CountersModel::StalenessP50,
+        CountersModel::StalenessP99, CountersModel::InvalidationsReceived };
     for (const int row : tierRows) // one tier: none of them mean anything
         QVERIFY2(!model.rowApplies(row), qPrintable(model.index(row, 0).data().toString()));
     QVERIFY(model.rowApplies(CountersModel::Hits));
@@ -117,6 +117,7 @@ void tst_GuiModels::countersSecondTierRows()
     s.interval.l2Hits = 30; // of the 80 hits
     s.interval.dbQueries = 20;
     s.interval.staleReads = 4;
+    s.interval.l2Evictions = 9; // Redis's own, from its INFO
     s.l2Latency = { 30, 150000, 0, 700000, 0, 900000 };
     s.staleness = { 4, 20000000, 0, 80000000, 0, 90000000 };
     s.total = s.interval;
@@ -129,6 +130,7 @@ void tst_GuiModels::countersSecondTierRows()
     QCOMPARE(text(CountersModel::L2Hits, CountersModel::IntervalColumn), u"60/s"_s);
     QCOMPARE(text(CountersModel::DbQueries, CountersModel::TotalColumn), u"20"_s);
     QCOMPARE(text(CountersModel::StaleReads, CountersModel::TotalColumn), u"4"_s);
+    QCOMPARE(text(CountersModel::L2Evicted, CountersModel::TotalColumn), u"9"_s);
     QCOMPARE(text(CountersModel::L2P50, CountersModel::IntervalColumn), u"150 µs"_s);
     QCOMPARE(text(CountersModel::L2P99, CountersModel::TotalColumn), u"n/a"_s); // none in total
     QCOMPARE(text(CountersModel::StalenessP99, CountersModel::TotalColumn), u"80.0 ms"_s);
