@@ -55,7 +55,8 @@ Result<LiveChange> parseLiveChange(QByteArrayView line)
                 + (parseError.error != QJsonParseError::NoError ? parseError.errorString()
                                                                 : u"another JSON value"_s)
                 + u')',
-            {}, 0, u"line"_s, QString::fromUtf8(line.first(std::min<qsizetype>(line.size(), 80)).toByteArray()) };
+            {}, 0, u"line"_s,
+            QString::fromUtf8(line.first(std::min<qsizetype>(line.size(), 80)).toByteArray()) };
     LiveChange change;
     const QJsonObject object = doc.object();
     for (auto it = object.begin(); it != object.end(); ++it) {
