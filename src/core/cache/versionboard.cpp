@@ -176,10 +176,11 @@ std::optional<qint64> VersionBoard::staleness(
         const qint64 before = load(s->sequence, std::memory_order_acquire);
         if (before & 1)
             continue;
-        const qint64 latest = load(s->version);
-        const qint64 at = load(s->atNs);
-        const qint64 previousAt = load(s->previousAtNs);
-        std::atomic_thread_fence(std::memory_order_acquire);
+        // Acquire loads: the sequence's second read cannot move before them (a fence would do
+        // the same, but ThreadSanitizer does not support fences).
+        const qint64 latest = load(s->version, std::memory_order_acquire);
+        const qint64 at = load(s->atNs, std::memory_order_acquire);
+        const qint64 previousAt = load(s->previousAtNs, std::memory_order_acquire);
         if (load(s->sequence) != before)
             continue;
         // One write behind: stale since the latest was written. Further behind: since the one
