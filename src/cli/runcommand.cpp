@@ -425,10 +425,13 @@ int liveCommand(const QStringList &args, bool replayLog)
                 fail(e, starting ? exitUsage : exitRuntime);
                 status = starting ? exitUsage : exitRuntime;
                 break;
-            case RunSession::Failure::DatabaseError:
+            case RunSession::Failure::DatabaseError: { // or the Redis second tier's
+                const bool tier = e.field.startsWith(u"l2"_s) || e.field == u"invalidation"_s;
                 QTextStream(stderr)
-                    << "cachescope-cli: database error: " << e.toString() << Qt::endl;
+                    << "cachescope-cli: " << (tier ? "second tier error: " : "database error: ")
+                    << e.toString() << Qt::endl;
                 break;
+            }
             case RunSession::Failure::QueryLogBroken: // reported with the summary
                 break;
             case RunSession::Failure::StepBroken:

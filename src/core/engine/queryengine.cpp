@@ -169,7 +169,6 @@ Result<void> QueryEngine::start(const RunConfig &config)
             run->board = std::move(board).value();
         }
     }
-    startListener(*run);
     m_run = run;
     if (config.shadows) {
         if (Result<void> shadows = startShadows(); !shadows) {
@@ -231,6 +230,7 @@ void QueryEngine::finishStart(quint64 runId, const Result<void> &checked)
         m_run->logOriginNs.store(m_run->startedNs, std::memory_order_release);
         m_run->feed->start();
     }
+    startListener(*m_run); // after the start check: an unreachable Redis fails it first
     launchWorkers();
     setState(EngineState::Running);
     emit started();
