@@ -123,7 +123,10 @@ private slots:
         QVERIFY(r.l2UsedBytes > 0);
         QVERIFY(stopAndWait(engine));
         QCOMPARE(engine.reading().counters.l2Errors, quint64(0)); // evicting is not failing
-        QVERIFY(engine.reading().counters.dbQueries > 20'000 / 2);
+        // Every key Redis evicted was stored after a database query (no writes here).
+        const CounterValues c = engine.reading().counters;
+        QVERIFY2(c.dbQueries >= c.l2Evictions,
+            qPrintable(u"%1 evictions, %2 queries"_s.arg(c.l2Evictions).arg(c.dbQueries)));
     }
 
     /// Redis killed mid-run: the run goes on from L1 and the database, counting L2 errors; once
