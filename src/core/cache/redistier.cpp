@@ -303,14 +303,14 @@ void InvalidationListener::stop()
 
 void InvalidationListener::run()
 {
-    qint64 backoffMs = 0;
+    qint64 backoffNs = 0;
     while (!m_stopping.load(std::memory_order_acquire)) {
         if (!listen())
             break;
         m_subscribed.store(false, std::memory_order_release);
-        backoffMs = backoffMs ? std::min<qint64>(backoffMs * 2, 2000) : 100;
+        backoffNs = nextL2BackoffNs(backoffNs);
         pollfd wake { m_wakePipe[0], POLLIN, 0 };
-        ::poll(&wake, m_wakePipe[0] >= 0 ? 1 : 0, int(backoffMs));
+        ::poll(&wake, m_wakePipe[0] >= 0 ? 1 : 0, int(backoffNs / 1'000'000));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -46,6 +47,13 @@ struct L2Settings
     bool isSet() const { return !url.isEmpty(); }
     friend bool operator==(const L2Settings &, const L2Settings &) = default;
 };
+
+/// The wait before reconnecting to the second tier after a failure, for workers and the
+/// invalidation listener alike: 100 ms after the first (current 0), doubling up to 2 s.
+inline qint64 nextL2BackoffNs(qint64 currentNs) noexcept
+{
+    return currentNs ? std::min<qint64>(currentNs * 2, 2'000'000'000) : 100'000'000;
+}
 
 /// Where redis://HOST:PORT[/DB] points. Errors name field "l2" and the URL.
 struct RedisAddress

@@ -524,8 +524,7 @@ private:
     {
         m_slot.counters.addOwned(Counter::L2Errors);
         m_l2.reset();
-        m_l2BackoffNs
-            = m_l2BackoffNs ? std::min<qint64>(m_l2BackoffNs * 2, 2'000'000'000) : 100'000'000;
+        m_l2BackoffNs = nextL2BackoffNs(m_l2BackoffNs);
         m_l2RetryNs = steadyNowNs() + m_l2BackoffNs;
         m_run.reportError(error);
     }
@@ -639,12 +638,8 @@ EngineRun::EngineRun(quint64 runId, const RunConfig &config, ResultCache *runCac
     , instance(config.instance)
     , feed(config.queryLog.isSet() ? std::make_shared<QueryLogFeed>(config.queryLog, config.threads)
                                    : nullptr)
-    , m_settings(
-          std::make_shared<const WorkerSettings>(WorkerSettings::from(config, workloadVersion)))
+    , m_settings(withOrigin(WorkerSettings::from(config, workloadVersion)))
 {
-    auto first = std::make_shared<WorkerSettings>(*m_settings);
-    first->l2.origin = l2Origin;
-    m_settings = std::move(first);
 }
 
 EngineRun::~EngineRun() = default;
@@ -652,13 +647,18 @@ EngineRun::~EngineRun() = default;
 void EngineRun::publish(const WorkerSettings &settings)
 {
     {
-        auto next = std::make_shared<WorkerSettings>(settings);
-        next->l2.origin = l2Origin;
+        std::shared_ptr<const WorkerSettings> next = withOrigin(settings);
         std::lock_guard lock(m_settingsMutex);
         m_settings = std::move(next);
     }
     m_settingsVersion.fetch_add(1, std::memory_order_acq_rel);
     wakeAll(); // sleepers recompute their schedule
+}
+
+std::shared_ptr<const WorkerSettings> EngineRun::withOrigin(WorkerSettings settings) const
+{
+    settings.l2.origin = l2Origin;
+    return std::make_shared<const WorkerSettings>(std::move(settings));
 }
 
 std::shared_ptr<const WorkerSettings> EngineRun::settings() const

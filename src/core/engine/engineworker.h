@@ -146,6 +146,8 @@ public:
     int threadTarget() const { return m_threadTarget.load(std::memory_order_seq_cst); }
     quint64 settingsVersion() const { return m_settingsVersion.load(std::memory_order_acquire); }
     std::shared_ptr<const WorkerSettings> settings() const;
+    /// `settings` as workers get them: with this run's l2Origin.
+    std::shared_ptr<const WorkerSettings> withOrigin(WorkerSettings settings) const;
     WorkerSlot &slot(int index) { return *m_slots[std::size_t(index)]; }
     /// For a worker whose index is no longer wanted: true if it must go on after all (the
     /// count went up again before it left), false if it leaves.
